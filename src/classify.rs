@@ -1,0 +1,752 @@
+//! Classification: every change of a [`DocumentDiff`] against the rules of a [`Criteria`],
+//! combined by criteria.md 4.2: the maximum level wins (rule 1), qualifiers are unioned
+//! (rule 2), direction decides inside a category (rule 3), a broadening that touches sensitive
+//! data escalates (rule 4), negation and consent flips escalate with `review` (rule 5), and a
+//! wholesale rewrite is at least `major` + `review` (rule 7, Decision 8).
+//!
+//! `editorial` needs positive evidence (Decision 6); a wording change no rule matches is `minor`
+//! under the built-in rule [`OTHER_WORDING`].
+
+use crate::diff::{Change, DocumentDiff, Evidence};
+use crate::document::{BlockKind, Document, PREAMBLE_ID};
+use crate::model::{ChangeKind, Direction, Level, Qualifier};
+use crate::normalize::{durations, editorial_key, match_text};
+use crate::rules::{
+    Criteria, DurationChange, LevelSpec, OTHER_WORDING, Rule, TermSet, WHOLESALE_REWRITE,
+};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// Which file and line a finding points at.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Location {
+    /// The file (the new file, or the old one for removed text).
+    pub path: String,
+    /// 1-based line.
+    pub line: Option<usize>,
+    /// `old` for removed text (line in the old file), `new` otherwise.
+    pub side: &'static str,
+}
+
+/// One change that triggered one rule, with the reason and the place.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    /// The rule that decided the change's level.
+    pub rule: String,
+    /// The change's level.
+    pub level: Level,
+    /// Qualifiers, in contract order.
+    pub qualifiers: BTreeSet<Qualifier>,
+    /// The clause or law behind the rule.
+    pub reference: String,
+    /// The section id.
+    pub section: String,
+    /// Headings as written, from the top level down to the section.
+    pub section_path: Vec<String>,
+    /// The change kind.
+    pub change: ChangeKind,
+    /// Whether the change widens or narrows the disclosure.
+    pub direction: Direction,
+    /// The old text, if any.
+    pub old: Option<String>,
+    /// The new text, if any.
+    pub new: Option<String>,
+    /// Why the rule fired.
+    pub reason: String,
+    /// Where.
+    pub location: Location,
+    /// Other rules that also matched the change (lower or equal level).
+    pub also: Vec<String>,
+}
+
+/// The verdict on one change.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChangeVerdict {
+    /// The change's level.
+    pub level: Level,
+    /// Its direction.
+    pub direction: Direction,
+    /// Index into [`Classification::findings`], for changes at `minor` or above or matched by a
+    /// rule.
+    pub finding: Option<usize>,
+}
+
+/// The classification of a whole diff.
+#[derive(Debug, Clone, Serialize)]
+pub struct Classification {
+    /// The release level: the maximum over changes (and the wholesale-rewrite check).
+    pub level: Level,
+    /// Union of the findings' qualifiers.
+    pub qualifiers: BTreeSet<Qualifier>,
+    /// Findings in document order.
+    pub findings: Vec<Finding>,
+    /// One verdict per change of the diff, same order.
+    pub verdicts: Vec<ChangeVerdict>,
+    /// Observations that are not changes: dates not bumped, notice lead time too short.
+    pub notices: Vec<String>,
+}
+
+/// Section categories per side, computed once.
+struct Sides<'a> {
+    old: &'a Document,
+    new: &'a Document,
+    old_cats: Vec<BTreeSet<String>>,
+    new_cats: Vec<BTreeSet<String>>,
+    old_text: String,
+    new_text: String,
+}
+
+/// Practice categories of section `index`: those pinned to it or an ancestor in `[sections]`,
+/// and those whose heading terms occur in its or an ancestor's title.
+pub fn section_categories(doc: &Document, index: usize, criteria: &Criteria) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for a in doc.ancestry(index) {
+        let s = &doc.sections[a];
+        if let Some(pinned) = criteria.sections.get(&s.id) {
+            out.extend(pinned.iter().cloned());
+            continue;
+        }
+        if a == 0 {
+            continue;
+        }
+        let title = match_text(&s.title);
+        for c in &criteria.categories {
+            if c.headings.any(&title) {
+                out.insert(c.id.clone());
+            }
+        }
+    }
+    out
+}
+
+/// Practice categories a text signals by its terms (used by `map` and for text outside any
+/// categorised section).
+pub fn text_categories(text: &str, criteria: &Criteria) -> BTreeSet<String> {
+    let t = match_text(text);
+    criteria.categories.iter().filter(|c| c.terms.any(&t)).map(|c| c.id.clone()).collect()
+}
+
+/// What the rules look at for one change.
+struct Ctx<'a> {
+    change: &'a Change,
+    old_text: String,
+    new_text: String,
+    categories: BTreeSet<String>,
+    ancestors: BTreeSet<&'a str>,
+    header: Option<String>,
+    changed_columns: Vec<String>,
+    is_row: bool,
+    direction: Direction,
+    duration: Option<DurationChange>,
+    old_path: String,
+    new_path: String,
+    emphasis_removed: Vec<String>,
+}
+
+fn evidence_name(e: Evidence) -> &'static str {
+    match e {
+        Evidence::Normalized => "normalized",
+        Evidence::Moved => "moved",
+        Evidence::Renumbered => "renumbered",
+        Evidence::Reordered => "reordered",
+        Evidence::Emphasis => "emphasis",
+        Evidence::LinkTargets => "link_targets",
+        Evidence::Metadata => "metadata",
+        Evidence::Formatting => "formatting",
+    }
+}
+
+fn duration_change(old: &str, new: &str) -> Option<DurationChange> {
+    let (a, b) = (durations(old), durations(new));
+    let max = |v: &[f64]| v.iter().copied().fold(0.0_f64, f64::max);
+    match (a.is_empty(), b.is_empty()) {
+        (true, true) => None,
+        (true, false) => Some(DurationChange::Shorter),
+        (false, true) => Some(DurationChange::Removed),
+        (false, false) => {
+            let (ma, mb) = (max(&a), max(&b));
+            if mb > ma * 1.02 {
+                Some(DurationChange::Longer)
+            } else if mb < ma / 1.02 {
+                Some(DurationChange::Shorter)
+            } else {
+                let mut sa = a.clone();
+                let mut sb = b.clone();
+                sa.sort_by(f64::total_cmp);
+                sb.sort_by(f64::total_cmp);
+                let longer = sa.iter().zip(&sb).any(|(x, y)| *y > x * 1.02);
+                let shorter = sa.iter().zip(&sb).any(|(x, y)| *y < x / 1.02);
+                match (longer, shorter) {
+                    (true, _) => Some(DurationChange::Longer),
+                    (false, true) => Some(DurationChange::Shorter),
+                    _ => None,
+                }
+            }
+        }
+    }
+}
+
+fn increased(old: &BTreeMap<String, usize>, new: &BTreeMap<String, usize>) -> Vec<String> {
+    new.iter()
+        .filter(|(t, n)| **n > old.get(*t).copied().unwrap_or(0))
+        .map(|(t, _)| t.clone())
+        .collect()
+}
+
+impl<'a> Sides<'a> {
+    fn ctx(&self, change: &'a Change, criteria: &Criteria) -> Ctx<'a> {
+        let old_text = match_text(change.old.as_deref().unwrap_or(""));
+        let new_text = match_text(change.new.as_deref().unwrap_or(""));
+        let mut categories = BTreeSet::new();
+        let mut ancestors = BTreeSet::new();
+        if let Some(s) = change.old_section {
+            categories.extend(self.old_cats[s].iter().cloned());
+            ancestors
+                .extend(self.old.ancestry(s).into_iter().map(|a| self.old.sections[a].id.as_str()));
+        }
+        if let Some(s) = change.new_section {
+            categories.extend(self.new_cats[s].iter().cloned());
+            ancestors
+                .extend(self.new.ancestry(s).into_iter().map(|a| self.new.sections[a].id.as_str()));
+        }
+        if categories.is_empty() {
+            let text = format!(
+                "{} {}",
+                change.old.as_deref().unwrap_or(""),
+                change.new.as_deref().unwrap_or("")
+            );
+            categories = text_categories(&text, criteria);
+        }
+        let block = |doc: &'a Document, s: Option<usize>, b: Option<usize>| {
+            Some(&doc.sections[s?].blocks[b?])
+        };
+        let old_block = block(self.old, change.old_section, change.old_block);
+        let new_block = block(self.new, change.new_section, change.new_block);
+        let is_row =
+            [old_block, new_block].into_iter().flatten().any(|b| b.kind == BlockKind::TableRow);
+        let header = match (new_block.or(old_block), change.new_block.is_some()) {
+            (Some(b), new_side) => b.table.map(|t| {
+                let (doc, s) = if new_side {
+                    (self.new, change.new_section.unwrap_or(0))
+                } else {
+                    (self.old, change.old_section.unwrap_or(0))
+                };
+                match_text(&doc.sections[s].tables[t].header.join(" | "))
+            }),
+            (None, _) => None,
+        };
+        let mut changed_columns = Vec::new();
+        if let (Some(ob), Some(nb)) = (old_block, new_block)
+            && change.kind == ChangeKind::RowModified
+            && let Some(t) = nb.table
+        {
+            let headers = &self.new.sections[change.new_section.unwrap_or(0)].tables[t].header;
+            for k in 0..ob.cells.len().max(nb.cells.len()) {
+                let a = ob.cells.get(k).map_or("", String::as_str);
+                let b = nb.cells.get(k).map_or("", String::as_str);
+                if editorial_key(a) != editorial_key(b) || a != b {
+                    changed_columns.push(match_text(headers.get(k).map_or("", String::as_str)));
+                }
+            }
+        }
+        let emphasis_removed = match (old_block, new_block) {
+            (Some(ob), Some(nb)) => {
+                let kept: BTreeSet<String> = nb.emphasis.iter().map(|e| editorial_key(e)).collect();
+                ob.emphasis
+                    .iter()
+                    .filter(|e| !kept.contains(&editorial_key(e)))
+                    .map(|e| match_text(e))
+                    .collect()
+            }
+            _ => Vec::new(),
+        };
+        let path = |doc: &Document, s: Option<usize>| {
+            s.map(|s| match_text(&doc.section_path(s).join(" / "))).unwrap_or_default()
+        };
+        let duration = if change.evidence.is_some() {
+            None
+        } else {
+            duration_change(
+                change.old.as_deref().unwrap_or(""),
+                change.new.as_deref().unwrap_or(""),
+            )
+        };
+        let mut ctx = Ctx {
+            change,
+            old_text,
+            new_text,
+            categories,
+            ancestors,
+            header,
+            changed_columns,
+            is_row,
+            direction: Direction::Neutral,
+            duration,
+            old_path: path(self.old, change.old_section),
+            new_path: path(self.new, change.new_section),
+            emphasis_removed,
+        };
+        ctx.direction = direction(&ctx, criteria);
+        ctx
+    }
+}
+
+/// The direction of a change (criteria.md 4.2 rule 3): additions broaden, removals narrow; an
+/// edit broadens when scope terms (data types, purposes, recipients, …) are added or limits
+/// (negation, "only", consent conditions) removed, narrows in the opposite case, and is
+/// `unknown` when both happen or a period is swapped for a criterion.
+fn direction(ctx: &Ctx<'_>, criteria: &Criteria) -> Direction {
+    let c = ctx.change;
+    if c.evidence.is_some()
+        || matches!(
+            c.kind,
+            ChangeKind::SectionMoved
+                | ChangeKind::BlockMoved
+                | ChangeKind::RowsReordered
+                | ChangeKind::SectionRenumbered
+        )
+    {
+        return Direction::Neutral;
+    }
+    if c.kind.is_addition() {
+        return Direction::Broaden;
+    }
+    if c.kind.is_removal() {
+        return Direction::Narrow;
+    }
+    let scope_old = criteria.direction_scope.counts(&ctx.old_text);
+    let scope_new = criteria.direction_scope.counts(&ctx.new_text);
+    let limit_old = criteria.direction_limits.counts(&ctx.old_text);
+    let limit_new = criteria.direction_limits.counts(&ctx.new_text);
+    let broaden = !increased(&scope_old, &scope_new).is_empty()
+        || !increased(&limit_new, &limit_old).is_empty()
+        || ctx.duration == Some(DurationChange::Longer);
+    let narrow = !increased(&scope_new, &scope_old).is_empty()
+        || !increased(&limit_old, &limit_new).is_empty()
+        || ctx.duration == Some(DurationChange::Shorter);
+    match (broaden, narrow) {
+        (true, true) => Direction::Unknown,
+        (true, false) => Direction::Broaden,
+        (false, true) => Direction::Narrow,
+        (false, false) if ctx.duration == Some(DurationChange::Removed) => Direction::Unknown,
+        (false, false) => Direction::Neutral,
+    }
+}
+
+/// Term counts in the old and the new document.
+type Counts = (BTreeMap<String, usize>, BTreeMap<String, usize>);
+
+/// Per-document term counts, cached per term set for `added_to_document`.
+struct DocCounts<'a> {
+    sides: &'a Sides<'a>,
+    cache: HashMap<*const TermSet, Counts>,
+}
+
+impl DocCounts<'_> {
+    fn get(&mut self, set: &TermSet) -> &Counts {
+        let sides = self.sides;
+        self.cache
+            .entry(set as *const TermSet)
+            .or_insert_with(|| (set.counts(&sides.old_text), set.counts(&sides.new_text)))
+    }
+}
+
+/// Whether `rule` matches; returns the terms that made it match (for the reason).
+fn matches(rule: &Rule, ctx: &Ctx<'_>, docs: &mut DocCounts<'_>) -> Option<Vec<String>> {
+    let m = &rule.when;
+    let c = ctx.change;
+    match c.evidence {
+        Some(e) if !m.evidence.iter().any(|x| x == evidence_name(e)) => return None,
+        None if !m.evidence.is_empty() => return None,
+        _ => {}
+    }
+    if !m.changes.is_empty() && !m.changes.contains(&c.kind) {
+        return None;
+    }
+    if !m.sections.is_empty() && !m.sections.iter().any(|s| ctx.ancestors.contains(s.as_str())) {
+        return None;
+    }
+    if !m.categories.is_empty() && !m.categories.iter().any(|x| ctx.categories.contains(x)) {
+        return None;
+    }
+    if m.not_categories.iter().any(|x| ctx.categories.contains(x)) {
+        return None;
+    }
+    if let Some(v) = m.in_table
+        && v != ctx.is_row
+    {
+        return None;
+    }
+    if let Some(t) = &m.tables
+        && !ctx.header.as_deref().is_some_and(|h| t.any(h))
+    {
+        return None;
+    }
+    if let Some(cols) = &m.columns
+        && (ctx.changed_columns.is_empty() || !ctx.changed_columns.iter().all(|h| cols.any(h)))
+    {
+        return None;
+    }
+    if !m.directions.is_empty() && !m.directions.contains(&ctx.direction) {
+        return None;
+    }
+    if let Some(d) = m.duration
+        && ctx.duration != Some(d)
+    {
+        return None;
+    }
+    let mut terms: Vec<String> = Vec::new();
+    let primary = if c.kind.is_removal() { &ctx.old_text } else { &ctx.new_text };
+    if let Some(t) = &m.text {
+        let found: Vec<String> = t.counts(primary).into_keys().collect();
+        if found.is_empty() {
+            return None;
+        }
+        terms.extend(found);
+    }
+    if let Some(t) = &m.not_text
+        && (t.any(&ctx.old_text) || t.any(&ctx.new_text))
+    {
+        return None;
+    }
+    if let Some(t) = &m.added {
+        let found = increased(&t.counts(&ctx.old_text), &t.counts(&ctx.new_text));
+        if found.is_empty() {
+            return None;
+        }
+        terms.extend(found);
+    }
+    if let Some(t) = &m.removed {
+        let found = increased(&t.counts(&ctx.new_text), &t.counts(&ctx.old_text));
+        if found.is_empty() {
+            return None;
+        }
+        terms.extend(found);
+    }
+    if let Some(t) = &m.added_to_document {
+        let here = t.counts(&ctx.new_text);
+        let (old_doc, _) = docs.get(t);
+        let found: Vec<String> = here.into_keys().filter(|k| !old_doc.contains_key(k)).collect();
+        if found.is_empty() {
+            return None;
+        }
+        terms.extend(found);
+    }
+    if let Some(t) = &m.removed_from_document {
+        let here = t.counts(&ctx.old_text);
+        let (_, new_doc) = docs.get(t);
+        let found: Vec<String> = here.into_keys().filter(|k| !new_doc.contains_key(k)).collect();
+        if found.is_empty() {
+            return None;
+        }
+        terms.extend(found);
+    }
+    if let Some(t) = &m.path_added {
+        let found = increased(&t.counts(&ctx.old_path), &t.counts(&ctx.new_path));
+        if found.is_empty() {
+            return None;
+        }
+        terms.extend(found);
+    }
+    if let Some(t) = &m.emphasis_removed {
+        let found: Vec<String> =
+            ctx.emphasis_removed.iter().flat_map(|e| t.counts(e).into_keys()).collect();
+        if found.is_empty() {
+            return None;
+        }
+        terms.extend(found);
+    }
+    terms.sort();
+    terms.dedup();
+    Some(terms)
+}
+
+fn rule_level(rule: &Rule, ctx: &Ctx<'_>, criteria: &Criteria) -> Level {
+    match rule.level {
+        LevelSpec::Fixed(l) => l,
+        LevelSpec::Category => ctx
+            .categories
+            .iter()
+            .filter_map(|c| criteria.category(c).and_then(|c| c.broaden))
+            .max()
+            .unwrap_or(Level::Major),
+    }
+}
+
+fn format_reason(rule: &Rule, terms: &[String]) -> String {
+    let list = terms.iter().take(6).cloned().collect::<Vec<_>>().join("、");
+    if rule.reason.contains("{terms}") {
+        rule.reason.replace("{terms}", &list)
+    } else {
+        rule.reason.clone()
+    }
+}
+
+/// Classifies every change of `diff` (from `old` to `new`) under `criteria`.
+pub fn classify(
+    old: &Document,
+    new: &Document,
+    diff: &DocumentDiff,
+    criteria: &Criteria,
+) -> Classification {
+    let sides = Sides {
+        old,
+        new,
+        old_cats: (0..old.sections.len()).map(|i| section_categories(old, i, criteria)).collect(),
+        new_cats: (0..new.sections.len()).map(|i| section_categories(new, i, criteria)).collect(),
+        old_text: match_text(&old.text),
+        new_text: match_text(&new.text),
+    };
+    let mut docs = DocCounts { sides: &sides, cache: HashMap::new() };
+    let sensitive = criteria.lexicons.get("sensitive");
+    let children = criteria.lexicons.get("children");
+    let mut findings = Vec::new();
+    let mut verdicts = Vec::new();
+    let mut level = if diff.identical { Level::None } else { Level::Editorial };
+    let mut qualifiers = BTreeSet::new();
+    for change in &diff.changes {
+        let ctx = sides.ctx(change, criteria);
+        let mut matched: Vec<(usize, Level, Vec<String>)> = Vec::new();
+        for (k, rule) in criteria.rules.iter().enumerate() {
+            if let Some(terms) = matches(rule, &ctx, &mut docs) {
+                matched.push((k, rule_level(rule, &ctx, criteria), terms));
+            }
+        }
+        let base = if change.evidence.is_some() { Level::Editorial } else { Level::Minor };
+        let mut change_level = matched.iter().map(|m| m.1).max().unwrap_or(base).max(base);
+        let mut quals: BTreeSet<Qualifier> = BTreeSet::new();
+        for (k, l, _) in &matched {
+            let rule = &criteria.rules[*k];
+            for q in &rule.qualifiers {
+                if *l == change_level || matches!(q, Qualifier::Review | Qualifier::Block) {
+                    quals.insert(*q);
+                }
+            }
+        }
+        // Sensitivity escalation (criteria.md 4.2 rule 4).
+        let escalates = matched.iter().any(|(k, _, _)| criteria.rules[*k].escalate_sensitive)
+            && matches!(
+                ctx.direction,
+                Direction::Broaden | Direction::Unknown | Direction::Neutral
+            );
+        let mut escalation_terms = Vec::new();
+        if escalates {
+            if let Some(s) = sensitive {
+                let found: Vec<String> = s.counts(&ctx.new_text).into_keys().collect();
+                if !found.is_empty() {
+                    change_level = Level::Reconsent;
+                    quals.insert(Qualifier::Separate);
+                    escalation_terms = found;
+                }
+            }
+            if let Some(c) = children
+                && c.any(&ctx.new_text)
+            {
+                change_level = Level::Reconsent;
+                quals.insert(Qualifier::Guardian);
+            }
+        }
+        if let Some(cap) = matched.iter().filter_map(|(k, _, _)| criteria.rules[*k].cap).min()
+            && change_level > cap
+        {
+            change_level = cap;
+            quals.retain(|q| matches!(q, Qualifier::Review | Qualifier::Block));
+        }
+        let deciding = matched
+            .iter()
+            .find(|(_, l, _)| *l == change_level)
+            .or_else(|| {
+                matched.iter().find(|(k, _, _)| escalates && criteria.rules[*k].escalate_sensitive)
+            })
+            .or_else(|| matched.iter().max_by_key(|m| m.1));
+        let finding = if change_level >= Level::Minor || !matched.is_empty() {
+            let (rule_id, reference, reason) = match deciding {
+                Some((k, _, terms)) => {
+                    let rule = &criteria.rules[*k];
+                    let mut reason = format_reason(rule, terms);
+                    if !escalation_terms.is_empty()
+                        && rule_level(rule, &ctx, criteria) < Level::Reconsent
+                    {
+                        reason.push_str(&format!(
+                            "; it touches sensitive personal information ({}), which needs separate consent",
+                            escalation_terms.iter().take(4).cloned().collect::<Vec<_>>().join("、")
+                        ));
+                    }
+                    (rule.id.clone(), rule.reference.clone(), reason)
+                }
+                None => (
+                    OTHER_WORDING.to_string(),
+                    "criteria.md Decision 6; PIPL art. 17(2)".to_string(),
+                    "a wording change that no other rule matches".to_string(),
+                ),
+            };
+            let also = matched
+                .iter()
+                .map(|(k, _, _)| criteria.rules[*k].id.clone())
+                .filter(|id| *id != rule_id)
+                .collect();
+            let (section_doc, section_index) = match change.new_section {
+                Some(s) => (new, s),
+                None => (old, change.old_section.unwrap_or(0)),
+            };
+            let removed = change.new_line.is_none();
+            findings.push(Finding {
+                rule: rule_id,
+                level: change_level,
+                qualifiers: quals.clone(),
+                reference,
+                section: section_doc.sections[section_index].id.clone(),
+                section_path: section_doc.section_path(section_index),
+                change: change.kind,
+                direction: ctx.direction,
+                old: change.old.clone(),
+                new: change.new.clone(),
+                reason,
+                location: Location {
+                    path: if removed { old.path.clone() } else { new.path.clone() },
+                    line: if removed { change.old_line } else { change.new_line },
+                    side: if removed { "old" } else { "new" },
+                },
+                also,
+            });
+            Some(findings.len() - 1)
+        } else {
+            None
+        };
+        level = level.max(change_level);
+        qualifiers.extend(quals.iter().copied());
+        verdicts.push(ChangeVerdict { level: change_level, direction: ctx.direction, finding });
+    }
+    if diff.unaligned > criteria.wholesale_threshold && !diff.identical {
+        let l = Level::Major;
+        level = level.max(l);
+        qualifiers.insert(Qualifier::Review);
+        findings.push(Finding {
+            rule: WHOLESALE_REWRITE.to_string(),
+            level: l,
+            qualifiers: [Qualifier::Review].into(),
+            reference: "criteria.md Decision 8; 4.2 rule 7".to_string(),
+            section: PREAMBLE_ID.to_string(),
+            section_path: Vec::new(),
+            change: ChangeKind::SectionModified,
+            direction: Direction::Unknown,
+            old: None,
+            new: None,
+            reason: format!(
+                "{:.0}% of the old text found no counterpart in the new one (threshold {:.0}%): a wholesale rewrite needs a person to check that every commitment survived",
+                diff.unaligned * 100.0,
+                criteria.wholesale_threshold * 100.0
+            ),
+            location: Location { path: new.path.clone(), line: Some(1), side: "new" },
+            also: Vec::new(),
+        });
+    }
+    let notices = date_notices(old, new, diff, level, criteria);
+    Classification { level, qualifiers, findings, verdicts, notices }
+}
+
+/// A date stated in a policy and the line stating it.
+pub type StatedDate = (jiff::civil::Date, usize);
+
+/// The dates a policy states about itself: (update date, effective date), each with its line.
+pub fn stated_dates(doc: &Document) -> (Option<StatedDate>, Option<StatedDate>) {
+    use regex::Regex;
+    use std::sync::LazyLock;
+    static LINE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)(更新日期|更新时间|最近更新|最后更新|发布日期|发布时间|版本日期|生效日期|生效时间|last\s+updated|last\s+modified|effective\s+date|effective\s+as\s+of|effective)").unwrap()
+    });
+    static DATE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})|(january|february|march|april|may|june|july|august|september|october|november|december)\s+(\d{1,2}),?\s+(\d{4})").unwrap()
+    });
+    const MONTHS: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    let (mut updated, mut effective) = (None, None);
+    for section in &doc.sections {
+        for block in &section.blocks {
+            for line_text in block.text.split('\n') {
+                let Some(label) = LINE.find(line_text) else { continue };
+                let rest = &line_text[label.end()..];
+                let Some(c) = DATE.captures(rest) else { continue };
+                let date = if c.get(1).is_some() {
+                    jiff::civil::Date::new(
+                        c[1].parse().ok().unwrap_or(0),
+                        c[2].parse().ok().unwrap_or(0),
+                        c[3].parse().ok().unwrap_or(0),
+                    )
+                } else {
+                    let month =
+                        MONTHS.iter().position(|m| c[4].eq_ignore_ascii_case(m)).unwrap_or(0) as i8
+                            + 1;
+                    jiff::civil::Date::new(
+                        c[6].parse().ok().unwrap_or(0),
+                        month,
+                        c[5].parse().ok().unwrap_or(0),
+                    )
+                };
+                let Ok(date) = date else { continue };
+                let label = label.as_str().to_lowercase();
+                if label.contains("生效") || label.contains("effective") {
+                    effective.get_or_insert((date, block.line));
+                } else {
+                    updated.get_or_insert((date, block.line));
+                }
+            }
+        }
+    }
+    (updated, effective)
+}
+
+/// Edge cases 14 and 15 of criteria.md: content changed without a date bump; a notice lead time
+/// shorter than configured on a major release.
+fn date_notices(
+    old: &Document,
+    new: &Document,
+    diff: &DocumentDiff,
+    level: Level,
+    criteria: &Criteria,
+) -> Vec<String> {
+    let mut notices = Vec::new();
+    let (old_updated, old_effective) = stated_dates(old);
+    let (new_updated, new_effective) = stated_dates(new);
+    let dates = |u: &Option<StatedDate>, e: &Option<StatedDate>| (u.map(|x| x.0), e.map(|x| x.0));
+    if level >= Level::Minor
+        && (new_updated.is_some() || new_effective.is_some())
+        && dates(&old_updated, &old_effective) == dates(&new_updated, &new_effective)
+        && !diff.identical
+    {
+        let line = new_updated.or(new_effective).map_or(0, |x| x.1);
+        notices.push(format!(
+            "{}:{line}: the text changed at level {level} but its stated dates did not; update the date line",
+            new.path
+        ));
+    }
+    if level >= Level::Major
+        && let (Some((u, _)), Some((e, line))) = (new_updated, new_effective)
+    {
+        let days = (e - u).get_days();
+        if let Ok(span) = u.until(e)
+            && (i64::from(span.get_days()) < i64::from(criteria.notice_lead_days))
+        {
+            let _ = days;
+            notices.push(format!(
+                "{}:{line}: effective date {e} is {} days after the update date {u}; a {level} change needs at least {} days' notice",
+                new.path,
+                span.get_days(),
+                criteria.notice_lead_days
+            ));
+        }
+    }
+    notices
+}

@@ -1,0 +1,66 @@
+//! Reading files at git revisions (git2). Unknown revisions and paths missing at a revision are
+//! told apart, so the message can say which.
+
+use crate::error::{Error, Result};
+use std::path::{Path, PathBuf};
+
+/// Opens the git repository containing `dir`.
+///
+/// Errors: `dir` is not inside a git repository.
+pub fn open(dir: &Path) -> Result<git2::Repository> {
+    git2::Repository::discover(dir)
+        .map_err(|_| Error::Git(format!("{} is not inside a git repository", dir.display())))
+}
+
+/// The bytes of repository-relative `path` at revision `rev` (a branch, tag, sha, `HEAD~3`).
+///
+/// Errors: [`Error::UnknownRevision`], [`Error::MissingAtRevision`], or a git failure.
+pub fn read_at(repo: &git2::Repository, rev: &str, path: &str) -> Result<Vec<u8>> {
+    let object =
+        repo.revparse_single(rev).map_err(|_| Error::UnknownRevision { rev: rev.to_string() })?;
+    let tree =
+        object.peel_to_tree().map_err(|_| Error::UnknownRevision { rev: rev.to_string() })?;
+    let entry = tree
+        .get_path(Path::new(path))
+        .map_err(|_| Error::MissingAtRevision { rev: rev.to_string(), path: path.to_string() })?;
+    let blob = entry
+        .to_object(repo)
+        .and_then(|o| o.peel_to_blob())
+        .map_err(|_| Error::MissingAtRevision { rev: rev.to_string(), path: path.to_string() })?;
+    Ok(blob.content().to_vec())
+}
+
+/// Converts `path` (relative to `cwd`, or absolute) to a path relative to the repository's
+/// working directory, `/`-separated, as git trees name files.
+pub fn repo_relative(repo: &git2::Repository, cwd: &Path, path: &str) -> Option<String> {
+    let workdir = repo.workdir()?.canonicalize().ok()?;
+    let p = Path::new(path);
+    let absolute: PathBuf = if p.is_absolute() { p.to_path_buf() } else { cwd.join(p) };
+    // Normalise `.` and `..` without touching the file system (the file may not exist here).
+    let mut parts: Vec<std::ffi::OsString> = Vec::new();
+    for c in absolute.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                parts.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => parts.push(other.as_os_str().to_os_string()),
+        }
+    }
+    let normal: PathBuf = parts.iter().collect();
+    let cwd_canonical = cwd.canonicalize().ok()?;
+    let normal = if normal.starts_with(&workdir) {
+        normal
+    } else {
+        // `cwd` may be a symlinked path; retry from its canonical form.
+        let rel = normal.strip_prefix(cwd).ok()?;
+        cwd_canonical.join(rel)
+    };
+    let rel = normal.strip_prefix(&workdir).ok()?;
+    Some(
+        rel.components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/"),
+    )
+}

@@ -1,0 +1,31 @@
+//! redline: policy-as-code for privacy policies.
+//!
+//! A policy lives as structured Markdown in a git repository. The pipeline, one module per stage:
+//!
+//! ```text
+//! bytes ─ text ─> document ─ diff ─> DocumentDiff ─ classify(rules) ─> Report ─> text | markdown | json
+//! ```
+//!
+//! * [`document`] parses Markdown or plain text into sections with stable ids (pulldown-cmark);
+//! * [`diff`] aligns sections, blocks and table rows and computes the inline redline (similar);
+//! * [`rules`] loads the declarative criteria (`policy/criteria.toml` or the built-in profile);
+//! * [`classify`] turns each change into a level with the rule, reason and reference behind it;
+//! * [`report`] is the serialisable verdict (`redline.report/1`) and its text/Markdown renderings.
+//!
+//! The library never depends on clap; the `redline` binary maps its results to exit codes.
+
+pub mod archive;
+pub mod classify;
+pub mod diff;
+pub mod document;
+pub mod error;
+pub mod git;
+pub mod model;
+pub mod normalize;
+pub mod repo;
+pub mod report;
+pub mod rules;
+pub mod text;
+
+pub use error::{Error, Result};
+pub use model::{Bump, ChangeKind, Decision, Direction, Level, Qualifier};

@@ -1,0 +1,710 @@
+//! The declarative criteria: lexicons, patterns, practice categories and rules, read from TOML
+//! (`policy/criteria.toml`, or the built-in profile compiled into the binary).
+//!
+//! A criteria file may say `extends = "builtin"`: it then starts from the built-in profile; a rule
+//! with the id of a built-in rule replaces it, new rules are appended, a lexicon of the same name
+//! gains the listed terms, and `[sections]` pins section ids to categories. Unknown fields are
+//! errors naming the line. The schema is documented in the built-in file itself
+//! (`src/criteria/builtin.toml`) and in the README.
+
+use crate::error::{Error, Result};
+use crate::model::{ChangeKind, Direction, Level, Qualifier};
+use crate::normalize::match_text;
+use aho_corasick::{AhoCorasick, MatchKind};
+use regex::Regex;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// The built-in profile: the statutory baseline (CN, EU, US signals; zh and en lexicons),
+/// without any policy's self-commitments (criteria.md Decision 1).
+pub const BUILTIN_CRITERIA: &str = include_str!("criteria/builtin.toml");
+
+/// The id of the built-in rule for a wording change that no other rule matches (level `minor`).
+pub const OTHER_WORDING: &str = "other-wording";
+/// The id of the built-in rule for a wholesale rewrite (criteria.md Decision 8).
+pub const WHOLESALE_REWRITE: &str = "wholesale-rewrite";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CriteriaFile {
+    #[serde(default)]
+    schema: Option<String>,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    extends: Option<String>,
+    #[serde(default)]
+    settings: Option<SettingsFile>,
+    #[serde(default)]
+    lexicons: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    patterns: BTreeMap<String, String>,
+    #[serde(default)]
+    direction: Option<DirectionFile>,
+    #[serde(default)]
+    categories: Vec<CategoryFile>,
+    #[serde(default)]
+    sections: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    rules: Vec<RuleFile>,
+}
+
+#[derive(Debug, Deserialize, Clone, Default)]
+#[serde(deny_unknown_fields)]
+struct SettingsFile {
+    wholesale_threshold: Option<f64>,
+    notice_lead_days: Option<u32>,
+}
+
+#[derive(Debug, Deserialize, Clone, Default)]
+#[serde(deny_unknown_fields)]
+struct DirectionFile {
+    #[serde(default)]
+    scope: Vec<String>,
+    #[serde(default)]
+    limits: Vec<String>,
+}
+
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+struct CategoryFile {
+    id: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    headings: Vec<String>,
+    #[serde(default)]
+    terms: Vec<String>,
+    #[serde(default)]
+    broaden: Option<Level>,
+    #[serde(default)]
+    practice: Option<bool>,
+}
+
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+struct RuleFile {
+    id: String,
+    title: Option<String>,
+    level: Option<String>,
+    qualifiers: Option<Vec<Qualifier>>,
+    reference: Option<String>,
+    reason: Option<String>,
+    escalate_sensitive: Option<bool>,
+    cap: Option<Level>,
+    #[serde(rename = "match")]
+    when: Option<MatchFile>,
+}
+
+impl RuleFile {
+    /// Fills the fields this (partial) rule leaves out from `base`, the rule it overrides.
+    fn over(&self, base: &RuleFile) -> RuleFile {
+        RuleFile {
+            id: self.id.clone(),
+            title: self.title.clone().or_else(|| base.title.clone()),
+            level: self.level.clone().or_else(|| base.level.clone()),
+            qualifiers: self.qualifiers.clone().or_else(|| base.qualifiers.clone()),
+            reference: self.reference.clone().or_else(|| base.reference.clone()),
+            reason: self.reason.clone().or_else(|| base.reason.clone()),
+            escalate_sensitive: self.escalate_sensitive.or(base.escalate_sensitive),
+            cap: self.cap.or(base.cap),
+            when: self.when.clone().or_else(|| base.when.clone()),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, Clone, Default)]
+#[serde(deny_unknown_fields)]
+struct MatchFile {
+    #[serde(default)]
+    changes: Vec<ChangeKind>,
+    #[serde(default)]
+    sections: Vec<String>,
+    #[serde(default)]
+    categories: Vec<String>,
+    #[serde(default)]
+    not_categories: Vec<String>,
+    #[serde(default)]
+    tables: Vec<String>,
+    #[serde(default)]
+    in_table: Option<bool>,
+    #[serde(default)]
+    columns: Vec<String>,
+    #[serde(default)]
+    directions: Vec<Direction>,
+    #[serde(default)]
+    evidence: Vec<String>,
+    #[serde(default)]
+    text: Vec<String>,
+    #[serde(default)]
+    not_text: Vec<String>,
+    #[serde(default)]
+    added: Vec<String>,
+    #[serde(default)]
+    removed: Vec<String>,
+    #[serde(default)]
+    added_to_document: Vec<String>,
+    #[serde(default)]
+    removed_from_document: Vec<String>,
+    #[serde(default)]
+    path_added: Vec<String>,
+    #[serde(default)]
+    emphasis_removed: Vec<String>,
+    #[serde(default)]
+    duration: Option<DurationChange>,
+}
+
+/// How the durations named in a change moved (retention periods, response times).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DurationChange {
+    /// A period got longer, or a period appeared where there was none.
+    Longer,
+    /// A period got shorter.
+    Shorter,
+    /// A period was removed or swapped for a criterion (direction unknown).
+    Removed,
+}
+
+/// The level a rule assigns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LevelSpec {
+    /// A fixed level.
+    Fixed(Level),
+    /// The broadening level of the change's practice category (criteria.md 4.2 rule 5).
+    Category,
+}
+
+/// A compiled set of terms and patterns, matched against [`match_text`]-normalised text.
+#[derive(Debug, Clone)]
+pub struct TermSet {
+    terms: Vec<String>,
+    prefix: Vec<bool>,
+    automaton: Option<AhoCorasick>,
+    patterns: Vec<Regex>,
+}
+
+impl TermSet {
+    fn new(terms: Vec<String>, patterns: Vec<Regex>) -> TermSet {
+        let mut clean = Vec::new();
+        let mut prefix = Vec::new();
+        for t in terms {
+            let (t, p) = match t.strip_suffix('*') {
+                Some(t) => (t.to_string(), true),
+                None => (t, false),
+            };
+            let t = match_text(&t);
+            if !t.is_empty() && !clean.contains(&t) {
+                clean.push(t);
+                prefix.push(p);
+            }
+        }
+        let automaton = (!clean.is_empty()).then(|| {
+            AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(&clean)
+                .expect("lexicon automaton")
+        });
+        TermSet { terms: clean, prefix, automaton, patterns }
+    }
+
+    /// Whether the set is empty (matches nothing).
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty() && self.patterns.is_empty()
+    }
+
+    /// Counts occurrences per matched term (literal terms by their lexicon spelling; patterns by
+    /// the text they matched) in `text`, which must be [`match_text`]-normalised. Latin terms
+    /// match whole words; a lexicon entry ending in `*` matches any word starting with it.
+    pub fn counts(&self, text: &str) -> BTreeMap<String, usize> {
+        let mut out = BTreeMap::new();
+        if let Some(ac) = &self.automaton {
+            for m in ac.find_iter(text) {
+                let idx = m.pattern().as_usize();
+                let term = &self.terms[idx];
+                if is_latin_edge(term.chars().next())
+                    && text[..m.start()].chars().next_back().is_some_and(is_word_char)
+                {
+                    continue;
+                }
+                if !self.prefix[idx]
+                    && is_latin_edge(term.chars().next_back())
+                    && text[m.end()..].chars().next().is_some_and(is_word_char)
+                {
+                    continue;
+                }
+                *out.entry(term.clone()).or_insert(0) += 1;
+            }
+        }
+        for re in &self.patterns {
+            for m in re.find_iter(text) {
+                *out.entry(m.as_str().to_string()).or_insert(0) += 1;
+            }
+        }
+        out
+    }
+
+    /// Whether any term occurs in `text` ([`match_text`]-normalised).
+    pub fn any(&self, text: &str) -> bool {
+        !self.counts(text).is_empty()
+    }
+}
+
+fn is_latin_edge(c: Option<char>) -> bool {
+    c.is_some_and(|c| c.is_ascii_alphanumeric())
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_'
+}
+
+/// The conditions of a rule; every condition given must hold (a list holds when any of its
+/// entries does).
+#[derive(Debug, Clone, Default)]
+pub struct Match {
+    /// Change kinds; empty means any.
+    pub changes: Vec<ChangeKind>,
+    /// Section ids (the change's section or one of its ancestors).
+    pub sections: Vec<String>,
+    /// Practice categories of the change's section.
+    pub categories: Vec<String>,
+    /// Categories the section must not have.
+    pub not_categories: Vec<String>,
+    /// Terms the table header must contain (rows only).
+    pub tables: Option<TermSet>,
+    /// Whether the change must (true) or must not (false) be a table row.
+    pub in_table: Option<bool>,
+    /// For `row_modified`: every changed column's header contains one of these.
+    pub columns: Option<TermSet>,
+    /// Directions; empty means any.
+    pub directions: Vec<Direction>,
+    /// Editorial evidence the rule looks at (`emphasis`, `link_targets`, `moved`, …); a rule
+    /// without it never matches a change that has evidence.
+    pub evidence: Vec<String>,
+    /// The change's text contains one of these.
+    pub text: Option<TermSet>,
+    /// The change's text contains none of these.
+    pub not_text: Option<TermSet>,
+    /// A term occurs more often in the new text than in the old.
+    pub added: Option<TermSet>,
+    /// A term occurs less often in the new text than in the old.
+    pub removed: Option<TermSet>,
+    /// A term of the change's new text that the old document never mentions (new to it).
+    pub added_to_document: Option<TermSet>,
+    /// A term of the change's old text that the new document no longer mentions at all.
+    pub removed_from_document: Option<TermSet>,
+    /// The new heading path gained a term (moves into a section with another role).
+    pub path_added: Option<TermSet>,
+    /// Emphasis was removed from text containing one of these.
+    pub emphasis_removed: Option<TermSet>,
+    /// How durations moved.
+    pub duration: Option<DurationChange>,
+}
+
+/// One declarative rule (criterion).
+#[derive(Debug, Clone)]
+pub struct Rule {
+    /// Stable id (`new-sdk-ads`).
+    pub id: String,
+    /// One-line title.
+    pub title: String,
+    /// The level it assigns.
+    pub level: LevelSpec,
+    /// Qualifiers it adds.
+    pub qualifiers: Vec<Qualifier>,
+    /// The clause or law behind it ("十一 item 3; PIPL art. 23").
+    pub reference: String,
+    /// The finding's reason; `{terms}` is replaced with the terms that matched.
+    pub reason: String,
+    /// A broadening that touches sensitive data becomes `reconsent` + `separate`, children's
+    /// data + `guardian` (criteria.md 4.2 rule 4).
+    pub escalate_sensitive: bool,
+    /// When it matches, the change's level is at most this (a disclosure required by law needs
+    /// notice, not consent: PIPL art. 13(1)(3)).
+    pub cap: Option<Level>,
+    /// Its conditions.
+    pub when: Match,
+    /// 1-based line of its `id` in the file it came from (0 for built-in code rules).
+    pub line: usize,
+}
+
+/// A practice category (`collection`, `sharing`, …).
+#[derive(Debug, Clone)]
+pub struct Category {
+    /// Stable id.
+    pub id: String,
+    /// Human title.
+    pub title: String,
+    /// Heading terms that put a section in the category.
+    pub headings: TermSet,
+    /// Block terms that signal the category (used by `map` and for sections without headings).
+    pub terms: TermSet,
+    /// Level of a broadening change in this category.
+    pub broaden: Option<Level>,
+    /// Whether it is one of the practice categories `map` reports.
+    pub practice: bool,
+}
+
+/// The active rule set.
+#[derive(Debug, Clone)]
+pub struct Criteria {
+    /// Profile name shown in reports (`builtin`, or the file's `name`).
+    pub name: String,
+    /// Where it came from (`builtin` or the file path).
+    pub source: String,
+    /// Description.
+    pub description: String,
+    /// Rules in file order (built-in rules first when extending).
+    pub rules: Vec<Rule>,
+    /// Practice categories.
+    pub categories: Vec<Category>,
+    /// Section id → category ids, pinned by the file.
+    pub sections: BTreeMap<String, Vec<String>>,
+    /// Lexicons by name (compiled).
+    pub lexicons: BTreeMap<String, TermSet>,
+    /// Terms whose addition widens and whose removal narrows a disclosure.
+    pub direction_scope: TermSet,
+    /// Terms whose addition narrows and whose removal widens (negation, limits, consent).
+    pub direction_limits: TermSet,
+    /// Share of unaligned old text above which a diff is a wholesale rewrite (default 0.3).
+    pub wholesale_threshold: f64,
+    /// Minimum days between the update date and the effective date for a major release (7).
+    pub notice_lead_days: u32,
+}
+
+struct Raw {
+    file: CriteriaFile,
+    text: String,
+    path: String,
+}
+
+impl Criteria {
+    /// The built-in profile.
+    pub fn builtin() -> Criteria {
+        Criteria::from_str("builtin", BUILTIN_CRITERIA)
+            .unwrap_or_else(|e| panic!("the built-in criteria are invalid: {e}"))
+    }
+
+    /// Loads a criteria file.
+    ///
+    /// Errors: the file is unreadable, not UTF-8, invalid TOML, has an unknown field, or refers
+    /// to a lexicon, category or level that does not exist; each names the file and line.
+    pub fn load(path: &Path) -> Result<Criteria> {
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, &e))?;
+        let label = path.display().to_string();
+        let text = crate::text::decode(&label, &bytes)?;
+        Criteria::from_str(&label, &text)
+    }
+
+    /// Parses criteria from TOML `text`; `path` labels messages.
+    pub fn from_str(path: &str, text: &str) -> Result<Criteria> {
+        let file: CriteriaFile = toml::from_str(text).map_err(|e| Error::toml(path, text, &e))?;
+        let raw = Raw { file, text: text.to_string(), path: path.to_string() };
+        match raw.file.extends.as_deref() {
+            None => compile(vec![raw]),
+            Some("builtin") => {
+                let base: CriteriaFile = toml::from_str(BUILTIN_CRITERIA).unwrap_or_else(|e| {
+                    panic!("the built-in criteria are invalid: {}", e.message())
+                });
+                let base = Raw {
+                    file: base,
+                    text: BUILTIN_CRITERIA.to_string(),
+                    path: "builtin".to_string(),
+                };
+                compile(vec![base, raw])
+            }
+            Some(other) => Err(locate(
+                path,
+                text,
+                "extends",
+                format!("unknown profile `{other}` in `extends`; the only one is \"builtin\""),
+            )),
+        }
+    }
+
+    /// The rule with `id`.
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+
+    /// The category with `id`.
+    pub fn category(&self, id: &str) -> Option<&Category> {
+        self.categories.iter().find(|c| c.id == id)
+    }
+}
+
+/// An error at the first line of `text` that mentions `needle`.
+fn locate(path: &str, text: &str, needle: &str, message: String) -> Error {
+    let (line, column) = text
+        .lines()
+        .enumerate()
+        .find_map(|(i, l)| l.find(needle).map(|c| (i + 1, l[..c].chars().count() + 1)))
+        .unwrap_or((1, 1));
+    Error::Toml { path: path.to_string(), line, column, message }
+}
+
+fn line_of_rule(text: &str, id: &str) -> usize {
+    let needle = format!("\"{id}\"");
+    text.lines()
+        .position(|l| l.trim_start().starts_with("id") && l.contains(&needle))
+        .map_or(0, |i| i + 1)
+}
+
+fn compile(layers: Vec<Raw>) -> Result<Criteria> {
+    // Merge lexicons and patterns first: rules may use any of them.
+    let mut lexicon_terms: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut patterns: BTreeMap<String, Regex> = BTreeMap::new();
+    for layer in &layers {
+        for (name, terms) in &layer.file.lexicons {
+            lexicon_terms.entry(name.clone()).or_default().extend(terms.iter().cloned());
+        }
+        for (name, pattern) in &layer.file.patterns {
+            let re = Regex::new(pattern).map_err(|e| {
+                locate(
+                    &layer.path,
+                    &layer.text,
+                    name,
+                    format!("pattern `{name}` is not a valid regular expression: {e}"),
+                )
+            })?;
+            patterns.insert(name.clone(), re);
+        }
+    }
+    let last = layers.last().expect("at least one layer");
+    let resolve = |layer: &Raw, entries: &[String]| -> Result<Option<TermSet>> {
+        if entries.is_empty() {
+            return Ok(None);
+        }
+        let mut terms = Vec::new();
+        let mut res = Vec::new();
+        for e in entries {
+            match e.strip_prefix('@') {
+                Some(name) => {
+                    if let Some(t) = lexicon_terms.get(name) {
+                        terms.extend(t.iter().cloned());
+                    } else if let Some(re) = patterns.get(name) {
+                        res.push(re.clone());
+                    } else {
+                        return Err(locate(
+                            &layer.path,
+                            &layer.text,
+                            e,
+                            format!(
+                                "`{e}` names no lexicon or pattern; define it under [lexicons] or [patterns]"
+                            ),
+                        ));
+                    }
+                }
+                None => terms.push(e.clone()),
+            }
+        }
+        Ok(Some(TermSet::new(terms, res)))
+    };
+
+    let mut categories: Vec<Category> = Vec::new();
+    let mut sections = BTreeMap::new();
+    let mut rules: Vec<Rule> = Vec::new();
+    let mut raw_rules: Vec<RuleFile> = Vec::new();
+    let mut settings = SettingsFile::default();
+    let mut direction = DirectionFile::default();
+    let mut name = "builtin".to_string();
+    let mut description = String::new();
+    for layer in &layers {
+        if let Some(s) = &layer.file.settings {
+            settings.wholesale_threshold = s.wholesale_threshold.or(settings.wholesale_threshold);
+            settings.notice_lead_days = s.notice_lead_days.or(settings.notice_lead_days);
+        }
+        if let Some(d) = &layer.file.direction {
+            direction.scope.extend(d.scope.iter().cloned());
+            direction.limits.extend(d.limits.iter().cloned());
+        }
+        if let Some(n) = &layer.file.name {
+            name = n.clone();
+        }
+        if let Some(d) = &layer.file.description {
+            description = d.clone();
+        }
+        let _ = &layer.file.schema;
+        for c in &layer.file.categories {
+            let category = Category {
+                id: c.id.clone(),
+                title: c.title.clone(),
+                headings: resolve(layer, &c.headings)?
+                    .unwrap_or_else(|| TermSet::new(Vec::new(), Vec::new())),
+                terms: resolve(layer, &c.terms)?
+                    .unwrap_or_else(|| TermSet::new(Vec::new(), Vec::new())),
+                broaden: c.broaden,
+                practice: c.practice.unwrap_or(true),
+            };
+            match categories.iter_mut().find(|x| x.id == c.id) {
+                Some(existing) => *existing = category,
+                None => categories.push(category),
+            }
+        }
+        for (id, cats) in &layer.file.sections {
+            sections.insert(id.clone(), cats.clone());
+        }
+        for r in &layer.file.rules {
+            let merged = match raw_rules.iter().position(|x: &RuleFile| x.id == r.id) {
+                Some(k) => {
+                    let m = r.over(&raw_rules[k]);
+                    raw_rules[k] = m.clone();
+                    m
+                }
+                None => {
+                    raw_rules.push(r.clone());
+                    r.clone()
+                }
+            };
+            let rule = compile_rule(layer, &merged, &resolve)?;
+            match rules.iter_mut().find(|x| x.id == r.id) {
+                Some(existing) => *existing = rule,
+                None => rules.push(rule),
+            }
+        }
+    }
+    // Every category a rule or a section pin names must exist.
+    for layer in &layers {
+        for r in &layer.file.rules {
+            let Some(when) = &r.when else { continue };
+            for c in when.categories.iter().chain(&when.not_categories) {
+                if !categories.iter().any(|x| &x.id == c) {
+                    return Err(locate(
+                        &layer.path,
+                        &layer.text,
+                        &format!("\"{c}\""),
+                        format!("rule `{}` names unknown category `{c}`", r.id),
+                    ));
+                }
+            }
+        }
+        for (id, cats) in &layer.file.sections {
+            for c in cats {
+                if !categories.iter().any(|x| &x.id == c) {
+                    return Err(locate(
+                        &layer.path,
+                        &layer.text,
+                        id,
+                        format!("section `{id}` is pinned to unknown category `{c}`"),
+                    ));
+                }
+            }
+        }
+    }
+    let mut lexicons = BTreeMap::new();
+    for (n, terms) in &lexicon_terms {
+        lexicons.insert(n.clone(), TermSet::new(terms.clone(), Vec::new()));
+    }
+    let empty = || TermSet::new(Vec::new(), Vec::new());
+    Ok(Criteria {
+        name,
+        source: last.path.clone(),
+        description,
+        rules,
+        categories,
+        sections,
+        lexicons,
+        direction_scope: resolve(last, &direction.scope)?.unwrap_or_else(empty),
+        direction_limits: resolve(last, &direction.limits)?.unwrap_or_else(empty),
+        wholesale_threshold: settings.wholesale_threshold.unwrap_or(0.3),
+        notice_lead_days: settings.notice_lead_days.unwrap_or(7),
+    })
+}
+
+/// Resolves a list of terms and `@references` into a compiled set (`None` for an empty list).
+type Resolver<'a> = dyn Fn(&Raw, &[String]) -> Result<Option<TermSet>> + 'a;
+
+fn compile_rule(layer: &Raw, r: &RuleFile, resolve: &Resolver<'_>) -> Result<Rule> {
+    let missing = |field: &str| {
+        locate(
+            &layer.path,
+            &layer.text,
+            &format!("\"{}\"", r.id),
+            format!(
+                "rule `{}` has no `{field}`; every rule needs id, title, level, reference and reason",
+                r.id
+            ),
+        )
+    };
+    let title = r.title.clone().ok_or_else(|| missing("title"))?;
+    let level_text = r.level.clone().ok_or_else(|| missing("level"))?;
+    let reference = r.reference.clone().ok_or_else(|| missing("reference"))?;
+    let reason = r.reason.clone().ok_or_else(|| missing("reason"))?;
+    let default_match = MatchFile::default();
+    let m = r.when.as_ref().unwrap_or(&default_match);
+    let level = match level_text.as_str() {
+        "category" => LevelSpec::Category,
+        other => match Level::parse(other) {
+            Some(Level::None) | None => {
+                return Err(locate(
+                    &layer.path,
+                    &layer.text,
+                    &format!("\"{other}\""),
+                    format!(
+                        "rule `{}`: unknown level `{other}`; use editorial, minor, major, reconsent or category",
+                        r.id
+                    ),
+                ));
+            }
+            Some(l) => LevelSpec::Fixed(l),
+        },
+    };
+    const EVIDENCE: [&str; 8] = [
+        "normalized",
+        "moved",
+        "renumbered",
+        "reordered",
+        "emphasis",
+        "link_targets",
+        "metadata",
+        "formatting",
+    ];
+    for e in &m.evidence {
+        if !EVIDENCE.contains(&e.as_str()) {
+            return Err(locate(
+                &layer.path,
+                &layer.text,
+                &format!("\"{e}\""),
+                format!(
+                    "rule `{}`: unknown evidence `{e}`; use one of {}",
+                    r.id,
+                    EVIDENCE.join(", ")
+                ),
+            ));
+        }
+    }
+    Ok(Rule {
+        id: r.id.clone(),
+        title,
+        level,
+        qualifiers: r.qualifiers.clone().unwrap_or_default(),
+        reference,
+        reason,
+        escalate_sensitive: r.escalate_sensitive.unwrap_or(false),
+        cap: r.cap,
+        when: Match {
+            changes: m.changes.clone(),
+            sections: m.sections.clone(),
+            categories: m.categories.clone(),
+            not_categories: m.not_categories.clone(),
+            tables: resolve(layer, &m.tables)?,
+            in_table: m.in_table,
+            columns: resolve(layer, &m.columns)?,
+            directions: m.directions.clone(),
+            evidence: m.evidence.clone(),
+            text: resolve(layer, &m.text)?,
+            not_text: resolve(layer, &m.not_text)?,
+            added: resolve(layer, &m.added)?,
+            removed: resolve(layer, &m.removed)?,
+            added_to_document: resolve(layer, &m.added_to_document)?,
+            removed_from_document: resolve(layer, &m.removed_from_document)?,
+            path_added: resolve(layer, &m.path_added)?,
+            emphasis_removed: resolve(layer, &m.emphasis_removed)?,
+            duration: m.duration,
+        },
+        line: line_of_rule(&layer.text, &r.id),
+    })
+}

@@ -1,0 +1,100 @@
+//! Decoding policy files and mapping byte offsets to lines. Offsets are bytes; lines and columns
+//! are 1-based, columns counted in chars.
+
+use crate::error::{Error, Result};
+
+/// Decodes a policy file: UTF-8 only (a leading byte-order mark is dropped), CRLF and lone CR
+/// line endings become LF so line numbers match every editor.
+///
+/// Errors: [`Error::InvalidUtf8`] naming `path`, the line and column of the first invalid byte.
+pub fn decode(path: &str, bytes: &[u8]) -> Result<String> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(normalize_line_endings(text)),
+        Err(err) => {
+            let valid = &bytes[..err.valid_up_to()];
+            // The valid prefix is UTF-8 by definition.
+            let prefix = std::str::from_utf8(valid).unwrap_or_default();
+            let (line, column) = line_col(prefix, prefix.len());
+            Err(Error::InvalidUtf8 {
+                path: path.to_string(),
+                line,
+                column,
+                byte: bytes[err.valid_up_to()],
+            })
+        }
+    }
+}
+
+/// Replaces CRLF and lone CR with LF; borrows nothing, allocates only when needed.
+pub fn normalize_line_endings(text: &str) -> String {
+    if !text.contains('\r') {
+        return text.to_string();
+    }
+    text.replace("\r\n", "\n").replace('\r', "\n")
+}
+
+/// The 1-based line and column (in chars) of byte `offset` in `text`.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..floor_char_boundary(text, offset)];
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Maps byte offsets to 1-based line numbers quickly (binary search over line starts).
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Indexes `text`'s line starts.
+    pub fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    /// The 1-based line holding byte `offset`.
+    pub fn line(&self, offset: usize) -> usize {
+        match self.starts.binary_search(&offset) {
+            Ok(i) => i + 1,
+            Err(i) => i,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_utf8_names_line_and_column() {
+        let err = decode("p.md", b"ok\nab\xffc").unwrap_err();
+        assert_eq!(err.to_string(), "p.md:2:3: invalid UTF-8 (byte 0xff); save the file as UTF-8");
+    }
+
+    #[test]
+    fn bom_and_crlf_are_decoded_away() {
+        assert_eq!(decode("p.md", b"\xEF\xBB\xBFa\r\nb\rc").unwrap(), "a\nb\nc");
+    }
+
+    #[test]
+    fn line_index_matches_line_col() {
+        let text = "a\nbb\n\nccc";
+        let index = LineIndex::new(text);
+        for offset in 0..text.len() {
+            assert_eq!(index.line(offset), line_col(text, offset).0, "offset {offset}");
+        }
+    }
+}
