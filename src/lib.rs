@@ -26,6 +26,7 @@ pub mod repo;
 pub mod report;
 pub mod rules;
 pub mod text;
+pub mod time;
 
 pub use error::{Error, Result};
 pub use model::{Bump, ChangeKind, Decision, Direction, Level, Qualifier};

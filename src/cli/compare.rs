@@ -1,0 +1,230 @@
+//! `diff`, `check` and `rules`: comparing two versions and listing the criteria.
+
+use super::{EXIT_FAILED, EXIT_OK, Format, Outcome, ReportArgs};
+use anyhow::{Result, bail};
+use redline::Error;
+use redline::repo::PolicyRepo;
+use redline::report::{Comparison, Input, Side};
+use redline::rules::{Criteria, LevelSpec};
+use std::path::{Path, PathBuf};
+
+/// The base of `check`: `--base REV`, else the newest release, else `HEAD`.
+pub(super) fn check_base(
+    repo: &PolicyRepo,
+    id: &str,
+    file: &str,
+    rel: &str,
+    base: Option<&str>,
+) -> Result<Input> {
+    if let Some(rev) = base {
+        let git = redline::git::open(&repo.root)?;
+        let bytes = redline::git::read_at(&git, rev, rel)?;
+        return Ok(Input {
+            side: Side {
+                label: rev.to_string(),
+                version: None,
+                rev: Some(rev.to_string()),
+                path: rel.to_string(),
+            },
+            bytes,
+        });
+    }
+    let releases = redline::archive::releases(&repo.archive_dir(), id)?;
+    if let Some(last) = releases.last() {
+        let version = last.version.to_string();
+        let path = format!("archive/{id}/{version}/{file}");
+        let bytes = std::fs::read(repo.root.join(&path)).map_err(|e| Error::io(&path, &e))?;
+        return Ok(Input {
+            side: Side { label: version.clone(), version: Some(version), rev: None, path },
+            bytes,
+        });
+    }
+    let git = redline::git::open(&repo.root).map_err(|_| {
+        Error::Refused(format!(
+            "nothing to compare with: archive/{id}/ has no release and {} is not a git repository; pass --base REV or release a first version",
+            repo.root.display()
+        ))
+    })?;
+    let bytes = redline::git::read_at(&git, "HEAD", rel)?;
+    Ok(Input {
+        side: Side {
+            label: "HEAD".to_string(),
+            version: None,
+            rev: Some("HEAD".to_string()),
+            path: rel.to_string(),
+        },
+        bytes,
+    })
+}
+
+pub(super) fn load_criteria(
+    arg: Option<&str>,
+    repo: Option<&PolicyRepo>,
+    cwd: &Path,
+) -> Result<Criteria> {
+    Ok(match (arg, repo) {
+        (Some("builtin"), _) => Criteria::builtin(),
+        (Some(path), _) => Criteria::load(&cwd.join(path)).map_err(|e| relabel(e, path))?,
+        (None, Some(repo)) => repo.criteria()?,
+        (None, None) => Criteria::builtin(),
+    })
+}
+
+/// Keeps the path as the user typed it in messages.
+fn relabel(e: Error, typed: &str) -> Error {
+    match e {
+        Error::Toml { line, column, message, .. } => {
+            Error::Toml { path: typed.to_string(), line, column, message }
+        }
+        Error::Io { message, .. } => Error::Io { path: typed.to_string(), message },
+        Error::Config { message, .. } => Error::Config { path: typed.to_string(), message },
+        other => other,
+    }
+}
+
+/// Reads a `diff` argument: an existing file, else `REV:PATH` from git.
+pub(super) fn read_input(arg: &str, cwd: &Path) -> Result<Input> {
+    let path = PathBuf::from(arg);
+    let full = cwd.join(&path);
+    if full.is_file() {
+        let bytes = std::fs::read(&full).map_err(|e| Error::io(arg, &e))?;
+        return Ok(Input { side: Side::file(arg), bytes });
+    }
+    if let Some((rev, file)) = arg.split_once(':')
+        && !rev.is_empty()
+        && !file.is_empty()
+    {
+        let git = redline::git::open(cwd)?;
+        let rel = redline::git::repo_relative(&git, cwd, file).unwrap_or_else(|| file.to_string());
+        let bytes = redline::git::read_at(&git, rev, &rel)?;
+        return Ok(Input {
+            side: Side {
+                label: rev.to_string(),
+                version: None,
+                rev: Some(rev.to_string()),
+                path: rel,
+            },
+            bytes,
+        });
+    }
+    if full.is_dir() {
+        bail!(Error::Io {
+            path: arg.to_string(),
+            message: "is a directory, not a policy file".to_string()
+        });
+    }
+    bail!(Error::Io { path: arg.to_string(), message: "no such file or directory".to_string() })
+}
+
+pub(super) fn render(comparison: &Comparison, args: &ReportArgs, color: bool) -> Outcome {
+    let stdout = match args.format {
+        Format::Text => comparison.to_text(color),
+        Format::Markdown => comparison.to_markdown(),
+        Format::Json => comparison.report.to_json(),
+    };
+    let failed = args.fail_on.level().is_some_and(|l| comparison.report.level >= l);
+    Outcome { stdout, code: if failed { EXIT_FAILED } else { EXIT_OK } }
+}
+
+fn level_text(rule: &redline::rules::Rule) -> String {
+    let mut s = match rule.level {
+        LevelSpec::Fixed(l) => l.to_string(),
+        LevelSpec::Category => "category".to_string(),
+    };
+    if !rule.qualifiers.is_empty() {
+        s.push_str(&format!(
+            " + {}",
+            rule.qualifiers.iter().map(|q| q.as_str()).collect::<Vec<_>>().join(" + ")
+        ));
+    }
+    s
+}
+
+pub(super) fn rules_output(
+    criteria: &Criteria,
+    explain: Option<&str>,
+    format: Format,
+) -> Result<String> {
+    let rules: Vec<&redline::rules::Rule> = match explain {
+        Some(id) => vec![criteria.rule(id).ok_or_else(|| {
+            Error::Refused(format!(
+                "no rule `{id}` in the {} profile; `redline rules` lists them",
+                criteria.name
+            ))
+        })?],
+        None => criteria.rules.iter().collect(),
+    };
+    if format == Format::Json {
+        let list: Vec<serde_json::Value> = rules
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "id": r.id, "title": r.title, "level": level_text(r).split(' ').next(),
+                    "qualifiers": r.qualifiers, "reference": r.reference, "reason": r.reason,
+                })
+            })
+            .collect();
+        let value =
+            serde_json::json!({"profile": criteria.name, "source": criteria.source, "rules": list});
+        return Ok(format!("{}\n", serde_json::to_string_pretty(&value)?));
+    }
+    let mut out = String::new();
+    if explain.is_none() {
+        out.push_str(&format!("profile: {} ({})\n\n", criteria.name, criteria.source));
+        let width = rules.iter().map(|r| r.id.len()).max().unwrap_or(0);
+        for r in &rules {
+            out.push_str(&format!("{:width$}  {:<28}  {}\n", r.id, level_text(r), r.title));
+        }
+        out.push_str(&format!(
+            "{:width$}  {:<28}  {}\n",
+            redline::rules::OTHER_WORDING,
+            "minor",
+            "A wording change that no other rule matches (built in)"
+        ));
+        out.push_str(&format!(
+            "{:width$}  {:<28}  {}\n",
+            redline::rules::WHOLESALE_REWRITE,
+            "major + review",
+            "More than the threshold of the old text found no counterpart (built in)"
+        ));
+        return Ok(out);
+    }
+    for r in rules {
+        out.push_str(&format!("{}: {}\n", r.id, r.title));
+        out.push_str(&format!("  level:     {}\n", level_text(r)));
+        out.push_str(&format!("  reference: {}\n", r.reference));
+        out.push_str(&format!("  reason:    {}\n", r.reason));
+        if r.escalate_sensitive {
+            out.push_str("  escalates: to reconsent + separate when sensitive data are touched\n");
+        }
+        if let Some(cap) = r.cap {
+            out.push_str(&format!("  caps at:   {cap}\n"));
+        }
+        let m = &r.when;
+        if !m.changes.is_empty() {
+            out.push_str(&format!(
+                "  changes:   {}\n",
+                m.changes.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ")
+            ));
+        }
+        if !m.categories.is_empty() {
+            out.push_str(&format!("  categories: {}\n", m.categories.join(", ")));
+        }
+        if !m.sections.is_empty() {
+            out.push_str(&format!("  sections:  {}\n", m.sections.join(", ")));
+        }
+        if !m.directions.is_empty() {
+            out.push_str(&format!(
+                "  directions: {}\n",
+                m.directions.iter().map(|d| d.as_str()).collect::<Vec<_>>().join(", ")
+            ));
+        }
+        if !m.evidence.is_empty() {
+            out.push_str(&format!("  evidence:  {}\n", m.evidence.join(", ")));
+        }
+        if r.line > 0 {
+            out.push_str(&format!("  defined:   {} line {}\n", criteria.source, r.line));
+        }
+    }
+    Ok(out)
+}

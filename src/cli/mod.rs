@@ -1,0 +1,241 @@
+//! Argument definitions (clap) and the glue from arguments to library calls. The library never
+//! sees clap types: they are converted here. One module per group of commands; this one holds
+//! the shared arguments, the dispatch and the exit codes.
+
+mod compare;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand, ValueEnum};
+use redline::repo::PolicyRepo;
+use redline::report::{Input, Side, compare, document_id_from_path};
+use redline::{Error, Level};
+use std::io::Write;
+use std::process::ExitCode;
+
+/// Exit code: it ran, and nothing it checks failed.
+pub(crate) const EXIT_OK: u8 = 0;
+/// Exit code: it ran, and what it checks failed (`--fail-on`).
+pub(crate) const EXIT_FAILED: u8 = 1;
+/// Exit code: it could not do what was asked (bad input, unknown revision, I/O, refusal).
+pub(crate) const EXIT_ERROR: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "redline",
+    version,
+    about = "Diff, classify, release and publish a privacy policy kept as Markdown in git",
+    after_help = "Exit codes: 0 = ran and nothing it checks failed; 1 = ran and the check failed (--fail-on, lint errors, archive integrity); 2 = bad input, unknown revision, I/O error or refusal.",
+    propagate_version = true
+)]
+struct Cli {
+    /// When to colour the output (never when NO_COLOR is set or stdout is not a terminal, in
+    /// `auto`).
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto, global = true)]
+    color: ColorArg,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub(crate) enum Format {
+    /// A readable redline grouped by section, with each finding's level and reason.
+    Text,
+    /// Markdown for a pull-request comment.
+    Markdown,
+    /// `redline.report/1` JSON.
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub(crate) enum FailOn {
+    Never,
+    Editorial,
+    Minor,
+    Major,
+    Reconsent,
+}
+
+impl FailOn {
+    pub(crate) fn level(self) -> Option<Level> {
+        match self {
+            FailOn::Never => None,
+            FailOn::Editorial => Some(Level::Editorial),
+            FailOn::Minor => Some(Level::Minor),
+            FailOn::Major => Some(Level::Major),
+            FailOn::Reconsent => Some(Level::Reconsent),
+        }
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct ReportArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub(crate) format: Format,
+    /// Exit with 1 when the level is at or above this.
+    #[arg(long, value_enum, default_value_t = FailOn::Never)]
+    pub(crate) fail_on: FailOn,
+    /// A criteria file, or `builtin`; default: the repository's policy/criteria.toml inside a
+    /// policy repository, the built-in profile elsewhere.
+    #[arg(long, value_name = "FILE|builtin")]
+    pub(crate) criteria: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Compare two versions of a policy: each a file path or REV:PATH (a file at a git revision).
+    Diff {
+        /// The old version: a file, or REV:PATH.
+        old: String,
+        /// The new version: a file, or REV:PATH.
+        new: String,
+        /// The document id to report (default: the file name up to its first dot).
+        #[arg(long)]
+        document: Option<String>,
+        #[command(flatten)]
+        report: ReportArgs,
+    },
+    /// Check the working tree's document against the last release (or HEAD, or --base).
+    Check {
+        /// The document (default: the first in policy/policy.toml).
+        #[arg(long)]
+        document: Option<String>,
+        /// The language (default: the document's source language).
+        #[arg(long)]
+        lang: Option<String>,
+        /// Compare with this git revision instead (e.g. the pull request's target branch).
+        #[arg(long, value_name = "REV")]
+        base: Option<String>,
+        #[command(flatten)]
+        report: ReportArgs,
+    },
+    /// List the rules of the active profile, or explain one.
+    Rules {
+        /// Print one rule in full.
+        #[arg(long, value_name = "ID")]
+        explain: Option<String>,
+        /// A criteria file, or `builtin`.
+        #[arg(long, value_name = "FILE|builtin")]
+        criteria: Option<String>,
+        /// Output format (text or json).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+}
+
+/// Runs the command line and returns the process exit code.
+pub(crate) fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_ERROR } else { EXIT_OK };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let color = match cli.color {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => {
+            anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never
+        }
+    };
+    match run(cli.command, color) {
+        Ok(outcome) => {
+            let mut stdout = std::io::stdout().lock();
+            match stdout.write_all(outcome.stdout.as_bytes()).and_then(|()| stdout.flush()) {
+                Ok(()) => ExitCode::from(outcome.code),
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                    ExitCode::from(outcome.code)
+                }
+                Err(e) => {
+                    eprintln!("error: cannot write to stdout: {e}");
+                    ExitCode::from(EXIT_ERROR)
+                }
+            }
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+/// What a command produced: its whole stdout (printed only on success) and its exit code.
+pub(crate) struct Outcome {
+    pub(crate) stdout: String,
+    pub(crate) code: u8,
+}
+
+fn run(command: Command, color: bool) -> Result<Outcome> {
+    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+    match command {
+        Command::Diff { old, new, document, report } => {
+            let repo = PolicyRepo::discover(&cwd)?;
+            let criteria = compare::load_criteria(report.criteria.as_deref(), repo.as_ref(), &cwd)?;
+            let base = compare::read_input(&old, &cwd)?;
+            let head = compare::read_input(&new, &cwd)?;
+            let id = document.unwrap_or_else(|| document_id_from_path(&head.side.path));
+            let comparison = compare(&id, &base, &head, &criteria)?;
+            Ok(compare::render(&comparison, &report, color))
+        }
+        Command::Check { document, lang, base, report } => {
+            let repo = PolicyRepo::discover(&cwd)?.ok_or_else(|| {
+                Error::Refused(
+                    "no policy repository here (policy/policy.toml not found in this folder or above); run inside one, or compare two files with `redline diff OLD NEW`".to_string(),
+                )
+            })?;
+            let criteria = compare::load_criteria(report.criteria.as_deref(), Some(&repo), &cwd)?;
+            let doc = repo.document(document.as_deref())?;
+            let lang = lang.unwrap_or_else(|| doc.source_language.clone());
+            if !doc.languages().contains(&lang.as_str()) {
+                bail!(Error::Refused(format!(
+                    "document `{}` has no language `{lang}`; policy/policy.toml lists {}",
+                    doc.id,
+                    doc.languages().join(", ")
+                )));
+            }
+            let rel = repo.source_rel(doc, &lang);
+            let head_path = repo.root.join(&rel);
+            let head = Input {
+                side: Side {
+                    label: "working tree".to_string(),
+                    version: None,
+                    rev: None,
+                    path: rel.clone(),
+                },
+                bytes: std::fs::read(&head_path).map_err(|e| Error::io(&rel, &e))?,
+            };
+            let base =
+                compare::check_base(&repo, &doc.id, &doc.file_name(&lang), &rel, base.as_deref())?;
+            let comparison = compare(&doc.id, &base, &head, &criteria)?;
+            Ok(compare::render(&comparison, &report, color))
+        }
+        Command::Rules { explain, criteria, format } => {
+            let repo = PolicyRepo::discover(&cwd)?;
+            let criteria = compare::load_criteria(criteria.as_deref(), repo.as_ref(), &cwd)?;
+            Ok(Outcome {
+                stdout: compare::rules_output(&criteria, explain.as_deref(), format)?,
+                code: EXIT_OK,
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn verify_cli() {
+        Cli::command().debug_assert();
+    }
+}
