@@ -409,15 +409,29 @@ fn matches(rule: &Rule, ctx: &Ctx<'_>, docs: &mut DocCounts<'_>) -> Option<Vec<S
     {
         return None;
     }
+    // A term counts as added (removed) only when the document as a whole also mentions it more
+    // (less) often: text that merely moved between blocks of a restructured section adds nothing.
     if let Some(t) = &m.added {
-        let found = increased(&t.counts(&ctx.old_text), &t.counts(&ctx.new_text));
+        let local = increased(&t.counts(&ctx.old_text), &t.counts(&ctx.new_text));
+        if local.is_empty() {
+            return None;
+        }
+        let (old_doc, new_doc) = docs.get(t);
+        let found: Vec<String> =
+            local.into_iter().filter(|k| new_doc.get(k).copied().unwrap_or(0) > old_doc.get(k).copied().unwrap_or(0)).collect();
         if found.is_empty() {
             return None;
         }
         terms.extend(found);
     }
     if let Some(t) = &m.removed {
-        let found = increased(&t.counts(&ctx.new_text), &t.counts(&ctx.old_text));
+        let local = increased(&t.counts(&ctx.new_text), &t.counts(&ctx.old_text));
+        if local.is_empty() {
+            return None;
+        }
+        let (old_doc, new_doc) = docs.get(t);
+        let found: Vec<String> =
+            local.into_iter().filter(|k| new_doc.get(k).copied().unwrap_or(0) < old_doc.get(k).copied().unwrap_or(0)).collect();
         if found.is_empty() {
             return None;
         }

@@ -259,15 +259,57 @@ fn align_sections(old: &Document, new: &Document) -> (Vec<Option<usize>>, Vec<Op
         n2o[j] = Some(i);
     };
     pair(0, 0, &mut o2n, &mut n2o);
-    let by_id: HashMap<&str, usize> =
-        new.sections.iter().enumerate().skip(1).map(|(j, s)| (s.id.as_str(), j)).collect();
-    for (i, s) in old.sections.iter().enumerate().skip(1) {
-        if let Some(&j) = by_id.get(s.id.as_str())
+    // 1. Explicit ids written on both sides: the strongest identity.
+    let explicit: HashMap<&str, usize> = new
+        .sections
+        .iter()
+        .enumerate()
+        .skip(1)
+        .filter(|(_, s)| s.explicit_id)
+        .map(|(j, s)| (s.id.as_str(), j))
+        .collect();
+    for (i, s) in old.sections.iter().enumerate().skip(1).filter(|(_, s)| s.explicit_id) {
+        if let Some(&j) = explicit.get(s.id.as_str())
             && n2o[j].is_none()
         {
             pair(i, j, &mut o2n, &mut n2o);
         }
     }
+    // 2. The same heading path (titles without numbers from the top down): derived ids shift when
+    //    a duplicate title appears earlier, paths do not.
+    let path_key = |doc: &Document, k: usize| -> String {
+        let mut keys: Vec<String> =
+            doc.ancestry(k).into_iter().filter(|&a| a != 0).map(|a| editorial_key(&doc.sections[a].title)).collect();
+        keys.reverse();
+        keys.join("/")
+    };
+    let mut by_path: HashMap<String, Vec<usize>> = HashMap::new();
+    for j in (1..new.sections.len()).filter(|&j| n2o[j].is_none()) {
+        by_path.entry(path_key(new, j)).or_default().push(j);
+    }
+    for i in 1..old.sections.len() {
+        if o2n[i].is_some() {
+            continue;
+        }
+        if let Some(candidates) = by_path.get_mut(&path_key(old, i))
+            && let Some(pos) = candidates.iter().position(|&j| n2o[j].is_none())
+        {
+            let j = candidates.remove(pos);
+            pair(i, j, &mut o2n, &mut n2o);
+        }
+    }
+    // 3. The same id (explicit on one side, derived on the other, or derived on both).
+    let by_id: HashMap<&str, usize> =
+        new.sections.iter().enumerate().skip(1).filter(|&(j, _)| n2o[j].is_none()).map(|(j, s)| (s.id.as_str(), j)).collect();
+    for (i, s) in old.sections.iter().enumerate().skip(1) {
+        if let Some(&j) = by_id.get(s.id.as_str())
+            && o2n[i].is_none()
+            && n2o[j].is_none()
+        {
+            pair(i, j, &mut o2n, &mut n2o);
+        }
+    }
+    // 4. The same title anywhere.
     let mut by_title: HashMap<String, Vec<usize>> = HashMap::new();
     for (j, s) in new.sections.iter().enumerate().skip(1) {
         if n2o[j].is_none() {
@@ -481,6 +523,19 @@ fn fine_change(
     Some(c)
 }
 
+/// Longest link text (in chars) whose change still counts as a link change, not a rewording.
+const MAX_LINK_TEXT: usize = 80;
+
+/// Editorial evidence for two blocks that differ only in their links: the same number of links,
+/// equal text once link texts are removed, and every changed link text short (a title, a URL,
+/// a generated `AUTOTITLE`).
+fn links_only(old: &Block, new: &Block) -> Option<Evidence> {
+    let same_shape = !old.links.is_empty() && old.links.len() == new.links.len();
+    let shown = |(text, url): &(String, String)| text.chars().count() <= MAX_LINK_TEXT || text == url;
+    let short = old.links.iter().zip(&new.links).all(|(a, b)| a.0 == b.0 || (shown(a) && shown(b)));
+    (same_shape && short && old.link_key() == new.link_key()).then_some(Evidence::LinkTargets)
+}
+
 /// Pairs the blocks of a replaced run by similarity, in order; the rest are removed or added.
 fn pair_runs(
     old: &Document,
@@ -514,6 +569,7 @@ fn pair_runs(
                     .with_new(new, j, Some(b));
                 c.similarity = score;
                 c.inline = inline_diff(&os.blocks[a].text, &ns.blocks[b].text);
+                c.evidence = links_only(&os.blocks[a], &ns.blocks[b]);
                 out.push(c);
                 next_b = y + 1;
                 emitted_b = y + 1;
@@ -600,6 +656,7 @@ fn table_changes(old: &Document, new: &Document, i: usize, j: usize, out: &mut V
                 c.similarity = similarity(&ob.key, &nb.key);
                 c.inline = inline_diff(&ob.text, &nb.text);
                 c.cells = cell_diffs(ob, nb);
+                c.evidence = links_only(ob, nb);
                 out.push(c);
             } else if let Some(c) = fine_change(old, new, (i, a), (j, b)) {
                 out.push(c);

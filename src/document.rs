@@ -146,6 +146,26 @@ pub struct Block {
 }
 
 impl Block {
+    /// The editorial key with the text of every link removed: equal for two blocks that differ
+    /// only in their links (targets, generated link text such as `AUTOTITLE`, a URL shown as
+    /// its own text).
+    pub fn link_key(&self) -> String {
+        if self.links.is_empty() {
+            return self.key.clone();
+        }
+        let mut text = self.text.clone();
+        for (link_text, _) in &self.links {
+            if let Some(at) = text.find(link_text.as_str())
+                && !link_text.is_empty()
+            {
+                text.replace_range(at..at + link_text.len(), " ");
+            }
+        }
+        editorial_key(&text)
+    }
+}
+
+impl Block {
     /// The row key: the editorial key of the first cell (rows only).
     pub fn row_key(&self) -> Option<String> {
         (self.kind == BlockKind::TableRow)

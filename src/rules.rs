@@ -222,6 +222,7 @@ impl TermSet {
     pub fn counts(&self, text: &str) -> BTreeMap<String, usize> {
         let mut out = BTreeMap::new();
         if let Some(ac) = &self.automaton {
+            let mut per_term = vec![0usize; self.terms.len()];
             for m in ac.find_iter(text) {
                 let idx = m.pattern().as_usize();
                 let term = &self.terms[idx];
@@ -236,7 +237,12 @@ impl TermSet {
                 {
                     continue;
                 }
-                *out.entry(term.clone()).or_insert(0) += 1;
+                per_term[idx] += 1;
+            }
+            for (idx, n) in per_term.into_iter().enumerate() {
+                if n > 0 {
+                    out.insert(self.terms[idx].clone(), n);
+                }
             }
         }
         for re in &self.patterns {
