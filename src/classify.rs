@@ -382,6 +382,11 @@ fn matches(rule: &Rule, ctx: &Ctx<'_>, docs: &mut DocCounts<'_>) -> Option<Vec<S
     {
         return None;
     }
+    if let Some(t) = &m.not_tables
+        && ctx.header.as_deref().is_some_and(|h| t.any(h))
+    {
+        return None;
+    }
     if let Some(cols) = &m.columns
         && (ctx.changed_columns.is_empty() || !ctx.changed_columns.iter().all(|h| cols.any(h)))
     {
@@ -392,6 +397,11 @@ fn matches(rule: &Rule, ctx: &Ctx<'_>, docs: &mut DocCounts<'_>) -> Option<Vec<S
     }
     if let Some(d) = m.duration
         && ctx.duration != Some(d)
+    {
+        return None;
+    }
+    if let Some(r) = m.rewritten
+        && r != (c.similarity < crate::diff::PAIR_THRESHOLD)
     {
         return None;
     }
@@ -417,8 +427,10 @@ fn matches(rule: &Rule, ctx: &Ctx<'_>, docs: &mut DocCounts<'_>) -> Option<Vec<S
             return None;
         }
         let (old_doc, new_doc) = docs.get(t);
-        let found: Vec<String> =
-            local.into_iter().filter(|k| new_doc.get(k).copied().unwrap_or(0) > old_doc.get(k).copied().unwrap_or(0)).collect();
+        let found: Vec<String> = local
+            .into_iter()
+            .filter(|k| new_doc.get(k).copied().unwrap_or(0) > old_doc.get(k).copied().unwrap_or(0))
+            .collect();
         if found.is_empty() {
             return None;
         }
@@ -430,8 +442,10 @@ fn matches(rule: &Rule, ctx: &Ctx<'_>, docs: &mut DocCounts<'_>) -> Option<Vec<S
             return None;
         }
         let (old_doc, new_doc) = docs.get(t);
-        let found: Vec<String> =
-            local.into_iter().filter(|k| new_doc.get(k).copied().unwrap_or(0) < old_doc.get(k).copied().unwrap_or(0)).collect();
+        let found: Vec<String> = local
+            .into_iter()
+            .filter(|k| new_doc.get(k).copied().unwrap_or(0) < old_doc.get(k).copied().unwrap_or(0))
+            .collect();
         if found.is_empty() {
             return None;
         }
@@ -566,9 +580,16 @@ pub fn classify(
             change_level = cap;
             quals.retain(|q| matches!(q, Qualifier::Review | Qualifier::Block));
         }
+        // The deciding rule: at the final level, the one whose qualifiers cover most of the
+        // final ones (the most specific), first in file order on ties.
         let deciding = matched
             .iter()
-            .find(|(_, l, _)| *l == change_level)
+            .filter(|(_, l, _)| *l == change_level)
+            .max_by_key(|(k, _, _)| {
+                let covered =
+                    criteria.rules[*k].qualifiers.iter().filter(|q| quals.contains(q)).count();
+                (covered, std::cmp::Reverse(*k))
+            })
             .or_else(|| {
                 matched.iter().find(|(k, _, _)| escalates && criteria.rules[*k].escalate_sensitive)
             })

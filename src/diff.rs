@@ -28,6 +28,10 @@ pub const MAX_INLINE_TOKENS: usize = 20_000;
 /// an addition.
 pub const PAIR_THRESHOLD: f64 = 0.5;
 
+/// The similarity above which a lone block replaced by a lone block in the same place is an
+/// edit of it.
+pub const PAIR_THRESHOLD_IN_PLACE: f64 = 0.25;
+
 /// Positive evidence that a change is editorial (criteria.md Decision 6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -278,8 +282,12 @@ fn align_sections(old: &Document, new: &Document) -> (Vec<Option<usize>>, Vec<Op
     // 2. The same heading path (titles without numbers from the top down): derived ids shift when
     //    a duplicate title appears earlier, paths do not.
     let path_key = |doc: &Document, k: usize| -> String {
-        let mut keys: Vec<String> =
-            doc.ancestry(k).into_iter().filter(|&a| a != 0).map(|a| editorial_key(&doc.sections[a].title)).collect();
+        let mut keys: Vec<String> = doc
+            .ancestry(k)
+            .into_iter()
+            .filter(|&a| a != 0)
+            .map(|a| editorial_key(&doc.sections[a].title))
+            .collect();
         keys.reverse();
         keys.join("/")
     };
@@ -299,8 +307,14 @@ fn align_sections(old: &Document, new: &Document) -> (Vec<Option<usize>>, Vec<Op
         }
     }
     // 3. The same id (explicit on one side, derived on the other, or derived on both).
-    let by_id: HashMap<&str, usize> =
-        new.sections.iter().enumerate().skip(1).filter(|&(j, _)| n2o[j].is_none()).map(|(j, s)| (s.id.as_str(), j)).collect();
+    let by_id: HashMap<&str, usize> = new
+        .sections
+        .iter()
+        .enumerate()
+        .skip(1)
+        .filter(|&(j, _)| n2o[j].is_none())
+        .map(|(j, s)| (s.id.as_str(), j))
+        .collect();
     for (i, s) in old.sections.iter().enumerate().skip(1) {
         if let Some(&j) = by_id.get(s.id.as_str())
             && o2n[i].is_none()
@@ -531,7 +545,8 @@ const MAX_LINK_TEXT: usize = 80;
 /// a generated `AUTOTITLE`).
 fn links_only(old: &Block, new: &Block) -> Option<Evidence> {
     let same_shape = !old.links.is_empty() && old.links.len() == new.links.len();
-    let shown = |(text, url): &(String, String)| text.chars().count() <= MAX_LINK_TEXT || text == url;
+    let shown =
+        |(text, url): &(String, String)| text.chars().count() <= MAX_LINK_TEXT || text == url;
     let short = old.links.iter().zip(&new.links).all(|(a, b)| a.0 == b.0 || (shown(a) && shown(b)));
     (same_shape && short && old.link_key() == new.link_key()).then_some(Evidence::LinkTargets)
 }
@@ -548,6 +563,10 @@ fn pair_runs(
     let a_bags: Vec<Bag> = a_run.iter().map(|&a| Bag::of(&os.blocks[a].key)).collect();
     let b_bags: Vec<Bag> = b_run.iter().map(|&b| Bag::of(&ns.blocks[b].key)).collect();
     let window = 50usize;
+    // One block replaced by one block in the same place is an edit of that clause even when
+    // most of its words changed; longer runs need the usual similarity.
+    let threshold =
+        if a_run.len() == 1 && b_run.len() == 1 { PAIR_THRESHOLD_IN_PLACE } else { PAIR_THRESHOLD };
     let mut next_b = 0;
     let mut emitted_b = 0;
     for (x, &a) in a_run.iter().enumerate() {
@@ -556,7 +575,7 @@ fn pair_runs(
         let hi = b_run.len().min(centre + window + 1).max(lo);
         let best = (lo..hi)
             .map(|y| (a_bags[x].dice(&b_bags[y]), y))
-            .filter(|&(s, _)| s >= PAIR_THRESHOLD)
+            .filter(|&(s, _)| s >= threshold)
             .max_by(|p, q| p.0.total_cmp(&q.0).then(q.1.cmp(&p.1)));
         match best {
             Some((score, y)) => {

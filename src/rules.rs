@@ -130,6 +130,8 @@ struct MatchFile {
     #[serde(default)]
     tables: Vec<String>,
     #[serde(default)]
+    not_tables: Vec<String>,
+    #[serde(default)]
     in_table: Option<bool>,
     #[serde(default)]
     columns: Vec<String>,
@@ -155,6 +157,8 @@ struct MatchFile {
     emphasis_removed: Vec<String>,
     #[serde(default)]
     duration: Option<DurationChange>,
+    #[serde(default)]
+    rewritten: Option<bool>,
 }
 
 /// How the durations named in a change moved (retention periods, response times).
@@ -281,6 +285,8 @@ pub struct Match {
     pub not_categories: Vec<String>,
     /// Terms the table header must contain (rows only).
     pub tables: Option<TermSet>,
+    /// Terms the table header must not contain (a row of such a table never matches).
+    pub not_tables: Option<TermSet>,
     /// Whether the change must (true) or must not (false) be a table row.
     pub in_table: Option<bool>,
     /// For `row_modified`: every changed column's header contains one of these.
@@ -308,6 +314,8 @@ pub struct Match {
     pub emphasis_removed: Option<TermSet>,
     /// How durations moved.
     pub duration: Option<DurationChange>,
+    /// Whether the edit kept less than half of the clause's words (`true`) or more (`false`).
+    pub rewritten: Option<bool>,
 }
 
 /// One declarative rule (criterion).
@@ -697,6 +705,7 @@ fn compile_rule(layer: &Raw, r: &RuleFile, resolve: &Resolver<'_>) -> Result<Rul
             categories: m.categories.clone(),
             not_categories: m.not_categories.clone(),
             tables: resolve(layer, &m.tables)?,
+            not_tables: resolve(layer, &m.not_tables)?,
             in_table: m.in_table,
             columns: resolve(layer, &m.columns)?,
             directions: m.directions.clone(),
@@ -710,6 +719,7 @@ fn compile_rule(layer: &Raw, r: &RuleFile, resolve: &Resolver<'_>) -> Result<Rul
             path_added: resolve(layer, &m.path_added)?,
             emphasis_removed: resolve(layer, &m.emphasis_removed)?,
             duration: m.duration,
+            rewritten: m.rewritten,
         },
         line: line_of_rule(&layer.text, &r.id),
     })

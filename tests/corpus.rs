@@ -35,7 +35,13 @@ fn level(old: &Path, new: &Path, criteria: &Criteria) -> (Level, String) {
         b,
         criteria,
     );
-    let rules: Vec<String> = c.report.findings.iter().filter(|f| f.level == c.report.level).map(|f| f.rule.clone()).collect();
+    let rules: Vec<String> = c
+        .report
+        .findings
+        .iter()
+        .filter(|f| f.level == c.report.level)
+        .map(|f| f.rule.clone())
+        .collect();
     (c.report.level, rules.join(","))
 }
 
@@ -95,9 +101,12 @@ fn site_policy_mechanical_changes_are_editorial_and_labels_agree() {
     let mut failures = Vec::new();
     let (mut agree, mut labelled) = (0, 0);
     let mut disagreements = Vec::new();
-    for doc in ["privacy-statement", "terms-of-service", "acceptable-use-policies", "community-guidelines"] {
+    for doc in
+        ["privacy-statement", "terms-of-service", "acceptable-use-policies", "community-guidelines"]
+    {
         let dir = root.join("site-policy").join(doc);
-        let versions: Versions = toml::from_str(&std::fs::read_to_string(dir.join("versions.toml")).unwrap()).unwrap();
+        let versions: Versions =
+            toml::from_str(&std::fs::read_to_string(dir.join("versions.toml")).unwrap()).unwrap();
         for v in versions.version.iter().filter(|v| !v.parent.is_empty()) {
             let (level, rules) = level(&dir.join(&v.parent), &dir.join(&v.file), &criteria);
             if v.evidence_kind == "diff-mechanical" {
@@ -116,7 +125,10 @@ fn site_policy_mechanical_changes_are_editorial_and_labels_agree() {
             if ok {
                 agree += 1;
             } else {
-                disagreements.push(format!("{doc}/{}: labelled material={material}, got {level} ({rules})", v.file));
+                disagreements.push(format!(
+                    "{doc}/{}: labelled material={material}, got {level} ({rules})",
+                    v.file
+                ));
             }
         }
     }

@@ -1,0 +1,286 @@
+//! The `redline` binary: exit codes, output formats and every kind of bad input of issue 2
+//! (one clear line on stderr naming the file and line, exit code 2, nothing on stdout).
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn redline(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("redline").unwrap();
+    cmd.current_dir(dir).env("NO_COLOR", "1").env_remove("RUST_BACKTRACE");
+    cmd
+}
+
+fn policy() -> String {
+    std::fs::read_to_string(root().join("policy/privacy.zh-CN.md")).unwrap()
+}
+
+/// A throwaway policy repository: a copy of `policy/`, committed with fixed dates.
+fn policy_repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("policy");
+    std::fs::create_dir_all(&p).unwrap();
+    for f in ["policy.toml", "criteria.toml", "privacy.zh-CN.md", "privacy.en.md"] {
+        std::fs::copy(root().join("policy").join(f), p.join(f)).unwrap();
+    }
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-q", "-m", "policy"]);
+    dir
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let status = std::process::Command::new("git")
+        .args([
+            "-c",
+            "user.name=Test",
+            "-c",
+            "user.email=test@example.com",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_DATE", "2026-01-01T00:00:00Z")
+        .env("GIT_COMMITTER_DATE", "2026-01-01T00:00:00Z")
+        .status()
+        .unwrap();
+    assert!(status.success(), "git {args:?}");
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+/// Runs `diff OLD NEW` in `dir` and returns (code, stdout, stderr).
+fn diff(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = redline(dir).arg("diff").args(args).output().unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+fn assert_bad_input(out: (i32, String, String), expected: &str) {
+    let (code, stdout, stderr) = out;
+    assert_eq!(code, 2, "stderr: {stderr}");
+    assert!(stdout.is_empty(), "stdout must stay empty, got {stdout}");
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+    assert!(stderr.contains(expected), "expected `{expected}` in `{stderr}`");
+}
+
+#[test]
+fn invalid_utf8_names_file_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "old.md", b"# A\n\nok\n");
+    write(dir.path(), "new.md", b"# A\n\nok\nbad \xff byte\n");
+    assert_bad_input(diff(dir.path(), &["old.md", "new.md"]), "new.md:4:5: invalid UTF-8");
+}
+
+#[test]
+fn malformed_front_matter_names_the_line_in_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "old.md", b"# A\n");
+    write(dir.path(), "new.md", b"+++\nid = \"privacy\"\ntitle = = \"x\"\n+++\n# A\n");
+    assert_bad_input(
+        diff(dir.path(), &["old.md", "new.md"]),
+        "new.md:3: malformed TOML front matter",
+    );
+    write(dir.path(), "yaml.md", b"---\ntitle: a\n  bad: [\n---\n# A\n");
+    let (code, stdout, stderr) = diff(dir.path(), &["old.md", "yaml.md"]);
+    assert_eq!((code, stdout.is_empty()), (2, true));
+    assert!(
+        stderr.starts_with("error: yaml.md:") && stderr.contains("malformed YAML front matter"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn unterminated_front_matter_is_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "old.md", b"# A\n");
+    write(dir.path(), "new.md", b"+++\nid = \"privacy\"\n# A\n\ntext\n");
+    assert_bad_input(
+        diff(dir.path(), &["old.md", "new.md"]),
+        "new.md:1: front matter opened with `+++` is never closed",
+    );
+}
+
+#[test]
+fn a_rule_after_text_never_swallows_policy_text() {
+    // pulldown-cmark issue #1000: a `---` later in the file is not front matter.
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "old.md", b"# A\n\nintro\n\n---\nkept text\n---\n");
+    write(dir.path(), "new.md", b"# A\n\nintro\n\n---\nkept text changed\n---\n");
+    let (code, stdout, _) = diff(dir.path(), &["old.md", "new.md", "--format", "json"]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("kept text changed"), "{stdout}");
+}
+
+#[test]
+fn duplicate_ids_name_both_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "old.md", b"# A\n");
+    write(dir.path(), "new.md", b"# A {#x}\n\ntext\n\n## B {#x}\n");
+    assert_bad_input(
+        diff(dir.path(), &["old.md", "new.md"]),
+        "new.md:5: duplicate section id `x` (also at line 1)",
+    );
+}
+
+#[test]
+fn invalid_criteria_name_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "old.md", b"# A\n");
+    write(dir.path(), "new.md", b"# B\n");
+    write(
+        dir.path(),
+        "bad.toml",
+        b"extends = \"builtin\"\n\n[[rules]]\nid = \"x\"\nlevle = \"major\"\n",
+    );
+    assert_bad_input(
+        diff(dir.path(), &["old.md", "new.md", "--criteria", "bad.toml"]),
+        "bad.toml:5:1: unknown field `levle`",
+    );
+    write(dir.path(), "syntax.toml", b"[[rules]\nid = 1\n");
+    let (code, stdout, stderr) =
+        diff(dir.path(), &["old.md", "new.md", "--criteria", "syntax.toml"]);
+    assert_eq!((code, stdout.is_empty()), (2, true));
+    assert!(stderr.starts_with("error: syntax.toml:1:"), "{stderr}");
+    write(dir.path(), "lexicon.toml", b"extends = \"builtin\"\n[[rules]]\nid = \"y\"\ntitle = \"t\"\nlevel = \"major\"\nreference = \"r\"\nreason = \"r\"\n[rules.match]\nadded = [\"@nope\"]\n");
+    assert_bad_input(
+        diff(dir.path(), &["old.md", "new.md", "--criteria", "lexicon.toml"]),
+        "lexicon.toml:9:11: `@nope` names no lexicon or pattern",
+    );
+}
+
+#[test]
+fn missing_files_and_directories_are_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "old.md", b"# A\n");
+    assert_bad_input(
+        diff(dir.path(), &["old.md", "gone.md"]),
+        "gone.md: no such file or directory",
+    );
+    std::fs::create_dir(dir.path().join("folder")).unwrap();
+    assert_bad_input(diff(dir.path(), &["old.md", "folder"]), "folder: is a directory");
+}
+
+#[test]
+fn unknown_revisions_and_paths_missing_at_a_revision_are_told_apart() {
+    let repo = policy_repo();
+    let (code, stdout, stderr) =
+        diff(repo.path(), &["nope:policy/privacy.zh-CN.md", "policy/privacy.zh-CN.md"]);
+    assert_bad_input((code, stdout, stderr), "unknown git revision `nope`");
+    assert_bad_input(
+        diff(repo.path(), &["HEAD:policy/gone.md", "policy/privacy.zh-CN.md"]),
+        "`policy/gone.md` does not exist at revision `HEAD`",
+    );
+    let (code, stdout, _) = diff(
+        repo.path(),
+        &["HEAD:policy/privacy.zh-CN.md", "policy/privacy.zh-CN.md", "--format", "json"],
+    );
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("\"rev\": \"HEAD\"") && stdout.contains("\"level\": \"none\""),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn fail_on_sets_exit_one_and_json_follows_the_contract() {
+    let repo = policy_repo();
+    let edited = policy().replace("| 友盟推送 |", "| 穿山甲广告SDK | 用于向您展示个性化广告 | OAID | 北京巨量引擎网络技术有限公司 | 《穿山甲隐私政策》 |\n| 友盟推送 |");
+    write(repo.path(), "edited.zh-CN.md", edited.as_bytes());
+    let args =
+        ["policy/privacy.zh-CN.md", "edited.zh-CN.md", "--format", "json", "--fail-on", "major"];
+    let (code, stdout, stderr) = diff(repo.path(), &args);
+    assert_eq!(code, 1, "{stderr}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["schema"], "redline.report/1");
+    assert_eq!(report["document"], "edited");
+    assert_eq!(report["level"], "reconsent");
+    assert_eq!(report["bump"], "major");
+    assert_eq!(report["reconsent_required"], true);
+    assert_eq!(report["qualifiers"], serde_json::json!(["separate"]));
+    let finding = &report["findings"][0];
+    assert_eq!(finding["rule"], "new-sdk-ads");
+    assert_eq!(finding["section"], "device-permissions");
+    assert_eq!(finding["change"], "row_added");
+    assert_eq!(finding["location"]["side"], "new");
+    assert!(finding["reference"].as_str().unwrap().starts_with("十一 item 3"));
+    assert_eq!(report["stats"]["sections_old"], 55);
+    let (code, _, _) =
+        diff(repo.path(), &["policy/privacy.zh-CN.md", "edited.zh-CN.md", "--fail-on", "never"]);
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn check_compares_the_working_tree_with_head_and_names_the_profile() {
+    let repo = policy_repo();
+    let path = repo.path().join("policy/privacy.zh-CN.md");
+    std::fs::write(&path, policy().replace("2706417145@qq.com", "privacy@huiyunyu.cn")).unwrap();
+    let out = redline(repo.path()).args(["check", "--fail-on", "major"]).output().unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout.contains("profile: huiyunyu (policy/criteria.toml)"), "{stdout}");
+    assert!(stdout.contains("contact-changed") && stdout.contains("level major"), "{stdout}");
+    assert!(!stdout.contains('\x1b'), "no colour with NO_COLOR");
+    let md = redline(repo.path()).args(["check", "--format", "markdown"]).output().unwrap();
+    let md = String::from_utf8(md.stdout).unwrap();
+    assert!(md.starts_with("## redline: `privacy` is **major**"), "{md}");
+    assert!(md.contains("<del>2706417145</del>") || md.contains("<del>"), "{md}");
+}
+
+#[test]
+fn check_without_git_or_archive_says_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("policy")).unwrap();
+    for f in ["policy.toml", "criteria.toml", "privacy.zh-CN.md"] {
+        std::fs::copy(root().join("policy").join(f), dir.path().join("policy").join(f)).unwrap();
+    }
+    let out = redline(dir.path()).arg("check").output().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(
+        stderr.contains("nothing to compare with") && stderr.contains("--base REV"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn outside_a_policy_repository_the_builtin_profile_applies() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "privacy.zh-CN.md", policy().as_bytes());
+    write(
+        dir.path(),
+        "new.md",
+        policy().replace("2706417145@qq.com", "privacy@huiyunyu.cn").as_bytes(),
+    );
+    let (code, stdout, _) = diff(dir.path(), &["privacy.zh-CN.md", "new.md"]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("profile: builtin"), "{stdout}");
+    assert!(
+        stdout.contains("level minor"),
+        "Decision 1: a contact change is minor in the baseline: {stdout}"
+    );
+}
+
+#[test]
+fn rules_lists_and_explains() {
+    let out = redline(root()).args(["rules"]).output().unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("new-sdk-ads") && stdout.contains("other-wording"), "{stdout}");
+    let out = redline(root()).args(["rules", "--explain", "contact-changed"]).output().unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("十一 item 5") && stdout.contains("level:     major"), "{stdout}");
+    let out = redline(root()).args(["rules", "--explain", "nope"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
