@@ -16,6 +16,7 @@ use crate::rules::{
 };
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::OnceLock;
 
 /// Which file and line a finding points at.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -90,10 +91,33 @@ pub struct Classification {
 struct Sides<'a> {
     old: &'a Document,
     new: &'a Document,
-    old_cats: Vec<BTreeSet<String>>,
-    new_cats: Vec<BTreeSet<String>>,
-    old_text: String,
-    new_text: String,
+    criteria: &'a Criteria,
+    old_cats: Vec<OnceLock<BTreeSet<String>>>,
+    new_cats: Vec<OnceLock<BTreeSet<String>>>,
+    old_text: OnceLock<String>,
+    new_text: OnceLock<String>,
+}
+
+impl Sides<'_> {
+    /// The old document's text, normalised for matching (computed on first use).
+    fn old_text(&self) -> &str {
+        self.old_text.get_or_init(|| match_text(&self.old.text))
+    }
+
+    /// The new document's text, normalised for matching (computed on first use).
+    fn new_text(&self) -> &str {
+        self.new_text.get_or_init(|| match_text(&self.new.text))
+    }
+
+    /// Categories of old section `i` (computed on first use).
+    fn old_categories(&self, i: usize) -> &BTreeSet<String> {
+        self.old_cats[i].get_or_init(|| section_categories(self.old, i, self.criteria))
+    }
+
+    /// Categories of new section `j` (computed on first use).
+    fn new_categories(&self, j: usize) -> &BTreeSet<String> {
+        self.new_cats[j].get_or_init(|| section_categories(self.new, j, self.criteria))
+    }
 }
 
 /// Practice categories of section `index`: those pinned to it or an ancestor in `[sections]`,
@@ -200,12 +224,12 @@ impl<'a> Sides<'a> {
         let mut categories = BTreeSet::new();
         let mut ancestors = BTreeSet::new();
         if let Some(s) = change.old_section {
-            categories.extend(self.old_cats[s].iter().cloned());
+            categories.extend(self.old_categories(s).iter().cloned());
             ancestors
                 .extend(self.old.ancestry(s).into_iter().map(|a| self.old.sections[a].id.as_str()));
         }
         if let Some(s) = change.new_section {
-            categories.extend(self.new_cats[s].iter().cloned());
+            categories.extend(self.new_categories(s).iter().cloned());
             ancestors
                 .extend(self.new.ancestry(s).into_iter().map(|a| self.new.sections[a].id.as_str()));
         }
@@ -333,21 +357,20 @@ fn direction(ctx: &Ctx<'_>, criteria: &Criteria) -> Direction {
     }
 }
 
-/// Term counts in the old and the new document.
-type Counts = (BTreeMap<String, usize>, BTreeMap<String, usize>);
-
-/// Per-document term counts, cached per term set for `added_to_document`.
+/// Occurrences of single terms in the old and the new document, cached (for the document-level
+/// conditions `added`, `removed`, `added_to_document`, `removed_from_document`).
 struct DocCounts<'a> {
     sides: &'a Sides<'a>,
-    cache: HashMap<*const TermSet, Counts>,
+    cache: HashMap<(*const TermSet, String), (usize, usize)>,
 }
 
 impl DocCounts<'_> {
-    fn get(&mut self, set: &TermSet) -> &Counts {
+    /// (count in the old document, count in the new document) of `term` from `set`.
+    fn term(&mut self, set: &TermSet, term: &str) -> (usize, usize) {
         let sides = self.sides;
-        self.cache
-            .entry(set as *const TermSet)
-            .or_insert_with(|| (set.counts(&sides.old_text), set.counts(&sides.new_text)))
+        *self.cache.entry((set as *const TermSet, term.to_string())).or_insert_with(|| {
+            (set.count_term(sides.old_text(), term), set.count_term(sides.new_text(), term))
+        })
     }
 }
 
@@ -426,10 +449,12 @@ fn matches(rule: &Rule, ctx: &Ctx<'_>, docs: &mut DocCounts<'_>) -> Option<Vec<S
         if local.is_empty() {
             return None;
         }
-        let (old_doc, new_doc) = docs.get(t);
         let found: Vec<String> = local
             .into_iter()
-            .filter(|k| new_doc.get(k).copied().unwrap_or(0) > old_doc.get(k).copied().unwrap_or(0))
+            .filter(|k| {
+                let (old_doc, new_doc) = docs.term(t, k);
+                new_doc > old_doc
+            })
             .collect();
         if found.is_empty() {
             return None;
@@ -441,10 +466,12 @@ fn matches(rule: &Rule, ctx: &Ctx<'_>, docs: &mut DocCounts<'_>) -> Option<Vec<S
         if local.is_empty() {
             return None;
         }
-        let (old_doc, new_doc) = docs.get(t);
         let found: Vec<String> = local
             .into_iter()
-            .filter(|k| new_doc.get(k).copied().unwrap_or(0) < old_doc.get(k).copied().unwrap_or(0))
+            .filter(|k| {
+                let (old_doc, new_doc) = docs.term(t, k);
+                new_doc < old_doc
+            })
             .collect();
         if found.is_empty() {
             return None;
@@ -453,8 +480,7 @@ fn matches(rule: &Rule, ctx: &Ctx<'_>, docs: &mut DocCounts<'_>) -> Option<Vec<S
     }
     if let Some(t) = &m.added_to_document {
         let here = t.counts(&ctx.new_text);
-        let (old_doc, _) = docs.get(t);
-        let found: Vec<String> = here.into_keys().filter(|k| !old_doc.contains_key(k)).collect();
+        let found: Vec<String> = here.into_keys().filter(|k| docs.term(t, k).0 == 0).collect();
         if found.is_empty() {
             return None;
         }
@@ -462,8 +488,7 @@ fn matches(rule: &Rule, ctx: &Ctx<'_>, docs: &mut DocCounts<'_>) -> Option<Vec<S
     }
     if let Some(t) = &m.removed_from_document {
         let here = t.counts(&ctx.old_text);
-        let (_, new_doc) = docs.get(t);
-        let found: Vec<String> = here.into_keys().filter(|k| !new_doc.contains_key(k)).collect();
+        let found: Vec<String> = here.into_keys().filter(|k| docs.term(t, k).1 == 0).collect();
         if found.is_empty() {
             return None;
         }
@@ -520,10 +545,11 @@ pub fn classify(
     let sides = Sides {
         old,
         new,
-        old_cats: (0..old.sections.len()).map(|i| section_categories(old, i, criteria)).collect(),
-        new_cats: (0..new.sections.len()).map(|i| section_categories(new, i, criteria)).collect(),
-        old_text: match_text(&old.text),
-        new_text: match_text(&new.text),
+        criteria,
+        old_cats: (0..old.sections.len()).map(|_| OnceLock::new()).collect(),
+        new_cats: (0..new.sections.len()).map(|_| OnceLock::new()).collect(),
+        old_text: OnceLock::new(),
+        new_text: OnceLock::new(),
     };
     let mut docs = DocCounts { sides: &sides, cache: HashMap::new() };
     let sensitive = criteria.lexicons.get("sensitive");
@@ -685,13 +711,13 @@ pub type StatedDate = (jiff::civil::Date, usize);
 
 /// The dates a policy states about itself: (update date, effective date), each with its line.
 pub fn stated_dates(doc: &Document) -> (Option<StatedDate>, Option<StatedDate>) {
-    use regex::Regex;
+    use regex_lite::Regex;
     use std::sync::LazyLock;
     static LINE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)(更新日期|更新时间|最近更新|最后更新|发布日期|发布时间|版本日期|生效日期|生效时间|last\s+updated|last\s+modified|effective\s+date|effective\s+as\s+of|effective)").unwrap()
+        Regex::new(r"(更新日期|更新时间|最近更新|最后更新|发布日期|发布时间|版本日期|生效日期|生效时间|last[ \t\n]+updated|last[ \t\n]+modified|effective[ \t\n]+date|effective[ \t\n]+as[ \t\n]+of|effective)").unwrap()
     });
     static DATE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})|(january|february|march|april|may|june|july|august|september|october|november|december)\s+(\d{1,2}),?\s+(\d{4})").unwrap()
+        Regex::new(r"([0-9]{4})[ \t\n]*[年\-/.][ \t\n]*([0-9]{1,2})[ \t\n]*[月\-/.][ \t\n]*([0-9]{1,2})|(january|february|march|april|may|june|july|august|september|october|november|december)[ \t\n]+([0-9]{1,2}),?[ \t\n]+([0-9]{4})").unwrap()
     });
     const MONTHS: [&str; 12] = [
         "january",
@@ -710,7 +736,14 @@ pub fn stated_dates(doc: &Document) -> (Option<StatedDate>, Option<StatedDate>) 
     let (mut updated, mut effective) = (None, None);
     for section in &doc.sections {
         for block in &section.blocks {
-            for line_text in block.text.split('\n') {
+            let lower = block.text.to_lowercase();
+            if !["日期", "时间", "更新", "updated", "modified", "effective"]
+                .iter()
+                .any(|k| lower.contains(k))
+            {
+                continue;
+            }
+            for line_text in lower.split('\n') {
                 let Some(label) = LINE.find(line_text) else { continue };
                 let rest = &line_text[label.end()..];
                 let Some(c) = DATE.captures(rest) else { continue };

@@ -440,10 +440,11 @@ fn section_changes(
         (0..os.blocks.len()).filter(|&b| os.blocks[b].kind != BlockKind::TableRow).collect();
     let new_seq: Vec<usize> =
         (0..ns.blocks.len()).filter(|&b| ns.blocks[b].kind != BlockKind::TableRow).collect();
-    let old_keys: Vec<&str> = old_seq.iter().map(|&b| os.blocks[b].key.as_str()).collect();
-    let new_keys: Vec<&str> = new_seq.iter().map(|&b| ns.blocks[b].key.as_str()).collect();
-    for op in capture_diff_slices(Algorithm::Patience, &old_keys, &new_keys) {
-        match op {
+    // First by exact text (cheap), then, inside the runs that differ, by editorial key.
+    let old_texts: Vec<&str> = old_seq.iter().map(|&b| os.blocks[b].text.as_str()).collect();
+    let new_texts: Vec<&str> = new_seq.iter().map(|&b| ns.blocks[b].text.as_str()).collect();
+    for op in capture_diff_slices(Algorithm::Patience, &old_texts, &new_texts) {
+        let (a_run, b_run) = match op {
             DiffOp::Equal { old_index, new_index, len } => {
                 for k in 0..len {
                     let (a, b) = (old_seq[old_index + k], new_seq[new_index + k]);
@@ -451,23 +452,19 @@ fn section_changes(
                         out.push(c);
                     }
                 }
+                continue;
             }
             DiffOp::Delete { old_index, old_len, .. } => {
-                for &a in &old_seq[old_index..old_index + old_len] {
-                    out.push(Change::new(removed_kind(&os.blocks[a])).with_old(old, i, Some(a)));
-                }
+                (&old_seq[old_index..old_index + old_len], &new_seq[0..0])
             }
             DiffOp::Insert { new_index, new_len, .. } => {
-                for &b in &new_seq[new_index..new_index + new_len] {
-                    out.push(Change::new(added_kind(&ns.blocks[b])).with_new(new, j, Some(b)));
-                }
+                (&old_seq[0..0], &new_seq[new_index..new_index + new_len])
             }
             DiffOp::Replace { old_index, old_len, new_index, new_len } => {
-                let a_run = &old_seq[old_index..old_index + old_len];
-                let b_run = &new_seq[new_index..new_index + new_len];
-                pair_runs(old, new, (i, a_run), (j, b_run), out);
+                (&old_seq[old_index..old_index + old_len], &new_seq[new_index..new_index + new_len])
             }
-        }
+        };
+        key_changes(old, new, (i, a_run), (j, b_run), out);
     }
     table_changes(old, new, i, j, out);
     // Paragraphs merged or split by re-wrapping: the section's words are unchanged.
@@ -477,7 +474,7 @@ fn section_changes(
             s.blocks
                 .iter()
                 .filter(|b| b.kind != BlockKind::TableRow)
-                .map(|b| b.key.as_str())
+                .map(|b| b.key())
                 .collect::<Vec<_>>()
                 .join(" ")
         };
@@ -500,6 +497,47 @@ fn section_changes(
             c.new_line = Some(ns.line);
             c.evidence = Some(Evidence::Formatting);
             out.push(c);
+        }
+    }
+}
+
+/// Changes between two runs of blocks whose texts differ: aligned on editorial keys, so blocks
+/// equal after normalisation are editorial edits and the rest are paired by similarity.
+fn key_changes(
+    old: &Document,
+    new: &Document,
+    (i, a_run): (usize, &[usize]),
+    (j, b_run): (usize, &[usize]),
+    out: &mut Vec<Change>,
+) {
+    let (os, ns) = (&old.sections[i], &new.sections[j]);
+    let old_keys: Vec<&str> = a_run.iter().map(|&b| os.blocks[b].key()).collect();
+    let new_keys: Vec<&str> = b_run.iter().map(|&b| ns.blocks[b].key()).collect();
+    for op in capture_diff_slices(Algorithm::Patience, &old_keys, &new_keys) {
+        match op {
+            DiffOp::Equal { old_index, new_index, len } => {
+                for k in 0..len {
+                    let (a, b) = (a_run[old_index + k], b_run[new_index + k]);
+                    if let Some(c) = fine_change(old, new, (i, a), (j, b)) {
+                        out.push(c);
+                    }
+                }
+            }
+            DiffOp::Delete { old_index, old_len, .. } => {
+                for &a in &a_run[old_index..old_index + old_len] {
+                    out.push(Change::new(removed_kind(&os.blocks[a])).with_old(old, i, Some(a)));
+                }
+            }
+            DiffOp::Insert { new_index, new_len, .. } => {
+                for &b in &b_run[new_index..new_index + new_len] {
+                    out.push(Change::new(added_kind(&ns.blocks[b])).with_new(new, j, Some(b)));
+                }
+            }
+            DiffOp::Replace { old_index, old_len, new_index, new_len } => {
+                let a = &a_run[old_index..old_index + old_len];
+                let b = &b_run[new_index..new_index + new_len];
+                pair_runs(old, new, (i, a), (j, b), out);
+            }
         }
     }
 }
@@ -560,8 +598,8 @@ fn pair_runs(
     out: &mut Vec<Change>,
 ) {
     let (os, ns) = (&old.sections[i], &new.sections[j]);
-    let a_bags: Vec<Bag> = a_run.iter().map(|&a| Bag::of(&os.blocks[a].key)).collect();
-    let b_bags: Vec<Bag> = b_run.iter().map(|&b| Bag::of(&ns.blocks[b].key)).collect();
+    let a_bags: Vec<Bag> = a_run.iter().map(|&a| Bag::of(os.blocks[a].key())).collect();
+    let b_bags: Vec<Bag> = b_run.iter().map(|&b| Bag::of(ns.blocks[b].key())).collect();
     let window = 50usize;
     // One block replaced by one block in the same place is an edit of that clause even when
     // most of its words changed; longer runs need the usual similarity.
@@ -651,11 +689,11 @@ fn table_changes(old: &Document, new: &Document, i: usize, j: usize, out: &mut V
         // Rows whose key changed: pair by content.
         let mut still_left = Vec::new();
         for a in old_left {
-            let bag = Bag::of(&os.blocks[a].key);
+            let bag = Bag::of(os.blocks[a].key());
             let best = new_rows
                 .iter()
                 .filter(|b| !new_taken.contains(b))
-                .map(|&b| (bag.dice(&Bag::of(&ns.blocks[b].key)), b))
+                .map(|&b| (bag.dice(&Bag::of(ns.blocks[b].key())), b))
                 .filter(|&(s, _)| s >= PAIR_THRESHOLD)
                 .max_by(|p, q| p.0.total_cmp(&q.0).then(q.1.cmp(&p.1)));
             match best {
@@ -668,11 +706,11 @@ fn table_changes(old: &Document, new: &Document, i: usize, j: usize, out: &mut V
         }
         for &(a, b) in &pairs {
             let (ob, nb) = (&os.blocks[a], &ns.blocks[b]);
-            if ob.key != nb.key {
+            if ob.key() != nb.key() {
                 let mut c = Change::new(ChangeKind::RowModified)
                     .with_old(old, i, Some(a))
                     .with_new(new, j, Some(b));
-                c.similarity = similarity(&ob.key, &nb.key);
+                c.similarity = similarity(ob.key(), nb.key());
                 c.inline = inline_diff(&ob.text, &nb.text);
                 c.cells = cell_diffs(ob, nb);
                 c.evidence = links_only(ob, nb);
@@ -733,7 +771,7 @@ fn detect_moves(old: &Document, new: &Document, changes: &mut Vec<Change>) {
         if matches!(c.kind, ChangeKind::BlockRemoved | ChangeKind::RowRemoved)
             && let (Some(s), Some(b)) = (c.old_section, c.old_block)
         {
-            let key = old.sections[s].blocks[b].key.as_str();
+            let key = old.sections[s].blocks[b].key();
             if !key.is_empty() {
                 removed.entry(key).or_default().push(k);
             }
@@ -748,7 +786,7 @@ fn detect_moves(old: &Document, new: &Document, changes: &mut Vec<Change>) {
         if matches!(c.kind, ChangeKind::BlockAdded | ChangeKind::RowAdded)
             && let (Some(s), Some(b)) = (c.new_section, c.new_block)
         {
-            let key = new.sections[s].blocks[b].key.as_str();
+            let key = new.sections[s].blocks[b].key();
             if let Some(list) = removed.get_mut(key)
                 && !list.is_empty()
             {
@@ -811,7 +849,7 @@ fn mark_structural_sections(old: &Document, new: &Document, changes: &mut [Chang
 /// Share of old characters in removed blocks and in edits that kept less than half their tokens.
 fn unaligned_share(old: &Document, changes: &[Change]) -> f64 {
     let total: usize =
-        old.sections.iter().flat_map(|s| &s.blocks).map(|b| b.key.chars().count()).sum();
+        old.sections.iter().flat_map(|s| &s.blocks).map(|b| b.text.chars().count()).sum();
     if total == 0 {
         return 0.0;
     }
@@ -823,7 +861,9 @@ fn unaligned_share(old: &Document, changes: &[Change]) -> f64 {
                     && c.evidence.is_none()
                     && c.similarity < PAIR_THRESHOLD
         })
-        .filter_map(|c| Some(old.sections[c.old_section?].blocks[c.old_block?].key.chars().count()))
+        .filter_map(|c| {
+            Some(old.sections[c.old_section?].blocks[c.old_block?].text.chars().count())
+        })
         .sum();
     lost as f64 / total as f64
 }
@@ -884,7 +924,7 @@ impl Bag {
 }
 
 fn section_bag(section: &Section) -> Bag {
-    let text: Vec<&str> = section.blocks.iter().map(|b| b.key.as_str()).collect();
+    let text: Vec<&str> = section.blocks.iter().map(|b| b.key()).collect();
     let mut bag = Bag::of(&text.join(" "));
     if bag.total == 0 {
         bag = Bag::of(&editorial_key(&section.title));

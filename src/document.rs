@@ -19,7 +19,7 @@ use crate::error::{Error, Result};
 use crate::normalize::{editorial_key, is_cjk};
 use crate::text::LineIndex;
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
-use regex::Regex;
+use regex_lite::Regex;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::LazyLock;
@@ -140,18 +140,24 @@ pub struct Block {
     pub line: usize,
     /// 1-based last line.
     pub end_line: usize,
-    /// The editorial key of [`Block::text`] (see [`crate::normalize::editorial_key`]).
+    /// The editorial key of [`Block::text`], computed on first use (see [`Block::key`]).
     #[serde(skip)]
-    pub key: String,
+    key: std::sync::OnceLock<String>,
 }
 
 impl Block {
+    /// The editorial key of the block's text (see [`crate::normalize::editorial_key`]). Computed
+    /// on first use: the diff only needs it for blocks whose text differs.
+    pub fn key(&self) -> &str {
+        self.key.get_or_init(|| editorial_key(&self.text))
+    }
+
     /// The editorial key with the text of every link removed: equal for two blocks that differ
     /// only in their links (targets, generated link text such as `AUTOTITLE`, a URL shown as
     /// its own text).
     pub fn link_key(&self) -> String {
         if self.links.is_empty() {
-            return self.key.clone();
+            return self.key().to_string();
         }
         let mut text = self.text.clone();
         for (link_text, _) in &self.links {
@@ -323,7 +329,6 @@ fn parse_plain(doc: &mut Document, body_start: usize, index: &LineIndex) {
 }
 
 fn make_block(kind: BlockKind, text: String, line: usize, end_line: usize) -> Block {
-    let key = editorial_key(&text);
     Block {
         kind,
         text,
@@ -333,7 +338,7 @@ fn make_block(kind: BlockKind, text: String, line: usize, end_line: usize) -> Bl
         links: Vec::new(),
         line,
         end_line,
-        key,
+        key: std::sync::OnceLock::new(),
     }
 }
 
@@ -433,7 +438,7 @@ fn yaml_scalar(v: &yaml_rust2::Yaml) -> Option<String> {
 
 static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^(?:第[一二三四五六七八九十百零〇两\d]+[章节条部分篇]|[一二三四五六七八九十百]+[、.．]|[(（][一二三四五六七八九十百\d]{1,3}[)）]|\d{1,3}(?:\.\d{1,3})*[.、．)]?|[A-Z][.)]|(?i:section|article|part)\s+[\dA-Z]{1,3}[.:]?)(?:\s+|$)|^(?:[一二三四五六七八九十百]+[、.．]|\d{1,3}(?:\.\d{1,3})*[、.．])",
+        r"^(?:第[一二三四五六七八九十百零〇两0-9]+[章节条部分篇]|[一二三四五六七八九十百]+[、.．]|[(（][一二三四五六七八九十百0-9]{1,3}[)）]|[0-9]{1,3}(?:\.[0-9]{1,3})*[.、．)]?|[A-Z][.)]|(?i:section|article|part)[ \t\n]+[0-9A-Z]{1,3}[.:]?)(?:[ \t\n]+|$)|^(?:[一二三四五六七八九十百]+[、.．]|[0-9]{1,3}(?:\.[0-9]{1,3})*[、.．])",
     )
     .unwrap()
 });

@@ -7,7 +7,7 @@
 //! * [`match_text`]: what lexicon terms are matched against: NFKC, lower case, whitespace
 //!   collapsed, punctuation kept (so `不会` and `will not` stay visible).
 
-use regex::Regex;
+use regex_lite::Regex;
 use std::sync::LazyLock;
 use unicode_normalization::UnicodeNormalization;
 
@@ -34,27 +34,28 @@ fn is_word(c: char) -> bool {
 }
 
 static HTML_COMMENT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?s)<!--.*?-->").unwrap());
-static HTML_TAG: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>").unwrap());
+static HTML_TAG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"</?[A-Za-z][A-Za-z0-9-]*(?:[ \t\n\x{a0}\x{3000}][^<>]*)?/?>").unwrap()
+});
 static TEMPLATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\{%-?\s*data\s+([A-Za-z0-9_.\-]+)\s*-?%\}|\{\{-?\s*(?:site\.data\.)?([A-Za-z0-9_.\-]+)\s*-?\}\}")
+    Regex::new(r"\{%-?[ \t\n\x{a0}\x{3000}]*data[ \t\n\x{a0}\x{3000}]+([A-Za-z0-9_.\-]+)[ \t\n\x{a0}\x{3000}]*-?%\}|\{\{-?[ \t\n\x{a0}\x{3000}]*(?:site\.data\.)?([A-Za-z0-9_.\-]+)[ \t\n\x{a0}\x{3000}]*-?\}\}")
         .unwrap()
 });
 static ENUMERATOR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^\s*(?:[(（]\s*(?:\d{1,3}|[一二三四五六七八九十]{1,3}|[a-zA-Z])\s*[)）]|(?:\d{1,3}|[a-zA-Z])\s*[)）]|\d{1,3}(?:\.\d{1,3})*\s*[、.．]|\d{1,3}(?:\.\d{1,3})+\s|[一二三四五六七八九十]{1,3}\s*[、.．]|[·•●▪■◆])\s*",
+        r"^[ \t\n\x{a0}\x{3000}]*(?:[(（][ \t\n\x{a0}\x{3000}]*(?:[0-9]{1,3}|[一二三四五六七八九十]{1,3}|[a-zA-Z])[ \t\n\x{a0}\x{3000}]*[)）]|(?:[0-9]{1,3}|[a-zA-Z])[ \t\n\x{a0}\x{3000}]*[)）]|[0-9]{1,3}(?:\.[0-9]{1,3})*[ \t\n\x{a0}\x{3000}]*[、.．]|[0-9]{1,3}(?:\.[0-9]{1,3})+[ \t\n\x{a0}\x{3000}]|[一二三四五六七八九十]{1,3}[ \t\n\x{a0}\x{3000}]*[、.．]|[·•●▪■◆])[ \t\n\x{a0}\x{3000}]*",
     )
     .unwrap()
 });
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|\d{1,2}\s+(?:january|february|march|april|may|june|july|august|september|october|november|december)\s+\d{4}",
+        r"[0-9]{4}[ \t\n\x{a0}\x{3000}]*年[ \t\n\x{a0}\x{3000}]*[0-9]{1,2}[ \t\n\x{a0}\x{3000}]*月(?:[ \t\n\x{a0}\x{3000}]*[0-9]{1,2}[ \t\n\x{a0}\x{3000}]*日)?|[0-9]{4}[-/.][0-9]{1,2}[-/.][0-9]{1,2}|(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?[ \t\n\x{a0}\x{3000}]+[0-9]{1,2}(?:st|nd|rd|th)?,?[ \t\n\x{a0}\x{3000}]+[0-9]{4}|[0-9]{1,2}[ \t\n\x{a0}\x{3000}]+(?:january|february|march|april|may|june|july|august|september|october|november|december)[ \t\n\x{a0}\x{3000}]+[0-9]{4}",
     )
     .unwrap()
 });
 static DURATION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百]+)\s*(?:个)?\s*(工作日|自然日|天|日|周|星期|月|年|(?:business|working)\s+days?|calendar\s+days?|days?|weeks?|months?|years?)",
+        r"([0-9]+(?:\.[0-9]+)?|[零〇一二两三四五六七八九十百]+)[ \t\n\x{a0}\x{3000}]*(?:个)?[ \t\n\x{a0}\x{3000}]*(工作日|自然日|天|日|周|星期|月|年|(?:business|working)[ \t\n\x{a0}\x{3000}]+days?|calendar[ \t\n\x{a0}\x{3000}]+days?|days?|weeks?|months?|years?)",
     )
     .unwrap()
 });
@@ -70,7 +71,7 @@ pub fn canonical_templates(text: &str) -> std::borrow::Cow<'_, str> {
     if !text.contains('{') {
         return text.into();
     }
-    TEMPLATE.replace_all(text, |c: &regex::Captures<'_>| {
+    TEMPLATE.replace_all(text, |c: &regex_lite::Captures<'_>| {
         let name = c.get(1).or_else(|| c.get(2)).map_or("", |m| m.as_str());
         format!("{{{{{name}}}}}")
     })
@@ -124,7 +125,8 @@ pub fn chinese_number(s: &str) -> Option<f64> {
 /// Every duration in `text`, in days (a working day counts 7/5 days, a month 30, a year 365).
 /// Dates (`2023年10月12日`, `January 26, 2017`) are not durations.
 pub fn durations(text: &str) -> Vec<f64> {
-    let text = DATE.replace_all(text, " ");
+    let text = text.to_lowercase();
+    let text = DATE.replace_all(&text, " ");
     DURATION
         .captures_iter(&text)
         .filter_map(|c| {
@@ -155,7 +157,7 @@ fn unit_days(unit: &str) -> f64 {
 pub fn match_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
-    for c in text.nfkc() {
+    for c in nfkc_lower(text) {
         if c.is_whitespace() {
             pending_space = !out.is_empty();
             continue;
@@ -167,9 +169,53 @@ pub fn match_text(text: &str) -> String {
             }
             pending_space = false;
         }
-        out.extend(c.to_lowercase());
+        out.push(c);
     }
     out
+}
+
+/// NFKC then lower case, one character at a time. ASCII and CJK ideographs (both stable under
+/// NFKC) skip the normaliser; that covers nearly all policy text and keeps this cheap. Text with
+/// combining marks is normalised per character, which is what matching and comparing need.
+pub fn nfkc_lower(text: &str) -> impl Iterator<Item = char> + '_ {
+    text.chars().flat_map(|c| {
+        let fast = c.is_ascii() || matches!(c as u32, 0x4E00..=0x9FFF | 0x3400..=0x4DBF);
+        let chars: smallchars::Chars = if fast {
+            smallchars::Chars::one(c.to_ascii_lowercase())
+        } else {
+            smallchars::Chars::many(std::iter::once(c).nfkc().flat_map(char::to_lowercase))
+        };
+        chars
+    })
+}
+
+mod smallchars {
+    /// Up to a few characters without allocating in the common single-character case.
+    pub(super) enum Chars {
+        One(Option<char>),
+        Many(std::vec::IntoIter<char>),
+    }
+
+    impl Chars {
+        pub(super) fn one(c: char) -> Chars {
+            Chars::One(Some(c))
+        }
+
+        pub(super) fn many(iter: impl Iterator<Item = char>) -> Chars {
+            Chars::Many(iter.collect::<Vec<_>>().into_iter())
+        }
+    }
+
+    impl Iterator for Chars {
+        type Item = char;
+
+        fn next(&mut self) -> Option<char> {
+            match self {
+                Chars::One(c) => c.take(),
+                Chars::Many(it) => it.next(),
+            }
+        }
+    }
 }
 
 /// The key two texts must share for their difference to be editorial (module docs list what it
@@ -178,10 +224,10 @@ pub fn editorial_key(text: &str) -> String {
     let text = strip_html_comments(text);
     let text = canonical_templates(&text);
     let text = HTML_TAG.replace_all(&text, " ");
-    let text: String = text.nfkc().flat_map(char::to_lowercase).collect();
+    let text: String = nfkc_lower(&text).collect();
     let text = strip_enumerator(&text);
     let text = DATE.replace_all(text, " date ");
-    let text = DURATION.replace_all(&text, |c: &regex::Captures<'_>| {
+    let text = DURATION.replace_all(&text, |c: &regex_lite::Captures<'_>| {
         let number = &c[1];
         match number.parse::<f64>().ok().or_else(|| chinese_number(number)) {
             Some(n) => format!(" {}d ", (n * unit_days(&c[2]) / 5.0).round() * 5.0),
