@@ -164,8 +164,15 @@ pub fn releases(archive_dir: &Path, document: &str) -> Result<Vec<Release>> {
         let name = entry.file_name().to_string_lossy().into_owned();
         let Some(version) = Version::parse(&name) else { continue };
         let label = record_label(document, &name);
-        let bytes =
-            std::fs::read(entry.path().join(RECORD_FILE)).map_err(|e| Error::io(&label, &e))?;
+        let bytes = std::fs::read(entry.path().join(RECORD_FILE)).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                Error::Refused(format!(
+                    "archive/{document}/{name}/ has no {RECORD_FILE}: a version folder must hold its record (run `redline verify`)"
+                ))
+            } else {
+                Error::io(&label, &e)
+            }
+        })?;
         let record = ReleaseRecord::parse(&label, &bytes)?;
         out.push(Release { version, dir: entry.path(), record, record_sha256: sha256_hex(&bytes) });
     }
@@ -896,5 +903,193 @@ mod tests {
         assert_eq!(v.bumped(Bump::Minor).to_string(), "1.3.0");
         assert_eq!(v.bumped(Bump::Major).to_string(), "2.0.0");
         assert_eq!(v.bumped(Bump::Patch).to_string(), "1.2.4");
+    }
+
+    fn record(files: &[(String, Vec<u8>)]) -> ReleaseRecord {
+        ReleaseRecord {
+            schema: RELEASE_SCHEMA.to_string(),
+            document: "privacy".to_string(),
+            version: "2.0.0".to_string(),
+            previous: "1.0.0".to_string(),
+            effective: "2027-01-15".to_string(),
+            released_at: "2026-12-08T03:12:00Z".to_string(),
+            commit: "0123456789abcdef0123456789abcdef01234567".to_string(),
+            dirty: false,
+            level: "reconsent".to_string(),
+            bump: "major".to_string(),
+            qualifiers: vec!["separate".to_string()],
+            summary: vec!["device-permissions: row added 穿山甲广告SDK (reconsent)".to_string()],
+            previous_record: sha256_hex(b"previous"),
+            sources: source_hashes(files),
+        }
+    }
+
+    fn files() -> Vec<(String, Vec<u8>)> {
+        vec![
+            ("privacy.zh-CN.md".to_string(), "# 隐私\n".as_bytes().to_vec()),
+            ("privacy.en.md".to_string(), b"# Privacy\n".to_vec()),
+        ]
+    }
+
+    #[test]
+    fn sha256_is_lower_case_hex() {
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+
+    #[test]
+    fn record_bytes_follow_the_contract_and_round_trip() {
+        let files = files();
+        let r = record(&files);
+        let order: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
+        let text = r.to_toml(&order);
+        let expected = format!(
+            r#"schema = "redline.release/1"
+document = "privacy"
+version = "2.0.0"
+previous = "1.0.0"
+effective = "2027-01-15"
+released_at = "2026-12-08T03:12:00Z"
+commit = "0123456789abcdef0123456789abcdef01234567"
+dirty = false
+level = "reconsent"
+bump = "major"
+qualifiers = ["separate"]
+summary = ["device-permissions: row added 穿山甲广告SDK (reconsent)"]
+previous_record = "{}"
+
+[sources]
+"privacy.zh-CN.md" = "{}"
+"privacy.en.md" = "{}"
+"#,
+            sha256_hex(b"previous"),
+            sha256_hex("# 隐私\n".as_bytes()),
+            sha256_hex(b"# Privacy\n"),
+        );
+        assert_eq!(text, expected);
+        assert_eq!(ReleaseRecord::parse("r", text.as_bytes()).unwrap(), r);
+    }
+
+    #[test]
+    fn record_strings_are_escaped_and_long_arrays_split() {
+        let files = files();
+        let mut r = record(&files);
+        r.summary = vec!["a \"quoted\" \\ path\tand\u{1}".to_string(), "second".to_string()];
+        r.qualifiers = vec![];
+        let text = r.to_toml(&[]);
+        assert!(text.contains("qualifiers = []\n"), "{text}");
+        assert!(
+            text.contains(
+                "summary = [\n    \"a \\\"quoted\\\" \\\\ path\\tand\\u0001\",\n    \"second\",\n]\n"
+            ),
+            "{text}"
+        );
+        // Without an order, sources come by name.
+        assert!(
+            text.find("\"privacy.en.md\"").unwrap() < text.find("\"privacy.zh-CN.md\"").unwrap()
+        );
+        assert_eq!(ReleaseRecord::parse("r", text.as_bytes()).unwrap(), r);
+    }
+
+    #[test]
+    fn a_release_is_written_whole_and_listed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let files = files();
+        let r = record(&files);
+        let dir = write_release(tmp.path(), &r, &files).unwrap();
+        assert_eq!(dir, tmp.path().join("privacy").join("2.0.0"));
+        assert_eq!(std::fs::read(dir.join("privacy.en.md")).unwrap(), b"# Privacy\n");
+        let listed = releases(tmp.path(), "privacy").unwrap();
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0].record, r);
+        let bytes = std::fs::read(dir.join(RECORD_FILE)).unwrap();
+        assert_eq!(listed[0].record_sha256, sha256_hex(&bytes));
+        // Only the version folder remains: no temporary folder.
+        let names: Vec<_> = std::fs::read_dir(tmp.path().join("privacy"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        assert_eq!(names, vec!["2.0.0".to_string()]);
+        // An existing version is never rewritten.
+        let err = write_release(tmp.path(), &r, &files).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "archive/privacy/2.0.0/ already exists; a released version is never rewritten"
+        );
+        assert_eq!(std::fs::read(dir.join(RECORD_FILE)).unwrap(), bytes);
+    }
+
+    #[test]
+    fn an_interrupted_release_leaves_the_archive_as_it_was() {
+        let tmp = tempfile::tempdir().unwrap();
+        let files = files();
+        let mut first = record(&files);
+        first.version = "1.0.0".to_string();
+        write_release(tmp.path(), &first, &files).unwrap();
+        let before = snapshot(tmp.path());
+        let r = record(&files);
+        let mut written = 0;
+        // Fail after the first file of the new version is on disk.
+        let err = write_release_with(tmp.path(), &r, &files, &mut |_| {
+            written += 1;
+            if written == 1 { Err(std::io::Error::other("disk full")) } else { Ok(()) }
+        })
+        .unwrap_err();
+        assert_eq!(err.to_string(), "archive/privacy/2.0.0/privacy.zh-CN.md: disk full");
+        assert_eq!(written, 1);
+        assert_eq!(snapshot(tmp.path()), before);
+        assert!(!tmp.path().join("privacy/2.0.0").exists());
+        assert_eq!(releases(tmp.path(), "privacy").unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_record_that_does_not_match_the_files_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let files = files();
+        let mut r = record(&files);
+        r.sources.insert("privacy.en.md".to_string(), sha256_hex(b"other"));
+        assert!(write_release(tmp.path(), &r, &files).is_err());
+        assert!(!tmp.path().join("privacy/2.0.0").exists());
+    }
+
+    /// Every path under `dir` with its bytes (folders as empty).
+    fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+        let mut out = BTreeMap::new();
+        let mut stack = vec![dir.to_path_buf()];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    out.insert(p.clone(), Vec::new());
+                    stack.push(p);
+                } else {
+                    out.insert(p.clone(), std::fs::read(&p).unwrap());
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn statuses_pick_the_newest_version_in_force() {
+        let tmp = tempfile::tempdir().unwrap();
+        let files = files();
+        for (v, eff) in [("1.0.0", "2026-01-10"), ("1.1.0", "2026-03-01"), ("2.0.0", "2026-02-01")]
+        {
+            let mut r = record(&files);
+            r.version = v.to_string();
+            r.effective = eff.to_string();
+            write_release(tmp.path(), &r, &files).unwrap();
+        }
+        let rs = releases(tmp.path(), "privacy").unwrap();
+        let at = |d: &str| statuses(&rs, d.parse().unwrap()).unwrap();
+        use Status::*;
+        assert_eq!(at("2026-01-01"), vec![Upcoming, Upcoming, Upcoming]);
+        assert_eq!(at("2026-01-10"), vec![InForce, Upcoming, Upcoming]);
+        assert_eq!(at("2026-02-15"), vec![Superseded, Upcoming, InForce]);
+        // 2.0.0 is newer than 1.1.0, so it stays in force once both apply.
+        assert_eq!(at("2026-03-01"), vec![Superseded, Superseded, InForce]);
     }
 }

@@ -6,6 +6,7 @@
 
 use crate::archive::{self, RELEASE_SCHEMA, Release, ReleaseRecord, Version};
 use crate::classify::Finding;
+use crate::diff::SegmentOp;
 use crate::error::{Error, Result};
 use crate::model::{ChangeKind, Level, Qualifier};
 use crate::repo::{DocumentConfig, PolicyRepo};
@@ -439,13 +440,28 @@ pub fn kind_words(kind: ChangeKind) -> String {
 
 /// One summary line for a finding: section id, the change in words, a short text and the level,
 /// e.g. `device-permissions: row added 穿山甲广告SDK (reconsent)`. The short text is a table
-/// row's first cell, or the first 24 characters of the (new, else old) text.
+/// row's first cell (its key); for a modified paragraph, the first inserted words (`+…`), or the
+/// first deleted ones (`-…`) when nothing was inserted; otherwise the start of the (new, else
+/// old) text. At most 24 characters, then `…`.
 pub fn summary_line(f: &Finding) -> String {
     let raw = f.new.as_deref().or(f.old.as_deref()).unwrap_or("");
     let is_row =
         matches!(f.change, ChangeKind::RowAdded | ChangeKind::RowRemoved | ChangeKind::RowModified);
-    let text = if is_row { raw.split(" | ").next().unwrap_or(raw) } else { raw };
-    let text = short(text, 24);
+    let text = if is_row {
+        short(raw.split(" | ").next().unwrap_or(raw), 24)
+    } else if let (ChangeKind::BlockModified, Some(old), Some(new)) =
+        (f.change, f.old.as_deref(), f.new.as_deref())
+    {
+        let segments = crate::diff::inline_diff(old, new);
+        let first = |op| segments.iter().find(|s| s.op == op && !s.text.trim().is_empty());
+        match (first(SegmentOp::Insert), first(SegmentOp::Delete)) {
+            (Some(s), _) => format!("+{}", short(&s.text, 24)),
+            (None, Some(s)) => format!("-{}", short(&s.text, 24)),
+            (None, None) => short(raw, 24),
+        }
+    } else {
+        short(raw, 24)
+    };
     if text.is_empty() {
         format!("{}: {} ({})", f.section, kind_words(f.change), f.level)
     } else {
@@ -556,6 +572,20 @@ mod tests {
             Level::Reconsent,
         );
         assert_eq!(summary_line(&f), "device-permissions: row added 穿山甲广告SDK (reconsent)");
+        let f = finding(
+            ChangeKind::BlockModified,
+            Some("我们会保存您的个人信息三十天。"),
+            Some("我们会保存您的个人信息。"),
+            Level::Major,
+        );
+        assert_eq!(summary_line(&f), "device-permissions: block modified +三十天 (major)");
+        let f = finding(
+            ChangeKind::BlockModified,
+            Some("We keep your data."),
+            Some("We keep your data safely."),
+            Level::Minor,
+        );
+        assert_eq!(summary_line(&f), "device-permissions: block modified -safely (minor)");
         let f = finding(
             ChangeKind::BlockRemoved,
             None,

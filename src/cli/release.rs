@@ -68,7 +68,8 @@ pub(crate) struct LogArgs {
 #[derive(Debug, Args)]
 pub(crate) struct ShowArgs {
     /// The released version (X.Y.Z).
-    version: String,
+    #[arg(value_name = "VERSION")]
+    number: String,
     /// The document (default: the first in policy/policy.toml).
     #[arg(long)]
     document: Option<String>,
@@ -329,7 +330,7 @@ pub(super) fn log(args: LogArgs, cwd: &Path) -> Result<Outcome> {
 
 pub(super) fn show(args: ShowArgs, cwd: &Path) -> Result<Outcome> {
     let repo = require_repo(cwd)?;
-    let version = parse_version("VERSION", &args.version)?;
+    let version = parse_version("VERSION", &args.number)?;
     let doc = repo.document(args.document.as_deref())?;
     let lang = args.lang.unwrap_or_else(|| doc.source_language.clone());
     if !doc.languages().contains(&lang.as_str()) {
