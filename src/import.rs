@@ -279,19 +279,21 @@ pub fn plan(
     Ok(out)
 }
 
-fn refuse_nonempty(repo: &PolicyRepo, doc: &DocumentConfig) -> Result<()> {
+/// Refuses when `archive/<document>/` already holds a version folder (naming the lowest).
+///
+/// Errors: [`Error::Refused`].
+pub fn refuse_nonempty(repo: &PolicyRepo, doc: &DocumentConfig) -> Result<()> {
     let dir = repo.archive_dir().join(&doc.id);
     let Ok(entries) = std::fs::read_dir(&dir) else { return Ok(()) };
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if Version::parse(&name).is_some() {
-            return Err(Error::Refused(format!(
-                "archive/{}/ already has version {name}; import only backfills an empty archive",
-                doc.id
-            )));
-        }
+    let lowest =
+        entries.flatten().filter_map(|e| Version::parse(&e.file_name().to_string_lossy())).min();
+    match lowest {
+        Some(v) => Err(Error::Refused(format!(
+            "archive/{}/ already has version {v}; import only backfills an empty archive",
+            doc.id
+        ))),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// Writes the releases of `plan`, oldest first, each atomically

@@ -474,3 +474,43 @@ fn show_and_log_refuse_bad_input() {
     let e = repo.fails(&["log", "--as-of", "2026-13-01"], 2);
     assert!(e.starts_with("error: --as-of: `2026-13-01` is not a date"), "{e}");
 }
+
+#[test]
+fn the_issue_flow_in_a_git_clone() {
+    // The first release, committed; then, in a clone: an advertising SDK row, committed, released.
+    let origin = TestRepo::new();
+    origin.ok(&["release", "--as-of", "2026-11-29"]);
+    origin.commit_all("Release 1.0.0", "2026-11-29T12:00:00+08:00");
+    let clone = TestRepo::clone_of(&origin);
+    assert!(
+        clone
+            .ok(&["log", "--as-of", "2026-12-01"])
+            .contains("  1.0.0    effective 2026-11-29  in force")
+    );
+    clone.edit_zh(add_sdk_row);
+    clone.commit_all("Add the Pangle advertising SDK", "2026-12-08T09:00:00+08:00");
+    let out = clone.ok(&["release", "--as-of", "2026-12-08"]);
+    assert!(out.starts_with("released privacy 2.0.0 (level reconsent, bump major), effective 2026-12-15 (released 2026-12-08)\n"), "{out}");
+    let answer = |v: &str| {
+        let out =
+            clone.ok(&["consent", "--accepted", v, "--format", "json", "--as-of", "2026-12-08"]);
+        serde_json::from_str::<serde_json::Value>(&out).unwrap()["decision"].clone()
+    };
+    assert_eq!(answer("1.0.0"), "reconsent");
+    assert_eq!(answer("2.0.0"), "none");
+    let e = clone.fails(&["release", "--as-of", "2026-12-08"], 2);
+    assert_eq!(
+        e,
+        "error: nothing to release: no language of privacy changed since 2.0.0 (zh-CN, en identical)\n"
+    );
+    clone.commit_all("Release 2.0.0", "2026-12-08T12:00:00+08:00");
+    clone.ok(&["verify"]);
+    let rel = "archive/privacy/1.0.0/privacy.en.md";
+    let mut bytes = clone.bytes(rel);
+    let last = bytes.len() - 2;
+    bytes[last] = b'!';
+    clone.write(rel, bytes);
+    let out = clone.redline(&["verify"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8(out.stdout).unwrap().contains(&format!("{rel}: tampered source: ")));
+}

@@ -542,6 +542,7 @@ pub(super) fn import(args: ImportArgs, cwd: &Path) -> Result<Outcome> {
     let repo = require_repo(cwd)?;
     let criteria = repo.criteria()?;
     let doc = repo.document(args.document.as_deref())?.clone();
+    redline::import::refuse_nonempty(&repo, &doc)?;
     let source = cwd.join(&args.source);
     let candidates = if source.is_dir() {
         let (found, ignored) = redline::import::from_dir(&source, &args.source)?;

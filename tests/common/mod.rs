@@ -40,6 +40,21 @@ impl TestRepo {
         repo
     }
 
+    /// A full `git clone` of `origin`, with a local identity.
+    pub fn clone_of(origin: &TestRepo) -> TestRepo {
+        let repo = TestRepo { dir: tempfile::tempdir().unwrap() };
+        let status = std::process::Command::new("git")
+            .args(["clone", "-q"])
+            .arg(origin.path())
+            .arg(repo.path())
+            .status()
+            .unwrap();
+        assert!(status.success());
+        repo.git(&["config", "user.name", "Release Tester"], None);
+        repo.git(&["config", "user.email", "tester@example.com"], None);
+        repo
+    }
+
     pub fn path(&self) -> &Path {
         self.dir.path()
     }
