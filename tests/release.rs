@@ -514,3 +514,27 @@ fn the_issue_flow_in_a_git_clone() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8(out.stdout).unwrap().contains(&format!("{rel}: tampered source: ")));
 }
+
+#[test]
+fn a_change_in_the_translation_alone_is_released_and_summarised_with_its_language() {
+    let repo = TestRepo::new();
+    repo.ok(&["release", "--as-of", "2026-11-29"]);
+    repo.commit_all("Release 1.0.0", "2026-11-29T12:00:00+08:00");
+    let text = repo.read("policy/privacy.en.md");
+    let old = "you may contact us by e-mail.";
+    assert!(text.contains(old));
+    repo.write(
+        "policy/privacy.en.md",
+        text.replacen(old, "you may contact us by e-mail at the address below.", 1),
+    );
+    repo.commit_all("Clarify the English translation", "2026-12-01T09:00:00+08:00");
+    let out = repo.ok(&["release", "--as-of", "2026-12-01"]);
+    assert!(out.contains("  since 1.0.0: zh-CN none · en minor\n"), "{out}");
+    let r = record(&repo, "1.1.0");
+    assert_eq!((r.level.as_str(), r.bump.as_str()), ("minor", "minor"));
+    assert_eq!(r.summary, ["[en] notice: block modified +at the address below (minor)"]);
+    assert_eq!(
+        repo.bytes("archive/privacy/1.1.0/privacy.zh-CN.md"),
+        repo.bytes("archive/privacy/1.0.0/privacy.zh-CN.md")
+    );
+}
