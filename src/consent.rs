@@ -10,10 +10,11 @@
 //! major → `notice`, lower → `none`).
 
 use crate::archive::{self, Release, Status, Version};
+use crate::document::Document;
 use crate::error::{Error, Result};
 use crate::model::{Decision, Level};
 use crate::repo::{DocumentConfig, PolicyRepo};
-use crate::report::{Input, Side, compare};
+use crate::report::{Input, Side, compare, compare_documents};
 use crate::rules::Criteria;
 use jiff::civil::Date;
 use serde::Serialize;
@@ -249,15 +250,40 @@ fn document_consent(
     })
 }
 
-/// For every released version X (oldest first), its [`combined_level`].
+/// For every released version X (oldest first), its [`combined_level`]. The latest version is
+/// parsed once; a version followed by a `reconsent` release needs no direct diff (nothing is
+/// higher).
 fn combined_levels(
     criteria: &Criteria,
     doc: &DocumentConfig,
     releases: &[Release],
 ) -> Result<Vec<(Version, Level)>> {
-    (0..releases.len())
-        .map(|i| Ok((releases[i].version, combined_level(criteria, doc, releases, i)?)))
-        .collect()
+    let Some(latest) = releases.last() else { return Ok(Vec::new()) };
+    let file = doc.file_name(&doc.source_language);
+    let head = archived_input(doc, latest, &file)?;
+    let head_doc = Document::from_bytes(&head.side.display(), &head.bytes)?;
+    let mut after = Level::None;
+    let mut out = Vec::with_capacity(releases.len());
+    for (i, r) in releases.iter().enumerate().rev() {
+        let mut level = after;
+        if i + 1 < releases.len() && level < Level::Reconsent {
+            let base = archived_input(doc, r, &file)?;
+            let base_doc = Document::from_bytes(&base.side.display(), &base.bytes)?;
+            let c = compare_documents(
+                &doc.id,
+                base.side,
+                head.side.clone(),
+                base_doc,
+                head_doc.clone(),
+                criteria,
+            );
+            level = level.max(c.report.level);
+        }
+        out.push((r.version, level));
+        after = after.max(r.level()?);
+    }
+    out.reverse();
+    Ok(out)
 }
 
 /// The level a user who accepted `releases[index]` faces: the higher of the maximum level of the
@@ -274,6 +300,7 @@ fn combined_level(
     }
     if let Some(latest) = releases.last()
         && index + 1 < releases.len()
+        && level < Level::Reconsent
     {
         let file = doc.file_name(&doc.source_language);
         let base = archived_input(doc, &releases[index], &file)?;
