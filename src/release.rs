@@ -76,6 +76,10 @@ impl ReleasePlan {
     }
 }
 
+/// How the refusal of a release without any change starts (`release --all` skips such
+/// documents instead of refusing).
+pub const NOTHING_TO_RELEASE: &str = "nothing to release";
+
 /// The tag name of a release: `<document>-v<version>`.
 pub fn tag_name(document: &str, version: &str) -> String {
     format!("{document}-v{version}")
@@ -131,7 +135,7 @@ pub fn plan(
         && level == Level::None
     {
         return Err(Error::Refused(format!(
-            "nothing to release: no language of {} changed since {} ({} identical)",
+            "{NOTHING_TO_RELEASE}: no language of {} changed since {} ({} identical)",
             doc.id,
             last.version,
             languages.iter().map(|l| l.lang.as_str()).collect::<Vec<_>>().join(", ")

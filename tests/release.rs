@@ -538,3 +538,37 @@ fn a_change_in_the_translation_alone_is_released_and_summarised_with_its_languag
         repo.bytes("archive/privacy/1.0.0/privacy.zh-CN.md")
     );
 }
+
+#[test]
+fn a_malformed_source_is_bad_input_and_nothing_is_written() {
+    let repo = TestRepo::new();
+    repo.ok(&["release", "--as-of", "2026-11-29"]);
+    repo.commit_all("Release 1.0.0", "2026-11-29T12:00:00+08:00");
+    let before = repo.archive_snapshot();
+    // Two headings with the same explicit id.
+    repo.edit_zh(|t| t.replacen("## 定义 {#definitions}", "## 定义 {#notice}", 1));
+    repo.commit_all("Duplicate id", "2026-11-30T09:00:00+08:00");
+    let e = repo.fails(&["release", "--as-of", "2026-11-30"], 2);
+    assert_eq!(
+        e,
+        "error: policy/privacy.zh-CN.md:23: duplicate section id `notice` (also at line 7); give one of the two headings another {#id}\n"
+    );
+    // Bytes that are not UTF-8, in the translation.
+    repo.git(&["revert", "--no-edit", "HEAD"], Some("2026-11-30T10:00:00+08:00"));
+    let mut en = repo.bytes("policy/privacy.en.md");
+    en.extend_from_slice(b"\n\xfe\n");
+    repo.write("policy/privacy.en.md", en);
+    repo.commit_all("Broken bytes", "2026-11-30T11:00:00+08:00");
+    let e = repo.fails(&["release", "--as-of", "2026-11-30"], 2);
+    assert!(e.starts_with("error: policy/privacy.en.md:"), "{e}");
+    assert!(e.ends_with(": invalid UTF-8 (byte 0xfe); save the file as UTF-8\n"), "{e}");
+    // A missing translation.
+    std::fs::remove_file(repo.file("policy/privacy.en.md")).unwrap();
+    repo.commit_all("No translation", "2026-11-30T12:00:00+08:00");
+    let e = repo.fails(&["release", "--as-of", "2026-11-30"], 2);
+    assert_eq!(
+        e,
+        "error: policy/privacy.en.md: no such file; every language listed in policy/policy.toml is released together (remove `en` from translations to release without it)\n"
+    );
+    assert_eq!(repo.archive_snapshot(), before);
+}

@@ -177,7 +177,9 @@ pub(super) fn release(args: ReleaseArgs, cwd: &Path) -> Result<Outcome> {
     for id in &documents {
         match redline::release::plan(&repo, &criteria, id, &opts, &released_at) {
             Ok(plan) => plans.push(plan),
-            Err(Error::Refused(m)) if args.all && m.starts_with("nothing to release") => {
+            Err(Error::Refused(m))
+                if args.all && m.starts_with(redline::release::NOTHING_TO_RELEASE) =>
+            {
                 unchanged.push(id.clone());
             }
             Err(e) => return Err(e.into()),
@@ -185,16 +187,28 @@ pub(super) fn release(args: ReleaseArgs, cwd: &Path) -> Result<Outcome> {
     }
     if plans.is_empty() {
         return Err(Error::Refused(format!(
-            "nothing to release: no document changed since its last release ({})",
+            "{}: no document changed since its last release ({})",
+            redline::release::NOTHING_TO_RELEASE,
             unchanged.join(", ")
         ))
         .into());
     }
     let mut out = String::new();
+    let mut written: Vec<String> = Vec::new();
     for plan in &plans {
-        if !args.dry_run {
-            redline::release::publish(&repo, plan)?;
+        if !args.dry_run
+            && let Err(e) = redline::release::publish(&repo, plan)
+        {
+            if written.is_empty() {
+                return Err(e.into());
+            }
+            return Err(Error::Refused(format!(
+                "{e} (already written: {}; commit them)",
+                written.join(", ")
+            ))
+            .into());
         }
+        written.push(format!("archive/{}/{}/", plan.record.document, plan.record.version));
         describe_release(&mut out, plan, args.dry_run);
     }
     for id in &unchanged {
