@@ -10,18 +10,26 @@
 //! * [`diff`] aligns sections, blocks and table rows and computes the inline redline (similar);
 //! * [`rules`] loads the declarative criteria (`policy/criteria.toml` or the built-in profile);
 //! * [`classify`] turns each change into a level with the rule, reason and reference behind it;
-//! * [`report`] is the serialisable verdict (`redline.report/1`) and its text/Markdown renderings.
+//! * [`report`] is the serialisable verdict (`redline.report/1`) and its text/Markdown renderings;
+//! * [`archive`] is the append-only, hash-chained record of released versions, [`release`]
+//!   appends to it, [`consent`] answers what a user of an older version must see,
+//!   [`history`] classifies the git commits that touched a document and [`import`] backfills an
+//!   archive from an existing history.
 //!
 //! The library never depends on clap; the `redline` binary maps its results to exit codes.
 
 pub mod archive;
 pub mod classify;
+pub mod consent;
 pub mod diff;
 pub mod document;
 pub mod error;
 pub mod git;
+pub mod history;
+pub mod import;
 pub mod model;
 pub mod normalize;
+pub mod release;
 pub mod repo;
 pub mod report;
 pub mod rules;

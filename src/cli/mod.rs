@@ -3,6 +3,7 @@
 //! the shared arguments, the dispatch and the exit codes.
 
 mod compare;
+mod release;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -116,6 +117,24 @@ enum Command {
         #[command(flatten)]
         report: ReportArgs,
     },
+    /// Publish the working document as a new version in archive/ (classified against the last
+    /// release; refuses, writing nothing, when anything is wrong).
+    #[command(disable_version_flag = true)]
+    Release(release::ReleaseArgs),
+    /// List every released version: effective date, in force / upcoming / superseded, level,
+    /// bump and summary.
+    Log(release::LogArgs),
+    /// Print the source of a released version.
+    Show(release::ShowArgs),
+    /// Check the archive: every source hash, the hash chain, and (with git history) that no
+    /// release file changed after the commit that added it. Exit 1 on any problem.
+    Verify(release::VerifyArgs),
+    /// What the app must show a user who accepted a version (none, notice, reconsent).
+    Consent(release::ConsentArgs),
+    /// The commits that changed the document's source, each classified against its first parent.
+    History(release::HistoryArgs),
+    /// Backfill an empty archive from a folder of dated versions or from git history.
+    Import(release::ImportArgs),
     /// List the rules of the active profile, or explain one.
     Rules {
         /// Print one rule in full.
@@ -218,6 +237,13 @@ fn run(command: Command, color: bool) -> Result<Outcome> {
             let comparison = compare(&doc.id, &base, &head, &criteria)?;
             Ok(compare::render(&comparison, &report, color))
         }
+        Command::Release(args) => release::release(args, &cwd),
+        Command::Log(args) => release::log(args, &cwd),
+        Command::Show(args) => release::show(args, &cwd),
+        Command::Verify(args) => release::verify(args, &cwd),
+        Command::Consent(args) => release::consent(args, &cwd),
+        Command::History(args) => release::history(args, &cwd),
+        Command::Import(args) => release::import(args, &cwd),
         Command::Rules { explain, criteria, format } => {
             let repo = PolicyRepo::discover(&cwd)?;
             let criteria = compare::load_criteria(criteria.as_deref(), repo.as_ref(), &cwd)?;

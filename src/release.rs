@@ -1,0 +1,611 @@
+//! Releasing a version: classify the working document (every language) against the last
+//! released version, propose the bump, check every precondition, and append
+//! `archive/<document>/<version>/` with the exact source bytes and `release.toml`
+//! (contracts.md "Release record"). Every refusal is an [`Error::Refused`] raised before anything
+//! is written.
+
+use crate::archive::{self, RELEASE_SCHEMA, Release, ReleaseRecord, Version};
+use crate::classify::Finding;
+use crate::diff::SegmentOp;
+use crate::error::{Error, Result};
+use crate::model::{ChangeKind, Level, Qualifier};
+use crate::repo::{DocumentConfig, PolicyRepo};
+use crate::report::{Comparison, Input, Side, compare};
+use crate::rules::Criteria;
+use jiff::ToSpan;
+use jiff::civil::Date;
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+/// What the command line asked for.
+#[derive(Debug, Clone, Default)]
+pub struct ReleaseOptions {
+    /// `--effective`: the effective date (policy time zone); default: see [`plan`].
+    pub effective: Option<Date>,
+    /// `--version`: at least the proposed version.
+    pub version: Option<Version>,
+    /// `--as-of`: the release date; default today in the policy's time zone.
+    pub as_of: Option<Date>,
+    /// `--allow-dirty`: release with uncommitted changes under `policy/` (`dirty = true`).
+    pub allow_dirty: bool,
+    /// `--tag`: also create the git tag `<document>-v<version>` at `HEAD`.
+    pub tag: bool,
+}
+
+/// How one language of the working document compares with the same language of the last
+/// release.
+#[derive(Debug, Clone)]
+pub struct LanguageChange {
+    /// The language (`zh-CN`).
+    pub lang: String,
+    /// Its file name (`privacy.zh-CN.md`).
+    pub file: String,
+    /// Its level (`none` when identical; `editorial` for a translation the last release did
+    /// not have).
+    pub level: Level,
+    /// The comparison with the last release; `None` for a first release or a new translation.
+    pub comparison: Option<Comparison>,
+}
+
+/// Everything a release would write, computed without writing anything.
+#[derive(Debug, Clone)]
+pub struct ReleasePlan {
+    /// The record to write (`released_at` included).
+    pub record: ReleaseRecord,
+    /// The source files, (file name, raw bytes), in language order (source first).
+    pub files: Vec<(String, Vec<u8>)>,
+    /// The release date (policy time zone).
+    pub release_date: Date,
+    /// Per-language results, in language order.
+    pub languages: Vec<LanguageChange>,
+    /// The tag to create, when asked for.
+    pub tag: Option<String>,
+    /// The folder that will be written.
+    pub dir: PathBuf,
+}
+
+impl ReleasePlan {
+    /// The file names in the order they are written (and listed in `[sources]`).
+    pub fn file_order(&self) -> Vec<String> {
+        self.files.iter().map(|(n, _)| n.clone()).collect()
+    }
+
+    /// The exact bytes of `release.toml`.
+    pub fn record_toml(&self) -> String {
+        self.record.to_toml(&self.file_order())
+    }
+}
+
+/// How the refusal of a release without any change starts (`release --all` skips such
+/// documents instead of refusing).
+pub const NOTHING_TO_RELEASE: &str = "nothing to release";
+
+/// The tag name of a release: `<document>-v<version>`.
+pub fn tag_name(document: &str, version: &str) -> String {
+    format!("{document}-v{version}")
+}
+
+/// Plans the release of `document` (contracts.md "Release record", issue 3):
+///
+/// * each language's working file (`policy/<id>.<lang>.<ext>`) is compared with the same
+///   language in the last release under `criteria`; the release level is the maximum over
+///   languages, the bump follows from it (`none` for a first release, numbered `1.0.0`);
+/// * `--version` may only go above the proposed version;
+/// * the effective date defaults to the release date plus `notice_days` for `major` and
+///   `reconsent` releases, the release date otherwise, and never earlier than the previous
+///   version's effective date;
+/// * `commit` is git `HEAD` (`""` outside git); `dirty` is true when files under `policy/`
+///   differed from `HEAD` and `--allow-dirty` allowed it.
+///
+/// `released_at` is written as given (UTC, `2026-12-08T03:12:00Z`).
+///
+/// Errors ([`Error::Refused`] unless noted; nothing is written): a missing or malformed source
+/// (its own error), a last-release source that no longer matches its recorded sha256, a dirty
+/// `policy/` without `allow_dirty`, no change in any language, a finding with the `block`
+/// qualifier, a version not above the last or below the proposed one, an existing version
+/// folder, an effective date before the release date, inside the notice period of a major or
+/// reconsent release, or before the previous version's, an existing tag.
+pub fn plan(
+    repo: &PolicyRepo,
+    criteria: &Criteria,
+    document: &str,
+    opts: &ReleaseOptions,
+    released_at: &str,
+) -> Result<ReleasePlan> {
+    let doc = repo.document(Some(document))?;
+    let releases = archive::releases(&repo.archive_dir(), &doc.id)?;
+    let last = releases.last();
+    let files = read_sources(repo, doc)?;
+    let git = git_state(repo)?;
+    let dirty = !git.dirty.is_empty();
+    if dirty && !opts.allow_dirty {
+        let mut list: Vec<&str> = git.dirty.iter().map(String::as_str).take(5).collect();
+        if git.dirty.len() > 5 {
+            list.push("…");
+        }
+        return Err(Error::Refused(format!(
+            "refusing to release {}: uncommitted changes under policy/ ({}); commit them first, or pass --allow-dirty to release the working files (the record will say dirty = true)",
+            doc.id,
+            list.join(", ")
+        )));
+    }
+    let languages = compare_languages(repo, criteria, doc, &files, last)?;
+    let level = languages.iter().map(|l| l.level).max().unwrap_or(Level::None);
+    if let Some(last) = last
+        && level == Level::None
+    {
+        return Err(Error::Refused(format!(
+            "{NOTHING_TO_RELEASE}: no language of {} changed since {} ({} identical)",
+            doc.id,
+            last.version,
+            languages.iter().map(|l| l.lang.as_str()).collect::<Vec<_>>().join(", ")
+        )));
+    }
+    let blocked: Vec<&Finding> = languages
+        .iter()
+        .filter_map(|l| l.comparison.as_ref())
+        .flat_map(|c| c.report.findings.iter())
+        .filter(|f| f.qualifiers.contains(&Qualifier::Block))
+        .collect();
+    if let Some(f) = blocked.first() {
+        return Err(Error::Refused(format!(
+            "refusing to release {}: {}:{} {} (rule {}) carries the `block` qualifier: {}{}",
+            doc.id,
+            f.location.path,
+            f.location.line.map(|l| l.to_string()).unwrap_or_default(),
+            summary_line(f),
+            f.rule,
+            f.reason,
+            if blocked.len() > 1 {
+                format!(" (and {} more blocking findings)", blocked.len() - 1)
+            } else {
+                String::new()
+            }
+        )));
+    }
+    let bump = if last.is_some() { level.bump() } else { crate::model::Bump::None };
+    let proposed = match last {
+        Some(last) => last.version.bumped(bump),
+        None => Version { major: 1, minor: 0, patch: 0 },
+    };
+    let version = match opts.version {
+        None => proposed,
+        Some(v) => {
+            if let Some(last) = last
+                && v <= last.version
+            {
+                return Err(Error::Refused(format!(
+                    "--version {v} is not above the last release {} of {}",
+                    last.version, doc.id
+                )));
+            }
+            if v < proposed {
+                return Err(Error::Refused(format!(
+                    "--version {v} is below {proposed}: the changes are {level} (bump {bump}) and --version may only go higher"
+                )));
+            }
+            v
+        }
+    };
+    let dir = repo.archive_dir().join(&doc.id).join(version.to_string());
+    if dir.exists() {
+        return Err(Error::Refused(format!(
+            "archive/{}/{version}/ already exists; a released version is never rewritten",
+            doc.id
+        )));
+    }
+    let release_date = crate::time::today(&repo.timezone(), opts.as_of);
+    let effective = effective_date(repo, level, release_date, last, opts.effective)?;
+    let tag = if opts.tag {
+        let name = tag_name(&doc.id, &version.to_string());
+        let Some(git_repo) = git.repo.as_ref() else {
+            return Err(Error::Refused(format!(
+                "--tag: {} is not inside a git repository",
+                repo.root.display()
+            )));
+        };
+        if git.commit.is_empty() {
+            return Err(Error::Refused("--tag: the repository has no commit yet".to_string()));
+        }
+        if git_repo.find_reference(&format!("refs/tags/{name}")).is_ok() {
+            return Err(Error::Refused(format!("--tag: the tag {name} already exists")));
+        }
+        Some(name)
+    } else {
+        None
+    };
+    let qualifiers: BTreeSet<Qualifier> = languages
+        .iter()
+        .filter_map(|l| l.comparison.as_ref())
+        .flat_map(|c| c.report.qualifiers.iter().copied())
+        .collect();
+    let record = ReleaseRecord {
+        schema: RELEASE_SCHEMA.to_string(),
+        document: doc.id.clone(),
+        version: version.to_string(),
+        previous: last.map(|l| l.version.to_string()).unwrap_or_default(),
+        effective: effective.to_string(),
+        released_at: released_at.to_string(),
+        commit: git.commit.clone(),
+        dirty,
+        level: level.as_str().to_string(),
+        bump: bump.as_str().to_string(),
+        qualifiers: qualifiers.iter().map(|q| q.as_str().to_string()).collect(),
+        summary: summary(&languages),
+        previous_record: last.map(|l| l.record_sha256.clone()).unwrap_or_default(),
+        sources: archive::source_hashes(&files),
+    };
+    Ok(ReleasePlan { record, files, release_date, languages, tag, dir })
+}
+
+/// Writes a planned release (atomically, see [`archive::write_release`]) and creates its tag
+/// when the plan has one. Returns the version folder.
+///
+/// Errors: the folder appeared since planning, an I/O error, or a git error creating the tag.
+pub fn publish(repo: &PolicyRepo, plan: &ReleasePlan) -> Result<PathBuf> {
+    let dir = archive::write_release(&repo.archive_dir(), &plan.record, &plan.files)?;
+    if let Some(name) = &plan.tag {
+        let git = crate::git::open(&repo.root)?;
+        let head = git
+            .head()
+            .and_then(|h| h.peel(git2::ObjectType::Commit))
+            .map_err(|e| Error::Git(format!("--tag: cannot read HEAD: {}", e.message())))?;
+        git.tag_lightweight(name, &head, false).map_err(|e| {
+            Error::Git(format!(
+                "archive/{}/{}/ was written, but the tag {name} was not: {}",
+                plan.record.document,
+                plan.record.version,
+                e.message()
+            ))
+        })?;
+    }
+    Ok(dir)
+}
+
+/// The bytes of every language of `doc` in the working tree, source first.
+///
+/// Errors: a missing or unreadable file (naming it), or one that does not parse.
+fn read_sources(repo: &PolicyRepo, doc: &DocumentConfig) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut out = Vec::new();
+    for lang in doc.languages() {
+        let rel = repo.source_rel(doc, lang);
+        let bytes = std::fs::read(repo.root.join(&rel)).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound if lang != doc.source_language => Error::Io {
+                path: rel.clone(),
+                message: format!(
+                    "no such file; every language listed in policy/policy.toml is released together (remove `{lang}` from translations to release without it)"
+                ),
+            },
+            _ => Error::io(&rel, &e),
+        })?;
+        crate::document::Document::from_bytes(&rel, &bytes)?;
+        out.push((doc.file_name(lang), bytes));
+    }
+    Ok(out)
+}
+
+fn compare_languages(
+    repo: &PolicyRepo,
+    criteria: &Criteria,
+    doc: &DocumentConfig,
+    files: &[(String, Vec<u8>)],
+    last: Option<&Release>,
+) -> Result<Vec<LanguageChange>> {
+    let mut out = Vec::new();
+    for (lang, (file, bytes)) in doc.languages().into_iter().zip(files) {
+        let Some(last) = last else {
+            out.push(LanguageChange {
+                lang: lang.to_string(),
+                file: file.clone(),
+                level: Level::None,
+                comparison: None,
+            });
+            continue;
+        };
+        let Some(expected) = last.record.sources.get(file) else {
+            out.push(LanguageChange {
+                lang: lang.to_string(),
+                file: file.clone(),
+                level: Level::Editorial,
+                comparison: None,
+            });
+            continue;
+        };
+        let base_rel = format!("archive/{}/{}/{file}", doc.id, last.version);
+        let base_bytes = std::fs::read(last.file(file)).map_err(|e| Error::io(&base_rel, &e))?;
+        if &archive::sha256_hex(&base_bytes) != expected {
+            return Err(Error::Refused(format!(
+                "{base_rel} does not match the sha256 in its release.toml; the archive was altered (run `redline verify`)"
+            )));
+        }
+        let base = Input {
+            side: Side {
+                label: last.version.to_string(),
+                version: Some(last.version.to_string()),
+                rev: None,
+                path: base_rel,
+            },
+            bytes: base_bytes,
+        };
+        let head = Input {
+            side: Side {
+                label: "working tree".to_string(),
+                version: None,
+                rev: None,
+                path: repo.source_rel(doc, lang),
+            },
+            bytes: bytes.clone(),
+        };
+        let comparison = compare(&doc.id, &base, &head, criteria)?;
+        out.push(LanguageChange {
+            lang: lang.to_string(),
+            file: file.clone(),
+            level: comparison.report.level,
+            comparison: Some(comparison),
+        });
+    }
+    Ok(out)
+}
+
+fn effective_date(
+    repo: &PolicyRepo,
+    level: Level,
+    release_date: Date,
+    last: Option<&Release>,
+    given: Option<Date>,
+) -> Result<Date> {
+    let days = repo.config.notice_days;
+    let notice = level >= Level::Major;
+    let earliest_notice = if notice {
+        release_date
+            .checked_add(i64::from(days).days())
+            .map_err(|e| Error::Refused(format!("cannot add {days} days to {release_date}: {e}")))?
+    } else {
+        release_date
+    };
+    let previous = match last {
+        Some(l) => Some((l.version, l.effective()?)),
+        None => None,
+    };
+    let Some(date) = given else {
+        return Ok(match previous {
+            Some((_, p)) => earliest_notice.max(p),
+            None => earliest_notice,
+        });
+    };
+    if date < release_date {
+        return Err(Error::Refused(format!(
+            "--effective {date} is before the release date {release_date}; a version cannot take effect before it is published"
+        )));
+    }
+    if date < earliest_notice {
+        return Err(Error::Refused(format!(
+            "--effective {date} is inside the notice period: a {level} release takes effect at least {days} days after it is released ({release_date} + {days} = {earliest_notice}); pass --effective {earliest_notice} or later"
+        )));
+    }
+    if let Some((v, p)) = previous
+        && date < p
+    {
+        return Err(Error::Refused(format!(
+            "--effective {date} is before {p}, the effective date of the previous version {v}"
+        )));
+    }
+    Ok(date)
+}
+
+/// The release's summary: one line per finding of the source language ([`summary_line`]); a
+/// translation adds its own findings (prefixed `[lang]`) only when its level is above the
+/// source's, and a translation new in this release adds `[lang] translation added`. An
+/// editorial release without findings lists its changes (`section: kind (editorial)`).
+/// Duplicate lines are dropped, order kept.
+pub fn summary(languages: &[LanguageChange]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let source_level = languages.first().map(|l| l.level).unwrap_or(Level::None);
+    for (i, lang) in languages.iter().enumerate() {
+        let prefix = if i == 0 { String::new() } else { format!("[{}] ", lang.lang) };
+        let Some(c) = &lang.comparison else {
+            if i > 0 && lang.level == Level::Editorial {
+                out.push(format!("{prefix}translation added (editorial)"));
+            }
+            continue;
+        };
+        if i > 0 && lang.level <= source_level {
+            continue;
+        }
+        out.extend(comparison_summary(c).into_iter().map(|l| format!("{prefix}{l}")));
+    }
+    let mut seen = BTreeSet::new();
+    out.retain(|l| seen.insert(l.clone()));
+    out
+}
+
+/// The summary lines of one comparison: one [`summary_line`] per finding, or, when there is no
+/// finding (an editorial change), one `section: kind (level)` line per change. Duplicate lines
+/// are dropped, order kept.
+pub fn comparison_summary(c: &Comparison) -> Vec<String> {
+    let mut out: Vec<String> = if c.report.findings.is_empty() {
+        c.report
+            .changes
+            .iter()
+            .map(|ch| format!("{}: {} ({})", ch.section, kind_words(ch.kind), ch.level))
+            .collect()
+    } else {
+        c.report.findings.iter().map(summary_line).collect()
+    };
+    let mut seen = BTreeSet::new();
+    out.retain(|l| seen.insert(l.clone()));
+    out
+}
+
+/// A change kind in words (`row added`).
+pub fn kind_words(kind: ChangeKind) -> String {
+    kind.as_str().replace('_', " ")
+}
+
+/// One summary line for a finding: section id, the change in words, a short text and the level,
+/// e.g. `device-permissions: row added 穿山甲广告SDK (reconsent)`. The short text is a table
+/// row's first cell (its key); for a modified paragraph, the first inserted words (`+…`), or the
+/// first deleted ones (`-…`) when nothing was inserted; otherwise the start of the (new, else
+/// old) text. At most 24 characters, then `…`.
+pub fn summary_line(f: &Finding) -> String {
+    let raw = f.new.as_deref().or(f.old.as_deref()).unwrap_or("");
+    let is_row =
+        matches!(f.change, ChangeKind::RowAdded | ChangeKind::RowRemoved | ChangeKind::RowModified);
+    let text = if is_row {
+        short(raw.split(" | ").next().unwrap_or(raw), 24)
+    } else if let (ChangeKind::BlockModified, Some(old), Some(new)) =
+        (f.change, f.old.as_deref(), f.new.as_deref())
+    {
+        let segments = crate::diff::inline_diff(old, new);
+        let first = |op| segments.iter().find(|s| s.op == op && !s.text.trim().is_empty());
+        match (first(SegmentOp::Insert), first(SegmentOp::Delete)) {
+            (Some(s), _) => format!("+{}", short(&s.text, 24)),
+            (None, Some(s)) => format!("-{}", short(&s.text, 24)),
+            (None, None) => short(raw, 24),
+        }
+    } else {
+        short(raw, 24)
+    };
+    if text.is_empty() {
+        format!("{}: {} ({})", f.section, kind_words(f.change), f.level)
+    } else {
+        format!("{}: {} {} ({})", f.section, kind_words(f.change), text, f.level)
+    }
+}
+
+/// `text` with runs of whitespace collapsed, cut to `max` chars with an ellipsis.
+fn short(text: &str, max: usize) -> String {
+    let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut out: String = collapsed.chars().take(max).collect();
+    if collapsed.chars().count() > max {
+        out.push('…');
+    }
+    out
+}
+
+/// git `HEAD`'s commit id for the repository holding `repo`, `""` outside git or before the
+/// first commit.
+pub fn head_commit(repo: &PolicyRepo) -> String {
+    git2::Repository::discover(&repo.root)
+        .ok()
+        .and_then(|g| g.head().and_then(|h| h.peel_to_commit()).ok().map(|c| c.id().to_string()))
+        .unwrap_or_default()
+}
+
+/// git facts a release records.
+struct GitState {
+    repo: Option<git2::Repository>,
+    /// `HEAD`'s commit id, `""` outside git or before the first commit.
+    commit: String,
+    /// Repository-relative paths under `policy/` that differ from `HEAD` (modified, staged,
+    /// untracked, deleted).
+    dirty: Vec<String>,
+}
+
+fn git_state(repo: &PolicyRepo) -> Result<GitState> {
+    let Ok(git) = git2::Repository::discover(&repo.root) else {
+        return Ok(GitState { repo: None, commit: String::new(), dirty: Vec::new() });
+    };
+    let commit = match git.head().and_then(|h| h.peel_to_commit()) {
+        Ok(c) => c.id().to_string(),
+        Err(_) => String::new(),
+    };
+    let policy = repo.root.join("policy");
+    let pathspec = match (git.workdir().map(|w| w.canonicalize()), policy.canonicalize()) {
+        (Some(Ok(w)), Ok(p)) => p
+            .strip_prefix(&w)
+            .ok()
+            .map(|r| {
+                r.components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect::<Vec<_>>()
+                    .join("/")
+            })
+            .unwrap_or_else(|| "policy".to_string()),
+        _ => "policy".to_string(),
+    };
+    let mut opts = git2::StatusOptions::new();
+    opts.pathspec(&pathspec)
+        .include_untracked(true)
+        .recurse_untracked_dirs(true)
+        .include_ignored(false)
+        .disable_pathspec_match(false);
+    let dirty = {
+        let statuses = git
+            .statuses(Some(&mut opts))
+            .map_err(|e| Error::Git(format!("cannot read git status: {}", e.message())))?;
+        statuses
+            .iter()
+            .filter(|s| s.status() != git2::Status::CURRENT)
+            .map(|s| String::from_utf8_lossy(s.path_bytes()).into_owned())
+            .collect()
+    };
+    Ok(GitState { repo: Some(git), commit, dirty })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::classify::Location;
+    use crate::model::Direction;
+
+    fn finding(change: ChangeKind, new: Option<&str>, old: Option<&str>, level: Level) -> Finding {
+        Finding {
+            rule: "r".into(),
+            level,
+            qualifiers: BTreeSet::new(),
+            reference: String::new(),
+            section: "device-permissions".into(),
+            section_path: vec![],
+            change,
+            direction: Direction::Broaden,
+            old: old.map(str::to_string),
+            new: new.map(str::to_string),
+            reason: String::new(),
+            location: Location { path: "p".into(), line: Some(1), side: "new" },
+            also: vec![],
+        }
+    }
+
+    #[test]
+    fn summary_lines_name_section_change_text_and_level() {
+        let f = finding(
+            ChangeKind::RowAdded,
+            Some("穿山甲广告SDK | 用于向您展示个性化广告 | 设备信息"),
+            None,
+            Level::Reconsent,
+        );
+        assert_eq!(summary_line(&f), "device-permissions: row added 穿山甲广告SDK (reconsent)");
+        let f = finding(
+            ChangeKind::BlockModified,
+            Some("我们会保存您的个人信息三十天。"),
+            Some("我们会保存您的个人信息。"),
+            Level::Major,
+        );
+        assert_eq!(summary_line(&f), "device-permissions: block modified +三十天 (major)");
+        let f = finding(
+            ChangeKind::BlockModified,
+            Some("We keep your data."),
+            Some("We keep your data safely."),
+            Level::Minor,
+        );
+        assert_eq!(summary_line(&f), "device-permissions: block modified -safely (minor)");
+        let f = finding(
+            ChangeKind::BlockRemoved,
+            None,
+            Some("We keep your data for   thirty days after you close the account."),
+            Level::Major,
+        );
+        assert_eq!(
+            summary_line(&f),
+            "device-permissions: block removed We keep your data for th… (major)"
+        );
+        let f = finding(ChangeKind::MetadataModified, None, None, Level::Editorial);
+        assert_eq!(summary_line(&f), "device-permissions: metadata modified (editorial)");
+    }
+
+    #[test]
+    fn tag_names_follow_the_issue() {
+        assert_eq!(tag_name("privacy", "2.0.0"), "privacy-v2.0.0");
+    }
+}
