@@ -469,7 +469,11 @@ fn section_changes(
     table_changes(old, new, i, j, out);
     // Paragraphs merged or split by re-wrapping: the section's words are unchanged.
     let block_changes = &out[start..];
-    if !block_changes.is_empty() && block_changes.iter().any(|c| c.evidence.is_none()) {
+    // Only a merge or a split of paragraphs adds or removes blocks without new words.
+    let reflowed = block_changes
+        .iter()
+        .any(|c| matches!(c.kind, ChangeKind::BlockAdded | ChangeKind::BlockRemoved));
+    if reflowed && block_changes.iter().any(|c| c.evidence.is_none()) {
         let joined = |s: &Section| {
             s.blocks
                 .iter()

@@ -47,19 +47,6 @@ static ENUMERATOR: LazyLock<Regex> = LazyLock::new(|| {
     )
     .unwrap()
 });
-static DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"[0-9]{4}[ \t\n\x{a0}\x{3000}]*年[ \t\n\x{a0}\x{3000}]*[0-9]{1,2}[ \t\n\x{a0}\x{3000}]*月(?:[ \t\n\x{a0}\x{3000}]*[0-9]{1,2}[ \t\n\x{a0}\x{3000}]*日)?|[0-9]{4}[-/.][0-9]{1,2}[-/.][0-9]{1,2}|(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?[ \t\n\x{a0}\x{3000}]+[0-9]{1,2}(?:st|nd|rd|th)?,?[ \t\n\x{a0}\x{3000}]+[0-9]{4}|[0-9]{1,2}[ \t\n\x{a0}\x{3000}]+(?:january|february|march|april|may|june|july|august|september|october|november|december)[ \t\n\x{a0}\x{3000}]+[0-9]{4}",
-    )
-    .unwrap()
-});
-static DURATION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"([0-9]+(?:\.[0-9]+)?|[零〇一二两三四五六七八九十百]+)[ \t\n\x{a0}\x{3000}]*(?:个)?[ \t\n\x{a0}\x{3000}]*(工作日|自然日|天|日|周|星期|月|年|(?:business|working)[ \t\n\x{a0}\x{3000}]+days?|calendar[ \t\n\x{a0}\x{3000}]+days?|days?|weeks?|months?|years?)",
-    )
-    .unwrap()
-});
-
 /// Removes HTML comments (`<!-- … -->`), which never reach a reader.
 pub fn strip_html_comments(text: &str) -> std::borrow::Cow<'_, str> {
     if text.contains("<!--") { HTML_COMMENT.replace_all(text, "") } else { text.into() }
@@ -80,7 +67,9 @@ pub fn canonical_templates(text: &str) -> std::borrow::Cow<'_, str> {
 /// Drops a leading list enumerator (`1、`, `(1）`, `2.`, `a)`, `·`) so renumbered items compare
 /// equal.
 pub fn strip_enumerator(text: &str) -> &str {
-    match ENUMERATOR.find(text) {
+    // The pattern is anchored; looking at the first characters is enough.
+    let head_end = text.char_indices().nth(24).map_or(text.len(), |(i, _)| i);
+    match ENUMERATOR.find(&text[..head_end]) {
         Some(m) if m.end() < text.len() => &text[m.end()..],
         _ => text,
     }
@@ -122,34 +111,243 @@ pub fn chinese_number(s: &str) -> Option<f64> {
     seen.then_some(f64::from(total + current))
 }
 
-/// Every duration in `text`, in days (a working day counts 7/5 days, a month 30, a year 365).
-/// Dates (`2023年10月12日`, `January 26, 2017`) are not durations.
+/// Every duration in `text`, in days (a working day counts 7/5 days, a week 7, a month 30, a
+/// year 365). Dates (`2023年10月12日`, `January 26, 2017`) are not durations.
 pub fn durations(text: &str) -> Vec<f64> {
     let text = text.to_lowercase();
-    let text = DATE.replace_all(&text, " ");
-    DURATION
-        .captures_iter(&text)
-        .filter_map(|c| {
-            let number = &c[1];
-            let n = number.parse::<f64>().ok().or_else(|| chinese_number(number))?;
-            Some(n * unit_days(&c[2]))
+    quantities(&text)
+        .into_iter()
+        .filter_map(|q| match q.kind {
+            Quantity::Duration(days) => Some(days),
+            Quantity::Date => None,
         })
         .collect()
 }
 
-fn unit_days(unit: &str) -> f64 {
-    let unit = unit.to_lowercase();
-    if unit.contains("工作日") || unit.starts_with("business") || unit.starts_with("working") {
-        1.4
-    } else if unit.starts_with('周') || unit.starts_with("星期") || unit.starts_with("week") {
-        7.0
-    } else if unit.starts_with('月') || unit.starts_with("month") {
-        30.0
-    } else if unit.starts_with('年') || unit.starts_with("year") {
-        365.0
-    } else {
-        1.0
+/// A date or a duration found in text by [`quantities`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Quantity {
+    /// A calendar date (`2023年10月12日`, `2023-10-12`, `january 26, 2017`, `26 january 2017`).
+    Date,
+    /// A period, in days.
+    Duration(f64),
+}
+
+/// A [`Quantity`] and its byte range in the scanned text.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Found {
+    /// Byte offset where it starts.
+    pub start: usize,
+    /// Byte offset where it ends.
+    pub end: usize,
+    /// What it is.
+    pub kind: Quantity,
+}
+
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+const UNITS: [(&str, f64); 16] = [
+    ("工作日", 1.4),
+    ("自然日", 1.0),
+    ("星期", 7.0),
+    ("business days", 1.4),
+    ("business day", 1.4),
+    ("working days", 1.4),
+    ("working day", 1.4),
+    ("calendar days", 1.0),
+    ("calendar day", 1.0),
+    ("天", 1.0),
+    ("日", 1.0),
+    ("周", 7.0),
+    ("月", 30.0),
+    ("年", 365.0),
+    ("day", 1.0),
+    ("week", 7.0),
+];
+
+fn is_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\u{a0}' | '\u{3000}')
+}
+
+fn skip_spaces(text: &str, mut i: usize) -> usize {
+    while let Some(c) = text[i..].chars().next().filter(|&c| is_space(c)) {
+        i += c.len_utf8();
     }
+    i
+}
+
+fn digits_at(text: &str, i: usize) -> usize {
+    text[i..].bytes().take_while(u8::is_ascii_digit).count()
+}
+
+fn is_cjk_numeral(c: char) -> bool {
+    "零〇一二两三四五六七八九十百".contains(c)
+}
+
+/// Scans lower-case `text` for dates and durations (a number, optional spaces and `个`, then a
+/// unit such as 天, 个月, 工作日, days, months). A hand-written scanner: it runs on every block of
+/// every document, so it must be linear and allocation-free in the common case.
+pub fn quantities(text: &str) -> Vec<Found> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    let bytes = text.as_bytes();
+    while i < text.len() {
+        let c = text[i..].chars().next().unwrap_or(' ');
+        let word_start =
+            i == 0 || !text[..i].chars().next_back().is_some_and(|p| p.is_ascii_alphanumeric());
+        if let Some(found) = date_at(text, i, word_start) {
+            i = found.end;
+            out.push(found);
+            continue;
+        }
+        let (number, after) = if c.is_ascii_digit() && word_start {
+            let n = digits_at(text, i);
+            let mut end = i + n;
+            if bytes.get(end) == Some(&b'.') && bytes.get(end + 1).is_some_and(u8::is_ascii_digit) {
+                end += 1 + digits_at(text, end + 1);
+            }
+            (text[i..end].parse::<f64>().ok(), end)
+        } else if is_cjk_numeral(c) {
+            let end = i + text[i..]
+                .chars()
+                .take_while(|&c| is_cjk_numeral(c))
+                .map(char::len_utf8)
+                .sum::<usize>();
+            (chinese_number(&text[i..end]), end)
+        } else {
+            (None, i + c.len_utf8())
+        };
+        let Some(number) = number else {
+            i = after.max(i + c.len_utf8());
+            continue;
+        };
+        let mut j = skip_spaces(text, after);
+        if text[j..].starts_with('个') {
+            j = skip_spaces(text, j + '个'.len_utf8());
+        }
+        let unit = UNITS
+            .iter()
+            .chain(&[("month", 30.0), ("year", 365.0)])
+            .find(|(u, _)| text[j..].starts_with(u));
+        match unit {
+            Some(&(u, days)) => {
+                let mut end = j + u.len();
+                if u.is_ascii() && text[end..].starts_with('s') {
+                    end += 1;
+                }
+                let latin_ok = !u.is_ascii()
+                    || !text[end..].chars().next().is_some_and(|n| n.is_ascii_alphanumeric());
+                if latin_ok {
+                    out.push(Found { start: i, end, kind: Quantity::Duration(number * days) });
+                    i = end;
+                } else {
+                    i = after;
+                }
+            }
+            None => i = after,
+        }
+    }
+    out
+}
+
+/// A date starting at byte `i`, if any.
+fn date_at(text: &str, i: usize, word_start: bool) -> Option<Found> {
+    let bytes = text.as_bytes();
+    let found = |end| Some(Found { start: i, end, kind: Quantity::Date });
+    if word_start && digits_at(text, i) == 4 {
+        // 2023年10月12日 / 2023年10月
+        let j = skip_spaces(text, i + 4);
+        if text[j..].starts_with('年') {
+            let k = skip_spaces(text, j + '年'.len_utf8());
+            let m = digits_at(text, k);
+            if (1..=2).contains(&m) {
+                let l = skip_spaces(text, k + m);
+                if text[l..].starts_with('月') {
+                    let end = l + '月'.len_utf8();
+                    let d0 = skip_spaces(text, end);
+                    let d = digits_at(text, d0);
+                    if (1..=2).contains(&d) {
+                        let e = skip_spaces(text, d0 + d);
+                        if text[e..].starts_with('日') {
+                            return found(e + '日'.len_utf8());
+                        }
+                    }
+                    return found(end);
+                }
+            }
+        }
+        // 2023-10-12, 2023/10/12, 2023.10.12
+        if let Some(&sep) = bytes.get(i + 4).filter(|b| matches!(b, b'-' | b'/' | b'.')) {
+            let m = digits_at(text, i + 5);
+            if (1..=2).contains(&m) && bytes.get(i + 5 + m) == Some(&sep) {
+                let d = digits_at(text, i + 6 + m);
+                if (1..=2).contains(&d) {
+                    return found(i + 6 + m + d);
+                }
+            }
+        }
+    }
+    if !word_start {
+        return None;
+    }
+    // january 26, 2017 / jan. 26 2017
+    for month in MONTHS {
+        let name = if text[i..].starts_with(month) {
+            month.len()
+        } else if month.len() > 3 && text[i..].starts_with(&month[..3]) {
+            3 + usize::from(bytes.get(i + 3) == Some(&b'.'))
+        } else {
+            continue;
+        };
+        let j = skip_spaces(text, i + name);
+        if j == i + name {
+            continue;
+        }
+        let d = digits_at(text, j);
+        if !(1..=2).contains(&d) {
+            continue;
+        }
+        let mut k = j + d;
+        for suffix in ["st", "nd", "rd", "th"] {
+            if text[k..].starts_with(suffix) {
+                k += 2;
+            }
+        }
+        if bytes.get(k) == Some(&b',') {
+            k += 1;
+        }
+        let y0 = skip_spaces(text, k);
+        if (y0 > k || bytes.get(k - 1) == Some(&b',')) && digits_at(text, y0) == 4 {
+            return found(y0 + 4);
+        }
+    }
+    // 26 january 2017
+    let d = digits_at(text, i);
+    if (1..=2).contains(&d) {
+        let j = skip_spaces(text, i + d);
+        if j > i + d
+            && let Some(month) = MONTHS.iter().find(|m| text[j..].starts_with(**m))
+        {
+            let k = skip_spaces(text, j + month.len());
+            if k > j + month.len() && digits_at(text, k) == 4 {
+                return found(k + 4);
+            }
+        }
+    }
+    None
 }
 
 /// The text lexicon terms are matched against: NFKC, lower case, whitespace runs collapsed to
@@ -223,17 +421,24 @@ mod smallchars {
 pub fn editorial_key(text: &str) -> String {
     let text = strip_html_comments(text);
     let text = canonical_templates(&text);
-    let text = HTML_TAG.replace_all(&text, " ");
+    let text = if text.contains('<') { HTML_TAG.replace_all(&text, " ") } else { text };
     let text: String = nfkc_lower(&text).collect();
     let text = strip_enumerator(&text);
-    let text = DATE.replace_all(text, " date ");
-    let text = DURATION.replace_all(&text, |c: &regex_lite::Captures<'_>| {
-        let number = &c[1];
-        match number.parse::<f64>().ok().or_else(|| chinese_number(number)) {
-            Some(n) => format!(" {}d ", (n * unit_days(&c[2]) / 5.0).round() * 5.0),
-            None => c[0].to_string(),
+    // Dates become one token; durations their length in days, to the nearest 5 (180天 ≡ 6个月).
+    let mut rewritten = String::with_capacity(text.len());
+    let mut last = 0;
+    for q in quantities(text) {
+        rewritten.push_str(&text[last..q.start]);
+        match q.kind {
+            Quantity::Date => rewritten.push_str(" date "),
+            Quantity::Duration(days) => {
+                rewritten.push_str(&format!(" {}d ", (days / 5.0).round() * 5.0))
+            }
         }
-    });
+        last = q.end;
+    }
+    rewritten.push_str(&text[last..]);
+    let text = rewritten;
     let mut out = String::with_capacity(text.len());
     let mut separated = false;
     let mut prev: Option<char> = None;
@@ -295,6 +500,36 @@ mod tests {
         assert_eq!(durations("十五天"), vec![15.0]);
         assert_eq!(durations("更新日期：2023年10月12日"), Vec::<f64>::new());
         assert_eq!(chinese_number("一百八十"), Some(180.0));
+    }
+
+    #[test]
+    fn dates_and_durations_are_scanned() {
+        let q = |t: &str| {
+            quantities(t)
+                .into_iter()
+                .map(|f| (t[f.start..f.end].to_string(), f.kind))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(q("更新日期：2023年10月12日"), vec![("2023年10月12日".into(), Quantity::Date)]);
+        assert_eq!(
+            q("effective january 26, 2017."),
+            vec![("january 26, 2017".into(), Quantity::Date)]
+        );
+        assert_eq!(q("on 26 january 2017"), vec![("26 january 2017".into(), Quantity::Date)]);
+        assert_eq!(q("2024-01-03"), vec![("2024-01-03".into(), Quantity::Date)]);
+        assert_eq!(
+            q("在15\u{a0}个工作日内"),
+            vec![("15\u{a0}个工作日".into(), Quantity::Duration(21.0))]
+        );
+        assert_eq!(q("保留6个月"), vec![("6个月".into(), Quantity::Duration(180.0))]);
+        assert_eq!(
+            q("for 30 days or 2 years"),
+            vec![
+                ("30 days".into(), Quantity::Duration(30.0)),
+                ("2 years".into(), Quantity::Duration(730.0))
+            ]
+        );
+        assert_eq!(q("section 3 daily, 4 dayz, v2 days"), vec![]);
     }
 
     #[test]

@@ -194,7 +194,7 @@ pub fn plan(
             doc.id
         )));
     }
-    let release_date = crate::time::today(&repo.timezone(), opts.as_of);
+    let release_date = crate::time::today(&repo.timezone()?, opts.as_of);
     let effective = effective_date(repo, level, release_date, last, opts.effective)?;
     let tag = if opts.tag {
         let name = tag_name(&doc.id, &version.to_string());

@@ -116,15 +116,6 @@ impl PolicyRepo {
                 message: "no [[documents]] listed; add one with id and source_language".to_string(),
             });
         }
-        if jiff::tz::TimeZone::get(&config.timezone).is_err() {
-            return Err(Error::Config {
-                path: label.to_string(),
-                message: format!(
-                    "unknown time zone `{}`; use an IANA name such as Asia/Shanghai",
-                    config.timezone
-                ),
-            });
-        }
         Ok(PolicyRepo { root: root.to_path_buf(), config })
     }
 
@@ -169,8 +160,17 @@ impl PolicyRepo {
         self.root.join("archive")
     }
 
-    /// The policy's time zone.
-    pub fn timezone(&self) -> jiff::tz::TimeZone {
-        jiff::tz::TimeZone::get(&self.config.timezone).unwrap_or(jiff::tz::TimeZone::UTC)
+    /// The policy's time zone (looked up on first use: commands that never need a date, such as
+    /// `diff` and `check`, do not pay for loading the time-zone database).
+    ///
+    /// Errors: `timezone` in policy/policy.toml is not an IANA time-zone name.
+    pub fn timezone(&self) -> Result<jiff::tz::TimeZone> {
+        jiff::tz::TimeZone::get(&self.config.timezone).map_err(|_| Error::Config {
+            path: "policy/policy.toml".to_string(),
+            message: format!(
+                "unknown time zone `{}`; use an IANA name such as Asia/Shanghai",
+                self.config.timezone
+            ),
+        })
     }
 }

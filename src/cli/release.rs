@@ -277,7 +277,7 @@ fn describe_release(out: &mut String, plan: &redline::release::ReleasePlan, dry_
 
 pub(super) fn log(args: LogArgs, cwd: &Path) -> Result<Outcome> {
     let repo = require_repo(cwd)?;
-    let as_of = redline::time::today(&repo.timezone(), parse_as_of(args.as_of.as_deref())?);
+    let as_of = redline::time::today(&repo.timezone()?, parse_as_of(args.as_of.as_deref())?);
     let documents: Vec<String> = if args.all {
         repo.config.documents.iter().map(|d| d.id.clone()).collect()
     } else {
@@ -430,7 +430,7 @@ pub(super) fn consent(args: ConsentArgs, cwd: &Path) -> Result<Outcome> {
     let repo = require_repo(cwd)?;
     let criteria = repo.criteria()?;
     let doc = repo.document(args.document.as_deref())?.id.clone();
-    let as_of = redline::time::today(&repo.timezone(), parse_as_of(args.as_of.as_deref())?);
+    let as_of = redline::time::today(&repo.timezone()?, parse_as_of(args.as_of.as_deref())?);
     let answer = redline::consent::decide(&repo, &criteria, &doc, &args.accepted, as_of)?;
     let stdout = match args.format {
         OutputFormat::Json => json(&answer)?,
@@ -490,7 +490,7 @@ pub(super) fn history(args: HistoryArgs, cwd: &Path) -> Result<Outcome> {
         &doc.id,
         &criteria,
         args.since.as_deref(),
-        &repo.timezone(),
+        &repo.timezone()?,
     )?;
     let stdout = match args.format {
         OutputFormat::Json => json(&serde_json::json!({"path": path, "commits": entries}))?,
@@ -570,7 +570,7 @@ pub(super) fn import(args: ImportArgs, cwd: &Path) -> Result<Outcome> {
     {
         let git = redline::git::open(cwd)?;
         let rel = redline::git::repo_relative(&git, cwd, path).unwrap_or_else(|| path.to_string());
-        redline::import::from_git(&git, range, &rel, &repo.timezone())?
+        redline::import::from_git(&git, range, &rel, &repo.timezone()?)?
     } else {
         return Err(Error::Io {
             path: args.source.clone(),
