@@ -136,3 +136,29 @@ fn output_is_deterministic() {
         assert_eq!(first.to_text(false), again.to_text(false));
     }
 }
+
+/// An empty file diffs like any other: everything added, or everything removed.
+#[test]
+fn an_empty_file_is_all_added_or_all_removed() {
+    let text = policy_text();
+    let added = compare("", &text);
+    assert!(added.diff.changes.iter().all(|c| c.kind.is_addition() || c.kind == ChangeKind::MetadataModified));
+    assert_eq!(added.report.stats.sections_new, 55);
+    assert!(added.report.level >= Level::Minor);
+    let removed = compare(&text, "");
+    assert!(removed.diff.changes.iter().all(|c| c.kind.is_removal() || c.kind == ChangeKind::MetadataModified));
+    assert!(removed.report.findings.iter().any(|f| f.rule == "statutory-right-removed"));
+}
+
+/// Raw HTML and short table rows are diffed like everything else.
+#[test]
+fn raw_html_and_short_rows_diff_normally() {
+    let old = "# T\n\n<div class=\"x\">我们收集您的姓名。</div>\n\n| a | b | c |\n| - | - | - |\n| k1 | v |\n";
+    let new = "# T\n\n<div class=\"x\">我们收集您的姓名和住址。</div>\n\n| a | b | c |\n| - | - | - |\n| k1 | v | w |\n";
+    let c = compare(old, new);
+    let kinds: Vec<ChangeKind> = c.diff.changes.iter().map(|c| c.kind).collect();
+    assert_eq!(kinds, [ChangeKind::BlockModified, ChangeKind::RowModified]);
+    let doc = Document::from_bytes("t.md", old.as_bytes()).unwrap();
+    let row = doc.sections[1].blocks.iter().find(|b| b.row_key().is_some()).unwrap();
+    assert_eq!(row.cells, ["k1", "v", ""], "short rows are padded to the header's width");
+}
