@@ -997,6 +997,41 @@ fn sentences(text: &str) -> Vec<&str> {
     out
 }
 
+/// Readability cleanup: an equal piece of at most two characters between two edits is folded
+/// into them (`[-2706417145-]{+privacy+}@[-qq-]{+huiyunyu+}` reads as one replacement).
+fn merge_short_equals(segments: Vec<Segment>) -> Vec<Segment> {
+    let mut out: Vec<Segment> = Vec::with_capacity(segments.len());
+    let (mut del, mut ins) = (String::new(), String::new());
+    let flush = |out: &mut Vec<Segment>, del: &mut String, ins: &mut String| {
+        if !del.is_empty() {
+            out.push(Segment { op: SegmentOp::Delete, text: std::mem::take(del) });
+        }
+        if !ins.is_empty() {
+            out.push(Segment { op: SegmentOp::Insert, text: std::mem::take(ins) });
+        }
+    };
+    for (k, s) in segments.iter().enumerate() {
+        match s.op {
+            SegmentOp::Delete => del.push_str(&s.text),
+            SegmentOp::Insert => ins.push_str(&s.text),
+            SegmentOp::Equal => {
+                let pending = !del.is_empty() || !ins.is_empty();
+                let edit_follows = segments.get(k + 1).is_some_and(|n| n.op != SegmentOp::Equal);
+                let short = s.text.chars().count() <= 2 && !s.text.contains('\n');
+                if pending && edit_follows && short {
+                    del.push_str(&s.text);
+                    ins.push_str(&s.text);
+                } else {
+                    flush(&mut out, &mut del, &mut ins);
+                    out.push(s.clone());
+                }
+            }
+        }
+    }
+    flush(&mut out, &mut del, &mut ins);
+    out
+}
+
 /// The inline redline of `old` → `new`: characters in CJK runs, words in Latin text; sentences
 /// above [`MAX_INLINE_TOKENS`]; the whole text above that again. Deterministic: no deadline.
 pub fn inline_diff(old: &str, new: &str) -> Vec<Segment> {
@@ -1044,5 +1079,5 @@ pub fn inline_diff(old: &str, new: &str) -> Vec<Segment> {
             }
         }
     }
-    out
+    merge_short_equals(out)
 }

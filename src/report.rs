@@ -302,6 +302,16 @@ fn level_style(level: Level) -> &'static str {
     }
 }
 
+/// A side as `label (path)`, or just the path when the label is the path.
+fn side_text(side: &Side) -> String {
+    let display = side.display();
+    if side.label == display || side.label == side.path {
+        display
+    } else {
+        format!("{} ({display})", side.label)
+    }
+}
+
 /// Shortens `text` to about `max` chars with an ellipsis.
 fn clip(text: &str, max: usize) -> String {
     let mut out: String = text.chars().take(max).collect();
@@ -364,12 +374,10 @@ impl Comparison {
         let mut out = String::new();
         writeln!(
             out,
-            "{b}redline{x} {} · {} ({}) → {} ({})",
+            "{b}redline{x} {} · {} → {}",
             r.document,
-            r.base.label,
-            r.base.display(),
-            r.head.label,
-            r.head.display()
+            side_text(&r.base),
+            side_text(&r.head)
         )
         .unwrap();
         writeln!(out, "{d}profile: {}{x}", r.profile).unwrap();

@@ -142,11 +142,23 @@ fn output_is_deterministic() {
 fn an_empty_file_is_all_added_or_all_removed() {
     let text = policy_text();
     let added = compare("", &text);
-    assert!(added.diff.changes.iter().all(|c| c.kind.is_addition() || c.kind == ChangeKind::MetadataModified));
+    assert!(
+        added
+            .diff
+            .changes
+            .iter()
+            .all(|c| c.kind.is_addition() || c.kind == ChangeKind::MetadataModified)
+    );
     assert_eq!(added.report.stats.sections_new, 55);
     assert!(added.report.level >= Level::Minor);
     let removed = compare(&text, "");
-    assert!(removed.diff.changes.iter().all(|c| c.kind.is_removal() || c.kind == ChangeKind::MetadataModified));
+    assert!(
+        removed
+            .diff
+            .changes
+            .iter()
+            .all(|c| c.kind.is_removal() || c.kind == ChangeKind::MetadataModified)
+    );
     assert!(removed.report.findings.iter().any(|f| f.rule == "statutory-right-removed"));
 }
 
