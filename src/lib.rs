@@ -14,7 +14,8 @@
 //! * [`archive`] is the append-only, hash-chained record of released versions, [`release`]
 //!   appends to it, [`consent`] answers what a user of an older version must see,
 //!   [`history`] classifies the git commits that touched a document and [`import`] backfills an
-//!   archive from an existing history.
+//!   archive from an existing history;
+//! * [`map`] tells which data practices each section and block describes (`redline map`).
 //!
 //! The library never depends on clap; the `redline` binary maps its results to exit codes.
 
@@ -27,6 +28,7 @@ pub mod error;
 pub mod git;
 pub mod history;
 pub mod import;
+pub mod map;
 pub mod model;
 pub mod normalize;
 pub mod release;

@@ -83,6 +83,10 @@ struct CategoryFile {
     broaden: Option<Level>,
     #[serde(default)]
     practice: Option<bool>,
+    #[serde(default)]
+    yields_to: Vec<String>,
+    #[serde(default)]
+    terms_add: Option<bool>,
 }
 
 #[derive(Debug, Deserialize, Clone)]
@@ -419,6 +423,13 @@ pub struct Category {
     pub broaden: Option<Level>,
     /// Whether it is one of the practice categories `map` reports.
     pub practice: bool,
+    /// Categories this one gives way to in a heading: when a heading's terms name both, only
+    /// the other applies (`收集和使用` is collection, `更新您的个人信息` is a right, not a policy
+    /// change).
+    pub yields_to: Vec<String>,
+    /// Whether the category's `terms` add it to a block inside a section of another category
+    /// (`map`); otherwise its terms only categorise text outside any categorised section.
+    pub terms_add: bool,
 }
 
 /// The active rule set.
@@ -630,6 +641,8 @@ fn compile(layers: Vec<Raw>) -> Result<Criteria> {
                     .unwrap_or_else(|| Arc::new(TermSet::new(Vec::new(), Vec::new()))),
                 broaden: c.broaden,
                 practice: c.practice.unwrap_or(true),
+                yields_to: c.yields_to.clone(),
+                terms_add: c.terms_add.unwrap_or(false),
             };
             match categories.iter_mut().find(|x| x.id == c.id) {
                 Some(existing) => *existing = category,
@@ -669,6 +682,18 @@ fn compile(layers: Vec<Raw>) -> Result<Criteria> {
                         &layer.text,
                         &format!("\"{c}\""),
                         format!("rule `{}` names unknown category `{c}`", r.id),
+                    ));
+                }
+            }
+        }
+        for c in &layer.file.categories {
+            for other in &c.yields_to {
+                if !categories.iter().any(|x| &x.id == other) {
+                    return Err(locate(
+                        &layer.path,
+                        &layer.text,
+                        &format!("\"{other}\""),
+                        format!("category `{}` yields to unknown category `{other}`", c.id),
                     ));
                 }
             }
