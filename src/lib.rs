@@ -28,6 +28,9 @@ pub mod error;
 pub mod git;
 pub mod history;
 pub mod import;
+pub mod init;
+pub mod linked;
+pub mod lint;
 pub mod map;
 pub mod model;
 pub mod normalize;
@@ -37,6 +40,7 @@ pub mod report;
 pub mod rules;
 pub mod text;
 pub mod time;
+pub mod translation;
 
 pub use error::{Error, Result};
 pub use model::{Bump, ChangeKind, Decision, Direction, Level, Qualifier};

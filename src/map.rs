@@ -164,6 +164,9 @@ pub fn map_document(doc: &Document, criteria: &Criteria) -> PracticeMap {
         if index == 0 && section.blocks.is_empty() {
             continue;
         }
+        // A section pinned or titled as something other than a practice (definitions) is still
+        // categorised: its blocks do not fall back to their terms.
+        let categorised = !context_categories(doc, index, criteria).is_empty();
         let context = keep(context_categories(doc, index, criteria));
         let mut blocks = Vec::new();
         for block in &section.blocks {
@@ -175,12 +178,16 @@ pub fn map_document(doc: &Document, criteria: &Criteria) -> PracticeMap {
                 cats.extend(keep(heading_categories(first, criteria)));
             }
             let text = keep(text_categories(&block.text, criteria));
-            if cats.is_empty() {
+            if cats.is_empty() && !categorised {
                 cats = text;
             } else {
                 cats.extend(text.into_iter().filter(|c| adders.contains(c.as_str())));
             }
-            blocks.push(MappedBlock { text: block.text.clone(), line: block.line, categories: cats });
+            blocks.push(MappedBlock {
+                text: block.text.clone(),
+                line: block.line,
+                categories: cats,
+            });
         }
         let categories = if context.is_empty() {
             blocks.iter().flat_map(|b| b.categories.iter().cloned()).collect()
@@ -431,7 +438,11 @@ mod tests {
             o.sections.iter().skip(1).map(|s| (s.title.as_str(), s.level, s.parent)).collect();
         assert_eq!(
             titles,
-            vec![("我们如何收集您的个人信息", 1, None), ("注册", 2, Some(1)), ("如何联系我们", 1, None)]
+            vec![
+                ("我们如何收集您的个人信息", 1, None),
+                ("注册", 2, Some(1)),
+                ("如何联系我们", 1, None)
+            ]
         );
         // The list items stay blocks of 注册; every non-empty line is a block.
         assert_eq!(o.sections[2].blocks.len(), 4);

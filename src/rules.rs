@@ -449,6 +449,9 @@ pub struct Criteria {
     pub sections: BTreeMap<String, Vec<String>>,
     /// Lexicons by name (compiled on first use).
     pub lexicons: BTreeMap<String, Arc<TermSet>>,
+    /// Patterns by name (`email`, `phone`, `url`, `company`) as one-pattern sets, matched
+    /// against [`match_text`]-normalised text.
+    pub patterns: BTreeMap<String, Arc<TermSet>>,
     /// Terms whose addition widens and whose removal narrows a disclosure.
     pub direction_scope: Arc<TermSet>,
     /// Terms whose addition narrows and whose removal widens (negation, limits, consent).
@@ -724,6 +727,10 @@ fn compile(layers: Vec<Raw>) -> Result<Criteria> {
         categories,
         sections,
         lexicons,
+        patterns: patterns
+            .iter()
+            .map(|(n, p)| (n.clone(), Arc::new(TermSet::new(Vec::new(), vec![p.clone()]))))
+            .collect(),
         direction_scope: resolve(last, &direction.scope)?.unwrap_or_else(empty),
         direction_limits: resolve(last, &direction.limits)?.unwrap_or_else(empty),
         wholesale_threshold: settings.wholesale_threshold.unwrap_or(0.3),

@@ -176,7 +176,9 @@ fn list(table: &toml::Table, key: &str) -> Vec<String> {
 #[test]
 fn map_scores_on_capp130() {
     let Some(dir) = corpus() else {
-        println!("skipped: ../shared/corpus/capp130 is absent (CAPP-130 is test data kept outside the repository)");
+        println!(
+            "skipped: ../shared/corpus/capp130 is absent (CAPP-130 is test data kept outside the repository)"
+        );
         return;
     };
     let categories: toml::Table =
@@ -191,8 +193,10 @@ fn map_scores_on_capp130() {
         .collect();
     assert_eq!(names.len(), 11);
     let split: toml::Table = toml::from_str(
-        &std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/capp130_split.toml"))
-            .unwrap(),
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/capp130_split.toml"),
+        )
+        .unwrap(),
     )
     .unwrap();
     let (dev, held) = (list(&split, "development"), list(&split, "held_aside"));
