@@ -178,6 +178,9 @@ pub struct CrossMove {
     pub to_line: usize,
     /// Token similarity of its old and new text (1 when unchanged).
     pub similarity: f64,
+    /// Whether the document it left links the one it arrived in (its own report already shows
+    /// the move as `section_moved`).
+    pub via_link: bool,
 }
 
 impl CrossMove {
@@ -200,13 +203,22 @@ impl CrossMove {
 /// title, or text at least [`PAIR_THRESHOLD`] similar), over `comparisons` of different
 /// documents: `(document id, comparison)`.
 pub fn cross_document_moves(comparisons: &[(&str, &Comparison)]) -> Vec<CrossMove> {
-    let removed = |c: &Comparison| -> Vec<usize> {
+    // Sections that left a document: removed, or moved into a part it links to (that report
+    // already shows the move; the arriving document's report may not).
+    let removed = |c: &Comparison| -> Vec<(usize, bool)> {
         c.diff
             .changes
             .iter()
-            .filter(|x| x.kind == ChangeKind::SectionRemoved)
-            .filter_map(|x| x.old_section)
-            .filter(|&i| {
+            .filter_map(|x| match (x.kind, x.old_section, x.new_section) {
+                (ChangeKind::SectionRemoved, Some(i), _) => Some((i, false)),
+                (ChangeKind::SectionMoved, Some(i), Some(j))
+                    if document_of_section(&c.new.sections[j].id).is_some() =>
+                {
+                    Some((i, true))
+                }
+                _ => None,
+            })
+            .filter(|&(i, _)| {
                 c.old.sections[i].id != PREAMBLE_ID
                     && document_of_section(&c.old.sections[i].id).is_none()
             })
@@ -224,7 +236,7 @@ pub fn cross_document_moves(comparisons: &[(&str, &Comparison)]) -> Vec<CrossMov
     let mut out = Vec::new();
     let mut taken: Vec<(usize, usize)> = Vec::new();
     for (a, (from_doc, from)) in comparisons.iter().enumerate() {
-        for i in removed(from) {
+        for (i, via_link) in removed(from) {
             let old = &from.old.sections[i];
             let old_text = section_text(old);
             let mut best: Option<(f64, usize, usize)> = None;
@@ -258,6 +270,7 @@ pub fn cross_document_moves(comparisons: &[(&str, &Comparison)]) -> Vec<CrossMov
                     to_document: to_doc.to_string(),
                     to_line: new.line,
                     similarity: similarity(&old_text, &section_text(new)),
+                    via_link,
                 });
             }
         }

@@ -502,7 +502,7 @@ fn raw_cells(line: &str) -> Vec<(usize, String)> {
             }
             '|' if !in_code => {
                 if !(first && current.trim().is_empty()) {
-                    cells.push((start, current.trim().to_string()));
+                    cells.push((cell_start(start, &current), current.trim().to_string()));
                 }
                 first = false;
                 current.clear();
@@ -512,9 +512,18 @@ fn raw_cells(line: &str) -> Vec<(usize, String)> {
         }
     }
     if !current.trim().is_empty() || !trimmed.ends_with('|') {
-        cells.push((start, current.trim().to_string()));
+        cells.push((cell_start(start, &current), current.trim().to_string()));
     }
     cells
+}
+
+/// The column of a cell's first character (just after the pipe for an empty cell).
+fn cell_start(after_pipe: usize, raw: &str) -> usize {
+    if raw.trim().is_empty() {
+        after_pipe
+    } else {
+        after_pipe + raw.chars().take_while(|c| c.is_whitespace()).count()
+    }
 }
 
 fn tables(sink: &mut Sink<'_>, doc: &Document) {
@@ -869,7 +878,9 @@ fn highlight(
             if !practices.iter().any(|p| mb.categories.contains(*p)) {
                 continue;
             }
-            let terms: Vec<String> = sensitive.counts(&match_text(&b.text)).into_keys().collect();
+            let plain = match_text(&b.text);
+            let mut terms: Vec<String> = sensitive.counts(&plain).into_keys().collect();
+            terms.sort_by_key(|t| plain.find(t.as_str()).unwrap_or(usize::MAX));
             if terms.is_empty() {
                 continue;
             }
@@ -879,7 +890,8 @@ fn highlight(
             }
             let (line, a, e) = terms
                 .iter()
-                .find_map(|t| sink.lines.locate(b.line, b.end_line, t))
+                .filter_map(|t| sink.lines.locate(b.line, b.end_line, t))
+                .min()
                 .unwrap_or_else(|| {
                     let (a, e) = sink.lines.whole(b.line);
                     (b.line, a, e)
@@ -962,10 +974,12 @@ fn update_promises(
 
 /// Lints a translation against its source: `translation-ids` for ids that differ (errors) and
 /// `translation-stale` for stale sections (warnings unless required).
+#[allow(clippy::too_many_arguments)]
 pub fn check_translation(
     file: &str,
     text: &str,
     source_file: &str,
+    source: &Document,
     ids: &IdMismatch,
     stale: &[StaleSection],
     translation: &Document,
@@ -984,15 +998,18 @@ pub fn check_translation(
             None,
         );
     }
+    let last_line = text.lines().count().max(1);
     for (id, source_line) in &ids.missing {
-        // Point at the end of the translated section that comes before it in the source order.
-        let line = translation
+        // Point where its heading belongs: after the translated section that precedes it in
+        // the source.
+        let line = source
             .sections
             .iter()
             .skip(1)
-            .map(|s| s.line)
-            .rfind(|&l| l <= *source_line)
-            .unwrap_or(1);
+            .take_while(|s| &s.id != id)
+            .filter_map(|s| translation.section(&s.id))
+            .last()
+            .map_or(1, |t| (t.end_line + 1).min(last_line));
         let span = sink.lines.whole(line);
         sink.push(
             "translation-ids",
@@ -1348,6 +1365,9 @@ pub fn lint_repository(
     for d in documents {
         let source_rel = repo.source_rel(d, &d.source_language);
         let mut source: Option<Document> = None;
+        // Duplicate ids in the source are reported there; comparing a translation's ids with
+        // them would report the same mistake again in every translation.
+        let mut source_ids_unique = true;
         for (lang, rel) in repo.sources(d) {
             report.files.push(rel.clone());
             let (text, doc, problems) = match load(&repo.root, &rel) {
@@ -1369,6 +1389,7 @@ pub fn lint_repository(
             };
             report.diagnostics.extend(check_structure(&rel, &text, &doc, &problems, &ctx));
             if is_source {
+                source_ids_unique = !problems.iter().any(|p| p.code == "duplicate-id");
                 report.diagnostics.extend(check_content(&rel, &text, &doc, criteria, &d.lint));
                 if let Some(b) = base(d) {
                     report
@@ -1377,13 +1398,18 @@ pub fn lint_repository(
                 }
                 source = Some(doc);
             } else if let Some(src) = &source {
-                let ids = crate::translation::compare_ids(src, &doc);
+                let ids = if source_ids_unique {
+                    crate::translation::compare_ids(src, &doc)
+                } else {
+                    IdMismatch::default()
+                };
                 let history = crate::translation::history(repo, d, &lang)?;
                 let stale = crate::translation::stale_sections(&history);
                 report.diagnostics.extend(check_translation(
                     &rel,
                     &text,
                     &source_rel,
+                    src,
                     &ids,
                     &stale,
                     &doc,

@@ -209,7 +209,7 @@ pub(crate) fn check(
         let moves = cross_document_moves(&refs);
         for m in moves {
             for (id, c) in comparisons.iter_mut() {
-                if *id == m.from_document || *id == m.to_document {
+                if (*id == m.from_document && !m.via_link) || *id == m.to_document {
                     c.report.notices.push(m.notice());
                 }
             }
