@@ -208,22 +208,32 @@ pub fn map_document(doc: &Document, criteria: &Criteria) -> PracticeMap {
 }
 
 /// The context categories of section `index`: the pins or heading categories of the innermost
-/// section, walking up from `index`, that has any (empty when none has).
+/// section, walking up from `index`, that has any (empty when none has), plus the `inherited`
+/// categories any ancestor's heading names.
 pub fn context_categories(doc: &Document, index: usize, criteria: &Criteria) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    let mut inherited = BTreeSet::new();
     for a in doc.ancestry(index) {
         let s = &doc.sections[a];
         if let Some(pinned) = criteria.sections.get(&s.id) {
-            return pinned.iter().cloned().collect();
+            if found.is_empty() {
+                found = pinned.iter().cloned().collect();
+            }
+            continue;
         }
         if a == 0 {
             continue;
         }
-        let found = heading_categories(&s.title, criteria);
-        if !found.is_empty() {
-            return found;
+        let named = heading_categories(&s.title, criteria);
+        inherited.extend(
+            named.iter().filter(|c| criteria.category(c).is_some_and(|c| c.inherited)).cloned(),
+        );
+        if found.is_empty() {
+            found = named;
         }
     }
-    BTreeSet::new()
+    found.extend(inherited);
+    found
 }
 
 /// A numbering style of an inferred heading.
@@ -241,6 +251,8 @@ enum Style {
     Letter,
     Bullet,
     Bracket,
+    /// The title of an appended document.
+    Part,
 }
 
 static STYLES: LazyLock<Vec<(Style, Regex)>> = LazyLock::new(|| {
@@ -292,6 +304,15 @@ fn number_style(line: &str) -> Option<(Style, String, String)> {
         };
     }
     None
+}
+
+static APPENDED_TITLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:附[件录]?[一二三四五六七八九十\d]*[:：、.．]?\s*)?《?[^\s，。；;：:、,]{2,28}(?:政策|指引|规则|须知|声明|协议|条款)》?$").unwrap()
+});
+
+/// Whether a line is the title of an appended document (`儿童个人信息保护规则及监护人须知`).
+fn is_appended_title(line: &str) -> bool {
+    line.chars().count() <= 32 && APPENDED_TITLE.is_match(line)
 }
 
 /// Whether a line ends like a sentence or a list item (so it is not a heading).
@@ -375,7 +396,15 @@ pub fn outline(doc: &Document) -> Document {
                 heading = Some((style, number, title));
             }
         }
+        let listed = list.is_some();
         previous_list = list;
+        // The title of a document appended after the main one (a children's policy) starts a
+        // new top-level part.
+        if heading.is_none() && !listed && !stack.is_empty() && is_appended_title(line) {
+            stack.clear();
+            heading =
+                Some((Style::Part, String::new(), line.trim_matches(['《', '》']).to_string()));
+        }
         let Some((style, number, title)) = heading else {
             out.sections.last_mut().expect("the preamble").blocks.push(block.clone());
             continue;

@@ -87,6 +87,8 @@ struct CategoryFile {
     yields_to: Vec<String>,
     #[serde(default)]
     terms_add: Option<bool>,
+    #[serde(default)]
+    inherited: Option<bool>,
 }
 
 #[derive(Debug, Deserialize, Clone)]
@@ -430,6 +432,10 @@ pub struct Category {
     /// Whether the category's `terms` add it to a block inside a section of another category
     /// (`map`); otherwise its terms only categorise text outside any categorised section.
     pub terms_add: bool,
+    /// Whether a heading in this category puts every subsection in it too, whatever their own
+    /// headings say (`map`: a children's policy appended to the main one is about minors
+    /// throughout).
+    pub inherited: bool,
 }
 
 /// The active rule set.
@@ -646,6 +652,7 @@ fn compile(layers: Vec<Raw>) -> Result<Criteria> {
                 practice: c.practice.unwrap_or(true),
                 yields_to: c.yields_to.clone(),
                 terms_add: c.terms_add.unwrap_or(false),
+                inherited: c.inherited.unwrap_or(false),
             };
             match categories.iter_mut().find(|x| x.id == c.id) {
                 Some(existing) => *existing = category,
