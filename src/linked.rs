@@ -16,11 +16,13 @@
 //! section removed from one with a section added to another (same id, same title, or similar
 //! text), so each report can say where the section went.
 
+use crate::archive::releases;
 use crate::diff::{PAIR_THRESHOLD, similarity};
 use crate::document::{Document, PREAMBLE_ID, Section};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::ChangeKind;
 use crate::normalize::editorial_key;
+use crate::repo::{DocumentConfig, PolicyRepo};
 use crate::report::{Comparison, Input, Side, compare_documents};
 use crate::rules::Criteria;
 use serde::Serialize;
@@ -37,6 +39,111 @@ pub struct Part {
     pub base: Option<Input>,
     /// The new version, if the document exists now.
     pub head: Option<Input>,
+}
+
+/// What the documents a document links to are compared with.
+#[derive(Debug, Clone, Copy)]
+pub enum LinkedBase<'a> {
+    /// Their files at this git revision (`check --base REV`).
+    Revision(&'a str),
+    /// Their versions as the readers of this release of the linking document saw them: each
+    /// one's newest release published no later than it (`released_at`, UTC, to the second) and,
+    /// when both records name a commit, at that commit or an ancestor of it; none (all of it is
+    /// new) when it had no release by then.
+    AsOfRelease(&'a crate::archive::ReleaseRecord),
+    /// Their files at `HEAD` (before the linking document's first release); the working copy
+    /// outside git.
+    Head,
+}
+
+fn input(
+    label: &str,
+    version: Option<String>,
+    rev: Option<&str>,
+    path: String,
+    bytes: Vec<u8>,
+) -> Input {
+    Input {
+        side: Side { label: label.to_string(), version, rev: rev.map(str::to_string), path },
+        bytes,
+    }
+}
+
+/// The documents `doc` links to as [`Part`]s for [`compare_linked`]: each in `lang` when it
+/// has that language (else its source language), its working file as the new side (`None` when
+/// it does not exist) and `base` deciding the old side.
+///
+/// Errors: an unreadable release record or archived file, an unknown revision, a git failure.
+pub fn linked_parts(
+    repo: &PolicyRepo,
+    doc: &DocumentConfig,
+    lang: &str,
+    base: LinkedBase<'_>,
+) -> Result<Vec<Part>> {
+    let mut parts = Vec::new();
+    for k in repo.linked(doc) {
+        let l = if k.languages().contains(&lang) { lang } else { k.source_language.as_str() };
+        let rel = repo.source_rel(k, l);
+        let file = k.file_name(l);
+        let head = match std::fs::read(repo.root.join(&rel)) {
+            Ok(bytes) => Some(input("working tree", None, None, rel.clone(), bytes)),
+            Err(_) => None,
+        };
+        let old = match base {
+            LinkedBase::Revision(rev) => {
+                let git = crate::git::open(&repo.root)?;
+                match crate::git::read_at(&git, rev, &rel) {
+                    Ok(bytes) => Some(input(rev, None, Some(rev), rel.clone(), bytes)),
+                    Err(Error::MissingAtRevision { .. }) => None,
+                    Err(e) => return Err(e),
+                }
+            }
+            LinkedBase::AsOfRelease(main) => {
+                let git = crate::git::open(&repo.root).ok();
+                let ancestor = |commit: &str| -> bool {
+                    if commit.is_empty() || main.commit.is_empty() || commit == main.commit {
+                        return true;
+                    }
+                    let (Some(git), Ok(a), Ok(b)) =
+                        (&git, git2::Oid::from_str(commit), git2::Oid::from_str(&main.commit))
+                    else {
+                        return true;
+                    };
+                    git.graph_descendant_of(b, a).unwrap_or(true)
+                };
+                let before = |r: &crate::archive::ReleaseRecord| {
+                    r.released_at <= main.released_at && ancestor(&r.commit)
+                };
+                let found = releases(&repo.archive_dir(), &k.id)?
+                    .into_iter()
+                    .rev()
+                    .find(|r| before(&r.record) && r.record.sources.contains_key(&file));
+                match found {
+                    Some(r) => {
+                        let version = r.version.to_string();
+                        let path = format!("archive/{}/{version}/{file}", k.id);
+                        let bytes =
+                            std::fs::read(r.dir.join(&file)).map_err(|e| Error::io(&path, &e))?;
+                        Some(input(&version, Some(version.clone()), None, path, bytes))
+                    }
+                    None => None,
+                }
+            }
+            LinkedBase::Head => match crate::git::open(&repo.root) {
+                Ok(git) => crate::git::read_at(&git, "HEAD", &rel)
+                    .ok()
+                    .map(|bytes| input("HEAD", None, Some("HEAD"), rel.clone(), bytes)),
+                Err(_) => head.clone(),
+            },
+        };
+        parts.push(Part {
+            id: k.id.clone(),
+            title: k.display_title().to_string(),
+            base: old,
+            head,
+        });
+    }
+    Ok(parts)
 }
 
 /// The separator between a linked document's id and a section id (`sdk/umeng`).

@@ -17,6 +17,7 @@
 //! released versions in `archive/<document>/` (each holds every language of the version) and then
 //! the working tree.
 
+use crate::consent::LanguageStatus;
 use crate::diff::diff;
 use crate::document::{Document, PREAMBLE_ID, Section, parse_lenient};
 use crate::error::{Error, Result};
@@ -161,33 +162,6 @@ pub fn stale_sections(history: &[Snapshot]) -> Vec<StaleSection> {
     out
 }
 
-/// A language's status in `consent.json` (contracts.md): `source`, `current`, `stale` or
-/// `missing`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum LanguageStatus {
-    /// The document's source language.
-    Source,
-    /// A translation with the source's section ids, none of them stale.
-    Current,
-    /// A translation whose ids differ from the source's or with a stale section.
-    Stale,
-    /// A translation whose file does not exist.
-    Missing,
-}
-
-impl LanguageStatus {
-    /// The contract spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LanguageStatus::Source => "source",
-            LanguageStatus::Current => "current",
-            LanguageStatus::Stale => "stale",
-            LanguageStatus::Missing => "missing",
-        }
-    }
-}
-
 /// The status of a translation given its history (oldest first; the last snapshot is the one
 /// judged).
 pub fn translation_status(history: &[Snapshot]) -> LanguageStatus {
@@ -211,17 +185,22 @@ fn parse_bytes(label: &str, bytes: &[u8]) -> Option<Document> {
 }
 
 /// The history of `doc`'s source and its translation `lang` from the released versions in
-/// `archive/<document>/` (oldest first, labelled by version), without the working tree.
+/// `archive_dir/<document>/` (oldest first, labelled by version) up to and including `until`
+/// (every release when `None`), without the working tree.
 ///
 /// Errors: an unreadable release record.
-pub fn archive_history(
-    repo: &PolicyRepo,
+pub fn archive_history_until(
+    archive_dir: &Path,
     doc: &DocumentConfig,
     lang: &str,
+    until: Option<crate::archive::Version>,
 ) -> Result<Vec<Snapshot>> {
     let mut out = Vec::new();
     let (src_name, tr_name) = (doc.file_name(&doc.source_language), doc.file_name(lang));
-    for release in crate::archive::releases(&repo.archive_dir(), &doc.id)? {
+    for release in crate::archive::releases(archive_dir, &doc.id)? {
+        if until.is_some_and(|u| release.version > u) {
+            break;
+        }
         let read = |name: &str| {
             let label = format!("archive/{}/{}/{name}", doc.id, release.version);
             std::fs::read(release.dir.join(name)).ok().and_then(|b| parse_bytes(&label, &b))
@@ -233,6 +212,17 @@ pub fn archive_history(
         });
     }
     Ok(out)
+}
+
+/// [`archive_history_until`] over every release of `repo`'s archive.
+///
+/// Errors: an unreadable release record.
+pub fn archive_history(
+    repo: &PolicyRepo,
+    doc: &DocumentConfig,
+    lang: &str,
+) -> Result<Vec<Snapshot>> {
+    archive_history_until(&repo.archive_dir(), doc, lang, None)
 }
 
 /// The history of `doc`'s source and its translation `lang` from git: every first-parent commit

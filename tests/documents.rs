@@ -418,3 +418,102 @@ fn map_reads_plain_text_line_by_line() {
     assert_eq!((code, stdout.as_str()), (2, ""));
     assert_eq!(stderr, "error: missing.md: no such file or directory\n");
 }
+
+/// Runs `redline` and asserts exit 0; returns stdout.
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let (code, stdout, stderr) = run(dir, args);
+    assert_eq!(code, 0, "{args:?}: {stdout}{stderr}");
+    stdout
+}
+
+#[test]
+fn two_documents_release_independently_and_the_policy_carries_its_sdk_list() {
+    let dir = two_documents();
+    let d = dir.path();
+    // Both first releases, then commit the archive.
+    ok(d, &["release", "--all", "--as-of", "2026-01-02"]);
+    commit(d, "release privacy 1.0.0 and sdk 1.0.0", 2);
+    assert!(d.join("archive/privacy/1.0.0/privacy.zh-CN.md").is_file());
+    assert!(d.join("archive/sdk/1.0.0/sdk.zh-CN.md").is_file());
+    assert!(
+        !d.join("archive/privacy/1.0.0/sdk.zh-CN.md").exists(),
+        "each document has its own folder"
+    );
+
+    // The SDK list gains an advertising SDK and is released on its own.
+    let sdk2 = SDK.replace(
+        "| 推送SDK | 发送通知 | 设备标识符 | 示例推送有限公司 |\n",
+        "| 推送SDK | 发送通知 | 设备标识符 | 示例推送有限公司 |\n| 广告SDK | 个性化广告 | 设备标识符 | 示例广告有限公司 |\n",
+    );
+    write(d, "policy/sdk.zh-CN.md", &sdk2);
+    commit(d, "add an advertising SDK", 3);
+    ok(d, &["release", "--document", "sdk", "--as-of", "2026-01-03"]);
+    commit(d, "release sdk 2.0.0", 3);
+    assert!(d.join("archive/sdk/2.0.0/release.toml").is_file());
+    assert!(!d.join("archive/privacy/1.1.0").exists() && !d.join("archive/privacy/2.0.0").exists());
+    // The SDK list's own check is clean again; the policy's readers have not been told.
+    let sdk = json(d, &["check", "--document", "sdk", "--format", "json"]);
+    assert_eq!(sdk["level"], "none");
+    let privacy = json(d, &["check", "--document", "privacy", "--format", "json"]);
+    assert_eq!(privacy["level"], "reconsent");
+    assert_eq!(privacy["findings"][0]["section"], "sdk/sdks");
+
+    // Releasing the policy (its own text unchanged) reports the SDK list's change.
+    let out = ok(d, &["release", "--document", "privacy", "--as-of", "2026-01-04"]);
+    assert!(out.contains("2.0.0"), "{out}");
+    let record = std::fs::read_to_string(d.join("archive/privacy/2.0.0/release.toml")).unwrap();
+    assert!(record.contains("level = \"reconsent\""), "{record}");
+    assert!(record.contains("sdk/sdks: row added 广告SDK (reconsent)"), "{record}");
+    commit(d, "release privacy 2.0.0", 4);
+    // Now both are in step: nothing left to report for either.
+    let all = json(d, &["check", "--all", "--format", "json"]);
+    assert_eq!((all[0]["level"].as_str(), all[1]["level"].as_str()), (Some("none"), Some("none")));
+    let verified = ok(d, &["verify"]);
+    assert!(
+        verified.starts_with("archive intact: 4 versions of 2 documents (privacy, sdk)"),
+        "{verified}"
+    );
+}
+
+#[test]
+fn consent_reports_a_translation_that_fell_behind_its_source_as_stale() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "policy/policy.toml",
+        "[[documents]]\nid = \"privacy\"\nsource_language = \"zh-CN\"\ntranslations = [\"en\"]\n",
+    );
+    write(d, "policy/privacy.zh-CN.md", ZH);
+    write(d, "policy/privacy.en.md", EN);
+    git(d, &["init", "-q", "-b", "main"], "2026-01-01T00:00:00Z");
+    commit(d, "policy", 1);
+    ok(d, &["release", "--as-of", "2026-01-01"]);
+    commit(d, "release 1.0.0", 1);
+    let status = |d: &Path| {
+        let repo = redline::repo::PolicyRepo::open(d).unwrap();
+        let m = redline::consent::manifest(
+            &repo,
+            &repo.criteria().unwrap(),
+            "2026-03-01".parse().unwrap(),
+        )
+        .unwrap();
+        serde_json::to_value(&m.documents["privacy"].languages).unwrap()
+    };
+    assert_eq!(
+        status(d),
+        serde_json::json!({"zh-CN": {"status": "source"}, "en": {"status": "current"}})
+    );
+    // 1.1.0 changes the source only.
+    write(d, "policy/privacy.zh-CN.md", &ZH.replace("查阅和删除", "查阅、复制和删除"));
+    commit(d, "copy right", 2);
+    ok(d, &["release", "--as-of", "2026-01-02"]);
+    commit(d, "release", 2);
+    assert_eq!(status(d)["en"]["status"], "stale");
+    // The next release brings the translation up to date.
+    write(d, "policy/privacy.en.md", &EN.replace("access and delete", "access, copy and delete"));
+    commit(d, "translate", 3);
+    ok(d, &["release", "--as-of", "2026-01-03"]);
+    commit(d, "release", 3);
+    assert_eq!(status(d)["en"]["status"], "current");
+}

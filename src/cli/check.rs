@@ -5,7 +5,7 @@ use super::{EXIT_OK, Format, Outcome, ReportArgs};
 use anyhow::{Result, bail};
 use redline::Error;
 use redline::archive::releases;
-use redline::linked::{Part, compare_linked, cross_document_moves};
+use redline::linked::{LinkedBase, Part, compare_linked, cross_document_moves, linked_parts};
 use redline::repo::{DocumentConfig, PolicyRepo};
 use redline::report::{Comparison, Input, Side, compare};
 use redline::rules::Criteria;
@@ -33,71 +33,6 @@ fn working(repo: &PolicyRepo, rel: &str) -> Result<Input> {
     })
 }
 
-/// The base of a document linked from `main`: the linked file at `--base REV`; else its newest
-/// release published no later than `main`'s newest release (none: it did not exist for
-/// `main`'s readers); else the file at `HEAD`; else nothing to compare (its working copy).
-fn linked_base(
-    repo: &PolicyRepo,
-    main: &DocumentConfig,
-    doc: &DocumentConfig,
-    lang: &str,
-    rev: Option<&str>,
-) -> Result<Option<Input>> {
-    let rel = repo.source_rel(doc, lang);
-    let file = doc.file_name(lang);
-    if let Some(rev) = rev {
-        let git = redline::git::open(&repo.root)?;
-        return Ok(match redline::git::read_at(&git, rev, &rel) {
-            Ok(bytes) => Some(Input {
-                side: Side {
-                    label: rev.to_string(),
-                    version: None,
-                    rev: Some(rev.to_string()),
-                    path: rel,
-                },
-                bytes,
-            }),
-            Err(Error::MissingAtRevision { .. }) => None,
-            Err(e) => return Err(e.into()),
-        });
-    }
-    if let Some(main_release) = releases(&repo.archive_dir(), &main.id)?.pop() {
-        let at = main_release.record.released_at;
-        let found = releases(&repo.archive_dir(), &doc.id)?
-            .into_iter()
-            .rev()
-            .find(|r| r.record.released_at <= at && r.dir.join(&file).is_file());
-        return Ok(match found {
-            Some(r) => {
-                let version = r.version.to_string();
-                let path = format!("archive/{}/{version}/{file}", doc.id);
-                let bytes =
-                    std::fs::read(repo.root.join(&path)).map_err(|e| Error::io(&path, &e))?;
-                Some(Input {
-                    side: Side { label: version.clone(), version: Some(version), rev: None, path },
-                    bytes,
-                })
-            }
-            None => None,
-        });
-    }
-    if let Ok(git) = redline::git::open(&repo.root) {
-        return Ok(match redline::git::read_at(&git, "HEAD", &rel) {
-            Ok(bytes) => Some(Input {
-                side: Side {
-                    label: "HEAD".to_string(),
-                    version: None,
-                    rev: Some("HEAD".to_string()),
-                    path: rel,
-                },
-                bytes,
-            }),
-            Err(_) => None,
-        });
-    }
-    repo.root.join(&rel).is_file().then(|| working(repo, &rel)).transpose()
-}
-
 /// Checks one document in `lang`: its comparison (with its linked documents), plus notices
 /// about its translations when `lang` is the source language.
 fn check_one(
@@ -117,23 +52,18 @@ fn check_one(
     let rel = repo.source_rel(doc, lang);
     let head = working(repo, &rel)?;
     let base = super::compare::check_base(repo, &doc.id, &doc.file_name(lang), &rel, rev)?;
-    let linked = repo.linked(doc);
-    let mut comparison = if linked.is_empty() {
+    let last_release = releases(&repo.archive_dir(), &doc.id)?.pop().map(|r| r.record);
+    let mut comparison = if repo.linked(doc).is_empty() {
         compare(&doc.id, &base, &head, criteria)?
     } else {
-        let mut parts = Vec::new();
-        for k in linked {
-            let l = if k.languages().contains(&lang) { lang } else { k.source_language.as_str() };
-            let krel = repo.source_rel(k, l);
-            let khead =
-                repo.root.join(&krel).is_file().then(|| working(repo, &krel)).transpose()?;
-            parts.push(Part {
-                id: k.id.clone(),
-                title: k.display_title().to_string(),
-                base: linked_base(repo, doc, k, l, rev)?,
-                head: khead,
-            });
-        }
+        let linked_base = match rev {
+            Some(rev) => LinkedBase::Revision(rev),
+            None => match &last_release {
+                Some(at) => LinkedBase::AsOfRelease(at),
+                None => LinkedBase::Head,
+            },
+        };
+        let parts = linked_parts(repo, doc, lang, linked_base)?;
         let main = Part {
             id: doc.id.clone(),
             title: doc.display_title().to_string(),
