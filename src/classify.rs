@@ -133,14 +133,29 @@ pub fn section_categories(doc: &Document, index: usize, criteria: &Criteria) -> 
         if a == 0 {
             continue;
         }
-        let title = match_text(&s.title);
-        for c in &criteria.categories {
-            if c.headings.any(&title) {
-                out.insert(c.id.clone());
-            }
-        }
+        out.extend(heading_categories(&s.title, criteria));
     }
     out
+}
+
+/// Practice categories a heading (or a table's first header cell) names: those whose heading
+/// terms occur in it, less those that give way to another one it also names (`yields_to`).
+/// Shared by the classifier ([`section_categories`]) and `redline map`.
+pub fn heading_categories(title: &str, criteria: &Criteria) -> BTreeSet<String> {
+    let title = match_text(title);
+    let named: BTreeSet<&str> = criteria
+        .categories
+        .iter()
+        .filter(|c| c.headings.any(&title))
+        .map(|c| c.id.as_str())
+        .collect();
+    criteria
+        .categories
+        .iter()
+        .filter(|c| named.contains(c.id.as_str()))
+        .filter(|c| !c.yields_to.iter().any(|y| named.contains(y.as_str())))
+        .map(|c| c.id.clone())
+        .collect()
 }
 
 /// Practice categories a text signals by its terms (used by `map` and for text outside any

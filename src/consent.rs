@@ -101,7 +101,8 @@ pub enum LanguageStatus {
     Source,
     /// A translation released with the version.
     Current,
-    /// A translation that lags behind the source (computed by a later extension).
+    /// A translation whose ids differ from the source's, or with a section whose source changed
+    /// in a later release than it did.
     Stale,
     /// A translation the version does not include.
     Missing,
@@ -159,19 +160,32 @@ pub struct ConsentAnswer {
 }
 
 /// The status of `lang` for `document` in `release` (the latest released version, or `None`
-/// before the first release): `source` for the source language, `current` when the release
-/// folder holds that language's file, `missing` otherwise.
+/// before the first release): `source` for the source language; `missing` when the release
+/// folder lacks that language's file; `stale` when its section ids differ from the source's or
+/// a source section changed in a later release than the translated section
+/// ([`crate::translation`], over the releases in the archive up to `release`); `current`
+/// otherwise.
 pub fn language_status(
     document: &DocumentConfig,
     lang: &str,
     release: Option<&Release>,
 ) -> LanguageStatus {
     if lang == document.source_language {
-        LanguageStatus::Source
-    } else if release.is_some_and(|r| r.record.sources.contains_key(&document.file_name(lang))) {
-        LanguageStatus::Current
-    } else {
-        LanguageStatus::Missing
+        return LanguageStatus::Source;
+    }
+    let Some(release) =
+        release.filter(|r| r.record.sources.contains_key(&document.file_name(lang)))
+    else {
+        return LanguageStatus::Missing;
+    };
+    // The release folder is archive/<document>/<version>/.
+    let archive_dir = release.dir.parent().and_then(std::path::Path::parent);
+    let history = archive_dir.and_then(|dir| {
+        crate::translation::archive_history_until(dir, document, lang, Some(release.version)).ok()
+    });
+    match history {
+        Some(h) if !h.is_empty() => crate::translation::translation_status(&h),
+        _ => LanguageStatus::Current,
     }
 }
 

@@ -14,7 +14,12 @@
 //! * [`archive`] is the append-only, hash-chained record of released versions, [`release`]
 //!   appends to it, [`consent`] answers what a user of an older version must see,
 //!   [`history`] classifies the git commits that touched a document and [`import`] backfills an
-//!   archive from an existing history.
+//!   archive from an existing history;
+//! * [`map`] tells which data practices each section and block describes (`redline map`);
+//! * [`lint`] reports every problem in a policy's Markdown with its line, column and a hint;
+//!   [`translation`] tracks translations' section ids and stale sections; [`linked`] compares a
+//!   document with the documents it links to and pairs sections that moved between documents;
+//!   [`init`] scaffolds a policy repository.
 //!
 //! The library never depends on clap; the `redline` binary maps its results to exit codes.
 
@@ -27,6 +32,10 @@ pub mod error;
 pub mod git;
 pub mod history;
 pub mod import;
+pub mod init;
+pub mod linked;
+pub mod lint;
+pub mod map;
 pub mod model;
 pub mod normalize;
 pub mod release;
@@ -35,6 +44,7 @@ pub mod report;
 pub mod rules;
 pub mod text;
 pub mod time;
+pub mod translation;
 
 pub use error::{Error, Result};
 pub use model::{Bump, ChangeKind, Decision, Direction, Level, Qualifier};

@@ -336,7 +336,30 @@ fn compare_languages(
             },
             bytes: bytes.clone(),
         };
-        let comparison = compare(&doc.id, &base, &head, criteria)?;
+        // The documents it links to (an SDK list) are part of what its readers agreed to: their
+        // changes since this document's last release count in its level (once, with the
+        // source language).
+        let linked = if lang == doc.source_language {
+            crate::linked::linked_parts(
+                repo,
+                doc,
+                lang,
+                crate::linked::LinkedBase::AsOfRelease(&last.record),
+            )?
+        } else {
+            Vec::new()
+        };
+        let comparison = if linked.is_empty() {
+            compare(&doc.id, &base, &head, criteria)?
+        } else {
+            let main = crate::linked::Part {
+                id: doc.id.clone(),
+                title: doc.display_title().to_string(),
+                base: Some(base),
+                head: Some(head),
+            };
+            crate::linked::compare_linked(&main, &linked, criteria)?
+        };
         out.push(LanguageChange {
             lang: lang.to_string(),
             file: file.clone(),

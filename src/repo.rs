@@ -56,9 +56,87 @@ pub struct DocumentConfig {
     /// File extension of the sources (default `md`).
     #[serde(default)]
     pub extension: Option<String>,
-    /// Ids of documents this one links to (an SDK list, children's rules).
+    /// Ids of documents this one links to (an SDK list, children's rules): their changes are
+    /// reported with this document's.
     #[serde(default)]
     pub links: Vec<String>,
+    /// What `redline lint` checks in this document beyond its structure.
+    #[serde(default)]
+    pub lint: LintConfig,
+}
+
+/// The PIPL art. 17 disclosures `lint` looks for (through `redline map`).
+pub const DISCLOSURES: [&str; 8] = [
+    "controller",
+    "contact",
+    "purposes",
+    "methods",
+    "data_categories",
+    "retention",
+    "rights",
+    "updates",
+];
+
+/// The promises of an update section that `lint` looks for (GB/T 35273 Annex D; the first
+/// user's 十一).
+pub const UPDATE_PROMISES: [&str; 3] = ["archive", "notice", "no_reduction"];
+
+/// `[documents.lint]` in `policy/policy.toml`: the content checks of one document. Structure
+/// problems are always errors; the content checks below are warnings unless listed in
+/// `required`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LintConfig {
+    /// The PIPL art. 17 disclosures to look for (default: all of [`DISCLOSURES`]; `[]` for a
+    /// document that is not a privacy notice, such as an SDK list or terms of service).
+    #[serde(default)]
+    pub disclosures: Option<Vec<String>>,
+    /// Whether sensitive personal information must be highlighted (bold or italics) where a
+    /// practice clause names it (GB/T 35273 5.5; default: when any disclosure is checked).
+    #[serde(default)]
+    pub highlight_sensitive: Option<bool>,
+    /// The promises the update section must keep (default: all of [`UPDATE_PROMISES`] when the
+    /// `updates` disclosure is checked).
+    #[serde(default)]
+    pub update_promises: Option<Vec<String>>,
+    /// Content checks that are errors rather than warnings: a diagnostic code
+    /// (`missing-disclosure`, `translation-stale`, …) or `code:item`
+    /// (`missing-disclosure:retention`, `update-promise-missing:archive`).
+    #[serde(default)]
+    pub required: Vec<String>,
+}
+
+impl LintConfig {
+    /// The disclosures to check.
+    pub fn disclosures(&self) -> Vec<String> {
+        match &self.disclosures {
+            Some(list) => list.clone(),
+            None => DISCLOSURES.iter().map(|d| d.to_string()).collect(),
+        }
+    }
+
+    /// Whether sensitive personal information must be highlighted.
+    pub fn highlight_sensitive(&self) -> bool {
+        self.highlight_sensitive.unwrap_or_else(|| !self.disclosures().is_empty())
+    }
+
+    /// The update-section promises to check.
+    pub fn update_promises(&self) -> Vec<String> {
+        match &self.update_promises {
+            Some(list) => list.clone(),
+            None if self.disclosures().iter().any(|d| d == "updates") => {
+                UPDATE_PROMISES.iter().map(|d| d.to_string()).collect()
+            }
+            None => Vec::new(),
+        }
+    }
+
+    /// Whether a content diagnostic `code` (about `item`, if any) is an error.
+    pub fn is_required(&self, code: &str, item: Option<&str>) -> bool {
+        self.required
+            .iter()
+            .any(|r| r == code || item.is_some_and(|i| r.split_once(':') == Some((code, i))))
+    }
 }
 
 impl DocumentConfig {
@@ -72,6 +150,11 @@ impl DocumentConfig {
     /// The source file name for `lang` (`privacy.zh-CN.md`).
     pub fn file_name(&self, lang: &str) -> String {
         format!("{}.{lang}.{}", self.id, self.extension.as_deref().unwrap_or("md"))
+    }
+
+    /// The display title: `title`, else the id.
+    pub fn display_title(&self) -> &str {
+        self.title.as_deref().unwrap_or(&self.id)
     }
 }
 
@@ -116,6 +199,7 @@ impl PolicyRepo {
                 message: "no [[documents]] listed; add one with id and source_language".to_string(),
             });
         }
+        validate_documents(label, &config)?;
         Ok(PolicyRepo { root: root.to_path_buf(), config })
     }
 
@@ -134,6 +218,52 @@ impl PolicyRepo {
                 ))
             }),
         }
+    }
+
+    /// The documents, in `policy.toml` order.
+    pub fn documents(&self) -> &[DocumentConfig] {
+        &self.config.documents
+    }
+
+    /// The documents a command works on: every one with `all`, else the one named `id` (or
+    /// the first when `id` is `None`).
+    ///
+    /// Errors: an unknown id (the message lists the known ones).
+    pub fn select(&self, id: Option<&str>, all: bool) -> Result<Vec<&DocumentConfig>> {
+        if all {
+            return Ok(self.config.documents.iter().collect());
+        }
+        Ok(vec![self.document(id)?])
+    }
+
+    /// The documents `doc` links to (`links`), in the order listed.
+    pub fn linked(&self, doc: &DocumentConfig) -> Vec<&DocumentConfig> {
+        doc.links
+            .iter()
+            .filter_map(|id| self.config.documents.iter().find(|d| &d.id == id))
+            .collect()
+    }
+
+    /// The documents that link to `doc`.
+    pub fn linking(&self, doc: &DocumentConfig) -> Vec<&DocumentConfig> {
+        self.config.documents.iter().filter(|d| d.links.iter().any(|l| l == &doc.id)).collect()
+    }
+
+    /// Every source file of `doc`: `(language, repository-relative path)`, the source language
+    /// first.
+    pub fn sources(&self, doc: &DocumentConfig) -> Vec<(String, String)> {
+        doc.languages().into_iter().map(|l| (l.to_string(), self.source_rel(doc, l))).collect()
+    }
+
+    /// The document and language a file name under `policy/` belongs to
+    /// (`privacy.en.md` → (`privacy`, `en`)).
+    pub fn document_of_file(&self, file_name: &str) -> Option<(&DocumentConfig, String)> {
+        self.config.documents.iter().find_map(|d| {
+            d.languages()
+                .into_iter()
+                .find(|l| d.file_name(l) == file_name)
+                .map(|l| (d, l.to_string()))
+        })
     }
 
     /// Repository-relative path of a document's source in `lang` (`policy/privacy.zh-CN.md`).
@@ -173,4 +303,54 @@ impl PolicyRepo {
             ),
         })
     }
+}
+
+/// Checks that document ids are unique and well-formed and that `links` name other documents.
+fn validate_documents(label: &str, config: &PolicyConfig) -> Result<()> {
+    let err = |message: String| Error::Config { path: label.to_string(), message };
+    for (i, d) in config.documents.iter().enumerate() {
+        let well_formed = !d.id.is_empty()
+            && d.id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+        if !well_formed {
+            return Err(err(format!(
+                "document id `{}` is not well-formed; use lower-case letters, digits, `-` and `_` (it names files and folders)",
+                d.id
+            )));
+        }
+        if config.documents[..i].iter().any(|e| e.id == d.id) {
+            return Err(err(format!("document `{}` is listed twice in [[documents]]", d.id)));
+        }
+        for l in &d.links {
+            if l == &d.id {
+                return Err(err(format!("document `{}` links to itself in `links`", d.id)));
+            }
+            if !config.documents.iter().any(|e| &e.id == l) {
+                return Err(err(format!(
+                    "document `{}` links to `{l}`, which is not listed in [[documents]]",
+                    d.id
+                )));
+            }
+        }
+        for key in d.lint.disclosures.iter().flatten() {
+            if !DISCLOSURES.contains(&key.as_str()) {
+                return Err(err(format!(
+                    "document `{}`: unknown disclosure `{key}` in lint.disclosures; use {}",
+                    d.id,
+                    DISCLOSURES.join(", ")
+                )));
+            }
+        }
+        for key in d.lint.update_promises.iter().flatten() {
+            if !UPDATE_PROMISES.contains(&key.as_str()) {
+                return Err(err(format!(
+                    "document `{}`: unknown promise `{key}` in lint.update_promises; use {}",
+                    d.id,
+                    UPDATE_PROMISES.join(", ")
+                )));
+            }
+        }
+    }
+    Ok(())
 }

@@ -83,6 +83,12 @@ struct CategoryFile {
     broaden: Option<Level>,
     #[serde(default)]
     practice: Option<bool>,
+    #[serde(default)]
+    yields_to: Vec<String>,
+    #[serde(default)]
+    terms_add: Option<bool>,
+    #[serde(default)]
+    inherited: Option<bool>,
 }
 
 #[derive(Debug, Deserialize, Clone)]
@@ -419,6 +425,17 @@ pub struct Category {
     pub broaden: Option<Level>,
     /// Whether it is one of the practice categories `map` reports.
     pub practice: bool,
+    /// Categories this one gives way to in a heading: when a heading's terms name both, only
+    /// the other applies (`收集和使用` is collection, `更新您的个人信息` is a right, not a policy
+    /// change).
+    pub yields_to: Vec<String>,
+    /// Whether the category's `terms` add it to a block inside a section of another category
+    /// (`map`); otherwise its terms only categorise text outside any categorised section.
+    pub terms_add: bool,
+    /// Whether a heading in this category puts every subsection in it too, whatever their own
+    /// headings say (`map`: a children's policy appended to the main one is about minors
+    /// throughout).
+    pub inherited: bool,
 }
 
 /// The active rule set.
@@ -438,6 +455,9 @@ pub struct Criteria {
     pub sections: BTreeMap<String, Vec<String>>,
     /// Lexicons by name (compiled on first use).
     pub lexicons: BTreeMap<String, Arc<TermSet>>,
+    /// Patterns by name (`email`, `phone`, `url`, `company`) as one-pattern sets, matched
+    /// against [`match_text`]-normalised text.
+    pub patterns: BTreeMap<String, Arc<TermSet>>,
     /// Terms whose addition widens and whose removal narrows a disclosure.
     pub direction_scope: Arc<TermSet>,
     /// Terms whose addition narrows and whose removal widens (negation, limits, consent).
@@ -630,6 +650,9 @@ fn compile(layers: Vec<Raw>) -> Result<Criteria> {
                     .unwrap_or_else(|| Arc::new(TermSet::new(Vec::new(), Vec::new()))),
                 broaden: c.broaden,
                 practice: c.practice.unwrap_or(true),
+                yields_to: c.yields_to.clone(),
+                terms_add: c.terms_add.unwrap_or(false),
+                inherited: c.inherited.unwrap_or(false),
             };
             match categories.iter_mut().find(|x| x.id == c.id) {
                 Some(existing) => *existing = category,
@@ -673,6 +696,18 @@ fn compile(layers: Vec<Raw>) -> Result<Criteria> {
                 }
             }
         }
+        for c in &layer.file.categories {
+            for other in &c.yields_to {
+                if !categories.iter().any(|x| &x.id == other) {
+                    return Err(locate(
+                        &layer.path,
+                        &layer.text,
+                        &format!("\"{other}\""),
+                        format!("category `{}` yields to unknown category `{other}`", c.id),
+                    ));
+                }
+            }
+        }
         for (id, cats) in &layer.file.sections {
             for c in cats {
                 if !categories.iter().any(|x| &x.id == c) {
@@ -699,6 +734,10 @@ fn compile(layers: Vec<Raw>) -> Result<Criteria> {
         categories,
         sections,
         lexicons,
+        patterns: patterns
+            .iter()
+            .map(|(n, p)| (n.clone(), Arc::new(TermSet::new(Vec::new(), vec![p.clone()]))))
+            .collect(),
         direction_scope: resolve(last, &direction.scope)?.unwrap_or_else(empty),
         direction_limits: resolve(last, &direction.limits)?.unwrap_or_else(empty),
         wholesale_threshold: settings.wholesale_threshold.unwrap_or(0.3),

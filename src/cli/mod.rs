@@ -2,13 +2,15 @@
 //! sees clap types: they are converted here. One module per group of commands; this one holds
 //! the shared arguments, the dispatch and the exit codes.
 
+mod authoring;
+mod check;
 mod compare;
 mod release;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use redline::repo::PolicyRepo;
-use redline::report::{Input, Side, compare, document_id_from_path};
+use redline::report::{compare, document_id_from_path};
 use redline::{Error, Level};
 use std::io::Write;
 use std::process::ExitCode;
@@ -103,11 +105,15 @@ enum Command {
         #[command(flatten)]
         report: ReportArgs,
     },
-    /// Check the working tree's document against the last release (or HEAD, or --base).
+    /// Check the working tree's document against the last release (or HEAD, or --base), with
+    /// the documents it links to and the state of its translations.
     Check {
         /// The document (default: the first in policy/policy.toml).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "all")]
         document: Option<String>,
+        /// Check every document of policy/policy.toml (JSON: an array of reports).
+        #[arg(long)]
+        all: bool,
         /// The language (default: the document's source language).
         #[arg(long)]
         lang: Option<String>,
@@ -135,6 +141,49 @@ enum Command {
     History(release::HistoryArgs),
     /// Backfill an empty archive from a folder of dated versions or from git history.
     Import(release::ImportArgs),
+    /// Report every problem in the policy's Markdown: structure (errors) and content gaps
+    /// (warnings unless policy.toml requires them). Exit 1 on any error.
+    Lint {
+        /// Lint this file instead of the repository's documents.
+        file: Option<String>,
+        /// The document to lint (default: the first in policy/policy.toml), every language of it.
+        #[arg(long, conflicts_with = "all")]
+        document: Option<String>,
+        /// Lint every document of policy/policy.toml.
+        #[arg(long)]
+        all: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = authoring::LintFormat::Text)]
+        format: authoring::LintFormat,
+        /// Add the missing section ids (and change nothing else), then lint.
+        #[arg(long)]
+        fix: bool,
+        /// A criteria file, or `builtin` (lexicons for the content checks).
+        #[arg(long, value_name = "FILE|builtin")]
+        criteria: Option<String>,
+    },
+    /// Show which data practices each section and block describes.
+    Map {
+        /// A Markdown or plain-text file (default: the document's source in a policy repository).
+        file: Option<String>,
+        /// The document (default: the first in policy/policy.toml).
+        #[arg(long)]
+        document: Option<String>,
+        /// The language (default: the document's source language).
+        #[arg(long)]
+        lang: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = authoring::MapFormat::Text)]
+        format: authoring::MapFormat,
+        /// A criteria file, or `builtin`.
+        #[arg(long, value_name = "FILE|builtin")]
+        criteria: Option<String>,
+    },
+    /// Scaffold a policy repository in DIR (default: here), then `git init` if DIR is not in one.
+    Init {
+        /// The folder (created if needed).
+        dir: Option<String>,
+    },
     /// List the rules of the active profile, or explain one.
     Rules {
         /// Print one rule in full.
@@ -205,37 +254,19 @@ fn run(command: Command, color: bool) -> Result<Outcome> {
             let comparison = compare(&id, &base, &head, &criteria)?;
             Ok(compare::render(&comparison, &report, color))
         }
-        Command::Check { document, lang, base, report } => {
+        Command::Check { document, all, lang, base, report } => {
             let repo = PolicyRepo::discover(&cwd)?.ok_or_else(|| {
                 Error::Refused(
                     "no policy repository here (policy/policy.toml not found in this folder or above); run inside one, or compare two files with `redline diff OLD NEW`".to_string(),
                 )
             })?;
             let criteria = compare::load_criteria(report.criteria.as_deref(), Some(&repo), &cwd)?;
-            let doc = repo.document(document.as_deref())?;
-            let lang = lang.unwrap_or_else(|| doc.source_language.clone());
-            if !doc.languages().contains(&lang.as_str()) {
-                bail!(Error::Refused(format!(
-                    "document `{}` has no language `{lang}`; policy/policy.toml lists {}",
-                    doc.id,
-                    doc.languages().join(", ")
-                )));
-            }
-            let rel = repo.source_rel(doc, &lang);
-            let head_path = repo.root.join(&rel);
-            let head = Input {
-                side: Side {
-                    label: "working tree".to_string(),
-                    version: None,
-                    rev: None,
-                    path: rel.clone(),
-                },
-                bytes: std::fs::read(&head_path).map_err(|e| Error::io(&rel, &e))?,
-            };
-            let base =
-                compare::check_base(&repo, &doc.id, &doc.file_name(&lang), &rel, base.as_deref())?;
-            let comparison = compare(&doc.id, &base, &head, &criteria)?;
-            Ok(compare::render(&comparison, &report, color))
+            check::check(
+                check::CheckArgs { document, all, lang, base, report },
+                &repo,
+                &criteria,
+                color,
+            )
         }
         Command::Release(args) => release::release(args, &cwd),
         Command::Log(args) => release::log(args, &cwd),
@@ -244,6 +275,15 @@ fn run(command: Command, color: bool) -> Result<Outcome> {
         Command::Consent(args) => release::consent(args, &cwd),
         Command::History(args) => release::history(args, &cwd),
         Command::Import(args) => release::import(args, &cwd),
+        Command::Lint { file, document, all, format, fix, criteria } => authoring::lint(
+            authoring::LintArgs { file, document, all, format, fix, criteria },
+            &cwd,
+            color,
+        ),
+        Command::Map { file, document, lang, format, criteria } => {
+            authoring::map(authoring::MapArgs { file, document, lang, format, criteria }, &cwd)
+        }
+        Command::Init { dir } => authoring::init(dir, &cwd),
         Command::Rules { explain, criteria, format } => {
             let repo = PolicyRepo::discover(&cwd)?;
             let criteria = compare::load_criteria(criteria.as_deref(), repo.as_ref(), &cwd)?;

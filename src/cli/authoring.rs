@@ -1,0 +1,194 @@
+//! `lint`, `map` and `init`: the commands the legal team runs while editing.
+
+use super::{EXIT_FAILED, EXIT_OK, Outcome};
+use anyhow::{Context as _, Result, bail};
+use clap::ValueEnum;
+use redline::Error;
+use redline::document::Document;
+use redline::lint::{LintReport, fix_ids, lint_file, lint_repository};
+use redline::repo::{DocumentConfig, LintConfig, PolicyRepo};
+use redline::rules::Criteria;
+use std::io::Write as _;
+use std::path::Path;
+
+/// `lint --format`.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub(crate) enum LintFormat {
+    /// Each diagnostic with its source line and the span marked.
+    Text,
+    /// `redline.lint/1` JSON.
+    Json,
+    /// GitHub Actions workflow commands (`::error file=…,line=…,col=…::…`).
+    Github,
+}
+
+/// `map --format`.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub(crate) enum MapFormat {
+    /// One line per section and block with its categories.
+    Text,
+    /// `redline.map/1` JSON.
+    Json,
+}
+
+/// Arguments of `lint`.
+pub(crate) struct LintArgs {
+    pub(crate) file: Option<String>,
+    pub(crate) document: Option<String>,
+    pub(crate) all: bool,
+    pub(crate) format: LintFormat,
+    pub(crate) fix: bool,
+    pub(crate) criteria: Option<String>,
+}
+
+/// Writes `text` to `path` through a temporary file in the same folder, renamed into place.
+fn write_atomically(path: &Path, text: &str) -> Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, &e))?;
+    tmp.write_all(text.as_bytes()).map_err(|e| Error::io(path, &e))?;
+    if let Ok(meta) = std::fs::metadata(path) {
+        let _ = std::fs::set_permissions(tmp.path(), meta.permissions());
+    }
+    tmp.persist(path).map_err(|e| Error::io(path, &e.error))?;
+    Ok(())
+}
+
+/// `--fix`: adds the missing ids of `files` (repository-relative) and says so on stderr.
+fn fix_files(root: &Path, files: &[String]) -> Result<()> {
+    for rel in files {
+        let path = root.join(rel);
+        let Ok(bytes) = std::fs::read(&path) else { continue };
+        // Files that do not decode are reported by lint itself; --fix leaves them alone.
+        let Ok(raw) = String::from_utf8(bytes) else { continue };
+        if let Some((fixed, added)) = fix_ids(rel, &raw) {
+            write_atomically(&path, &fixed)?;
+            for (line, id) in added {
+                eprintln!("fixed: {rel}:{line}: added {{#{id}}}");
+            }
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn lint(args: LintArgs, cwd: &Path, color: bool) -> Result<Outcome> {
+    let repo = PolicyRepo::discover(cwd)?;
+    let criteria = super::compare::load_criteria(args.criteria.as_deref(), repo.as_ref(), cwd)?;
+    let report = match (&args.file, &repo) {
+        (Some(file), repo) => {
+            let full = cwd.join(file);
+            let in_repo = repo.as_ref().and_then(|r| {
+                let rel = full.canonicalize().ok()?.strip_prefix(r.root.canonicalize().ok()?).ok()?.to_path_buf();
+                let name = rel.strip_prefix("policy").ok()?.to_str()?.to_string();
+                let (doc, _) = r.document_of_file(&name)?;
+                Some((r, doc.id.clone()))
+            });
+            match in_repo {
+                Some((r, id)) => lint_documents(r, &[r.document(Some(&id))?], &criteria, args.fix)?,
+                None => {
+                    if args.fix {
+                        fix_files(cwd, std::slice::from_ref(file))?;
+                    }
+                    lint_file(file, cwd, &criteria, &LintConfig::default())
+                }
+            }
+        }
+        (None, Some(repo)) => {
+            let docs = repo.select(args.document.as_deref(), args.all)?;
+            lint_documents(repo, &docs, &criteria, args.fix)?
+        }
+        (None, None) => bail!(Error::Refused(
+            "no policy repository here (policy/policy.toml not found in this folder or above); run inside one, or lint a file with `redline lint FILE`".to_string()
+        )),
+    };
+    let stdout = match args.format {
+        LintFormat::Text => report.to_text(color),
+        LintFormat::Json => report.to_json(),
+        LintFormat::Github => report.to_github(),
+    };
+    Ok(Outcome { stdout, code: if report.errors() > 0 { EXIT_FAILED } else { EXIT_OK } })
+}
+
+fn lint_documents(
+    repo: &PolicyRepo,
+    docs: &[&DocumentConfig],
+    criteria: &Criteria,
+    fix: bool,
+) -> Result<LintReport> {
+    if fix {
+        let files: Vec<String> =
+            docs.iter().flat_map(|d| repo.sources(d).into_iter().map(|(_, rel)| rel)).collect();
+        fix_files(&repo.root, &files)?;
+    }
+    let base = |d: &DocumentConfig| -> Option<Document> {
+        let file = d.file_name(&d.source_language);
+        let rel = repo.source_rel(d, &d.source_language);
+        let input = super::compare::check_base(repo, &d.id, &file, &rel, None).ok()?;
+        let text = redline::text::decode(&input.side.display(), &input.bytes).ok()?;
+        Some(redline::document::parse_lenient(&input.side.display(), &text).0)
+    };
+    Ok(lint_repository(repo, docs, criteria, &base)?)
+}
+
+/// Arguments of `map`.
+pub(crate) struct MapArgs {
+    pub(crate) file: Option<String>,
+    pub(crate) document: Option<String>,
+    pub(crate) lang: Option<String>,
+    pub(crate) format: MapFormat,
+    pub(crate) criteria: Option<String>,
+}
+
+pub(crate) fn map(args: MapArgs, cwd: &Path) -> Result<Outcome> {
+    let repo = PolicyRepo::discover(cwd)?;
+    let criteria = super::compare::load_criteria(args.criteria.as_deref(), repo.as_ref(), cwd)?;
+    let (label, bytes) = match (&args.file, &repo) {
+        (Some(file), _) => {
+            let bytes = std::fs::read(cwd.join(file)).map_err(|e| Error::io(file, &e))?;
+            (file.clone(), bytes)
+        }
+        (None, Some(repo)) => {
+            let doc = repo.document(args.document.as_deref())?;
+            let lang = args.lang.clone().unwrap_or_else(|| doc.source_language.clone());
+            if !doc.languages().contains(&lang.as_str()) {
+                bail!(Error::Refused(format!(
+                    "document `{}` has no language `{lang}`; policy/policy.toml lists {}",
+                    doc.id,
+                    doc.languages().join(", ")
+                )));
+            }
+            let rel = repo.source_rel(doc, &lang);
+            let bytes = std::fs::read(repo.root.join(&rel)).map_err(|e| Error::io(&rel, &e))?;
+            (rel, bytes)
+        }
+        (None, None) => bail!(Error::Refused(
+            "no policy repository here (policy/policy.toml not found in this folder or above); pass a file: `redline map FILE`".to_string()
+        )),
+    };
+    let doc = Document::from_bytes(&label, &bytes)?;
+    let map = redline::map::map_document(&doc, &criteria);
+    let stdout = match args.format {
+        MapFormat::Json => map.to_json(),
+        MapFormat::Text => map.to_text(60),
+    };
+    Ok(Outcome { stdout, code: EXIT_OK })
+}
+
+pub(crate) fn init(dir: Option<String>, cwd: &Path) -> Result<Outcome> {
+    let target = cwd.join(dir.as_deref().unwrap_or("."));
+    std::fs::create_dir_all(&target).map_err(|e| Error::io(&target, &e))?;
+    let created = redline::init::scaffold(&target)
+        .with_context(|| format!("cannot scaffold a policy repository in {}", target.display()))?;
+    let mut stdout = String::new();
+    for f in &created {
+        stdout.push_str(&format!("created {}\n", f));
+    }
+    if redline::init::git_init_if_needed(&target)? {
+        stdout.push_str(
+            "initialised a git repository (commit the files, then run `redline check`)\n",
+        );
+    }
+    stdout.push_str(
+        "next: edit policy/*.md, then run `redline lint --all` and `redline check --all`\n",
+    );
+    Ok(Outcome { stdout, code: EXIT_OK })
+}

@@ -1,0 +1,496 @@
+//! `redline map`: which data practices each section and block of a policy describes.
+//!
+//! The categories are the practice categories of the criteria (`[[categories]]` with
+//! `practice = true`: the eleven of CAPP-130 plus `cross_border`), and the knowledge is the one
+//! the classifier uses: the same heading and term lexicons ([`heading_categories`],
+//! [`text_categories`]) and the same `[sections]` pins. `lint`'s completeness checks read this map.
+//!
+//! How a block gets its categories:
+//!
+//! 1. **Section context.** Walking from the block's section up to the top, the first section
+//!    that is pinned in `[sections]` gives its pins; otherwise the first whose title names a
+//!    category (heading lexicons, `yields_to` applied) gives those. The innermost heading wins:
+//!    `3.7 设备权限调用` under `三、我们如何收集和使用` is about permissions.
+//! 2. **Table header.** A table row adds the categories its table's first header cell names
+//!    (`接入第三方SDK` → sharing).
+//! 3. **Text.** Inside a categorised section, a category with `terms_add = true` is added when
+//!    its terms occur in the block (a purpose named inside a collection clause); a block that no
+//!    heading categorises takes every category its terms signal.
+//!
+//! Plain text has no headings to read, so [`outline`] infers them: short lines numbered in one
+//! of the usual styles (`一、`, `（一）`, `1.`, `1.1`, `(1)`, `1)`, `a.`, `第一条`, `•`, `【…】`)
+//! that do not end like a sentence are headings, nested by the order in which the styles first
+//! appear (dotted numbers by their depth); a numbered line right after a list item of the same
+//! style is a list item too. Every non-empty line stays a block, heading lines included.
+
+use crate::classify::{heading_categories, text_categories};
+use crate::document::{Block, BlockKind, Document, Format, PREAMBLE_ID, Section, slugify};
+use crate::normalize::editorial_key;
+use crate::rules::Criteria;
+use regex::Regex;
+use serde::Serialize;
+use std::collections::{BTreeSet, HashSet};
+use std::sync::LazyLock;
+
+/// The map schema this crate writes.
+pub const MAP_SCHEMA: &str = "redline.map/1";
+
+/// A heading line longer than this (in chars) is never inferred as a heading in plain text.
+pub const MAX_HEADING_CHARS: usize = 40;
+
+/// The practice map of one document (`redline map --format json`).
+#[derive(Debug, Clone, Serialize)]
+pub struct PracticeMap {
+    /// Always [`MAP_SCHEMA`].
+    pub schema: &'static str,
+    /// The file the document was read from.
+    pub path: String,
+    /// `markdown` or `plain_text`.
+    pub format: Format,
+    /// The sections in document order (the preamble first, when it has blocks).
+    pub sections: Vec<MappedSection>,
+}
+
+/// One section and the practices it describes.
+#[derive(Debug, Clone, Serialize)]
+pub struct MappedSection {
+    /// The section id (explicit, derived from the title, or `_preamble`).
+    pub id: String,
+    /// The title without its number (empty for the preamble).
+    pub title: String,
+    /// The display number as written, if any.
+    pub number: Option<String>,
+    /// Heading level 1–6 (0 for the preamble; inferred levels in plain text).
+    pub level: u8,
+    /// 1-based line of the heading.
+    pub line: usize,
+    /// Its context categories (pins or headings), or the union of its blocks' when it has none.
+    pub categories: BTreeSet<String>,
+    /// Its blocks.
+    pub blocks: Vec<MappedBlock>,
+}
+
+/// One block and the practices it describes.
+#[derive(Debug, Clone, Serialize)]
+pub struct MappedBlock {
+    /// The block's plain text (table cells joined with ` | `).
+    pub text: String,
+    /// 1-based first line.
+    pub line: usize,
+    /// Its categories.
+    pub categories: BTreeSet<String>,
+}
+
+impl PracticeMap {
+    /// The map as pretty JSON (with a trailing newline).
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).expect("a map serialises");
+        s.push('\n');
+        s
+    }
+
+    /// A readable listing: each section with its categories, then each block's line and
+    /// categories, its text shortened to `width` chars.
+    pub fn to_text(&self, width: usize) -> String {
+        let mut out = String::new();
+        for s in &self.sections {
+            let head = if s.id == PREAMBLE_ID {
+                "(preamble)".to_string()
+            } else {
+                let number = s.number.as_deref().map(|n| format!("{n} ")).unwrap_or_default();
+                format!("{number}{} {{#{}}}", s.title, s.id)
+            };
+            out.push_str(&format!("{:>5}  {head}  [{}]\n", s.line, join(&s.categories)));
+            for b in &s.blocks {
+                let text: String = b.text.replace('\n', " ");
+                let short: String = text.chars().take(width).collect();
+                let ellipsis = if text.chars().count() > width { "…" } else { "" };
+                out.push_str(&format!(
+                    "{:>5}    [{}] {short}{ellipsis}\n",
+                    b.line,
+                    join(&b.categories)
+                ));
+            }
+        }
+        out
+    }
+
+    /// The sections whose categories include `category`.
+    pub fn sections_in<'a>(
+        &'a self,
+        category: &'a str,
+    ) -> impl Iterator<Item = &'a MappedSection> + 'a {
+        self.sections.iter().filter(move |s| s.categories.contains(category))
+    }
+
+    /// Every block (with its section) whose categories include `category`.
+    pub fn blocks_in<'a>(
+        &'a self,
+        category: &'a str,
+    ) -> impl Iterator<Item = (&'a MappedSection, &'a MappedBlock)> + 'a {
+        self.sections.iter().flat_map(move |s| {
+            s.blocks.iter().filter(move |b| b.categories.contains(category)).map(move |b| (s, b))
+        })
+    }
+}
+
+fn join(set: &BTreeSet<String>) -> String {
+    set.iter().cloned().collect::<Vec<_>>().join(", ")
+}
+
+/// Maps `doc`'s sections and blocks to practice categories under `criteria` (plain text is
+/// outlined first, see [`outline`]).
+pub fn map_document(doc: &Document, criteria: &Criteria) -> PracticeMap {
+    let outlined;
+    let doc = if doc.format == Format::PlainText {
+        outlined = outline(doc);
+        &outlined
+    } else {
+        doc
+    };
+    let practice: HashSet<&str> =
+        criteria.categories.iter().filter(|c| c.practice).map(|c| c.id.as_str()).collect();
+    let adders: HashSet<&str> = criteria
+        .categories
+        .iter()
+        .filter(|c| c.practice && c.terms_add)
+        .map(|c| c.id.as_str())
+        .collect();
+    let keep = |set: BTreeSet<String>| -> BTreeSet<String> {
+        set.into_iter().filter(|c| practice.contains(c.as_str())).collect()
+    };
+    let mut sections = Vec::new();
+    for (index, section) in doc.sections.iter().enumerate() {
+        if index == 0 && section.blocks.is_empty() {
+            continue;
+        }
+        // A section pinned or titled as something other than a practice (definitions) is still
+        // categorised: its blocks do not fall back to their terms.
+        let categorised = !context_categories(doc, index, criteria).is_empty();
+        let context = keep(context_categories(doc, index, criteria));
+        let mut blocks = Vec::new();
+        for block in &section.blocks {
+            let mut cats = context.clone();
+            if let Some(t) = block.table
+                && matches!(block.kind, BlockKind::TableRow)
+                && let Some(first) = section.tables[t].header.first()
+            {
+                cats.extend(keep(heading_categories(first, criteria)));
+            }
+            let text = keep(text_categories(&block.text, criteria));
+            if cats.is_empty() && !categorised {
+                cats = text;
+            } else {
+                cats.extend(text.into_iter().filter(|c| adders.contains(c.as_str())));
+            }
+            blocks.push(MappedBlock {
+                text: block.text.clone(),
+                line: block.line,
+                categories: cats,
+            });
+        }
+        let categories = if context.is_empty() {
+            blocks.iter().flat_map(|b| b.categories.iter().cloned()).collect()
+        } else {
+            context
+        };
+        sections.push(MappedSection {
+            id: section.id.clone(),
+            title: section.title.clone(),
+            number: section.number.clone(),
+            level: section.level,
+            line: section.line,
+            categories,
+            blocks,
+        });
+    }
+    PracticeMap { schema: MAP_SCHEMA, path: doc.path.clone(), format: doc.format, sections }
+}
+
+/// The context categories of section `index`: the pins or heading categories of the innermost
+/// section, walking up from `index`, that has any (empty when none has), plus the `inherited`
+/// categories any ancestor's heading names.
+pub fn context_categories(doc: &Document, index: usize, criteria: &Criteria) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    let mut inherited = BTreeSet::new();
+    for a in doc.ancestry(index) {
+        let s = &doc.sections[a];
+        if let Some(pinned) = criteria.sections.get(&s.id) {
+            if found.is_empty() {
+                found = pinned.iter().cloned().collect();
+            }
+            continue;
+        }
+        if a == 0 {
+            continue;
+        }
+        let named = heading_categories(&s.title, criteria);
+        inherited.extend(
+            named.iter().filter(|c| criteria.category(c).is_some_and(|c| c.inherited)).cloned(),
+        );
+        if found.is_empty() {
+            found = named;
+        }
+    }
+    found.extend(inherited);
+    found
+}
+
+/// A numbering style of an inferred heading.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Style {
+    Chapter,
+    ChineseNumber,
+    ParenChinese,
+    /// `1.`, `1.1`, `1.1.1`: the number of dots.
+    Decimal(usize),
+    /// `1、`
+    Enumerated,
+    ParenNumber,
+    NumberParen,
+    Letter,
+    Bullet,
+    Bracket,
+    /// The title of an appended document.
+    Part,
+}
+
+static STYLES: LazyLock<Vec<(Style, Regex)>> = LazyLock::new(|| {
+    let re = |s: &str| Regex::new(s).unwrap();
+    vec![
+        (Style::Chapter, re(r"^第[一二三四五六七八九十百零〇两\d]+[章节条部分篇]\s*")),
+        (Style::ChineseNumber, re(r"^[一二三四五六七八九十百]+\s*[、.．]\s*")),
+        (Style::ParenChinese, re(r"^[(（]\s*[一二三四五六七八九十百]+\s*[)）]\s*")),
+        (Style::Decimal(0), re(r"^(\d{1,2}(?:[.．]\d{1,2})*)\s*([.、．]?)\s*")),
+        (Style::ParenNumber, re(r"^[(（]\s*\d{1,2}\s*[)）]\s*")),
+        (Style::NumberParen, re(r"^\d{1,2}\s*[)）]\s*")),
+        (Style::Letter, re(r"^[a-zA-Z]\s*[.)）、]\s*")),
+        (Style::Bullet, re(r"^[•●◆■▪◇□○]\s*")),
+        (Style::Bracket, re(r"^【[^】]{1,30}】$")),
+    ]
+});
+
+/// The numbering style of a line and its text after the number, if it is numbered.
+fn number_style(line: &str) -> Option<(Style, String, String)> {
+    for (style, re) in STYLES.iter() {
+        let Some(c) = re.captures(line) else { continue };
+        let m = c.get(0).expect("whole match");
+        let rest = line[m.end()..].trim().to_string();
+        let number = line[..m.end()].trim().to_string();
+        return match style {
+            Style::Decimal(_) => {
+                let digits = c.get(1).map_or("", |g| g.as_str());
+                let sep = c.get(2).map_or("", |g| g.as_str());
+                // `1.5倍` or `2022年`: digits followed straight by text are not a number.
+                if sep.is_empty() && !line[digits.len()..].starts_with(char::is_whitespace) {
+                    let dotted = digits.contains(['.', '．']);
+                    if !dotted {
+                        return None;
+                    }
+                }
+                let style = if sep == "、" {
+                    Style::Enumerated
+                } else {
+                    Style::Decimal(digits.matches(['.', '．']).count())
+                };
+                Some((style, number, rest))
+            }
+            Style::Bracket => Some((
+                Style::Bracket,
+                String::new(),
+                line.trim_start_matches('【').trim_end_matches('】').to_string(),
+            )),
+            other => Some((other.clone(), number, rest)),
+        };
+    }
+    None
+}
+
+static APPENDED_TITLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:附[件录]?[一二三四五六七八九十\d]*[:：、.．]?\s*)?《?[^\s，。；;：:、,]{2,28}(?:政策|指引|规则|须知|声明|协议|条款)》?$").unwrap()
+});
+
+/// Whether a line is the title of an appended document (`儿童个人信息保护规则及监护人须知`).
+fn is_appended_title(line: &str) -> bool {
+    line.chars().count() <= 32 && APPENDED_TITLE.is_match(line)
+}
+
+/// Whether a line ends like a sentence or a list item (so it is not a heading).
+fn ends_like_sentence(line: &str) -> bool {
+    line.chars().last().is_some_and(|c| "。；;，,".contains(c))
+}
+
+/// Lines of a table of contents: runs of at least [`TOC_RUN`] consecutive heading-like lines of
+/// one numbering style with no text between them, at least half of which come again later. They stay blocks, so the text after the last
+/// entry does not fall under it.
+fn table_of_contents(blocks: &[Block]) -> HashSet<usize> {
+    let styles: Vec<Option<Style>> = blocks
+        .iter()
+        .map(|b| {
+            let line = b.text.trim();
+            number_style(line)
+                .filter(|(_, _, title)| {
+                    !title.is_empty()
+                        && !ends_like_sentence(line)
+                        && line.chars().count() <= MAX_HEADING_CHARS
+                })
+                .map(|(style, _, _)| style)
+        })
+        .collect();
+    let mut toc = HashSet::new();
+    let mut k = 0;
+    while k < styles.len() {
+        let Some(style) = &styles[k] else {
+            k += 1;
+            continue;
+        };
+        let mut end = k;
+        while end + 1 < styles.len() && styles[end + 1].as_ref() == Some(style) {
+            end += 1;
+        }
+        // A table of contents repeats headings that come later.
+        let repeated = (k..=end)
+            .filter(|&i| {
+                let key = editorial_key(&blocks[i].text);
+                blocks[end + 1..].iter().any(|b| editorial_key(&b.text) == key)
+            })
+            .count();
+        if end + 1 - k >= TOC_RUN && repeated * 2 >= end + 1 - k {
+            toc.extend(k..=end);
+        }
+        k = end + 1;
+    }
+    toc
+}
+
+/// How many consecutive headings of one style without text between them make a table of
+/// contents.
+pub const TOC_RUN: usize = 3;
+
+/// Infers the headings of a plain-text document (see the module documentation) and returns a
+/// copy with those sections. Markdown documents are returned unchanged.
+pub fn outline(doc: &Document) -> Document {
+    if doc.format != Format::PlainText {
+        return doc.clone();
+    }
+    let mut out = doc.clone();
+    let preamble = doc.sections[0].clone();
+    out.sections = vec![Section { blocks: Vec::new(), ..preamble.clone() }];
+    let mut stack: Vec<(Style, usize)> = Vec::new();
+    let mut previous_list: Option<Style> = None;
+    let mut used: HashSet<String> = [PREAMBLE_ID.to_string()].into();
+    let toc = table_of_contents(&preamble.blocks);
+    for (k, block) in preamble.blocks.iter().enumerate() {
+        let line = block.text.trim();
+        let mut heading = None;
+        let mut list = None;
+        if let Some((style, number, title)) = number_style(line).filter(|_| !toc.contains(&k)) {
+            let too_long = line.chars().count() > MAX_HEADING_CHARS;
+            if too_long
+                || ends_like_sentence(line)
+                || title.is_empty()
+                || previous_list.as_ref() == Some(&style)
+            {
+                list = Some(style);
+            } else {
+                heading = Some((style, number, title));
+            }
+        }
+        let listed = list.is_some();
+        previous_list = list;
+        // The title of a document appended after the main one (a children's policy) starts a
+        // new top-level part.
+        if heading.is_none() && !listed && !stack.is_empty() && is_appended_title(line) {
+            stack.clear();
+            heading =
+                Some((Style::Part, String::new(), line.trim_matches(['《', '》']).to_string()));
+        }
+        let Some((style, number, title)) = heading else {
+            out.sections.last_mut().expect("the preamble").blocks.push(block.clone());
+            continue;
+        };
+        if let Some(pos) = stack.iter().position(|(s, _)| *s == style) {
+            stack.truncate(pos);
+        } else if let Style::Decimal(depth) = style {
+            while stack.last().is_some_and(|(s, _)| matches!(s, Style::Decimal(d) if *d >= depth)) {
+                stack.pop();
+            }
+        }
+        let parent = stack.last().map(|&(_, i)| i);
+        let base = slugify(&title);
+        let mut id = base.clone();
+        let mut n = 1;
+        while used.contains(&id) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        used.insert(id.clone());
+        let index = out.sections.len();
+        out.sections.push(Section {
+            id,
+            explicit_id: false,
+            heading: line.to_string(),
+            number: (!number.is_empty()).then_some(number),
+            title,
+            level: u8::try_from(stack.len() + 1).unwrap_or(u8::MAX).min(6),
+            parent,
+            blocks: vec![block.clone()],
+            tables: Vec::new(),
+            line: block.line,
+            end_line: block.end_line,
+        });
+        stack.push((style, index));
+    }
+    let last = doc.sections[0].end_line;
+    let lines: Vec<usize> = out.sections.iter().map(|s| s.line).collect();
+    for (i, s) in out.sections.iter_mut().enumerate() {
+        s.end_line = lines.get(i + 1).map_or(last, |&n| n.saturating_sub(1).max(s.line));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::parse;
+
+    fn cats(list: &[&str]) -> BTreeSet<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn plain_text_outline_nests_styles_and_skips_list_items() {
+        let text = "隐私政策\n一、我们如何收集您的个人信息\n（一）注册\n我们会收集您的手机号。\n1. 与国家安全有关的；\n2. 与公共安全有关的\n二、如何联系我们\n邮箱：a@b.cn\n";
+        let doc = parse("p.txt", text).unwrap();
+        let o = outline(&doc);
+        let titles: Vec<(&str, u8, Option<usize>)> =
+            o.sections.iter().skip(1).map(|s| (s.title.as_str(), s.level, s.parent)).collect();
+        assert_eq!(
+            titles,
+            vec![
+                ("我们如何收集您的个人信息", 1, None),
+                ("注册", 2, Some(1)),
+                ("如何联系我们", 1, None)
+            ]
+        );
+        // The list items stay blocks of 注册; every non-empty line is a block.
+        assert_eq!(o.sections[2].blocks.len(), 4);
+        let blocks: usize = o.sections.iter().map(|s| s.blocks.len()).sum();
+        assert_eq!(blocks, 8);
+    }
+
+    #[test]
+    fn innermost_heading_and_table_header_decide() {
+        let text = "## 二、我们可能收集的个人信息 {#c}\n\n我们收集您的手机号，用于注册。\n\n### 3.7 设备权限调用 {#p}\n\n相机权限。\n\n| 接入第三方SDK | 目的 |\n| --- | --- |\n| 友盟 | 统计 |\n\n## 十二、如何联系我们 {#contact}\n\n邮箱 a@b.cn\n";
+        let doc = parse("p.md", text).unwrap();
+        let map = map_document(&doc, &Criteria::builtin());
+        let by_id = |id: &str| map.sections.iter().find(|s| s.id == id).unwrap();
+        assert_eq!(by_id("c").categories, cats(&["collection"]));
+        // "用于" adds use (terms_add) to the collection clause.
+        assert_eq!(by_id("c").blocks[0].categories, cats(&["collection", "use"]));
+        assert_eq!(by_id("p").categories, cats(&["permissions"]));
+        let row = by_id("p").blocks.iter().find(|b| b.text.starts_with("友盟")).unwrap();
+        assert_eq!(row.categories, cats(&["permissions", "sharing"]));
+        assert_eq!(by_id("contact").categories, cats(&["contact"]));
+    }
+}
