@@ -29,6 +29,7 @@
 //! | `update-promise-missing` | the update section no longer promises an archive, a prominent notice, or no reduction of rights without consent |
 //! | `effective-date-unchanged` | the text changed at `minor` or above since the base but its stated date did not |
 //! | `translation-stale` | a source section changed after the matching translated section was last updated |
+//! | `config-timezone` | `timezone` in policy/policy.toml is not an IANA time-zone name |
 
 use crate::classify::{StatedDate, heading_categories, stated_dates};
 use crate::document::{BlockKind, Document, PREAMBLE_ID, Problem, Section, slugify};
@@ -1353,6 +1354,26 @@ pub fn lint_repository(
     base: &dyn Fn(&crate::repo::DocumentConfig) -> Option<Document>,
 ) -> crate::Result<LintReport> {
     let mut report = LintReport::default();
+    // The configuration itself: a time zone that does not exist would only fail at release time.
+    if let Err(e) = repo.timezone() {
+        let rel = "policy/policy.toml";
+        let text = std::fs::read_to_string(repo.root.join(rel)).unwrap_or_default();
+        let lines = Lines::new(&text);
+        let (line, column, end_column) =
+            lines.locate(1, text.lines().count(), &repo.config.timezone).unwrap_or((1, 1, 1));
+        report.diagnostics.push(Diagnostic {
+            code: "config-timezone",
+            severity: Severity::Error,
+            file: rel.to_string(),
+            line,
+            column,
+            end_column,
+            message: e.to_string().trim_start_matches("policy/policy.toml: ").to_string(),
+            hint: Some("use an IANA time-zone name, e.g. timezone = \"Asia/Shanghai\"".to_string()),
+            related: None,
+        });
+        report.sources.insert(rel.to_string(), text);
+    }
     // Every document of the repository, for links into other documents.
     let mut all: BTreeMap<String, Document> = BTreeMap::new();
     for d in repo.documents() {

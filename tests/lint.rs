@@ -662,3 +662,21 @@ fn lint_outside_a_repository_lints_a_file() {
     assert!(codes.contains(&("empty-section".to_string(), 5)), "{codes:?}");
     assert_eq!(run.code, 1);
 }
+
+#[test]
+fn unknown_time_zone_in_policy_toml() {
+    let dir = repo(BASE.as_bytes(), None, "");
+    let config = dir.path().join("policy/policy.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("timezone = \"Asia/Shangai\"\n{text}")).unwrap();
+    let run = lint(dir.path(), &[]);
+    assert_one(
+        &run,
+        "config-timezone",
+        "error",
+        "policy/policy.toml",
+        1,
+        13,
+        "unknown time zone `Asia/Shangai`; use an IANA name such as Asia/Shanghai",
+    );
+}
