@@ -14,8 +14,9 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::Regex;
 use serde::Deserialize;
 use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::path::Path;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// The built-in profile: the statutory baseline (CN, EU, US signals; zh and en lexicons),
 /// without any policy's self-commitments (criteria.md Decision 1).
@@ -189,98 +190,132 @@ pub enum LevelSpec {
     Category,
 }
 
-/// A set of terms and patterns, matched against [`match_text`]-normalised text. It is compiled
-/// on first use: most rules never reach most of their term conditions, and start-up time counts
-/// (the diff benchmark times whole processes).
-#[derive(Debug)]
-pub struct TermSet {
-    raw_terms: Vec<String>,
-    raw_patterns: Vec<String>,
-    compiled: OnceLock<Compiled>,
+/// Every literal term and pattern of one criteria set. The terms are compiled into a single
+/// automaton on first use, shared by all the criteria's [`TermSet`]s: one build instead of one per
+/// rule condition (start-up time counts; the diff benchmark times whole processes).
+#[derive(Debug, Default)]
+pub struct Registry {
+    entries: Mutex<Vec<(String, bool)>>,
+    index: Mutex<HashMap<(String, bool), usize>>,
+    automaton: OnceLock<(AhoCorasick, Vec<(String, bool)>)>,
+    patterns: Mutex<HashMap<String, Arc<Regex>>>,
 }
 
+impl Registry {
+    /// The id of a normalised term (`prefix`: it matches any word starting with it).
+    fn register(&self, term: String, prefix: bool) -> usize {
+        let mut index = self.index.lock().expect("registry lock");
+        if let Some(&id) = index.get(&(term.clone(), prefix)) {
+            return id;
+        }
+        let mut entries = self.entries.lock().expect("registry lock");
+        entries.push((term.clone(), prefix));
+        index.insert((term, prefix), entries.len() - 1);
+        entries.len() - 1
+    }
+
+    /// The automaton over every registered term, and the terms by id. Built once; terms
+    /// registered later are not searched (all are registered while the criteria compile).
+    fn automaton(&self) -> &(AhoCorasick, Vec<(String, bool)>) {
+        self.automaton.get_or_init(|| {
+            let entries = self.entries.lock().expect("registry lock").clone();
+            let patterns: Vec<&str> = entries.iter().map(|(t, _)| t.as_str()).collect();
+            let ac = AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .kind(Some(AhoCorasickKind::ContiguousNFA))
+                .build(&patterns)
+                .expect("lexicon automaton");
+            (ac, entries)
+        })
+    }
+
+    /// A compiled regular expression, shared by every set that uses it.
+    fn pattern(&self, source: &str) -> Arc<Regex> {
+        let mut cache = self.patterns.lock().expect("registry lock");
+        cache
+            .entry(source.to_string())
+            .or_insert_with(|| Arc::new(Regex::new(source).expect("validated pattern")))
+            .clone()
+    }
+}
+
+/// A set of terms and patterns, matched against [`match_text`]-normalised text.
 #[derive(Debug)]
-struct Compiled {
-    terms: Vec<String>,
-    prefix: Vec<bool>,
-    automaton: Option<AhoCorasick>,
-    patterns: Vec<Regex>,
+pub struct TermSet {
+    registry: Arc<Registry>,
+    /// Ids of the set's terms in the registry, sorted.
+    ids: Vec<usize>,
+    raw_patterns: Vec<String>,
+    patterns: OnceLock<Vec<Arc<Regex>>>,
 }
 
 impl TermSet {
-    /// A set of literal `terms` (a trailing `*` allows any word ending) and regular expressions.
-    /// Patterns must already be validated (see [`validate_pattern`]).
+    /// A set of literal `terms` (a trailing `*` allows any word ending) and regular expressions,
+    /// with its own registry. Patterns must already be validated (see [`validate_pattern`]).
     pub fn new(terms: Vec<String>, patterns: Vec<String>) -> TermSet {
-        TermSet { raw_terms: terms, raw_patterns: patterns, compiled: OnceLock::new() }
+        TermSet::in_registry(Arc::new(Registry::default()), &terms, patterns)
     }
 
-    fn compiled(&self) -> &Compiled {
-        self.compiled.get_or_init(|| {
-            let mut terms = Vec::new();
-            let mut prefix = Vec::new();
-            for t in &self.raw_terms {
-                let (t, p) = match t.strip_suffix('*') {
+    /// A set whose terms join `registry` (so all sets of a criteria share one automaton).
+    pub fn in_registry(
+        registry: Arc<Registry>,
+        terms: &[String],
+        patterns: Vec<String>,
+    ) -> TermSet {
+        let mut ids: Vec<usize> = terms
+            .iter()
+            .filter_map(|t| {
+                let (t, prefix) = match t.strip_suffix('*') {
                     Some(t) => (t, true),
                     None => (t.as_str(), false),
                 };
                 let t = match_text(t);
-                if !t.is_empty() && !terms.contains(&t) {
-                    terms.push(t);
-                    prefix.push(p);
-                }
-            }
-            let automaton = (!terms.is_empty()).then(|| {
-                AhoCorasick::builder()
-                    .match_kind(MatchKind::LeftmostLongest)
-                    .kind(Some(AhoCorasickKind::ContiguousNFA))
-                    .build(&terms)
-                    .expect("lexicon automaton")
-            });
-            let patterns = self
-                .raw_patterns
-                .iter()
-                .map(|p| Regex::new(p).expect("validated pattern"))
-                .collect();
-            Compiled { terms, prefix, automaton, patterns }
-        })
+                (!t.is_empty()).then(|| registry.register(t, prefix))
+            })
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        TermSet { registry, ids, raw_patterns: patterns, patterns: OnceLock::new() }
+    }
+
+    fn patterns(&self) -> &[Arc<Regex>] {
+        self.patterns
+            .get_or_init(|| self.raw_patterns.iter().map(|p| self.registry.pattern(p)).collect())
     }
 
     /// Whether the set is empty (matches nothing).
     pub fn is_empty(&self) -> bool {
-        self.raw_terms.is_empty() && self.raw_patterns.is_empty()
+        self.ids.is_empty() && self.raw_patterns.is_empty()
     }
 
     /// Counts occurrences per matched term (literal terms by their lexicon spelling; patterns by
     /// the text they matched) in `text`, which must be [`match_text`]-normalised. Latin terms
-    /// match whole words; a lexicon entry ending in `*` matches any word starting with it.
+    /// match whole words; a lexicon entry ending in `*` matches any word starting with it. Where
+    /// terms overlap, the leftmost, then the longest, counts (`位置权限` rather than `位置`).
     pub fn counts(&self, text: &str) -> BTreeMap<String, usize> {
-        let c = self.compiled();
         let mut out = BTreeMap::new();
-        if let Some(ac) = &c.automaton {
-            let mut per_term = vec![0usize; c.terms.len()];
-            for m in ac.find_iter(text) {
-                let idx = m.pattern().as_usize();
-                let term = &c.terms[idx];
-                if is_latin_edge(term.chars().next())
-                    && text[..m.start()].chars().next_back().is_some_and(is_word_char)
-                {
-                    continue;
-                }
-                if !c.prefix[idx]
-                    && is_latin_edge(term.chars().next_back())
-                    && text[m.end()..].chars().next().is_some_and(is_word_char)
-                {
-                    continue;
-                }
-                per_term[idx] += 1;
-            }
-            for (idx, n) in per_term.into_iter().enumerate() {
-                if n > 0 {
-                    out.insert(c.terms[idx].clone(), n);
+        if !self.ids.is_empty() {
+            let (ac, entries) = self.registry.automaton();
+            let mut found: Vec<(usize, usize, usize)> = ac
+                .find_overlapping_iter(text)
+                .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+                .filter(|&(start, end, id)| {
+                    self.ids.binary_search(&id).is_ok() && {
+                        let (term, prefix) = &entries[id];
+                        word_bounded(text, start, end, term, *prefix)
+                    }
+                })
+                .collect();
+            found.sort_unstable_by_key(|&(start, end, _)| (start, std::cmp::Reverse(end)));
+            let mut taken_to = 0;
+            for (start, end, id) in found {
+                if start >= taken_to {
+                    *out.entry(entries[id].0.clone()).or_insert(0) += 1;
+                    taken_to = end;
                 }
             }
         }
-        for re in &c.patterns {
+        for re in self.patterns() {
             for m in re.find_iter(text) {
                 *out.entry(m.as_str().to_string()).or_insert(0) += 1;
             }
@@ -295,27 +330,34 @@ impl TermSet {
         if term.is_empty() {
             return 0;
         }
-        let c = self.compiled();
-        let prefix = match c.terms.iter().position(|t| t == term) {
-            Some(i) => c.prefix[i],
-            None => return text.matches(term).count(),
-        };
-        text.match_indices(term)
-            .filter(|(at, _)| {
-                let before_ok = !(is_latin_edge(term.chars().next())
-                    && text[..*at].chars().next_back().is_some_and(is_word_char));
-                let after_ok = prefix
-                    || !(is_latin_edge(term.chars().next_back())
-                        && text[at + term.len()..].chars().next().is_some_and(is_word_char));
-                before_ok && after_ok
-            })
-            .count()
+        let entries = self.registry.entries.lock().expect("registry lock");
+        let prefix =
+            self.ids.iter().map(|&id| &entries[id]).find(|(t, _)| t == term).map(|(_, p)| *p);
+        drop(entries);
+        match prefix {
+            Some(prefix) => text
+                .match_indices(term)
+                .filter(|(at, _)| word_bounded(text, *at, at + term.len(), term, prefix))
+                .count(),
+            None => text.matches(term).count(),
+        }
     }
 
     /// Whether any term occurs in `text` ([`match_text`]-normalised).
     pub fn any(&self, text: &str) -> bool {
         !self.counts(text).is_empty()
     }
+}
+
+/// Whether a match of `term` at `start..end` respects word boundaries: a Latin term may not
+/// start or (unless `prefix`) end inside a word.
+fn word_bounded(text: &str, start: usize, end: usize, term: &str, prefix: bool) -> bool {
+    let before = is_latin_edge(term.chars().next())
+        && text[..start].chars().next_back().is_some_and(is_word_char);
+    let after = !prefix
+        && is_latin_edge(term.chars().next_back())
+        && text[end..].chars().next().is_some_and(is_word_char);
+    !before && !after
 }
 
 /// Checks that `pattern` is a valid regular expression without compiling an automaton.
@@ -579,6 +621,8 @@ fn compile(layers: Vec<Raw>) -> Result<Criteria> {
     }
     let last = layers.last().expect("at least one layer");
     // Identical lists share one compiled set (and one cache of document counts).
+    // One registry for every term of these criteria: one automaton, built on first use.
+    let registry = Arc::new(Registry::default());
     let cache: std::cell::RefCell<std::collections::HashMap<Vec<String>, Arc<TermSet>>> =
         Default::default();
     let resolve = |layer: &Raw, entries: &[String]| -> Result<Option<Arc<TermSet>>> {
@@ -611,7 +655,7 @@ fn compile(layers: Vec<Raw>) -> Result<Criteria> {
                 None => terms.push(e.clone()),
             }
         }
-        let set = Arc::new(TermSet::new(terms, res));
+        let set = Arc::new(TermSet::in_registry(registry.clone(), &terms, res));
         cache.borrow_mut().insert(entries.to_vec(), set.clone());
         Ok(Some(set))
     };
@@ -723,7 +767,8 @@ fn compile(layers: Vec<Raw>) -> Result<Criteria> {
     }
     let mut lexicons = BTreeMap::new();
     for (n, terms) in &lexicon_terms {
-        lexicons.insert(n.clone(), Arc::new(TermSet::new(terms.clone(), Vec::new())));
+        lexicons
+            .insert(n.clone(), Arc::new(TermSet::in_registry(registry.clone(), terms, Vec::new())));
     }
     let empty = || Arc::new(TermSet::new(Vec::new(), Vec::new()));
     Ok(Criteria {
