@@ -389,6 +389,21 @@ impl DocCounts<'_> {
     }
 }
 
+/// Terms of `set` that occur more often (`grew`) or less often in the change's new text than in
+/// its old text, kept only when the whole document moved the same way: text that merely moved
+/// between blocks of a restructured section adds or removes nothing.
+fn moved_terms(set: &TermSet, ctx: &Ctx<'_>, docs: &mut DocCounts<'_>, grew: bool) -> Vec<String> {
+    let (from, to) =
+        if grew { (&ctx.old_text, &ctx.new_text) } else { (&ctx.new_text, &ctx.old_text) };
+    increased(&set.counts(from), &set.counts(to))
+        .into_iter()
+        .filter(|k| {
+            let (old_doc, new_doc) = docs.term(set, k);
+            if grew { new_doc > old_doc } else { new_doc < old_doc }
+        })
+        .collect()
+}
+
 /// Whether `rule` matches; returns the terms that made it match (for the reason).
 fn matches(rule: &Rule, ctx: &Ctx<'_>, docs: &mut DocCounts<'_>) -> Option<Vec<String>> {
     let m = &rule.when;
@@ -460,34 +475,14 @@ fn matches(rule: &Rule, ctx: &Ctx<'_>, docs: &mut DocCounts<'_>) -> Option<Vec<S
     // A term counts as added (removed) only when the document as a whole also mentions it more
     // (less) often: text that merely moved between blocks of a restructured section adds nothing.
     if let Some(t) = &m.added {
-        let local = increased(&t.counts(&ctx.old_text), &t.counts(&ctx.new_text));
-        if local.is_empty() {
-            return None;
-        }
-        let found: Vec<String> = local
-            .into_iter()
-            .filter(|k| {
-                let (old_doc, new_doc) = docs.term(t, k);
-                new_doc > old_doc
-            })
-            .collect();
+        let found = moved_terms(t, ctx, docs, true);
         if found.is_empty() {
             return None;
         }
         terms.extend(found);
     }
     if let Some(t) = &m.removed {
-        let local = increased(&t.counts(&ctx.new_text), &t.counts(&ctx.old_text));
-        if local.is_empty() {
-            return None;
-        }
-        let found: Vec<String> = local
-            .into_iter()
-            .filter(|k| {
-                let (old_doc, new_doc) = docs.term(t, k);
-                new_doc < old_doc
-            })
-            .collect();
+        let found = moved_terms(t, ctx, docs, false);
         if found.is_empty() {
             return None;
         }
@@ -731,23 +726,6 @@ pub fn stated_dates(doc: &Document) -> (Option<StatedDate>, Option<StatedDate>) 
     static LINE: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(更新日期|更新时间|最近更新|最后更新|发布日期|发布时间|版本日期|生效日期|生效时间|last[ \t\n]+updated|last[ \t\n]+modified|effective[ \t\n]+date|effective[ \t\n]+as[ \t\n]+of|effective)").unwrap()
     });
-    static DATE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"([0-9]{4})[ \t\n]*[年\-/.][ \t\n]*([0-9]{1,2})[ \t\n]*[月\-/.][ \t\n]*([0-9]{1,2})|(january|february|march|april|may|june|july|august|september|october|november|december)[ \t\n]+([0-9]{1,2}),?[ \t\n]+([0-9]{4})").unwrap()
-    });
-    const MONTHS: [&str; 12] = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
     let (mut updated, mut effective) = (None, None);
     for section in &doc.sections {
         for block in &section.blocks {
@@ -761,23 +739,13 @@ pub fn stated_dates(doc: &Document) -> (Option<StatedDate>, Option<StatedDate>) 
             for line_text in lower.split('\n') {
                 let Some(label) = LINE.find(line_text) else { continue };
                 let rest = &line_text[label.end()..];
-                let Some(c) = DATE.captures(rest) else { continue };
-                let date = if c.get(1).is_some() {
-                    jiff::civil::Date::new(
-                        c[1].parse().ok().unwrap_or(0),
-                        c[2].parse().ok().unwrap_or(0),
-                        c[3].parse().ok().unwrap_or(0),
-                    )
-                } else {
-                    let month =
-                        MONTHS.iter().position(|m| c[4].eq_ignore_ascii_case(m)).unwrap_or(0) as i8
-                            + 1;
-                    jiff::civil::Date::new(
-                        c[6].parse().ok().unwrap_or(0),
-                        month,
-                        c[5].parse().ok().unwrap_or(0),
-                    )
-                };
+                let first_date =
+                    crate::normalize::quantities(rest).into_iter().find_map(|q| match q.kind {
+                        crate::normalize::Quantity::Date(y, m, Some(d)) => Some((y, m, d)),
+                        _ => None,
+                    });
+                let Some((y, m, d)) = first_date else { continue };
+                let date = jiff::civil::Date::new(y as i16, m as i8, d as i8);
                 let Ok(date) = date else { continue };
                 let label = label.as_str().to_lowercase();
                 if label.contains("生效") || label.contains("effective") {

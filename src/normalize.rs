@@ -119,7 +119,7 @@ pub fn durations(text: &str) -> Vec<f64> {
         .into_iter()
         .filter_map(|q| match q.kind {
             Quantity::Duration(days) => Some(days),
-            Quantity::Date => None,
+            Quantity::Date(..) => None,
         })
         .collect()
 }
@@ -127,8 +127,9 @@ pub fn durations(text: &str) -> Vec<f64> {
 /// A date or a duration found in text by [`quantities`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Quantity {
-    /// A calendar date (`2023年10月12日`, `2023-10-12`, `january 26, 2017`, `26 january 2017`).
-    Date,
+    /// A calendar date (`2023年10月12日`, `2023-10-12`, `january 26, 2017`, `26 january 2017`),
+    /// as written: (year, month, day), the day absent for `2023年10月`. Not validated.
+    Date(u16, u8, Option<u8>),
     /// A period, in days.
     Duration(f64),
 }
@@ -266,8 +267,13 @@ pub fn quantities(text: &str) -> Vec<Found> {
 /// A date starting at byte `i`, if any.
 fn date_at(text: &str, i: usize, word_start: bool) -> Option<Found> {
     let bytes = text.as_bytes();
-    let found = |end| Some(Found { start: i, end, kind: Quantity::Date });
+    let number = |at: usize, len: usize| text[at..at + len].parse::<u16>().unwrap_or(0);
+    let found = |end, y: u16, m: u16, d: Option<u16>| {
+        let kind = Quantity::Date(y, m as u8, d.map(|d| d as u8));
+        Some(Found { start: i, end, kind })
+    };
     if word_start && digits_at(text, i) == 4 {
+        let year = number(i, 4);
         // 2023年10月12日 / 2023年10月
         let j = skip_spaces(text, i + 4);
         if text[j..].starts_with('年') {
@@ -282,10 +288,15 @@ fn date_at(text: &str, i: usize, word_start: bool) -> Option<Found> {
                     if (1..=2).contains(&d) {
                         let e = skip_spaces(text, d0 + d);
                         if text[e..].starts_with('日') {
-                            return found(e + '日'.len_utf8());
+                            return found(
+                                e + '日'.len_utf8(),
+                                year,
+                                number(k, m),
+                                Some(number(d0, d)),
+                            );
                         }
                     }
-                    return found(end);
+                    return found(end, year, number(k, m), None);
                 }
             }
         }
@@ -295,7 +306,12 @@ fn date_at(text: &str, i: usize, word_start: bool) -> Option<Found> {
             if (1..=2).contains(&m) && bytes.get(i + 5 + m) == Some(&sep) {
                 let d = digits_at(text, i + 6 + m);
                 if (1..=2).contains(&d) {
-                    return found(i + 6 + m + d);
+                    return found(
+                        i + 6 + m + d,
+                        year,
+                        number(i + 5, m),
+                        Some(number(i + 6 + m, d)),
+                    );
                 }
             }
         }
@@ -304,7 +320,7 @@ fn date_at(text: &str, i: usize, word_start: bool) -> Option<Found> {
         return None;
     }
     // january 26, 2017 / jan. 26 2017
-    for month in MONTHS {
+    for (index, month) in MONTHS.iter().enumerate() {
         let name = if text[i..].starts_with(month) {
             month.len()
         } else if month.len() > 3 && text[i..].starts_with(&month[..3]) {
@@ -331,7 +347,7 @@ fn date_at(text: &str, i: usize, word_start: bool) -> Option<Found> {
         }
         let y0 = skip_spaces(text, k);
         if (y0 > k || bytes.get(k - 1) == Some(&b',')) && digits_at(text, y0) == 4 {
-            return found(y0 + 4);
+            return found(y0 + 4, number(y0, 4), index as u16 + 1, Some(number(j, d)));
         }
     }
     // 26 january 2017
@@ -339,11 +355,11 @@ fn date_at(text: &str, i: usize, word_start: bool) -> Option<Found> {
     if (1..=2).contains(&d) {
         let j = skip_spaces(text, i + d);
         if j > i + d
-            && let Some(month) = MONTHS.iter().find(|m| text[j..].starts_with(**m))
+            && let Some(index) = MONTHS.iter().position(|m| text[j..].starts_with(*m))
         {
-            let k = skip_spaces(text, j + month.len());
-            if k > j + month.len() && digits_at(text, k) == 4 {
-                return found(k + 4);
+            let k = skip_spaces(text, j + MONTHS[index].len());
+            if k > j + MONTHS[index].len() && digits_at(text, k) == 4 {
+                return found(k + 4, number(k, 4), index as u16 + 1, Some(number(i, d)));
             }
         }
     }
@@ -430,7 +446,7 @@ pub fn editorial_key(text: &str) -> String {
     for q in quantities(text) {
         rewritten.push_str(&text[last..q.start]);
         match q.kind {
-            Quantity::Date => rewritten.push_str(" date "),
+            Quantity::Date(..) => rewritten.push_str(" date "),
             Quantity::Duration(days) => {
                 rewritten.push_str(&format!(" {}d ", (days / 5.0).round() * 5.0))
             }
@@ -510,13 +526,20 @@ mod tests {
                 .map(|f| (t[f.start..f.end].to_string(), f.kind))
                 .collect::<Vec<_>>()
         };
-        assert_eq!(q("更新日期：2023年10月12日"), vec![("2023年10月12日".into(), Quantity::Date)]);
+        assert_eq!(
+            q("更新日期：2023年10月12日"),
+            vec![("2023年10月12日".into(), Quantity::Date(2023, 10, Some(12)))]
+        );
         assert_eq!(
             q("effective january 26, 2017."),
-            vec![("january 26, 2017".into(), Quantity::Date)]
+            vec![("january 26, 2017".into(), Quantity::Date(2017, 1, Some(26)))]
         );
-        assert_eq!(q("on 26 january 2017"), vec![("26 january 2017".into(), Quantity::Date)]);
-        assert_eq!(q("2024-01-03"), vec![("2024-01-03".into(), Quantity::Date)]);
+        assert_eq!(
+            q("on 26 january 2017"),
+            vec![("26 january 2017".into(), Quantity::Date(2017, 1, Some(26)))]
+        );
+        assert_eq!(q("2024-01-03"), vec![("2024-01-03".into(), Quantity::Date(2024, 1, Some(3)))]);
+        assert_eq!(q("2024年1月"), vec![("2024年1月".into(), Quantity::Date(2024, 1, None))]);
         assert_eq!(
             q("在15\u{a0}个工作日内"),
             vec![("15\u{a0}个工作日".into(), Quantity::Duration(21.0))]
