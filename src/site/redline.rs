@@ -544,6 +544,9 @@ pub fn view(cmp: &Comparison, shift: i8) -> RedlineView {
             }
             (None, None) => (Vec::new(), Status::Same),
         };
+        if s == 0 && items.is_empty() && notes.is_empty() {
+            return;
+        }
         sections.push(SectionView {
             id: section.id.clone(),
             heading,

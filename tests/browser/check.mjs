@@ -4,18 +4,34 @@
 //   - the texts listed under "ins" / "del" are visible inside <ins> / <del> elements;
 //   - on a phone-sized viewport (375 px) nothing overflows the page horizontally;
 //   - axe-core reports no violations.
+// The site is served from a static file server on 127.0.0.1 (an ephemeral port), as it would be
+// published; axe-core reads stylesheets, which file:// URLs would not allow.
 // Usage: node check.mjs SPEC.json   where SPEC is {"site": DIR, "pages": [{"path", "ins", "del"}],
 //        "screenshots": DIR or null}. Prints one line per page and "N passed, M failed".
 import { chromium } from 'playwright-core';
-import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { readFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { extname, join, resolve, sep } from 'node:path';
 
 const require = createRequire(import.meta.url);
 const axePath = require.resolve('axe-core/axe.min.js');
 const spec = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+const root = resolve(spec.site);
+const types = { '.html': 'text/html; charset=utf-8', '.css': 'text/css; charset=utf-8', '.xml': 'application/atom+xml',
+                '.json': 'application/json', '.md': 'text/markdown; charset=utf-8' };
+const server = createServer((req, res) => {
+  let path = resolve(root, '.' + decodeURIComponent(new URL(req.url, 'http://x').pathname));
+  try { if (statSync(path).isDirectory()) path = join(path, 'index.html'); } catch { /* 404 below */ }
+  if (!(path === root || path.startsWith(root + sep))) { res.writeHead(403).end(); return; }
+  try {
+    const body = readFileSync(path);
+    res.writeHead(200, { 'content-type': types[extname(path)] || 'application/octet-stream' }).end(body);
+  } catch { res.writeHead(404).end('not found'); }
+});
+await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+const base = `http://127.0.0.1:${server.address().port}/`;
 const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
 const profile = mkdtempSync(join(tmpdir(), 'redline-chromium-'));
 const context = await chromium.launchPersistentContext(profile, {
@@ -33,7 +49,8 @@ try {
     page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
     page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} (${r.failure()?.errorText})`));
-    const url = pathToFileURL(resolve(spec.site, p.path)).href;
+    page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()} for ${r.url()}`); });
+    const url = base + p.path;
     const response = await page.goto(url, { waitUntil: 'load' });
     if (!response || !response.ok()) problems.push(`could not load ${url}`);
     for (const [tag, texts] of [['ins', p.ins || []], ['del', p.del || []]]) {
@@ -67,6 +84,7 @@ try {
   }
 } finally {
   await context.close();
+  server.close();
   rmSync(profile, { recursive: true, force: true });
 }
 console.log(`${passed} passed, ${failed} failed`);
