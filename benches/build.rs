@@ -28,11 +28,14 @@ fn import(files: &[std::path::PathBuf]) -> Fixture {
     f
 }
 
-fn time_build(f: &Fixture, runs: usize) -> (f64, f64, redline::site::BuildSummary) {
+/// Times `runs` builds: fresh ones (no previous site, as in CI's fresh clone) and rebuilds
+/// (replacing the previous site, whose files must then be deleted). Returns sorted seconds.
+fn time_build(f: &Fixture, runs: usize, fresh: bool) -> (Vec<f64>, redline::site::BuildSummary) {
     let repo = f.repo();
     let criteria = repo.criteria().unwrap();
+    let out = f.root().join("site");
     let opts = BuildOptions {
-        out: f.root().join("site"),
+        out: out.clone(),
         base_url: None,
         as_of: jiff::civil::date(2026, 1, 1),
         preview: false,
@@ -41,12 +44,23 @@ fn time_build(f: &Fixture, runs: usize) -> (f64, f64, redline::site::BuildSummar
     let mut times = Vec::new();
     let mut summary = None;
     for _ in 0..runs {
+        if fresh && out.exists() {
+            std::fs::remove_dir_all(&out).unwrap();
+        }
         let start = Instant::now();
         summary = Some(build(&repo, &criteria, &opts, &|_, _| {}).unwrap());
         times.push(start.elapsed().as_secs_f64());
     }
     times.sort_by(f64::total_cmp);
-    (times[0], times[times.len() / 2], summary.unwrap())
+    (times, summary.unwrap())
+}
+
+/// CPU time (user + system) of this process so far, in seconds (Linux; 0 elsewhere).
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let fields: Vec<&str> = stat.rsplit(')').next().unwrap_or("").split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    (ticks(11) + ticks(12)) / 100.0
 }
 
 fn main() {
@@ -68,16 +82,39 @@ fn main() {
     for n in [40, 80, 120, files.len()] {
         let n = n.min(files.len());
         let f = import(&files[..n]);
-        let (min, median, s) = time_build(&f, 5);
+        let cpu = cpu_seconds();
+        let (fresh, s) = time_build(&f, 5, true);
+        let cpu = (cpu_seconds() - cpu) / 5.0;
+        let (rebuild, _) = time_build(&f, 3, false);
         println!(
-            "build {n:>3} versions: median {:>7.1} ms, min {:>7.1} ms ({:.2} ms/version) · {} pages, {} redlines ({} diffs computed), {:.1} MB",
-            median * 1e3,
-            min * 1e3,
-            median * 1e3 / n as f64,
+            "build {n:>3} versions: fresh median {:>6.0} ms (min {:>6.0} ms, {:.1} ms/version, CPU {:>5.0} ms), rebuild median {:>6.0} ms · {} pages, {} redlines ({} diffs computed), {:.1} MB",
+            fresh[fresh.len() / 2] * 1e3,
+            fresh[0] * 1e3,
+            fresh[fresh.len() / 2] * 1e3 / n as f64,
+            cpu * 1e3,
+            rebuild[rebuild.len() / 2] * 1e3,
             s.pages,
             s.comparisons,
             s.diffs_computed,
             s.bytes as f64 / 1e6
         );
+        let mut by_kind: std::collections::BTreeMap<&str, (usize, u64)> = Default::default();
+        for (name, bytes) in common::tree(&f.root().join("site")) {
+            let kind = if name.contains("/compare/") {
+                "redline pages"
+            } else if name.ends_with(".md") {
+                "raw sources"
+            } else if name.ends_with("index.html") {
+                "version pages"
+            } else {
+                "other"
+            };
+            let e = by_kind.entry(kind).or_default();
+            e.0 += 1;
+            e.1 += bytes.len() as u64;
+        }
+        for (kind, (n, bytes)) in by_kind {
+            println!("    {kind}: {n} files, {:.1} MB", bytes as f64 / 1e6);
+        }
     }
 }

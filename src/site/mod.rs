@@ -231,8 +231,8 @@ fn load_document<'a>(
     as_of: Date,
     preview: bool,
 ) -> Result<DocSite<'a>> {
-    let mut editions = Vec::new();
-    for release in releases(&repo.archive_dir(), &config.id)? {
+    // Each version is read and parsed once, in parallel; the first error in version order wins.
+    let loaded = parallel_map(&releases(&repo.archive_dir(), &config.id)?, |release| {
         let label = release.version.to_string();
         let dir_label = format!("archive/{}/{label}", config.id);
         let record_label = format!("{dir_label}/release.toml");
@@ -253,17 +253,19 @@ fn load_document<'a>(
                 config.file_name(&config.source_language)
             )));
         }
-        editions.push(Edition {
+        let detected = lang::detect(&files[0].doc.text);
+        Ok(Edition {
             label,
             version: Some(release.version),
-            record: Some(release.record),
+            record: Some(release.record.clone()),
             effective: Some(effective),
             files,
-            detected: None,
+            detected,
             canon: 0,
             dir_label,
-        });
-    }
+        })
+    });
+    let mut editions = loaded.into_iter().collect::<Result<Vec<Edition>>>()?;
     if preview {
         let mut files = Vec::new();
         for lang in config.languages() {
@@ -274,13 +276,14 @@ fn load_document<'a>(
             }
             files.push(read_lang_file(&path, &rel, lang.to_string(), config.file_name(lang))?);
         }
+        let detected = lang::detect(&files[0].doc.text);
         editions.push(Edition {
             label: DRAFT.to_string(),
             version: None,
             record: None,
             effective: None,
             files,
-            detected: None,
+            detected,
             canon: 0,
             dir_label: "policy".to_string(),
         });
@@ -290,11 +293,8 @@ fn load_document<'a>(
     for (i, e) in editions.iter().enumerate() {
         canon.push(*first_of.entry(e.source().bytes.as_slice()).or_insert(i));
     }
-    let detected: Vec<Option<&'static str>> =
-        editions.iter().map(|e| lang::detect(&e.source().doc.text)).collect();
-    for ((e, c), d) in editions.iter_mut().zip(canon).zip(detected) {
+    for (e, c) in editions.iter_mut().zip(canon) {
         e.canon = c;
-        e.detected = d;
     }
     let current = in_force(&editions, as_of);
     Ok(DocSite { config, editions, current })
@@ -663,6 +663,40 @@ mod erased {
     }
 }
 
+/// `f` applied to every item on up to [`std::thread::available_parallelism`] threads (at most
+/// 4), results in the order of `items`, so output does not depend on scheduling.
+fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
+    if threads == 1 || items.len() < 2 {
+        return items.iter().map(f).collect();
+    }
+    // Interleaved chunks balance long and short items (the newest versions are often longest).
+    let f = &f;
+    let mut slots: Vec<Option<R>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                scope.spawn(move || {
+                    items
+                        .iter()
+                        .enumerate()
+                        .skip(t)
+                        .step_by(threads)
+                        .map(|(i, x)| (i, f(x)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        let mut slots: Vec<Option<R>> = (0..items.len()).map(|_| None).collect();
+        for h in handles {
+            for (i, r) in h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)) {
+                slots[i] = Some(r);
+            }
+        }
+        slots
+    });
+    slots.iter_mut().map(|s| s.take().expect("every item mapped")).collect()
+}
+
 /// The outcome of comparing two editions' source texts.
 #[derive(Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -807,33 +841,47 @@ fn build_document(
         None => no_version_page(ctx, site, &home, pairs)?,
     };
     w.page(&home, html, progress)?;
-    // Every version, every language, and its raw sources.
-    for (i, e) in site.editions.iter().enumerate() {
-        for (k, f) in e.files.iter().enumerate() {
-            let path = version_path(id, &e.label, (k > 0).then_some(f.lang.as_str()));
-            let html = ctx.document_page(site, i, k, &path, pairs)?;
-            w.page(&path, html, progress)?;
-            w.write(&format!("{id}/{}/{}", e.label, f.file), &f.bytes)?;
-        }
-        w.summary.versions += 1;
+    // Every version, every language, and its raw sources (rendered in parallel, written in order).
+    let jobs: Vec<(usize, usize)> = site
+        .editions
+        .iter()
+        .enumerate()
+        .flat_map(|(i, e)| (0..e.files.len()).map(move |k| (i, k)))
+        .collect();
+    let pages = parallel_map(&jobs, |&(i, k)| {
+        let e = &site.editions[i];
+        let path = version_path(id, &e.label, (k > 0).then_some(e.files[k].lang.as_str()));
+        ctx.document_page(site, i, k, &path, pairs).map(|html| (path, html))
+    });
+    for (&(i, k), page) in jobs.iter().zip(pages) {
+        let (path, html) = page?;
+        w.page(&path, html, progress)?;
+        let e = &site.editions[i];
+        w.write(&format!("{id}/{}/{}", e.label, e.files[k].file), &e.files[k].bytes)?;
     }
-    // Redlines: each distinct pair of texts is compared once.
-    let mut cache: HashMap<(usize, usize), std::rc::Rc<Outcome>> = HashMap::new();
+    w.summary.versions += site.editions.len();
+    // Redlines: each distinct pair of texts is compared once (in parallel); each page rendered.
+    let mut keys: Vec<(usize, usize)> = Vec::new();
+    let mut index_of: HashMap<(usize, usize), usize> = HashMap::new();
+    let mut first_pair: Vec<(usize, usize)> = Vec::new();
     for &(a, b) in pairs {
         let key = (site.editions[a].canon, site.editions[b].canon);
-        let outcome = match cache.get(&key) {
-            Some(o) => o.clone(),
-            None => {
-                let o = std::rc::Rc::new(compare_editions(ctx, site, a, b));
-                if matches!(*o, Outcome::Redline { .. }) {
-                    w.summary.diffs_computed += 1;
-                }
-                cache.insert(key, o.clone());
-                o
-            }
-        };
+        index_of.entry(key).or_insert_with(|| {
+            keys.push(key);
+            first_pair.push((a, b));
+            keys.len() - 1
+        });
+    }
+    let outcomes = parallel_map(&first_pair, |&(a, b)| compare_editions(ctx, site, a, b));
+    w.summary.diffs_computed +=
+        outcomes.iter().filter(|o| matches!(o, Outcome::Redline { .. })).count();
+    let pages = parallel_map(pairs, |&(a, b)| {
+        let outcome = &outcomes[index_of[&(site.editions[a].canon, site.editions[b].canon)]];
         let path = compare_path(id, &site.editions[a].label, &site.editions[b].label);
-        let html = compare_page(ctx, site, a, b, &outcome, &path)?;
+        compare_page(ctx, site, a, b, outcome, &path).map(|html| (path, html))
+    });
+    for page in pages {
+        let (path, html) = page?;
         w.page(&path, html, progress)?;
         w.summary.comparisons += 1;
     }

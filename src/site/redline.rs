@@ -131,7 +131,8 @@ pub struct SectionView {
     pub notes: Vec<Note>,
     /// The findings of changes shown in this section (also listed in the summary).
     pub findings: Vec<FindingView>,
-    /// Paragraphs, list items and tables.
+    /// Paragraphs, list items and tables; empty for an unchanged section (its text is on the
+    /// version pages).
     pub items: Vec<Item>,
 }
 
@@ -439,6 +440,15 @@ fn cell_diffs(old: &[String], new: &[String]) -> Vec<Vec<Segment>> {
         .collect()
 }
 
+/// The status a section has by its pairing alone: added, removed, or (for now) the same.
+fn status_of(old_i: Option<usize>, new_j: Option<usize>) -> Status {
+    match (old_i, new_j) {
+        (None, Some(_)) => Status::Added,
+        (Some(_), None) => Status::Removed,
+        _ => Status::Same,
+    }
+}
+
 /// Builds the redline of `cmp`; `shift` moves the documents' heading levels (see
 /// [`super::html::level_shift`]).
 pub fn view(cmp: &Comparison, shift: i8) -> RedlineView {
@@ -544,9 +554,13 @@ pub fn view(cmp: &Comparison, shift: i8) -> RedlineView {
             }
             (None, None) => (Vec::new(), Status::Same),
         };
-        if s == 0 && items.is_empty() && notes.is_empty() {
+        // Unchanged sections keep their heading (structure and anchors) but not their text: the
+        // version pages have it, and a long policy with one change stays a short page.
+        let unchanged = !changed && status_of(old_i, new_j) == Status::Same;
+        if s == 0 && (unchanged || (items.is_empty() && notes.is_empty())) {
             return;
         }
+        let items = if unchanged { Vec::new() } else { items };
         sections.push(SectionView {
             id: section.id.clone(),
             heading,
