@@ -331,6 +331,14 @@ fn root_of(path: &str) -> String {
 struct Link {
     label: String,
     url: String,
+    /// The language of `label` when it may differ from the page's.
+    lang: Option<String>,
+}
+
+impl Link {
+    fn new(label: &str, url: String) -> Link {
+        Link { label: label.to_string(), url, lang: None }
+    }
 }
 
 #[derive(Serialize)]
@@ -476,15 +484,16 @@ impl Ctx<'_> {
                     .unwrap_or_else(|| id.clone());
                 (
                     vec![
-                        Link { label: t["current"].clone(), url: format!("{id}/index.html") },
-                        Link {
-                            label: t["history"].clone(),
-                            url: format!("{id}/history/index.html"),
-                        },
-                        Link { label: t["as_of"].clone(), url: format!("{id}/as-of/index.html") },
-                        Link { label: t["feed"].clone(), url: format!("{id}/feed.xml") },
+                        Link::new(&t["current"], format!("{id}/index.html")),
+                        Link::new(&t["history"], format!("{id}/history/index.html")),
+                        Link::new(&t["as_of"], format!("{id}/as-of/index.html")),
+                        Link::new(&t["feed"], format!("{id}/feed.xml")),
                     ],
-                    Some(Link { label: home_title, url: format!("{id}/index.html") }),
+                    Some(Link {
+                        label: home_title,
+                        url: format!("{id}/index.html"),
+                        lang: Some(s.config.source_language.clone()),
+                    }),
                 )
             }
             None => (Vec::new(), None),
@@ -598,10 +607,16 @@ impl Ctx<'_> {
                 url: format!("{id}/{}/{}", e.label, f.file),
             })
             .collect();
-        let current = site.current.filter(|&c| c != i).map(|c| Link {
-            label: site.editions[c].label.clone(),
-            url: version_path(id, &site.editions[c].label, None),
-        });
+        // Links to other versions stay in this page's language when that version has it.
+        let same_lang = |j: usize| {
+            let f = &site.editions[j].files;
+            let k = f.iter().position(|x| x.lang == file.lang).unwrap_or(0);
+            version_path(id, &site.editions[j].label, (k > 0).then_some(file.lang.as_str()))
+        };
+        let current = site
+            .current
+            .filter(|&c| c != i)
+            .map(|c| Link::new(&site.editions[c].label, same_lang(c)));
         let compare_to = |a: usize, b: usize| {
             pairs
                 .contains(&(a, b))
@@ -616,16 +631,15 @@ impl Ctx<'_> {
                         .effective
                         .map(|d| d.to_string())
                         .unwrap_or_default(),
-                    url: version_path(id, &site.editions[u].label, None),
+                    url: same_lang(u),
                     compare_url: compare_to(i, u),
                 })
                 .collect()
         } else {
             Vec::new()
         };
-        let previous = previous_of(pairs, i).map(|a| Link {
-            label: site.editions[a].label.clone(),
-            url: compare_path(id, &site.editions[a].label, &e.label),
+        let previous = previous_of(pairs, i).map(|a| {
+            Link::new(&site.editions[a].label, compare_path(id, &site.editions[a].label, &e.label))
         });
         let info = self.edition_info(site, i);
         let doc_title = title.clone();

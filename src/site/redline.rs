@@ -61,6 +61,9 @@ pub struct FindingView {
     pub rule: String,
     /// Why it fired.
     pub reason: String,
+    /// `en` when the reason is written in Latin script (the criteria files are written in
+    /// English), so a Chinese page can mark it with `lang`; `None` for CJK text.
+    pub reason_lang: Option<&'static str>,
     /// The clause or law behind the rule.
     pub reference: String,
     /// The section id (the anchor on the page).
@@ -440,6 +443,13 @@ fn cell_diffs(old: &[String], new: &[String]) -> Vec<Vec<Segment>> {
         .collect()
 }
 
+/// `Some("en")` when fewer than 10 % of the letters of `text` are CJK.
+fn latin_english(text: &str) -> Option<&'static str> {
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    let cjk = text.chars().filter(|&c| crate::normalize::is_cjk(c)).count();
+    (letters > 0 && cjk * 10 < letters).then_some("en")
+}
+
 /// The status a section has by its pairing alone: added, removed, or (for now) the same.
 fn status_of(old_i: Option<usize>, new_j: Option<usize>) -> Status {
     match (old_i, new_j) {
@@ -502,6 +512,7 @@ pub fn view(cmp: &Comparison, shift: i8) -> RedlineView {
             qualifiers: f.qualifiers.iter().copied().collect(),
             rule: f.rule.clone(),
             reason: f.reason.clone(),
+            reason_lang: latin_english(&f.reason),
             reference: f.reference.clone(),
             section: f.section.clone(),
             section_title: f.section_path.last().cloned().unwrap_or_default(),
