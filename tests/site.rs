@@ -306,3 +306,33 @@ fn a_history_that_switches_language_says_so_instead_of_redlining() {
     let back = read(&out, "p/compare/1.0.0...1.2.0/index.html");
     assert!(back.contains("The two texts are identical."), "{back}");
 }
+
+/// The version in force is the newest by number whose effective date has come (the rule of the
+/// consent manifest); a version overtaken before its own effective date was never in force.
+#[test]
+fn in_force_follows_version_numbers_when_dates_go_backwards() {
+    let f = Fixture::with_config("[[documents]]\nid = \"p\"\nsource_language = \"en\"\n");
+    for (v, eff, text) in [
+        ("1.0.0", "2020-01-10", "## A {#a}\n\nWe collect your name.\n"),
+        ("1.1.0", "2020-01-05", "## A {#a}\n\nWe collect your name and email.\n"),
+        ("1.2.0", "2020-02-01", "## A {#a}\n\nWe collect your name, email and phone.\n"),
+    ] {
+        f.write_source("p.en.md", text);
+        f.release("p", v, eff, &format!("{eff}T00:00:00Z"));
+    }
+    build(f.root(), &["--as-of", "2020-01-20"]).success();
+    let out = f.root().join("site");
+    assert!(read(&out, "p/index.html").contains("<dd>1.1.0</dd>"));
+    let as_of = read(&out, "p/as-of/index.html");
+    let row = |v: &str| {
+        let start = as_of.find(&format!(">{v}</a>")).unwrap();
+        as_of[start..start + as_of[start..].find("</tr>").unwrap()].to_string()
+    };
+    assert!(row("1.0.0").contains("<td>never in force</td>"), "{}", row("1.0.0"));
+    assert!(
+        row("1.1.0").contains("<time datetime=\"2020-01-31\">")
+            && row("1.1.0").contains("<td>in force</td>")
+    );
+    assert!(row("1.2.0").contains("<td>upcoming</td>"));
+    assert!(read(&out, "p/1.0.0/index.html").contains("It was replaced before it took effect."));
+}

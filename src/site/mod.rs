@@ -187,15 +187,22 @@ impl DocSite<'_> {
     }
 }
 
-/// The version in force at `as_of`: the released version with the latest effective date on or
-/// before it (the higher version number when two share a date).
+/// The version in force at `as_of`: the newest released version (by number) whose effective date
+/// is on or before it, the rule of `archive::statuses` and the consent manifest, so an imported
+/// history whose dates go backwards still has exactly one version in force.
 fn in_force(editions: &[Edition], as_of: Date) -> Option<usize> {
     editions
         .iter()
         .enumerate()
-        .filter(|(_, e)| !e.is_draft() && e.effective.is_some_and(|d| d <= as_of))
-        .max_by_key(|(_, e)| (e.effective, e.version))
+        .rev()
+        .find(|(_, e)| !e.is_draft() && e.effective.is_some_and(|d| d <= as_of))
         .map(|(i, _)| i)
+}
+
+/// The first day released edition `i` is no longer in force: the earliest effective date of the
+/// newer versions (a newer version in force always wins). `None` while none is scheduled.
+fn end_of(editions: &[Edition], i: usize) -> Option<Date> {
+    editions[i + 1..].iter().filter(|e| !e.is_draft()).filter_map(|e| e.effective).min()
 }
 
 /// The edition before `i` when their redline exists (the previous release, or the latest
@@ -528,8 +535,7 @@ impl Ctx<'_> {
             "current"
         } else if e.effective > Some(self.opts.as_of) {
             "upcoming"
-        } else if site.released().any(|(_, f)| f.effective == e.effective && f.version > e.version)
-        {
+        } else if end_of(&site.editions, i).is_some_and(|end| Some(end) <= e.effective) {
             "never"
         } else {
             "superseded"
@@ -1075,23 +1081,18 @@ struct Period {
     status: &'static str,
 }
 
-/// Which version was in force over which dates: released versions sorted by effective date; a
-/// version replaced by another with the same effective date was never in force.
+/// Which version was in force over which dates, newest version first: each from its effective
+/// date to the day before a newer version took (or takes) effect; a version overtaken on or
+/// before its own effective date was never in force.
 fn periods(ctx: &Ctx<'_>, site: &DocSite<'_>) -> Vec<Period> {
-    let mut order: Vec<usize> = site.released().map(|(i, _)| i).collect();
-    order.sort_by_key(|&i| (site.editions[i].effective, site.editions[i].version));
     let mut out = Vec::new();
-    for (n, &i) in order.iter().enumerate() {
-        let e = &site.editions[i];
+    for (i, e) in site.released() {
         let Some(from) = e.effective else { continue };
-        let next = order[n + 1..].iter().filter_map(|&j| site.editions[j].effective).next();
         let status = ctx.status(site, i);
-        let until = match next {
-            Some(d) if d > from && status != "upcoming" => {
-                d.yesterday().ok().map(|y| y.to_string())
-            }
-            _ => None,
-        };
+        let until = end_of(&site.editions, i)
+            .filter(|&end| end > from)
+            .and_then(|end| end.yesterday().ok())
+            .map(|d| d.to_string());
         out.push(Period {
             label: e.label.clone(),
             url: version_path(&site.config.id, &e.label, None),
