@@ -5,7 +5,8 @@
 //!
 //! It builds prefixes of the history too (40, 80, 120 and all 161 versions) to show how the time
 //! grows with the number of versions. Target: at most 2 s for 161 versions on a 2-core machine.
-//! Run with `cargo bench --bench build`. Skips (and says so) when the corpus is absent.
+//! Run with `cargo bench --bench build`. Skips (and says so) when the corpus is absent. With
+//! `BENCH_KEEP_REPO=1` the imported 161-version repository is kept (for profiling `redline build`).
 
 #[path = "../tests/site_fixture/mod.rs"]
 mod site_fixture;
@@ -98,6 +99,11 @@ fn main() {
             s.diffs_computed,
             s.bytes as f64 / 1e6
         );
+        if n == files.len() && std::env::var_os("BENCH_KEEP_REPO").is_some() {
+            let kept = f.dir.keep();
+            println!("    kept the repository at {} (BENCH_KEEP_REPO)", kept.display());
+            continue;
+        }
         let mut by_kind: std::collections::BTreeMap<&str, (usize, u64)> = Default::default();
         for (name, bytes) in common::tree(&f.root().join("site")) {
             let kind = if name.contains("/compare/") {

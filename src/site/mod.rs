@@ -858,7 +858,7 @@ fn build_document(
     let home = format!("{id}/index.html");
     let html = match site.current {
         Some(c) => ctx.document_page(site, c, 0, &home, pairs)?,
-        None => no_version_page(ctx, site, &home, pairs)?,
+        None => no_version_page(ctx, site, &home)?,
     };
     w.page(&home, html, progress)?;
     // Every version, every language, and its raw sources (rendered in parallel, written in order).
@@ -982,13 +982,8 @@ fn compare_page(
     )
 }
 
-fn no_version_page(
-    ctx: &Ctx<'_>,
-    site: &DocSite<'_>,
-    path: &str,
-    pairs: &[(usize, usize)],
-) -> Result<String> {
-    let _ = pairs;
+/// The document's home while no released version is in force (none released, or all upcoming).
+fn no_version_page(ctx: &Ctx<'_>, site: &DocSite<'_>, path: &str) -> Result<String> {
     let src = &site.config.source_language;
     let title = site.config.title.clone().unwrap_or_else(|| site.config.id.clone());
     let chrome = ctx.chrome(Some(site), src, path, title.clone(), "document");
@@ -1152,7 +1147,7 @@ fn feed(ctx: &Ctx<'_>, site: &DocSite<'_>) -> Result<String> {
     };
     let released: Vec<(usize, &Edition)> = site.released().collect();
     let mut entries = Vec::new();
-    for (n, &(i, e)) in released.iter().enumerate() {
+    for (n, &(_, e)) in released.iter().enumerate() {
         let record = e.record.as_ref();
         entries.push(FeedEntry {
             label: e.label.clone(),
@@ -1165,7 +1160,6 @@ fn feed(ctx: &Ctx<'_>, site: &DocSite<'_>) -> Result<String> {
             compare_link: (n > 0)
                 .then(|| link(&compare_path(id, &released[n - 1].1.label, &e.label))),
         });
-        let _ = i;
     }
     entries.reverse();
     let updated = entries

@@ -297,8 +297,10 @@ impl Builder<'_> {
         out
     }
 
-    fn heading_of(&self, doc: &Document, section: Option<usize>) -> String {
-        section.map(|s| doc.sections[s].heading.clone()).unwrap_or_default()
+    /// The heading of `section` for a "moved from/to" label; `None` for the text before the
+    /// first heading (the template names it).
+    fn heading_of(&self, doc: &Document, section: Option<usize>) -> Option<String> {
+        section.map(|s| doc.sections[s].heading.clone()).filter(|h| !h.is_empty())
     }
 
     /// Status, segments (whole text), per-cell segments, mark and moved label of one entry.
@@ -337,7 +339,8 @@ impl Builder<'_> {
                 };
                 let moved = (c.kind == ChangeKind::BlockMoved
                     && c.old_section != Some(section_i.unwrap_or(usize::MAX)))
-                .then(|| self.heading_of(self.old, c.old_section));
+                .then(|| self.heading_of(self.old, c.old_section))
+                .flatten();
                 Shown { kind: block.kind, status, segments, cells, mark, moved }
             }
             Entry::Old(a) => {
@@ -352,7 +355,7 @@ impl Builder<'_> {
                         segments: equal(&block.text),
                         cells: block.cells.iter().map(|t| equal(t)).collect(),
                         mark,
-                        moved: Some(self.heading_of(self.new, c.new_section)),
+                        moved: self.heading_of(self.new, c.new_section),
                     },
                     _ => Shown {
                         kind: block.kind,
