@@ -42,7 +42,10 @@ fn upcoming_release_banner_redline_and_in_force_switch() {
 
     // The redline: the new SDK row inside <ins>, with its re-consent finding beside it.
     let cmp = read(&out, "privacy/compare/1.0.0...2.0.0/index.html");
-    assert!(cmp.contains("<ins>穿山甲广告SDK</ins>"), "new row inserted");
+    assert!(
+        cmp.contains("<td><ins>穿山甲广告SDK</ins></td>"),
+        "new row inserted, inside its table cell"
+    );
     assert!(cmp.contains("<span class=\"lv lv-reconsent\">需重新同意</span>"), "level shown");
     let finding = Regex::new(r#"<li id="finding-\d+"><a href="\#device-permissions">3\.7 设备权限调用</a>: <span class="lv lv-reconsent">"#).unwrap();
     assert!(finding.is_match(&cmp), "finding listed in the summary with its section");

@@ -608,3 +608,90 @@ pub fn view(cmp: &Comparison, shift: i8) -> RedlineView {
         notices: r.notices.clone(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::parse;
+    use crate::report::{Side, compare_documents};
+    use crate::rules::Criteria;
+
+    fn view_of(old: &str, new: &str) -> RedlineView {
+        let cmp = compare_documents(
+            "t",
+            Side::file("old.md"),
+            Side::file("new.md"),
+            parse("old.md", old).unwrap(),
+            parse("new.md", new).unwrap(),
+            &Criteria::builtin(),
+        );
+        view(&cmp, 1)
+    }
+
+    fn section<'a>(v: &'a RedlineView, id: &str) -> &'a SectionView {
+        v.sections.iter().find(|s| s.id == id).unwrap_or_else(|| panic!("no section {id}"))
+    }
+
+    fn text(segs: &[Segment], op: SegmentOp) -> String {
+        segs.iter().filter(|s| s.op == op).map(|s| s.text.as_str()).collect()
+    }
+
+    #[test]
+    fn tables_are_redlined_cell_by_cell_with_moves_and_reorders() {
+        let old = "## Intro {#intro}\n\nWe keep it short.\n\nThis paragraph goes away.\n\n## SDKs {#sdks}\n\n| SDK | Purpose |\n| --- | --- |\n| Alpha | crash reports |\n| Beta | push messages |\n| Gamma | maps |\n\n## Other {#other}\n\nUnchanged text here.\n";
+        let new = "## Intro {#intro}\n\nWe keep it short.\n\n## SDKs {#sdks}\n\n| SDK | Purpose |\n| --- | --- |\n| Beta | push messages |\n| Alpha | crash and usage reports |\n| Gamma | maps |\n| Delta | advertising |\n\n## Other {#other}\n\nUnchanged text here.\n";
+        let v = view_of(old, new);
+        let intro = section(&v, "intro");
+        let removed = intro.items.iter().find_map(|it| match it {
+            Item::Block { status: Status::Removed, segments, .. } => {
+                Some(text(segments, SegmentOp::Delete))
+            }
+            _ => None,
+        });
+        assert_eq!(removed.as_deref(), Some("This paragraph goes away."));
+        let sdks = section(&v, "sdks");
+        assert!(sdks.notes.iter().any(|n| n.kind == ChangeKind::RowsReordered), "{:?}", sdks.notes);
+        let Some(Item::Table { header, rows }) = sdks.items.first() else {
+            panic!("{:?}", sdks.items)
+        };
+        assert_eq!(text(&header[0], SegmentOp::Equal), "SDK");
+        let row = |key: &str| {
+            rows.iter().find(|r| r.cells[0].iter().any(|s| s.text.contains(key))).unwrap()
+        };
+        let alpha = row("Alpha");
+        assert_eq!(alpha.status, Status::Modified);
+        assert_eq!(text(&alpha.cells[1], SegmentOp::Insert).trim(), "and usage");
+        let delta = row("Delta");
+        assert_eq!(
+            (delta.status, text(&delta.cells[1], SegmentOp::Insert)),
+            (Status::Added, "advertising".to_string())
+        );
+        assert!(delta.mark.as_ref().is_some_and(|m| m.level >= Level::Minor));
+        assert_eq!(row("Gamma").status, Status::Same);
+        // Findings beside their section, numbered as in the summary.
+        assert!(!sdks.findings.is_empty() && sdks.findings.iter().all(|f| f.section == "sdks"));
+        assert!(v.findings.iter().any(|f| f.n == sdks.findings[0].n));
+        // An unchanged section keeps its heading but not its text.
+        let other = section(&v, "other");
+        assert_eq!((other.status, other.items.len()), (Status::Same, 0));
+    }
+
+    #[test]
+    fn moved_and_removed_sections_stay_in_reading_order() {
+        let old =
+            "## A {#a}\n\nAlpha text.\n\n## B {#b}\n\nBeta text.\n\n## C {#c}\n\nGamma text.\n";
+        let new = "## C {#c}\n\nGamma text.\n\n## A {#a}\n\nAlpha text.\n";
+        let v = view_of(old, new);
+        let ids: Vec<&str> = v.sections.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, ["c", "a", "b"], "b follows a, where it was");
+        assert_eq!(section(&v, "b").status, Status::Removed);
+        assert_eq!(text(&section(&v, "b").heading, SegmentOp::Delete), "B");
+        let moved: Vec<_> = v
+            .sections
+            .iter()
+            .flat_map(|s| &s.notes)
+            .filter(|n| n.kind == ChangeKind::SectionMoved)
+            .collect();
+        assert!(!moved.is_empty(), "a move is shown as a move");
+    }
+}
