@@ -11,8 +11,8 @@
 #[path = "../tests/site_fixture/mod.rs"]
 mod site_fixture;
 
-use site_fixture::Fixture;
 use redline::site::{BuildOptions, build};
+use site_fixture::Fixture;
 use std::path::Path;
 use std::time::Instant;
 
@@ -105,7 +105,7 @@ fn main() {
             continue;
         }
         let mut by_kind: std::collections::BTreeMap<&str, (usize, u64)> = Default::default();
-        for (name, bytes) in common::tree(&f.root().join("site")) {
+        for (name, bytes) in site_fixture::tree(&f.root().join("site")) {
             let kind = if name.contains("/compare/") {
                 "redline pages"
             } else if name.ends_with(".md") {

@@ -3,8 +3,8 @@
 mod site_fixture;
 
 use assert_cmd::Command;
-use site_fixture::{Fixture, read, tree};
 use regex::Regex;
+use site_fixture::{Fixture, read, tree};
 use std::path::Path;
 
 fn build(root: &Path, args: &[&str]) -> assert_cmd::assert::Assert {

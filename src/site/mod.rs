@@ -78,19 +78,16 @@ pub struct BuildSummary {
     pub bytes: u64,
 }
 
-/// The `redline.consent/1` manifest to publish as `consent.json`, or `None` while the consent
-/// module is not available in this build.
+/// The `redline.consent/1` manifest published as `consent.json` (pretty JSON, trailing newline):
+/// [`crate::consent::manifest`] for `as_of`, so the site and `redline consent` always agree.
 ///
-/// INTEGRATION POINT (consent.json): once `crate::consent::manifest(repo, criteria, as_of)` exists
-/// (the `release` branch), this returns
-/// `Some(serde_json::to_string_pretty(&crate::consent::manifest(repo, criteria, as_of)?)? + "\n")`.
-/// The site never writes a consent manifest of its own making.
-pub fn consent_manifest(
-    _repo: &PolicyRepo,
-    _criteria: &Criteria,
-    _as_of: Date,
-) -> Result<Option<String>> {
-    Ok(None)
+/// Errors: those of [`crate::consent::manifest`] (an unreadable or malformed archive).
+pub fn consent_manifest(repo: &PolicyRepo, criteria: &Criteria, as_of: Date) -> Result<String> {
+    let manifest = crate::consent::manifest(repo, criteria, as_of)?;
+    let mut json = serde_json::to_string_pretty(&manifest)
+        .map_err(|e| Error::Refused(format!("consent.json: {e}")))?;
+    json.push('\n');
+    Ok(json)
 }
 
 /// One language file of a version.
@@ -187,18 +184,6 @@ impl DocSite<'_> {
     }
 }
 
-/// The version in force at `as_of`: the newest released version (by number) whose effective date
-/// is on or before it, the rule of `archive::statuses` and the consent manifest, so an imported
-/// history whose dates go backwards still has exactly one version in force.
-fn in_force(editions: &[Edition], as_of: Date) -> Option<usize> {
-    editions
-        .iter()
-        .enumerate()
-        .rev()
-        .find(|(_, e)| !e.is_draft() && e.effective.is_some_and(|d| d <= as_of))
-        .map(|(i, _)| i)
-}
-
 /// The first day released edition `i` is no longer in force: the earliest effective date of the
 /// newer versions (a newer version in force always wins). `None` while none is scheduled.
 fn end_of(editions: &[Edition], i: usize) -> Option<Date> {
@@ -239,7 +224,12 @@ fn load_document<'a>(
     preview: bool,
 ) -> Result<DocSite<'a>> {
     // Each version is read and parsed once, in parallel; the first error in version order wins.
-    let loaded = parallel_map(&releases(&repo.archive_dir(), &config.id)?, |release| {
+    let releases = releases(&repo.archive_dir(), &config.id)?;
+    // The version in force by the archive's own rule (the one consent.json uses too).
+    let current = crate::archive::statuses(&releases, as_of)?
+        .iter()
+        .position(|s| *s == crate::archive::Status::InForce);
+    let loaded = parallel_map(&releases, |release| {
         let label = release.version.to_string();
         let dir_label = format!("archive/{}/{label}", config.id);
         let record_label = format!("{dir_label}/release.toml");
@@ -303,7 +293,6 @@ fn load_document<'a>(
     for (e, c) in editions.iter_mut().zip(canon) {
         e.canon = c;
     }
-    let current = in_force(&editions, as_of);
     Ok(DocSite { config, editions, current })
 }
 
@@ -778,15 +767,12 @@ pub fn build(
         b"Built by `redline build`; the next build replaces this folder as a whole.\n",
     )?;
     w.write("style.css", templates.css.as_bytes())?;
-    let consent = consent_manifest(repo, criteria, opts.as_of)?;
-    if let Some(json) = &consent {
-        w.write("consent.json", json.as_bytes())?;
-    }
+    w.write("consent.json", consent_manifest(repo, criteria, opts.as_of)?.as_bytes())?;
     for (site, pairs) in sites.iter().zip(&all_pairs) {
         build_document(&ctx, site, pairs, &mut w, progress)?;
         w.summary.documents += 1;
     }
-    let index = index_page(&ctx, &sites, consent.is_some())?;
+    let index = index_page(&ctx, &sites)?;
     w.page("index.html", index, progress)?;
     let summary = w.summary.clone();
     swap_in(tmp, &opts.out)?;
@@ -1202,7 +1188,7 @@ struct IndexDoc {
     feed_url: String,
 }
 
-fn index_page(ctx: &Ctx<'_>, sites: &[DocSite<'_>], consent: bool) -> Result<String> {
+fn index_page(ctx: &Ctx<'_>, sites: &[DocSite<'_>]) -> Result<String> {
     let lang = sites.first().map_or("en", |s| s.config.source_language.as_str());
     let chrome = ctx.chrome(
         None,
@@ -1234,7 +1220,7 @@ fn index_page(ctx: &Ctx<'_>, sites: &[DocSite<'_>], consent: bool) -> Result<Str
             feed_url: format!("{}/feed.xml", s.config.id),
         })
         .collect();
-    ctx.render("index.html", &[("chrome", &chrome), ("docs", &docs), ("consent", &consent)])
+    ctx.render("index.html", &[("chrome", &chrome), ("docs", &docs)])
 }
 
 #[cfg(test)]

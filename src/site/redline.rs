@@ -240,20 +240,21 @@ impl Builder<'_> {
         (doc_level as i8 + self.shift).clamp(2, 6) as u8
     }
 
-    /// The new block in section `j` that old block `a` of section `i` became, if it stayed there.
+    /// The new block in section `j` that old block `a` of section `i` became, if it stayed there
+    /// (by its change, else by identical text).
     fn counterpart(
         &self,
         i: usize,
         a: usize,
         j: usize,
-        by_key: &HashMap<&str, usize>,
+        by_text: &HashMap<&str, usize>,
     ) -> Option<usize> {
         match self.by_old_block.get(&(i, a)) {
             Some(&k) => {
                 let c = self.change(k);
                 (c.new_section == Some(j)).then_some(c.new_block).flatten()
             }
-            None => by_key.get(self.old.sections[i].blocks[a].key.as_str()).copied(),
+            None => by_text.get(self.old.sections[i].blocks[a].text.as_str()).copied(),
         }
     }
 
@@ -275,17 +276,17 @@ impl Builder<'_> {
         let ns = &self.new.sections[j];
         let mut anchored: HashMap<Option<usize>, Vec<usize>> = HashMap::new();
         if let Some(i) = old_i {
-            let mut by_key: HashMap<&str, usize> = HashMap::new();
+            let mut by_text: HashMap<&str, usize> = HashMap::new();
             for (b, block) in ns.blocks.iter().enumerate().rev() {
                 if !self.by_new_block.contains_key(&(j, b)) {
-                    by_key.insert(block.key.as_str(), b);
+                    by_text.insert(block.text.as_str(), b);
                 }
             }
             for a in 0..self.old.sections[i].blocks.len() {
                 if !self.shown_from_old(i, a, Some(j)) {
                     continue;
                 }
-                let anchor = (0..a).rev().find_map(|p| self.counterpart(i, p, j, &by_key));
+                let anchor = (0..a).rev().find_map(|p| self.counterpart(i, p, j, &by_text));
                 anchored.entry(anchor).or_default().push(a);
             }
         }
