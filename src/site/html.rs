@@ -83,7 +83,15 @@ pub fn render(doc: &Document, shift: i8) -> String {
     });
     let mut html = String::with_capacity(body.len() * 2);
     pulldown_cmark::html::push_html(&mut html, events);
-    sanitize(&html)
+    wrap_tables(&sanitize(&html))
+}
+
+/// Puts each table in a focusable container that scrolls sideways, so a wide table stays
+/// readable on a phone without widening the page (keyboard users can scroll it too). Runs on
+/// sanitised output, whose `<table>` tags carry no attributes.
+fn wrap_tables(html: &str) -> String {
+    html.replace("<table>", "<div class=\"table-wrap\" tabindex=\"0\"><table>")
+        .replace("</table>", "</table></div>")
 }
 
 #[cfg(test)]
@@ -121,9 +129,13 @@ mod tests {
         ] {
             assert!(!html.contains(bad), "{bad} survived: {html}");
         }
-        for good in
-            ["<b>bold</b>", "<br>", "href=\"https://example.com\"", "<table>", "<h2 id=\"a\">"]
-        {
+        for good in [
+            "<b>bold</b>",
+            "<br>",
+            "href=\"https://example.com\"",
+            "<div class=\"table-wrap\" tabindex=\"0\"><table>",
+            "<h2 id=\"a\">",
+        ] {
             assert!(html.contains(good), "{good} was lost: {html}");
         }
     }
