@@ -149,6 +149,16 @@ impl DocSite<'_> {
             .unwrap_or_else(|| self.config.id.clone())
     }
 
+    /// The document's title for navigation and list pages: the front-matter title of the version
+    /// in force (else the latest), else `title` in policy.toml, else the id.
+    fn display_title(&self) -> String {
+        self.current
+            .or(self.latest())
+            .map(|i| self.title(self.editions[i].source()))
+            .or_else(|| self.config.title.clone())
+            .unwrap_or_else(|| self.config.id.clone())
+    }
+
     /// Upcoming released versions (effective after `as_of`), earliest first.
     fn upcoming(&self, as_of: Date) -> Vec<usize> {
         let mut out: Vec<usize> =
@@ -472,12 +482,7 @@ impl Ctx<'_> {
         let (nav, doc_home) = match site {
             Some(s) => {
                 let id = &s.config.id;
-                let home_title = s
-                    .current
-                    .or(s.latest())
-                    .map(|i| s.title(s.editions[i].source()))
-                    .or_else(|| s.config.title.clone())
-                    .unwrap_or_else(|| id.clone());
+                let home_title = s.display_title();
                 (
                     vec![
                         Link::new(&t["current"], format!("{id}/index.html")),
@@ -971,7 +976,7 @@ fn compare_page(
 /// The document's home while no released version is in force (none released, or all upcoming).
 fn no_version_page(ctx: &Ctx<'_>, site: &DocSite<'_>, path: &str) -> Result<String> {
     let src = &site.config.source_language;
-    let title = site.config.title.clone().unwrap_or_else(|| site.config.id.clone());
+    let title = site.display_title();
     let chrome = ctx.chrome(Some(site), src, path, title.clone(), "document");
     let upcoming: Vec<Upcoming> = site
         .upcoming(ctx.opts.as_of)
@@ -1040,7 +1045,7 @@ fn history_page(
     path: &str,
 ) -> Result<String> {
     let src = &site.config.source_language;
-    let title = site.config.title.clone().unwrap_or_else(|| site.config.id.clone());
+    let title = site.display_title();
     let chrome = ctx.chrome(
         Some(site),
         src,
@@ -1088,7 +1093,7 @@ fn periods(ctx: &Ctx<'_>, site: &DocSite<'_>) -> Vec<Period> {
 
 fn as_of_page(ctx: &Ctx<'_>, site: &DocSite<'_>, path: &str) -> Result<String> {
     let src = &site.config.source_language;
-    let title = site.config.title.clone().unwrap_or_else(|| site.config.id.clone());
+    let title = site.display_title();
     let chrome = ctx.chrome(
         Some(site),
         src,
@@ -1153,7 +1158,7 @@ fn feed(ctx: &Ctx<'_>, site: &DocSite<'_>) -> Result<String> {
         .map(|e| e.updated.clone())
         .max()
         .unwrap_or_else(|| "1970-01-01T00:00:00Z".to_string());
-    let title = site.config.title.clone().unwrap_or_else(|| id.clone());
+    let title = site.display_title();
     ctx.render(
         "feed.xml",
         &[
@@ -1201,12 +1206,7 @@ fn index_page(ctx: &Ctx<'_>, sites: &[DocSite<'_>]) -> Result<String> {
         .iter()
         .map(|s| IndexDoc {
             id: s.config.id.clone(),
-            title: s
-                .current
-                .or(s.latest())
-                .map(|i| s.title(s.editions[i].source()))
-                .or_else(|| s.config.title.clone())
-                .unwrap_or_else(|| s.config.id.clone()),
+            title: s.display_title(),
             lang: s.config.source_language.clone(),
             url: format!("{}/index.html", s.config.id),
             current: s.current.map(|c| ctx.edition_info(s, c)),
