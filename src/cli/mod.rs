@@ -184,6 +184,7 @@ enum Command {
     Init {
         /// The folder (created if needed).
         dir: Option<String>,
+    },
     /// Render the archive as a static site: every version, redlines, history, feed, consent.json.
     Build {
         /// The output folder, replaced as a whole (default: site/ at the repository root).

@@ -30,7 +30,7 @@ pub(super) fn run_build(
         .into());
     }
     let as_of = as_of.map(|s| redline::time::parse_date("--as-of", &s)).transpose()?;
-    let as_of = redline::time::today(&repo.timezone(), as_of);
+    let as_of = redline::time::today(&repo.timezone()?, as_of);
     let criteria = repo.criteria()?;
     // A relative --out is relative to the current folder (the process runs there).
     let out = out.unwrap_or_else(|| repo.root.join("site"));
