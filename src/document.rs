@@ -443,6 +443,23 @@ static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap()
 });
 
+/// The pulldown-cmark options every Markdown parse uses (sections here, HTML on the site): GFM
+/// tables, heading attributes (`{#id}`), strikethrough, task lists and footnotes. Smart punctuation
+/// stays off so the text diffed is the text written; front matter is split off before parsing.
+pub fn markdown_options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_FOOTNOTES
+}
+
+/// The byte offset where the body starts: after the front matter's closing line, else 0.
+pub fn body_start(doc: &Document) -> usize {
+    let Some(fm) = &doc.front_matter else { return 0 };
+    doc.text.split_inclusive('\n').take(fm.end_line).map(str::len).sum()
+}
+
 /// Splits a heading into its display number and title: `三、我们如何…` → (`三、`, `我们如何…`),
 /// `3.3.1 您向…` → (`3.3.1`, `您向…`), `A. Definitions` → (`A.`, `Definitions`).
 pub fn split_number(heading: &str) -> (Option<String>, String) {
@@ -538,12 +555,7 @@ impl<'a> MarkdownBuilder<'a> {
 
     fn run(mut self) {
         let body = self.doc.text[self.body_start..].to_string();
-        let options = Options::ENABLE_TABLES
-            | Options::ENABLE_HEADING_ATTRIBUTES
-            | Options::ENABLE_STRIKETHROUGH
-            | Options::ENABLE_TASKLISTS
-            | Options::ENABLE_FOOTNOTES;
-        for (event, range) in Parser::new_ext(&body, options).into_offset_iter() {
+        for (event, range) in Parser::new_ext(&body, markdown_options()).into_offset_iter() {
             self.event(event, range);
         }
         self.assign_derived_ids();

@@ -19,7 +19,8 @@
 //! * [`lint`] reports every problem in a policy's Markdown with its line, column and a hint;
 //!   [`translation`] tracks translations' section ids and stale sections; [`linked`] compares a
 //!   document with the documents it links to and pairs sections that moved between documents;
-//!   [`init`] scaffolds a policy repository.
+//!   [`init`] scaffolds a policy repository;
+//! * [`site`] renders the archive as a static site (tera, ammonia).
 //!
 //! The library never depends on clap; the `redline` binary maps its results to exit codes.
 
@@ -42,6 +43,7 @@ pub mod release;
 pub mod repo;
 pub mod report;
 pub mod rules;
+pub mod site;
 pub mod text;
 pub mod time;
 pub mod translation;

@@ -6,6 +6,7 @@ mod authoring;
 mod check;
 mod compare;
 mod release;
+mod site;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -184,6 +185,21 @@ enum Command {
         /// The folder (created if needed).
         dir: Option<String>,
     },
+    /// Render the archive as a static site: every version, redlines, history, feed, consent.json.
+    Build {
+        /// The output folder, replaced as a whole (default: site/ at the repository root).
+        #[arg(long, value_name = "DIR")]
+        out: Option<std::path::PathBuf>,
+        /// The site's public address, for absolute links in the feed.
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+        /// Build for this date (YYYY-MM-DD, policy time zone) instead of today.
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
+        /// Add the working document as a clearly marked, unreleased draft with its redline.
+        #[arg(long)]
+        preview: bool,
+    },
     /// List the rules of the active profile, or explain one.
     Rules {
         /// Print one rule in full.
@@ -284,6 +300,9 @@ fn run(command: Command, color: bool) -> Result<Outcome> {
             authoring::map(authoring::MapArgs { file, document, lang, format, criteria }, &cwd)
         }
         Command::Init { dir } => authoring::init(dir, &cwd),
+        Command::Build { out, base_url, as_of, preview } => {
+            site::run_build(&cwd, out, base_url, as_of, preview)
+        }
         Command::Rules { explain, criteria, format } => {
             let repo = PolicyRepo::discover(&cwd)?;
             let criteria = compare::load_criteria(criteria.as_deref(), repo.as_ref(), &cwd)?;

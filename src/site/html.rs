@@ -1,0 +1,149 @@
+//! Policy Markdown to safe HTML: pulldown-cmark with the same options as [`crate::document`], so
+//! the sections shown are the sections diffed; heading ids equal section ids; then ammonia removes
+//! anything that could run or load code (`<script>`, event attributes, `javascript:` URLs, styles),
+//! keeping harmless markup: paragraphs, lists, tables, emphasis, `<br>`, links with safe schemes,
+//! and headings with their `id`.
+
+use crate::document::{Document, Format, body_start, markdown_options};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Parser, Tag, TagEnd};
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut b = ammonia::Builder::default();
+    for h in ["h1", "h2", "h3", "h4", "h5", "h6"] {
+        b.add_tag_attributes(h, ["id"]);
+    }
+    // Markup the renderer itself emits and ammonia's defaults would drop.
+    b.add_tags(["del", "ins"]);
+    b.rm_tags(["img"]);
+    b.url_schemes(HashSet::from(["http", "https", "mailto", "tel"]));
+    b
+});
+
+/// Sanitises an HTML fragment: see the module documentation for what survives.
+pub fn sanitize(html: &str) -> String {
+    SANITIZER.clean(html).to_string()
+}
+
+/// Shifts heading levels so the document's top level becomes `top` (`<h1>` is the page title).
+pub(crate) fn level_shift(doc: &Document, top: u8) -> i8 {
+    let min = doc.sections.iter().skip(1).map(|s| s.level).min().unwrap_or(top);
+    top as i8 - min as i8
+}
+
+fn shifted(level: HeadingLevel, shift: i8) -> HeadingLevel {
+    let n = (level as i8 + shift).clamp(1, 6);
+    HeadingLevel::try_from(n as usize).unwrap_or(HeadingLevel::H6)
+}
+
+/// Renders the body of `doc` (front matter excluded) as sanitised HTML.
+///
+/// Headings that start sections get their section's id (the explicit `{#id}`, or the id
+/// [`crate::document`] derived from the title), so `#id` links and the table of contents work;
+/// their levels are moved by `shift`. Task-list markers become text (`[x]`), never form controls.
+pub fn render(doc: &Document, shift: i8) -> String {
+    let body = &doc.text[body_start(doc)..];
+    if doc.format == Format::PlainText {
+        let mut out = String::new();
+        let events = body.lines().map(str::trim).filter(|l| !l.is_empty()).flat_map(|line| {
+            [Event::Start(Tag::Paragraph), Event::Text(line.into()), Event::End(TagEnd::Paragraph)]
+        });
+        pulldown_cmark::html::push_html(&mut out, events);
+        return out;
+    }
+    let mut section = 0usize;
+    let mut item_depth = 0usize;
+    let events = Parser::new_ext(body, markdown_options()).map(|event| match event {
+        Event::Start(Tag::Item) => {
+            item_depth += 1;
+            event
+        }
+        Event::End(TagEnd::Item) => {
+            item_depth -= 1;
+            event
+        }
+        Event::Start(Tag::Heading { level, id, .. }) => {
+            let id = if item_depth == 0 {
+                section += 1;
+                doc.sections.get(section).map(|s| CowStr::from(s.id.clone())).or(id)
+            } else {
+                id
+            };
+            Event::Start(Tag::Heading {
+                level: shifted(level, shift),
+                id,
+                classes: Vec::new(),
+                attrs: Vec::new(),
+            })
+        }
+        Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(shifted(level, shift))),
+        Event::TaskListMarker(done) => Event::Text(if done { "[x] " } else { "[ ] " }.into()),
+        other => other,
+    });
+    let mut html = String::with_capacity(body.len() * 2);
+    pulldown_cmark::html::push_html(&mut html, events);
+    wrap_tables(&sanitize(&html))
+}
+
+/// Puts each table in a focusable container that scrolls sideways, so a wide table stays
+/// readable on a phone without widening the page (keyboard users can scroll it too). Runs on
+/// sanitised output, whose `<table>` tags carry no attributes.
+fn wrap_tables(html: &str) -> String {
+    html.replace("<table>", "<div class=\"table-wrap\" tabindex=\"0\"><table>")
+        .replace("</table>", "</table></div>")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::parse;
+
+    #[test]
+    fn headings_carry_section_ids_and_levels_shift() {
+        let doc = parse(
+            "p.md",
+            "+++\ntitle = \"x\"\n+++\n# Top\n\ntext\n\n## Data we collect {#data}\n\n- item\n",
+        )
+        .unwrap();
+        let html = render(&doc, level_shift(&doc, 2));
+        assert!(html.contains("<h2 id=\"top\">Top</h2>"), "{html}");
+        assert!(html.contains("<h3 id=\"data\">Data we collect</h3>"), "{html}");
+        assert!(!html.contains("title ="), "front matter is not body text: {html}");
+    }
+
+    #[test]
+    fn scripts_event_handlers_and_javascript_urls_are_removed() {
+        let src = "## A {#a}\n\nHi <script>alert(1)</script> <b onclick=\"x()\">bold</b> [l](javascript:alert(2)) <a href=\"https://example.com\" onmouseover=\"y()\">ok</a><br>next\n\n<img src=x onerror=alert(3)>\n\n| a | b |\n| - | - |\n| 1<br>2 | <iframe src=\"https://evil\"></iframe> |\n";
+        let doc = parse("p.md", src).unwrap();
+        let html = render(&doc, 0);
+        for bad in [
+            "<script",
+            "alert(1)",
+            "onclick",
+            "javascript:",
+            "onmouseover",
+            "onerror",
+            "<iframe",
+            "<img",
+        ] {
+            assert!(!html.contains(bad), "{bad} survived: {html}");
+        }
+        for good in [
+            "<b>bold</b>",
+            "<br>",
+            "href=\"https://example.com\"",
+            "<div class=\"table-wrap\" tabindex=\"0\"><table>",
+            "<h2 id=\"a\">",
+        ] {
+            assert!(html.contains(good), "{good} was lost: {html}");
+        }
+    }
+
+    #[test]
+    fn task_markers_are_text() {
+        let doc = parse("p.md", "- [x] done\n- [ ] open\n").unwrap();
+        let html = render(&doc, 0);
+        assert!(html.contains("[x] done") && !html.contains("<input"), "{html}");
+    }
+}

@@ -1,0 +1,199 @@
+//! The site's templates, stylesheet and UI strings: built into the binary from `templates/`, and
+//! overridable by name from a policy repository's own `templates/` folder (Tera's `extend` keeps
+//! a name that already exists, so the user's file wins; Zola `load_tera` works the same way).
+//!
+//! Every HTML template's name ends in `.html` and the feed's in `.xml`, so Tera autoescapes all
+//! values; policy text reaches a page only as escaped text or as HTML that went through
+//! [`super::html::sanitize`].
+
+use crate::error::{Error, Result};
+use std::collections::BTreeMap;
+use std::path::Path;
+use tera::Tera;
+
+/// The built-in templates: `(name, source)`.
+pub(crate) const BUILTIN_TEMPLATES: [(&str, &str); 8] = [
+    ("base.html", include_str!("../../templates/base.html")),
+    ("macros.html", include_str!("../../templates/macros.html")),
+    ("index.html", include_str!("../../templates/index.html")),
+    ("document.html", include_str!("../../templates/document.html")),
+    ("compare.html", include_str!("../../templates/compare.html")),
+    ("history.html", include_str!("../../templates/history.html")),
+    ("as_of.html", include_str!("../../templates/as_of.html")),
+    ("feed.xml", include_str!("../../templates/feed.xml")),
+];
+
+/// The built-in stylesheet (screen, phone and print), written to `style.css`.
+pub(crate) const BUILTIN_CSS: &str = include_str!("../../templates/style.css");
+
+/// The built-in UI strings: a TOML table per language tag, each mapping keys to text.
+pub(crate) const BUILTIN_STRINGS: &str = include_str!("../../templates/strings.toml");
+
+/// The fallback language of UI strings.
+pub(crate) const FALLBACK_LANG: &str = "en";
+
+/// Loaded templates, stylesheet and strings.
+pub struct Templates {
+    tera: Tera,
+    /// The stylesheet (the user's `style.css` when present).
+    pub css: String,
+    strings: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+/// Escapes text for HTML and XML alike: `&`, `<`, `>`, `"` and `'` (Tera's default also escapes
+/// `/`, which only makes URLs and policy text harder to read in the source).
+pub(crate) fn escape(input: &str) -> String {
+    let mut out = String::with_capacity(input.len() + input.len() / 8);
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Tera's own message is often "Failed to render …"; the cause is in `source()`.
+fn chain(err: &dyn std::error::Error) -> String {
+    let mut parts = vec![err.to_string()];
+    let mut cur = err.source();
+    while let Some(e) = cur {
+        parts.push(e.to_string());
+        cur = e.source();
+    }
+    parts.join(": ")
+}
+
+fn parse_strings(label: &str, text: &str) -> Result<BTreeMap<String, BTreeMap<String, String>>> {
+    toml::from_str(text).map_err(|e| Error::toml(label, text, &e))
+}
+
+impl Templates {
+    /// The built-in templates overridden by the files of `user_dir` (when it exists): any
+    /// `*.html` / `*.xml` template by name, `style.css`, and `strings.toml` (merged key by key).
+    ///
+    /// Errors: a user template that does not parse or extends a missing one, or an invalid
+    /// `strings.toml` ([`Error::Config`] / [`Error::Toml`] naming the file).
+    pub fn load(user_dir: Option<&Path>) -> Result<Templates> {
+        let mut builtin = Tera::default();
+        builtin.add_raw_templates(BUILTIN_TEMPLATES).map_err(|e| Error::Config {
+            path: "templates (built-in)".to_string(),
+            message: chain(&e),
+        })?;
+        let mut strings = parse_strings("templates/strings.toml (built-in)", BUILTIN_STRINGS)?;
+        let mut css = BUILTIN_CSS.to_string();
+        let user_dir = user_dir.filter(|d| d.is_dir());
+        let tera = match user_dir {
+            None => builtin,
+            Some(dir) => {
+                let label = |name: &str| format!("{}/{name}", dir.display());
+                let glob = format!("{}/**/*.{{html,xml}}", dir.display());
+                let mut user = Tera::parse(&glob)
+                    .map_err(|e| Error::Config { path: label(""), message: chain(&e) })?;
+                user.extend(&builtin)
+                    .map_err(|e| Error::Config { path: label(""), message: chain(&e) })?;
+                let css_path = dir.join("style.css");
+                if css_path.is_file() {
+                    let bytes = std::fs::read(&css_path).map_err(|e| Error::io(&css_path, &e))?;
+                    css = crate::text::decode(&label("style.css"), &bytes)?;
+                }
+                let strings_path = dir.join("strings.toml");
+                if strings_path.is_file() {
+                    let bytes =
+                        std::fs::read(&strings_path).map_err(|e| Error::io(&strings_path, &e))?;
+                    let text = crate::text::decode(&label("strings.toml"), &bytes)?;
+                    for (lang, table) in parse_strings(&label("strings.toml"), &text)? {
+                        strings.entry(lang).or_default().extend(table);
+                    }
+                }
+                user
+            }
+        };
+        let mut tera = tera;
+        tera.set_escape_fn(escape);
+        Ok(Templates { tera, css, strings })
+    }
+
+    /// Renders template `name` with `context`.
+    ///
+    /// Errors: [`Error::Config`] naming the template and Tera's cause (a missing variable, a
+    /// filter error).
+    pub fn render(&self, name: &str, context: &tera::Context) -> Result<String> {
+        self.tera
+            .render(name, context)
+            .map_err(|e| Error::Config { path: format!("templates/{name}"), message: chain(&e) })
+    }
+
+    /// The UI strings for a page in `lang`: English, overlaid with the strings of `lang` (or of
+    /// the first language sharing its primary subtag, so `zh-TW` falls back to `zh-CN`).
+    pub fn strings(&self, lang: &str) -> BTreeMap<String, String> {
+        let mut out = self.strings.get(FALLBACK_LANG).cloned().unwrap_or_default();
+        let primary = super::lang::primary(lang);
+        let table = self.strings.get(lang).or_else(|| {
+            self.strings.iter().find(|(k, _)| super::lang::primary(k) == primary).map(|(_, v)| v)
+        });
+        if let Some(table) = table {
+            out.extend(table.iter().map(|(k, v)| (k.clone(), v.clone())));
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_language_has_every_key() {
+        let t = Templates::load(None).unwrap();
+        let en = &t.strings[FALLBACK_LANG];
+        for (lang, table) in &t.strings {
+            for key in en.keys() {
+                assert!(table.contains_key(key), "{lang} lacks `{key}`");
+            }
+            for key in table.keys() {
+                assert!(en.contains_key(key), "{lang} has `{key}`, which en lacks");
+            }
+        }
+        assert_eq!(t.strings("zh-TW")["history"], t.strings("zh-CN")["history"]);
+        assert_eq!(t.strings("de")["history"], en["history"]);
+    }
+
+    #[test]
+    fn user_templates_override_by_name() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("history.html"), "MINE {{ chrome.title }}").unwrap();
+        // A user template may extend a built-in one that it does not override.
+        std::fs::write(
+            dir.path().join("as_of.html"),
+            "{% extends \"base.html\" %}{% block main %}OURS{% endblock main %}",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("strings.toml"), "[en]\nhistory = \"Past texts\"\n")
+            .unwrap();
+        let t = Templates::load(Some(dir.path())).unwrap();
+        assert_eq!(t.strings("en")["history"], "Past texts");
+        assert_eq!(t.strings("en")["as_of"], "In force by date", "other keys keep the built-in");
+        let mut ctx = tera::Context::new();
+        ctx.insert("chrome", &serde_json::json!({"title": "<T>"}));
+        assert_eq!(t.render("history.html", &ctx).unwrap(), "MINE &lt;T&gt;");
+        // Built-ins fill the gaps: base.html is still there for as_of.html to extend.
+        let err = t.render("as_of.html", &ctx).unwrap_err().to_string();
+        assert!(err.contains("chrome.lang"), "base.html rendered and asked for its context: {err}");
+    }
+
+    #[test]
+    fn a_broken_user_template_names_its_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("index.html"), "{% if %}").unwrap();
+        let err = Templates::load(Some(dir.path())).err().unwrap().to_string();
+        assert!(
+            err.contains(&dir.path().display().to_string()) && err.contains("index.html"),
+            "{err}"
+        );
+    }
+}

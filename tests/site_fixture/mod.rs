@@ -1,0 +1,212 @@
+//! Test fixtures shared by the site tests: throwaway policy repositories in temp dirs, with
+//! release folders written exactly as contracts.md "Release record" describes (sources, sha256
+//! of each, and the chain of release.toml hashes), so the site can be built without `release`.
+
+#![allow(dead_code, unreachable_pub)]
+
+use redline::document::Document;
+use redline::repo::PolicyRepo;
+use redline::report::{Side, compare_documents};
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+
+/// The SDK row the second release adds (zh-CN).
+pub const AD_ROW_ZH: &str = "| 穿山甲广告SDK | 用于向您展示个性化广告 | 收集的个人信息类型:设备信息、广告标识符(OAID/IDFA)、位置信息 | 北京巨量引擎网络技术有限公司 | 《穿山甲隐私政策》 |";
+/// The same row in the English reference translation.
+pub const AD_ROW_EN: &str = "| Pangle Ads SDK (穿山甲广告SDK) | Used to show you personalised advertising | Type of personal information collected: device information, advertising identifiers (OAID/IDFA), location | Beijing Juliang Engine Network Technology Co., Ltd. | \"Pangle Privacy Policy\" |";
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A policy repository in a temp dir.
+pub struct Fixture {
+    pub dir: tempfile::TempDir,
+}
+
+impl Fixture {
+    /// An empty repository with `policy.toml` (and nothing else).
+    pub fn with_config(policy_toml: &str) -> Fixture {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("policy")).unwrap();
+        std::fs::write(dir.path().join("policy/policy.toml"), policy_toml).unwrap();
+        Fixture { dir }
+    }
+
+    /// A copy of this repository's real policy (config, criteria and both languages).
+    pub fn real_policy() -> Fixture {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("policy");
+        let f = Fixture::with_config(&std::fs::read_to_string(src.join("policy.toml")).unwrap());
+        for name in ["criteria.toml", "privacy.zh-CN.md", "privacy.en.md"] {
+            std::fs::copy(src.join(name), f.root().join("policy").join(name)).unwrap();
+        }
+        f
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn repo(&self) -> PolicyRepo {
+        PolicyRepo::open(self.root()).unwrap()
+    }
+
+    pub fn write_source(&self, name: &str, text: &str) {
+        std::fs::write(self.root().join("policy").join(name), text).unwrap();
+    }
+
+    pub fn source(&self, name: &str) -> String {
+        std::fs::read_to_string(self.root().join("policy").join(name)).unwrap()
+    }
+
+    /// Releases the working sources of `doc` as `version` (`""`: the next version by the bump
+    /// the diff requires, `1.0.0` first), effective `effective`: copies every language file into
+    /// archive/<doc>/<version>/ and writes release.toml with the level of the diff from the
+    /// previous release (computed with the repository's criteria). Returns the release folder.
+    pub fn release(&self, doc: &str, version: &str, effective: &str, released_at: &str) -> PathBuf {
+        let repo = self.repo();
+        let config = repo.document(Some(doc)).unwrap().clone();
+        let criteria = repo.criteria().unwrap();
+        let releases = redline::archive::releases(&repo.archive_dir(), doc).unwrap();
+        let src_name = config.file_name(&config.source_language);
+        let new_bytes = std::fs::read(self.root().join("policy").join(&src_name)).unwrap();
+        let (previous, previous_record, level, bump, qualifiers, summary) = match releases.last() {
+            None => (
+                String::new(),
+                String::new(),
+                "none".to_string(),
+                "none".to_string(),
+                vec![],
+                vec![],
+            ),
+            Some(last) => {
+                let old_bytes = std::fs::read(last.dir.join(&src_name)).unwrap();
+                let old = Document::from_bytes("old", &old_bytes).unwrap();
+                let new = Document::from_bytes("new", &new_bytes).unwrap();
+                let cmp = compare_documents(
+                    doc,
+                    Side::file("old"),
+                    Side::file("new"),
+                    old,
+                    new,
+                    &criteria,
+                );
+                let r = &cmp.report;
+                let summary: Vec<String> = r
+                    .findings
+                    .iter()
+                    .map(|f| format!("{}: {} ({})", f.section, f.change, f.level))
+                    .collect();
+                let record = std::fs::read(last.dir.join("release.toml")).unwrap();
+                (
+                    last.version.to_string(),
+                    sha256_hex(&record),
+                    r.level.to_string(),
+                    r.bump.to_string(),
+                    r.qualifiers.iter().map(|q| q.as_str().to_string()).collect(),
+                    summary,
+                )
+            }
+        };
+        let version = if version.is_empty() {
+            match releases.last() {
+                None => "1.0.0".to_string(),
+                Some(last) => {
+                    let b = redline::Level::parse(&level).unwrap_or_default().bump();
+                    last.version
+                        .bumped(if b == redline::Bump::None { redline::Bump::Patch } else { b })
+                        .to_string()
+                }
+            }
+        } else {
+            version.to_string()
+        };
+        let dir = repo.archive_dir().join(doc).join(&version);
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut sources = toml::Table::new();
+        for lang in config.languages() {
+            let name = config.file_name(lang);
+            let path = self.root().join("policy").join(&name);
+            if !path.is_file() {
+                continue;
+            }
+            let bytes = std::fs::read(&path).unwrap();
+            std::fs::write(dir.join(&name), &bytes).unwrap();
+            sources.insert(name, toml::Value::String(sha256_hex(&bytes)));
+        }
+        let record = redline::archive::ReleaseRecord {
+            schema: redline::archive::RELEASE_SCHEMA.to_string(),
+            document: doc.to_string(),
+            version: version.clone(),
+            previous,
+            effective: effective.to_string(),
+            released_at: released_at.to_string(),
+            commit: String::new(),
+            dirty: false,
+            level,
+            bump,
+            qualifiers,
+            summary,
+            previous_record,
+            sources: sources
+                .into_iter()
+                .map(|(k, v)| (k, v.as_str().unwrap().to_string()))
+                .collect(),
+        };
+        std::fs::write(dir.join("release.toml"), toml::to_string(&record).unwrap()).unwrap();
+        dir
+    }
+
+    /// The real policy released as 1.0.0 (effective 2026-12-01) and, with an advertising-SDK
+    /// row added, as 2.0.0 (released 2026-12-16, effective 30 days later, 2027-01-15).
+    pub fn two_releases() -> Fixture {
+        let f = Fixture::real_policy();
+        f.release("privacy", "1.0.0", "2026-12-01", "2026-11-20T02:00:00Z");
+        f.add_ad_row();
+        f.release("privacy", "2.0.0", "2027-01-15", "2026-12-16T02:00:00Z");
+        f
+    }
+
+    /// Adds the advertising-SDK row to both languages' working sources.
+    pub fn add_ad_row(&self) {
+        for (name, anchor, row) in [
+            ("privacy.zh-CN.md", "| 友盟推送 |", AD_ROW_ZH),
+            ("privacy.en.md", "| Umeng Push (友盟推送) |", AD_ROW_EN),
+        ] {
+            let text = self.source(name);
+            let mut out = String::new();
+            for line in text.split_inclusive('\n') {
+                out.push_str(line);
+                if line.starts_with(anchor) {
+                    out.push_str(row);
+                    out.push('\n');
+                }
+            }
+            assert!(out.len() > text.len(), "anchor row {anchor} not found in {name}");
+            self.write_source(name, &out);
+        }
+    }
+}
+
+/// Every file under `dir` as (relative path, bytes), sorted.
+pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+                out.push((rel, std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+pub fn read(dir: &Path, rel: &str) -> String {
+    std::fs::read_to_string(dir.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
