@@ -28,6 +28,20 @@ pub enum Error {
         /// The first invalid byte.
         byte: u8,
     },
+    /// A file holds a control character (a NUL byte, a C1 control from a mis-decoded file).
+    #[error(
+        "{path}:{line}:{column}: control character U+{code:04X} in the text; remove it (a policy is plain text)"
+    )]
+    ControlCharacter {
+        /// The file.
+        path: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column (in chars).
+        column: usize,
+        /// The character's code point.
+        code: u32,
+    },
     /// Front matter that does not parse or is not closed.
     #[error("{path}:{line}: {message}")]
     FrontMatter {

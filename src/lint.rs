@@ -29,6 +29,7 @@
 //! | `update-promise-missing` | the update section no longer promises an archive, a prominent notice, or no reduction of rights without consent |
 //! | `effective-date-unchanged` | the text changed at `minor` or above since the base but its stated date did not |
 //! | `translation-stale` | a source section changed after the matching translated section was last updated |
+//! | `control-character` | the file holds a NUL byte or another control character |
 //! | `config-timezone` | `timezone` in policy/policy.toml is not an IANA time-zone name |
 
 use crate::classify::{StatedDate, heading_categories, stated_dates};
@@ -1335,6 +1336,13 @@ fn load(
             column,
             format!("invalid UTF-8 (byte 0x{byte:02x})"),
             "save the file as UTF-8",
+        ),
+        crate::Error::ControlCharacter { line, column, code, .. } => point(
+            "control-character",
+            line,
+            column,
+            format!("control character U+{code:04X} in the text"),
+            "remove it: a policy is plain text (a NUL byte or a C1 control usually comes from a mis-decoded file)",
         ),
         other => point("invalid-utf8", 1, 1, other.to_string(), "save the file as UTF-8"),
     })?;

@@ -10,7 +10,18 @@ use crate::error::{Error, Result};
 pub fn decode(path: &str, bytes: &[u8]) -> Result<String> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
-        Ok(text) => Ok(normalize_line_endings(text)),
+        Ok(text) => {
+            if let Some((at, c)) = first_control(text) {
+                let (line, column) = line_col(text, at);
+                return Err(Error::ControlCharacter {
+                    path: path.to_string(),
+                    line,
+                    column,
+                    code: c as u32,
+                });
+            }
+            Ok(normalize_line_endings(text))
+        }
         Err(err) => {
             let valid = &bytes[..err.valid_up_to()];
             // The valid prefix is UTF-8 by definition.
@@ -24,6 +35,19 @@ pub fn decode(path: &str, bytes: &[u8]) -> Result<String> {
             })
         }
     }
+}
+
+/// The first control character other than tab, line feed, carriage return and form feed (a NUL
+/// byte, a C1 control from a mis-decoded file), with its byte offset.
+fn first_control(text: &str) -> Option<(usize, char)> {
+    let bytes = text.as_bytes();
+    let suspicious = bytes.iter().any(|&b| {
+        (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c)) || b == 0x7f || b == 0xc2
+    });
+    if !suspicious {
+        return None;
+    }
+    text.char_indices().find(|&(_, c)| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{c}'))
 }
 
 /// Replaces CRLF and lone CR with LF; borrows nothing, allocates only when needed.
@@ -82,6 +106,17 @@ mod tests {
     fn invalid_utf8_names_line_and_column() {
         let err = decode("p.md", b"ok\nab\xffc").unwrap_err();
         assert_eq!(err.to_string(), "p.md:2:3: invalid UTF-8 (byte 0xff); save the file as UTF-8");
+    }
+
+    #[test]
+    fn control_characters_are_bad_input() {
+        let err = decode("p.md", b"ok\nab\0c").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "p.md:2:3: control character U+0000 in the text; remove it (a policy is plain text)"
+        );
+        assert!(decode("p.md", "a\u{85}b".as_bytes()).is_err());
+        assert_eq!(decode("p.md", b"tab\tand\x0cfeed").unwrap(), "tab\tand\x0cfeed");
     }
 
     #[test]

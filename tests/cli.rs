@@ -284,3 +284,21 @@ fn rules_lists_and_explains() {
     let out = redline(root()).args(["rules", "--explain", "nope"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn a_nul_byte_is_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "old.md", b"# A\n");
+    write(dir.path(), "new.md", b"# A\n\nbad\0byte\n");
+    assert_bad_input(
+        diff(dir.path(), &["old.md", "new.md"]),
+        "new.md:3:4: control character U+0000",
+    );
+}
+
+#[test]
+fn usage_errors_are_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, stdout, stderr) = diff(dir.path(), &["a.md", "b.md", "--fail-on", "huge"]);
+    assert_bad_input((code, stdout, stderr), "invalid value 'huge' for '--fail-on");
+}

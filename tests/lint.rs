@@ -680,3 +680,19 @@ fn unknown_time_zone_in_policy_toml() {
         "unknown time zone `Asia/Shangai`; use an IANA name such as Asia/Shanghai",
     );
 }
+
+#[test]
+fn control_character() {
+    let text = BASE.replacen("\n\n", "\n\nnul\0byte\n\n", 1);
+    let line = text[..text.find('\0').unwrap()].lines().count() as u64;
+    let run = lint(repo(text.as_bytes(), None, "").path(), &[]);
+    assert_one(
+        &run,
+        "control-character",
+        "error",
+        ZH,
+        line,
+        4,
+        "control character U+0000 in the text",
+    );
+}

@@ -63,7 +63,7 @@ fn fix_files(root: &Path, files: &[String]) -> Result<()> {
         if let Some((fixed, added)) = fix_ids(rel, &raw) {
             write_atomically(&path, &fixed)?;
             for (line, id) in added {
-                eprintln!("fixed: {rel}:{line}: added {{#{id}}}");
+                super::stderr_line(&format!("fixed: {rel}:{line}: added {{#{id}}}"));
             }
         }
     }

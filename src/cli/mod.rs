@@ -218,10 +218,19 @@ enum Command {
 pub(crate) fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
-        Err(e) => {
-            let code = if e.use_stderr() { EXIT_ERROR } else { EXIT_OK };
+        Err(e) if !e.use_stderr() => {
+            // --help and --version: clap's full text on stdout.
             let _ = e.print();
-            return ExitCode::from(code);
+            return ExitCode::from(EXIT_OK);
+        }
+        Err(e) => {
+            // A usage error: one line, like every other error (clap's first line, which names
+            // the argument, and where to look).
+            let text = e.render().to_string();
+            let first =
+                text.lines().find(|l| !l.trim().is_empty()).unwrap_or("error: invalid arguments");
+            stderr_line(&format!("{} (see --help)", first.trim_end()));
+            return ExitCode::from(EXIT_ERROR);
         }
     };
     let color = match cli.color {
@@ -240,16 +249,23 @@ pub(crate) fn main() -> ExitCode {
                     ExitCode::from(outcome.code)
                 }
                 Err(e) => {
-                    eprintln!("error: cannot write to stdout: {e}");
+                    stderr_line(&format!("error: cannot write to stdout: {e}"));
                     ExitCode::from(EXIT_ERROR)
                 }
             }
         }
         Err(e) => {
-            eprintln!("error: {e:#}");
+            stderr_line(&format!("error: {e:#}"));
             ExitCode::from(EXIT_ERROR)
         }
     }
+}
+
+/// Writes one line to stderr. Unlike `eprintln!`, a closed stderr (`2>&1 | head -1`) is not a
+/// panic: the message is dropped and the command's exit code stands.
+pub(crate) fn stderr_line(line: &str) {
+    let mut stderr = std::io::stderr().lock();
+    let _ = writeln!(stderr, "{line}");
 }
 
 /// What a command produced: its whole stdout (printed only on success) and its exit code.

@@ -390,7 +390,7 @@ pub(super) fn verify(args: VerifyArgs, cwd: &Path) -> Result<Outcome> {
     let ids: Vec<String> = repo.config.documents.iter().map(|d| d.id.clone()).collect();
     let v = archive::verify(&repo.root, &ids)?;
     for note in &v.notes {
-        eprintln!("note: {note}");
+        super::stderr_line(&format!("note: {note}"));
     }
     let code = if v.problems.is_empty() { EXIT_OK } else { EXIT_FAILED };
     let stdout = match args.format {
@@ -561,7 +561,10 @@ pub(super) fn import(args: ImportArgs, cwd: &Path) -> Result<Outcome> {
     let candidates = if source.is_dir() {
         let (found, ignored) = redline::import::from_dir(&source, &args.source)?;
         if !ignored.is_empty() {
-            eprintln!("note: ignored (not NNN_YYYY-MM-DD.md|mdx|txt): {}", ignored.join(", "));
+            super::stderr_line(&format!(
+                "note: ignored (not NNN_YYYY-MM-DD.md|mdx|txt): {}",
+                ignored.join(", ")
+            ));
         }
         found
     } else if let Some((range, path)) = args.source.split_once(':')
@@ -590,7 +593,7 @@ pub(super) fn import(args: ImportArgs, cwd: &Path) -> Result<Outcome> {
         &redline::time::now_utc(),
     )?;
     for w in &plan.warnings {
-        eprintln!("warning: {w}");
+        super::stderr_line(&format!("warning: {w}"));
     }
     redline::import::write(&repo, &plan)?;
     let mut out = String::new();
