@@ -22,6 +22,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 /// without any policy's self-commitments (criteria.md Decision 1).
 pub const BUILTIN_CRITERIA: &str = include_str!("criteria/builtin.toml");
 
+/// The criteria schema this crate reads.
+pub const CRITERIA_SCHEMA: &str = "redline.criteria/1";
+
 /// The id of the built-in rule for a wording change that no other rule matches (level `minor`).
 pub const OTHER_WORDING: &str = "other-wording";
 /// The id of the built-in rule for a wholesale rewrite (criteria.md Decision 8).
@@ -579,9 +582,100 @@ fn locate(path: &str, text: &str, needle: &str, message: String) -> Error {
     let (line, column) = text
         .lines()
         .enumerate()
+        .filter(|(_, l)| !l.trim_start().starts_with('#'))
         .find_map(|(i, l)| l.find(needle).map(|c| (i + 1, l[..c].chars().count() + 1)))
         .unwrap_or((1, 1));
     Error::Toml { path: path.to_string(), line, column, message }
+}
+
+/// Checks what serde cannot: the schema name, a file that would silently judge nothing, rule ids
+/// defined twice, settings out of range, empty or self-referring lexicon entries, patterns that
+/// match empty text.
+fn validate_layer(layer: &Raw) -> Result<()> {
+    let f = &layer.file;
+    let at = |needle: &str, message: String| locate(&layer.path, &layer.text, needle, message);
+    if let Some(schema) = &f.schema
+        && schema != CRITERIA_SCHEMA
+    {
+        return Err(at(
+            "schema",
+            format!("unknown schema `{schema}`; this redline reads `{CRITERIA_SCHEMA}`"),
+        ));
+    }
+    if f.extends.is_none() && f.rules.is_empty() {
+        return Err(Error::Toml {
+            path: layer.path.clone(),
+            line: 1,
+            column: 1,
+            message: "defines no rules, so every change would be judged by `other-wording` alone; start the file with `extends = \"builtin\"` or add [[rules]]".to_string(),
+        });
+    }
+    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (i, r) in f.rules.iter().enumerate() {
+        if let Some(first) = seen.insert(r.id.as_str(), i) {
+            let _ = first;
+            let lines: Vec<usize> = layer
+                .text
+                .lines()
+                .enumerate()
+                .filter(|(_, l)| {
+                    l.trim_start().starts_with("id") && l.contains(&format!("\"{}\"", r.id))
+                })
+                .map(|(n, _)| n + 1)
+                .collect();
+            let line = lines.get(1).copied().unwrap_or(1);
+            return Err(Error::Toml {
+                path: layer.path.clone(),
+                line,
+                column: 1,
+                message: format!(
+                    "rule `{}` is defined twice in this file (also at line {}); give one of them another id",
+                    r.id,
+                    lines.first().copied().unwrap_or(1)
+                ),
+            });
+        }
+    }
+    if let Some(t) = f.settings.as_ref().and_then(|s| s.wholesale_threshold)
+        && !(t > 0.0 && t <= 1.0)
+    {
+        return Err(at(
+            "wholesale_threshold",
+            format!(
+                "wholesale_threshold is {t}; it is a share of the text, above 0 and at most 1 (default 0.3)"
+            ),
+        ));
+    }
+    for (name, terms) in &f.lexicons {
+        if let Some(bad) = terms.iter().find(|t| t.trim().is_empty() || t.starts_with('@')) {
+            let what = if bad.trim().is_empty() {
+                "an empty term".to_string()
+            } else {
+                format!("`{bad}`")
+            };
+            return Err(at(
+                &format!("{name} ="),
+                format!(
+                    "lexicon `{name}` lists {what}; a lexicon holds terms (references with @ belong in rule conditions)"
+                ),
+            ));
+        }
+    }
+    for (name, pattern) in &f.patterns {
+        let matches_empty = regex_syntax::Parser::new()
+            .parse(pattern)
+            .map(|hir| hir.properties().minimum_len() == Some(0))
+            .unwrap_or(false);
+        if matches_empty {
+            return Err(at(
+                &format!("{name} ="),
+                format!(
+                    "pattern `{name}` matches empty text, so it would match every change; make it require at least one character"
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The 1-based line of every `id = "…"` line in a criteria file, by id (one pass over the text).
@@ -604,18 +698,24 @@ fn compile(layers: Vec<Raw>) -> Result<Criteria> {
     let mut lexicon_terms: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut patterns: BTreeMap<String, String> = BTreeMap::new();
     for layer in &layers {
+        validate_layer(layer)?;
         for (name, terms) in &layer.file.lexicons {
             lexicon_terms.entry(name.clone()).or_default().extend(terms.iter().cloned());
         }
         for (name, pattern) in &layer.file.patterns {
+            let at =
+                |message: String| locate(&layer.path, &layer.text, &format!("{name} ="), message);
             validate_pattern(pattern).map_err(|e| {
-                locate(
-                    &layer.path,
-                    &layer.text,
-                    name,
-                    format!("pattern `{name}` is not a valid regular expression: {e}"),
-                )
+                at(format!("pattern `{name}` is not a valid regular expression: {e}"))
             })?;
+            if layer.path != "builtin" {
+                // A user's pattern is compiled now, so an automaton too large to build is an
+                // error naming its line rather than a failure at first use.
+                Regex::new(pattern).map_err(|e| {
+                    let why = e.to_string().lines().last().unwrap_or("").trim().to_string();
+                    at(format!("pattern `{name}` cannot be compiled: {why}"))
+                })?;
+            }
             patterns.insert(name.clone(), pattern.clone());
         }
     }
@@ -677,8 +777,11 @@ fn compile(layers: Vec<Raw>) -> Result<Criteria> {
             direction.scope.extend(d.scope.iter().cloned());
             direction.limits.extend(d.limits.iter().cloned());
         }
-        if let Some(n) = &layer.file.name {
-            name = n.clone();
+        match &layer.file.name {
+            Some(n) => name = n.clone(),
+            // An unnamed file is named by its path, never by the profile it extends.
+            None if layer.path != "builtin" => name = layer.path.clone(),
+            None => {}
         }
         if let Some(d) = &layer.file.description {
             description = d.clone();
@@ -714,6 +817,21 @@ fn compile(layers: Vec<Raw>) -> Result<Criteria> {
                     m
                 }
                 None => {
+                    let incomplete = r.title.is_none()
+                        || r.level.is_none()
+                        || r.reference.is_none()
+                        || r.reason.is_none();
+                    if incomplete && layer.path != layers[0].path {
+                        return Err(locate(
+                            &layer.path,
+                            &layer.text,
+                            &format!("\"{}\"", r.id),
+                            format!(
+                                "rule `{}` overrides nothing: the profile it extends has no rule `{}` (`redline rules --criteria builtin` lists them); fix the id, or give a new rule its title, level, reference and reason",
+                                r.id, r.id
+                            ),
+                        ));
+                    }
                     raw_rules.push(r.clone());
                     r.clone()
                 }

@@ -160,6 +160,74 @@ fn invalid_criteria_name_file_and_line() {
     );
 }
 
+/// Criteria files that parse but could never judge as their author meant are refused at load,
+/// each with the line to fix (schema, empty file, duplicate id, range, lexicon, patterns,
+/// overriding a rule that does not exist).
+#[test]
+fn criteria_that_cannot_mean_what_they_say_are_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "old.md",
+        b"# A
+",
+    );
+    write(
+        dir.path(),
+        "new.md",
+        b"# B
+",
+    );
+    let rule = "title = \"t\"\nlevel = \"major\"\nreference = \"r\"\nreason = \"r\"\n";
+    let cases: Vec<(&str, String, &str)> = vec![
+        (
+            "schema.toml",
+            "schema = \"redline.criteria/9\"\nextends = \"builtin\"\n".into(),
+            "schema.toml:1:1: unknown schema `redline.criteria/9`; this redline reads `redline.criteria/1`",
+        ),
+        ("empty.toml", "# nothing yet\n".into(), "empty.toml:1:1: defines no rules"),
+        (
+            "twice.toml",
+            format!(
+                "extends = \"builtin\"\n[[rules]]\nid = \"x\"\n{rule}[[rules]]\nid = \"x\"\n{rule}"
+            ),
+            "twice.toml:9:1: rule `x` is defined twice in this file (also at line 3)",
+        ),
+        (
+            "range.toml",
+            "extends = \"builtin\"\n[settings]\nwholesale_threshold = 1.5\n".into(),
+            "range.toml:3:1: wholesale_threshold is 1.5",
+        ),
+        (
+            "lexicon.toml",
+            "extends = \"builtin\"\n[lexicons]\nterms = [\"a\", \" \"]\n".into(),
+            "lexicon.toml:3:1: lexicon `terms` lists an empty term",
+        ),
+        (
+            "empty-pattern.toml",
+            "extends = \"builtin\"\n[patterns]\nany = \"a*\"\n".into(),
+            "empty-pattern.toml:3:1: pattern `any` matches empty text",
+        ),
+        (
+            "huge.toml",
+            "extends = \"builtin\"\n[patterns]\nhuge = \"a{1000}{1000}{1000}\"\n".into(),
+            "huge.toml:3:1: pattern `huge` cannot be compiled",
+        ),
+        (
+            "override.toml",
+            "extends = \"builtin\"\n[[rules]]\nid = \"no-such-rule\"\nlevel = \"minor\"\n".into(),
+            "override.toml:3:6: rule `no-such-rule` overrides nothing",
+        ),
+    ];
+    for (name, text, expected) in cases {
+        write(dir.path(), name, text.as_bytes());
+        let (code, stdout, stderr) = diff(dir.path(), &["old.md", "new.md", "--criteria", name]);
+        assert_eq!((code, stdout.as_str()), (2, ""), "{name}: {stderr}");
+        assert!(stderr.starts_with(&format!("error: {expected}")), "{name}: {stderr}");
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{name}: {stderr}");
+    }
+}
+
 #[test]
 fn missing_files_and_directories_are_bad_input() {
     let dir = tempfile::tempdir().unwrap();
@@ -283,6 +351,11 @@ fn rules_lists_and_explains() {
     assert!(stdout.contains("十一 item 5") && stdout.contains("level:     major"), "{stdout}");
     let out = redline(root()).args(["rules", "--explain", "nope"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
+    let out = redline(root()).args(["rules", "--format", "markdown"]).output().unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("| Rule | Level | Title | Reference | Reason |\n|---|"), "{stdout}");
+    assert!(stdout.contains("| `contact-changed` | major |"), "{stdout}");
+    assert!(stdout.contains("| `other-wording` | minor |"), "{stdout}");
 }
 
 #[test]
