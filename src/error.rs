@@ -28,7 +28,7 @@ pub enum Error {
         /// The first invalid byte.
         byte: u8,
     },
-    /// A file holds a control character (a NUL byte, a C1 control from a mis-decoded file).
+    /// A file holds a NUL byte (a binary or mis-saved file).
     #[error(
         "{path}:{line}:{column}: control character U+{code:04X} in the text; remove it (a policy is plain text)"
     )]

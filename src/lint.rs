@@ -29,7 +29,7 @@
 //! | `update-promise-missing` | the update section no longer promises an archive, a prominent notice, or no reduction of rights without consent |
 //! | `effective-date-unchanged` | the text changed at `minor` or above since the base but its stated date did not |
 //! | `translation-stale` | a source section changed after the matching translated section was last updated |
-//! | `control-character` | the file holds a NUL byte or another control character |
+//! | `control-character` | the file holds a NUL byte (a binary or mis-saved file) |
 //! | `config-timezone` | `timezone` in policy/policy.toml is not an IANA time-zone name |
 
 use crate::classify::{StatedDate, heading_categories, stated_dates};
@@ -1342,7 +1342,7 @@ fn load(
             line,
             column,
             format!("control character U+{code:04X} in the text"),
-            "remove it: a policy is plain text (a NUL byte or a C1 control usually comes from a mis-decoded file)",
+            "remove it: a policy is plain text (a NUL byte comes from a binary or mis-saved file)",
         ),
         other => point("invalid-utf8", 1, 1, other.to_string(), "save the file as UTF-8"),
     })?;

@@ -168,6 +168,9 @@ pub(super) fn rules_output(
             serde_json::json!({"profile": criteria.name, "source": criteria.source, "rules": list});
         return Ok(format!("{}\n", serde_json::to_string_pretty(&value)?));
     }
+    if format == Format::Markdown {
+        return Ok(rules_markdown(criteria, &rules, explain.is_none()));
+    }
     let mut out = String::new();
     if explain.is_none() {
         out.push_str(&format!("profile: {} ({})\n\n", criteria.name, criteria.source));
@@ -227,4 +230,33 @@ pub(super) fn rules_output(
         }
     }
     Ok(out)
+}
+
+/// The rules as a Markdown table for a pull-request comment or a handbook page: id, level,
+/// title, reference and reason; `|` in policy text is escaped so a cell never splits.
+fn rules_markdown(criteria: &Criteria, rules: &[&redline::rules::Rule], built_ins: bool) -> String {
+    let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
+    let mut out = format!(
+        "**Profile:** {} (`{}`)\n\n| Rule | Level | Title | Reference | Reason |\n|---|---|---|---|---|\n",
+        cell(&criteria.name),
+        cell(&criteria.source)
+    );
+    for r in rules {
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} | {} |\n",
+            r.id,
+            level_text(r),
+            cell(&r.title),
+            cell(&r.reference),
+            cell(&r.reason)
+        ));
+    }
+    if built_ins {
+        out.push_str(&format!(
+            "| `{}` | minor | A wording change that no other rule matches | built in | |\n| `{}` | major + review | More than the threshold of the old text found no counterpart | built in | |\n",
+            redline::rules::OTHER_WORDING,
+            redline::rules::WHOLESALE_REWRITE
+        ));
+    }
+    out
 }
