@@ -324,7 +324,7 @@ fn ends_like_sentence(line: &str) -> bool {
 /// one numbering style with no text between them, at least half of which come again later. They stay blocks, so the text after the last
 /// entry does not fall under it.
 fn table_of_contents(blocks: &[Block]) -> HashSet<usize> {
-    let styles: Vec<Option<Style>> = blocks
+    let styles: Vec<Option<(Style, String)>> = blocks
         .iter()
         .map(|b| {
             let line = b.text.trim();
@@ -334,18 +334,24 @@ fn table_of_contents(blocks: &[Block]) -> HashSet<usize> {
                         && !ends_like_sentence(line)
                         && line.chars().count() <= MAX_HEADING_CHARS
                 })
-                .map(|(style, _, _)| style)
+                .map(|(style, number, _)| (style, number_key(&number)))
         })
         .collect();
     let mut toc = HashSet::new();
     let mut k = 0;
     while k < styles.len() {
-        let Some(style) = &styles[k] else {
+        let Some((style, first)) = &styles[k] else {
             k += 1;
             continue;
         };
+        // The run ends where the numbering starts again: `一、` right after the last entry of
+        // the table of contents is the first heading of the body.
         let mut end = k;
-        while end + 1 < styles.len() && styles[end + 1].as_ref() == Some(style) {
+        while end + 1 < styles.len()
+            && styles[end + 1]
+                .as_ref()
+                .is_some_and(|(s, n)| s == style && (n.is_empty() || n != first))
+        {
             end += 1;
         }
         // A table of contents repeats headings that come later.
@@ -361,6 +367,11 @@ fn table_of_contents(blocks: &[Block]) -> HashSet<usize> {
         k = end + 1;
     }
     toc
+}
+
+/// A heading number without its punctuation and spacing (`1．` and `1.` are the same number).
+fn number_key(number: &str) -> String {
+    number.chars().filter(|c| c.is_alphanumeric()).collect()
 }
 
 /// How many consecutive headings of one style without text between them make a table of
@@ -477,6 +488,21 @@ mod tests {
         assert_eq!(o.sections[2].blocks.len(), 4);
         let blocks: usize = o.sections.iter().map(|s| s.blocks.len()).sum();
         assert_eq!(blocks, 8);
+    }
+
+    #[test]
+    fn table_of_contents_ends_where_the_numbering_starts_again() {
+        let text = "隐私政策\n本政策包括：\n一、我们如何收集信息\n二、我们如何共享信息\n三、如何联系我们\n一、我们如何收集信息\n我们收集您的手机号。\n二、我们如何共享信息\n我们不会共享。\n三、如何联系我们\n邮箱：a@b.cn\n";
+        let doc = parse("p.txt", text).unwrap();
+        let o = outline(&doc);
+        let headings: Vec<(usize, &str)> =
+            o.sections.iter().skip(1).map(|s| (s.line, s.title.as_str())).collect();
+        assert_eq!(
+            headings,
+            vec![(6, "我们如何收集信息"), (8, "我们如何共享信息"), (10, "如何联系我们")]
+        );
+        // The table of contents stays in the preamble.
+        assert_eq!(o.sections[0].blocks.len(), 5);
     }
 
     #[test]
