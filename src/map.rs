@@ -27,7 +27,9 @@
 //! of the usual styles (`一、`, `（一）`, `1.`, `1.1`, `(1)`, `1)`, `a.`, `第一条`, `•`, `【…】`)
 //! that do not end like a sentence are headings, nested by the order in which the styles first
 //! appear (dotted numbers by their depth); a numbered line right after a list item of the same
-//! style is a list item too. Every non-empty line stays a block, heading lines included.
+//! style is a list item too. A short unnumbered question standing alone (`我们会收集哪些个人信息？`)
+//! is a heading as well, and a table of contents ends where its numbering starts again. Every
+//! non-empty line stays a block, heading lines included.
 
 use crate::classify::{heading_categories, text_categories};
 use crate::document::{Block, BlockKind, Document, Format, PREAMBLE_ID, Section, slugify};
@@ -360,6 +362,8 @@ enum Style {
     Bracket,
     /// The title of an appended document.
     Part,
+    /// An unnumbered question (`我们会收集哪些个人信息？`).
+    Question,
 }
 
 static STYLES: LazyLock<Vec<(Style, Regex)>> = LazyLock::new(|| {
@@ -420,6 +424,15 @@ static APPENDED_TITLE: LazyLock<Regex> = LazyLock::new(|| {
 /// Whether a line is the title of an appended document (`儿童个人信息保护规则及监护人须知`).
 fn is_appended_title(line: &str) -> bool {
     line.chars().count() <= 32 && APPENDED_TITLE.is_match(line)
+}
+
+/// Whether a line is a short question standing alone (`您的个人信息会被提供给谁？`): at most
+/// [`MAX_HEADING_CHARS`] chars, ending in a question mark, with no other sentence mark.
+fn is_question_heading(line: &str) -> bool {
+    let Some(body) = line.strip_suffix(['？', '?']) else { return false };
+    line.chars().count() <= MAX_HEADING_CHARS
+        && !body.is_empty()
+        && !body.contains(['。', '；', ';', '！', '!', '，', ','])
 }
 
 /// Whether a line ends like a sentence or a list item (so it is not a heading).
@@ -523,6 +536,10 @@ pub fn outline(doc: &Document) -> Document {
             heading =
                 Some((Style::Part, String::new(), line.trim_matches(['《', '》']).to_string()));
         }
+        // Some policies title their parts with unnumbered questions.
+        if heading.is_none() && !listed && !toc.contains(&k) && is_question_heading(line) {
+            heading = Some((Style::Question, String::new(), line.to_string()));
+        }
         let Some((style, number, title)) = heading else {
             out.sections.last_mut().expect("the preamble").blocks.push(block.clone());
             continue;
@@ -625,6 +642,24 @@ mod tests {
         assert_eq!(blocks[2], &cats(&["collection", "use"]));
         // A right's subheading names a permission: still a right.
         assert_eq!(by_id("p").categories, cats(&["user_rights"]));
+    }
+
+    #[test]
+    fn unnumbered_questions_are_headings() {
+        let text = "隐私政策\n我们是谁？\n我们是一家游戏公司。\n我们会收集哪些个人信息？\n（1）账号注册\n我们会收集您的电话号码。\n您的个人信息会被提供给谁？\n我们不会提供给第三方，除非您同意？我们会告知您。\n";
+        let doc = parse("p.txt", text).unwrap();
+        let o = outline(&doc);
+        let titles: Vec<(&str, u8)> =
+            o.sections.iter().skip(1).map(|s| (s.title.as_str(), s.level)).collect();
+        assert_eq!(
+            titles,
+            vec![
+                ("我们是谁？", 1),
+                ("我们会收集哪些个人信息？", 1),
+                ("账号注册", 2),
+                ("您的个人信息会被提供给谁？", 1)
+            ]
+        );
     }
 
     #[test]
