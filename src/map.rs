@@ -33,7 +33,6 @@
 
 use crate::classify::{heading_categories, text_categories};
 use crate::document::{Block, BlockKind, Document, Format, PREAMBLE_ID, Section, slugify};
-use crate::normalize::editorial_key;
 use crate::rules::Criteria;
 use regex::Regex;
 use serde::Serialize;
@@ -477,8 +476,8 @@ fn table_of_contents(blocks: &[Block]) -> HashSet<usize> {
         // A table of contents repeats headings that come later.
         let repeated = (k..=end)
             .filter(|&i| {
-                let key = editorial_key(&blocks[i].text);
-                blocks[end + 1..].iter().any(|b| editorial_key(&b.text) == key)
+                let key = blocks[i].key();
+                blocks[end + 1..].iter().any(|b| b.key() == key)
             })
             .count();
         if end + 1 - k >= TOC_RUN && repeated * 2 >= end + 1 - k {
