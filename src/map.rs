@@ -10,22 +10,29 @@
 //! 1. **Section context.** Walking from the block's section up to the top, the first section
 //!    that is pinned in `[sections]` gives its pins; otherwise the first whose title names a
 //!    category (heading lexicons, `yields_to` applied) gives those. The innermost heading wins:
-//!    `3.7 设备权限调用` under `三、我们如何收集和使用` is about permissions.
+//!    `3.7 设备权限调用` under `三、我们如何收集和使用` is about permissions, unless an ancestor's
+//!    category `covers` it: `为您提供安全保障` under the collection chapter names a purpose, not
+//!    a practice, and `相机权限` under `您的权利` is a right.
 //! 2. **Table header.** A table row adds the categories its table's first header cell names
 //!    (`接入第三方SDK` → sharing).
-//! 3. **Text.** Inside a categorised section, a category with `terms_add = true` is added when
-//!    its terms occur in the block (a purpose named inside a collection clause); a block that no
-//!    heading categorises takes every category its terms signal.
+//! 3. **Sentences.** The block is split into sentences ([`sentences`]). Each sentence takes the
+//!    context, less a category its own terms displace (`displaced_by`: a sentence naming a
+//!    permission and no collection inside a collection chapter is about the permission), plus
+//!    the `terms_add` categories its terms signal (a purpose named inside a collection clause);
+//!    in a block that no heading categorises, a sentence takes every category its terms signal.
+//! 4. **Share.** The block keeps the categories more than a third of its sentences have
+//!    ([`MIN_SHARE`]), so one passing mention does not label a whole paragraph.
 //!
 //! Plain text has no headings to read, so [`outline`] infers them: short lines numbered in one
 //! of the usual styles (`一、`, `（一）`, `1.`, `1.1`, `(1)`, `1)`, `a.`, `第一条`, `•`, `【…】`)
 //! that do not end like a sentence are headings, nested by the order in which the styles first
 //! appear (dotted numbers by their depth); a numbered line right after a list item of the same
-//! style is a list item too. Every non-empty line stays a block, heading lines included.
+//! style is a list item too. A short unnumbered question standing alone (`我们会收集哪些个人信息？`)
+//! is a heading as well, and a table of contents ends where its numbering starts again. Every
+//! non-empty line stays a block, heading lines included.
 
 use crate::classify::{heading_categories, text_categories};
 use crate::document::{Block, BlockKind, Document, Format, PREAMBLE_ID, Section, slugify};
-use crate::normalize::editorial_key;
 use crate::rules::Criteria;
 use regex::Regex;
 use serde::Serialize;
@@ -150,12 +157,6 @@ pub fn map_document(doc: &Document, criteria: &Criteria) -> PracticeMap {
     };
     let practice: HashSet<&str> =
         criteria.categories.iter().filter(|c| c.practice).map(|c| c.id.as_str()).collect();
-    let adders: HashSet<&str> = criteria
-        .categories
-        .iter()
-        .filter(|c| c.practice && c.terms_add)
-        .map(|c| c.id.as_str())
-        .collect();
     let keep = |set: BTreeSet<String>| -> BTreeSet<String> {
         set.into_iter().filter(|c| practice.contains(c.as_str())).collect()
     };
@@ -166,8 +167,9 @@ pub fn map_document(doc: &Document, criteria: &Criteria) -> PracticeMap {
         }
         // A section pinned or titled as something other than a practice (definitions) is still
         // categorised: its blocks do not fall back to their terms.
-        let categorised = !context_categories(doc, index, criteria).is_empty();
-        let context = keep(context_categories(doc, index, criteria));
+        let named = context_categories(doc, index, criteria);
+        let categorised = !named.is_empty();
+        let context = keep(named);
         let mut blocks = Vec::new();
         for block in &section.blocks {
             let mut cats = context.clone();
@@ -177,17 +179,8 @@ pub fn map_document(doc: &Document, criteria: &Criteria) -> PracticeMap {
             {
                 cats.extend(keep(heading_categories(first, criteria)));
             }
-            let text = keep(text_categories(&block.text, criteria));
-            if cats.is_empty() && !categorised {
-                cats = text;
-            } else {
-                cats.extend(text.into_iter().filter(|c| adders.contains(c.as_str())));
-            }
-            blocks.push(MappedBlock {
-                text: block.text.clone(),
-                line: block.line,
-                categories: cats,
-            });
+            let categories = block_categories(&block.text, &cats, categorised, criteria);
+            blocks.push(MappedBlock { text: block.text.clone(), line: block.line, categories });
         }
         let categories = if context.is_empty() {
             blocks.iter().flat_map(|b| b.categories.iter().cloned()).collect()
@@ -207,17 +200,121 @@ pub fn map_document(doc: &Document, criteria: &Criteria) -> PracticeMap {
     PracticeMap { schema: MAP_SCHEMA, path: doc.path.clone(), format: doc.format, sections }
 }
 
+/// The categories of one block, decided sentence by sentence (see [`sentences`]).
+///
+/// Each sentence takes the block's `context` (its section's categories and its table's), less
+/// a category one of whose `displaced_by` categories the sentence's own terms signal while they
+/// do not signal it, plus the `terms_add` categories its terms signal; a sentence of a block
+/// that nothing categorises (`categorised` false and no context) takes every practice category
+/// its terms signal. The block keeps the categories more than a third of its sentences have
+/// ([`MIN_SHARE`]): a line that names a permission in one of five sentences is not about
+/// permissions.
+pub fn block_categories(
+    text: &str,
+    context: &BTreeSet<String>,
+    categorised: bool,
+    criteria: &Criteria,
+) -> BTreeSet<String> {
+    let category = |id: &str| criteria.category(id);
+    let practice = |id: &str| category(id).is_some_and(|c| c.practice);
+    let per_sentence: Vec<BTreeSet<String>> = sentences(text)
+        .into_iter()
+        .map(|sentence| {
+            let signalled: BTreeSet<String> =
+                text_categories(sentence, criteria).into_iter().filter(|c| practice(c)).collect();
+            if context.is_empty() && !categorised {
+                return signalled;
+            }
+            let mut cats: BTreeSet<String> = context
+                .iter()
+                .filter(|c| {
+                    signalled.contains(*c)
+                        || !category(c)
+                            .is_some_and(|c| c.displaced_by.iter().any(|d| signalled.contains(d)))
+                })
+                .cloned()
+                .collect();
+            cats.extend(signalled.into_iter().filter(|c| category(c).is_some_and(|c| c.terms_add)));
+            cats
+        })
+        .collect();
+    let n = per_sentence.len();
+    let mut counts: std::collections::BTreeMap<&String, usize> = std::collections::BTreeMap::new();
+    for cats in &per_sentence {
+        for c in cats {
+            *counts.entry(c).or_default() += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .filter(|&(_, k)| k * MIN_SHARE.1 > n * MIN_SHARE.0)
+        .map(|(c, _)| c.clone())
+        .collect()
+}
+
+/// A block keeps a category when more than this share (numerator, denominator) of its
+/// sentences have it. One third was chosen on the development part of CAPP-130: half loses the
+/// second of two topics a line often mixes, any single sentence lets a passing mention decide.
+pub const MIN_SHARE: (usize, usize) = (1, 3);
+
+/// The sentences of a block's text: split after `。！？；` and `!?;`, and after a `.` that ends a
+/// word and is followed by white space (not the `.` of `1. ` or `a. `); pieces without a letter
+/// or digit (a lone `）`) join the sentence before them. Returns at least one piece (the whole
+/// text when it has no such mark), trimmed.
+pub fn sentences(text: &str) -> Vec<&str> {
+    let mut ranges: Vec<(usize, usize)> = Vec::new();
+    let mut push = |start: usize, end: usize| {
+        let piece = &text[start..end];
+        if piece.trim().is_empty() {
+            return;
+        }
+        match ranges.last_mut() {
+            Some(last) if !piece.chars().any(char::is_alphanumeric) => last.1 = end,
+            _ => ranges.push((start, end)),
+        }
+    };
+    let mut start = 0;
+    let mut before = ['\0', '\0'];
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let end = i + c.len_utf8();
+        let boundary = match c {
+            '。' | '！' | '？' | '；' | '!' | '?' | ';' => true,
+            // `word. Next`, not `1. ` or `a. ` (list numbers).
+            '.' => {
+                before.iter().all(|b| b.is_alphabetic())
+                    && chars.peek().is_none_or(|(_, next)| next.is_whitespace())
+            }
+            _ => false,
+        };
+        before = [before[1], c];
+        if boundary {
+            push(start, end);
+            start = end;
+        }
+    }
+    push(start, text.len());
+    if ranges.is_empty() {
+        return vec![text];
+    }
+    ranges.into_iter().map(|(a, b)| text[a..b].trim()).collect()
+}
+
 /// The context categories of section `index`: the pins or heading categories of the innermost
 /// section, walking up from `index`, that has any (empty when none has), plus the `inherited`
-/// categories any ancestor's heading names.
+/// categories any ancestor's heading names. An ancestor heading whose categories `covers`
+/// every practice category found so far takes over (`为您提供安全保障` under
+/// `我们如何收集和使用您的个人信息` is about collection); pins are never overridden.
 pub fn context_categories(doc: &Document, index: usize, criteria: &Criteria) -> BTreeSet<String> {
     let mut found = BTreeSet::new();
+    let mut pinned = false;
     let mut inherited = BTreeSet::new();
     for a in doc.ancestry(index) {
         let s = &doc.sections[a];
-        if let Some(pinned) = criteria.sections.get(&s.id) {
+        if let Some(pins) = criteria.sections.get(&s.id) {
             if found.is_empty() {
-                found = pinned.iter().cloned().collect();
+                found = pins.iter().cloned().collect();
+                pinned = true;
             }
             continue;
         }
@@ -228,12 +325,23 @@ pub fn context_categories(doc: &Document, index: usize, criteria: &Criteria) -> 
         inherited.extend(
             named.iter().filter(|c| criteria.category(c).is_some_and(|c| c.inherited)).cloned(),
         );
-        if found.is_empty() {
+        if found.is_empty() || (!pinned && covers(&named, &found, criteria)) {
             found = named;
         }
     }
     found.extend(inherited);
     found
+}
+
+/// Whether the categories `outer` names cover every practice category of `inner` (and it has
+/// one): each is in the `covers` list of one of `outer`'s categories.
+fn covers(outer: &BTreeSet<String>, inner: &BTreeSet<String>, criteria: &Criteria) -> bool {
+    let mut practices =
+        inner.iter().filter(|c| criteria.category(c).is_some_and(|c| c.practice)).peekable();
+    practices.peek().is_some()
+        && practices.all(|c| {
+            outer.iter().any(|o| criteria.category(o).is_some_and(|o| o.covers.contains(c)))
+        })
 }
 
 /// A numbering style of an inferred heading.
@@ -253,6 +361,8 @@ enum Style {
     Bracket,
     /// The title of an appended document.
     Part,
+    /// An unnumbered question (`我们会收集哪些个人信息？`).
+    Question,
 }
 
 static STYLES: LazyLock<Vec<(Style, Regex)>> = LazyLock::new(|| {
@@ -315,6 +425,15 @@ fn is_appended_title(line: &str) -> bool {
     line.chars().count() <= 32 && APPENDED_TITLE.is_match(line)
 }
 
+/// Whether a line is a short question standing alone (`您的个人信息会被提供给谁？`): at most
+/// [`MAX_HEADING_CHARS`] chars, ending in a question mark, with no other sentence mark.
+fn is_question_heading(line: &str) -> bool {
+    let Some(body) = line.strip_suffix(['？', '?']) else { return false };
+    line.chars().count() <= MAX_HEADING_CHARS
+        && !body.is_empty()
+        && !body.contains(['。', '；', ';', '！', '!', '，', ','])
+}
+
 /// Whether a line ends like a sentence or a list item (so it is not a heading).
 fn ends_like_sentence(line: &str) -> bool {
     line.chars().last().is_some_and(|c| "。；;，,".contains(c))
@@ -324,7 +443,7 @@ fn ends_like_sentence(line: &str) -> bool {
 /// one numbering style with no text between them, at least half of which come again later. They stay blocks, so the text after the last
 /// entry does not fall under it.
 fn table_of_contents(blocks: &[Block]) -> HashSet<usize> {
-    let styles: Vec<Option<Style>> = blocks
+    let styles: Vec<Option<(Style, String)>> = blocks
         .iter()
         .map(|b| {
             let line = b.text.trim();
@@ -334,25 +453,31 @@ fn table_of_contents(blocks: &[Block]) -> HashSet<usize> {
                         && !ends_like_sentence(line)
                         && line.chars().count() <= MAX_HEADING_CHARS
                 })
-                .map(|(style, _, _)| style)
+                .map(|(style, number, _)| (style, number_key(&number)))
         })
         .collect();
     let mut toc = HashSet::new();
     let mut k = 0;
     while k < styles.len() {
-        let Some(style) = &styles[k] else {
+        let Some((style, first)) = &styles[k] else {
             k += 1;
             continue;
         };
+        // The run ends where the numbering starts again: `一、` right after the last entry of
+        // the table of contents is the first heading of the body.
         let mut end = k;
-        while end + 1 < styles.len() && styles[end + 1].as_ref() == Some(style) {
+        while end + 1 < styles.len()
+            && styles[end + 1]
+                .as_ref()
+                .is_some_and(|(s, n)| s == style && (n.is_empty() || n != first))
+        {
             end += 1;
         }
         // A table of contents repeats headings that come later.
         let repeated = (k..=end)
             .filter(|&i| {
-                let key = editorial_key(&blocks[i].text);
-                blocks[end + 1..].iter().any(|b| editorial_key(&b.text) == key)
+                let key = blocks[i].key();
+                blocks[end + 1..].iter().any(|b| b.key() == key)
             })
             .count();
         if end + 1 - k >= TOC_RUN && repeated * 2 >= end + 1 - k {
@@ -361,6 +486,11 @@ fn table_of_contents(blocks: &[Block]) -> HashSet<usize> {
         k = end + 1;
     }
     toc
+}
+
+/// A heading number without its punctuation and spacing (`1．` and `1.` are the same number).
+fn number_key(number: &str) -> String {
+    number.chars().filter(|c| c.is_alphanumeric()).collect()
 }
 
 /// How many consecutive headings of one style without text between them make a table of
@@ -404,6 +534,10 @@ pub fn outline(doc: &Document) -> Document {
             stack.clear();
             heading =
                 Some((Style::Part, String::new(), line.trim_matches(['《', '》']).to_string()));
+        }
+        // Some policies title their parts with unnumbered questions.
+        if heading.is_none() && !listed && !toc.contains(&k) && is_question_heading(line) {
+            heading = Some((Style::Question, String::new(), line.to_string()));
         }
         let Some((style, number, title)) = heading else {
             out.sections.last_mut().expect("the preamble").blocks.push(block.clone());
@@ -477,6 +611,69 @@ mod tests {
         assert_eq!(o.sections[2].blocks.len(), 4);
         let blocks: usize = o.sections.iter().map(|s| s.blocks.len()).sum();
         assert_eq!(blocks, 8);
+    }
+
+    #[test]
+    fn sentences_split_at_sentence_marks_not_at_list_numbers() {
+        assert_eq!(
+            sentences("1. 我们收集手机号。用于注册；（见下文） Contact us. a. item"),
+            vec!["1. 我们收集手机号。", "用于注册；", "（见下文） Contact us.", "a. item"]
+        );
+        // A piece without letters or digits joins the sentence before it.
+        assert_eq!(sentences("我们不会共享。”）"), vec!["我们不会共享。”）"]);
+        assert_eq!(sentences("无标点"), vec!["无标点"]);
+    }
+
+    #[test]
+    fn chapters_cover_their_subheadings_and_sentences_displace_context() {
+        let text = "## 一、我们如何收集和使用您的个人信息 {#c}\n\n### 为您提供安全保障 {#s}\n\n我们会收集您的设备信息。\n\n相机权限：用于扫码。\n\n我们会收集您的位置。我们会收集您的订单。我们不会开启相机权限。\n\n## 您的权利 {#r}\n\n### 相机权限 {#p}\n\n您可以在系统设置中关闭。\n";
+        let doc = parse("p.md", text).unwrap();
+        let map = map_document(&doc, &Criteria::builtin());
+        let by_id = |id: &str| map.sections.iter().find(|s| s.id == id).unwrap();
+        // A purpose named in a collection chapter's subheading stays collection.
+        assert_eq!(by_id("s").categories, cats(&["collection", "use"]));
+        let blocks: Vec<&BTreeSet<String>> =
+            by_id("s").blocks.iter().map(|b| &b.categories).collect();
+        assert_eq!(blocks[0], &cats(&["collection", "use"]));
+        // A permission listed there is about the permission (and its purpose).
+        assert_eq!(blocks[1], &cats(&["permissions", "use"]));
+        // One sentence of three names a permission: the line is not about permissions.
+        assert_eq!(blocks[2], &cats(&["collection", "use"]));
+        // A right's subheading names a permission: still a right.
+        assert_eq!(by_id("p").categories, cats(&["user_rights"]));
+    }
+
+    #[test]
+    fn unnumbered_questions_are_headings() {
+        let text = "隐私政策\n我们是谁？\n我们是一家游戏公司。\n我们会收集哪些个人信息？\n（1）账号注册\n我们会收集您的电话号码。\n您的个人信息会被提供给谁？\n我们不会提供给第三方，除非您同意？我们会告知您。\n";
+        let doc = parse("p.txt", text).unwrap();
+        let o = outline(&doc);
+        let titles: Vec<(&str, u8)> =
+            o.sections.iter().skip(1).map(|s| (s.title.as_str(), s.level)).collect();
+        assert_eq!(
+            titles,
+            vec![
+                ("我们是谁？", 1),
+                ("我们会收集哪些个人信息？", 1),
+                ("账号注册", 2),
+                ("您的个人信息会被提供给谁？", 1)
+            ]
+        );
+    }
+
+    #[test]
+    fn table_of_contents_ends_where_the_numbering_starts_again() {
+        let text = "隐私政策\n本政策包括：\n一、我们如何收集信息\n二、我们如何共享信息\n三、如何联系我们\n一、我们如何收集信息\n我们收集您的手机号。\n二、我们如何共享信息\n我们不会共享。\n三、如何联系我们\n邮箱：a@b.cn\n";
+        let doc = parse("p.txt", text).unwrap();
+        let o = outline(&doc);
+        let headings: Vec<(usize, &str)> =
+            o.sections.iter().skip(1).map(|s| (s.line, s.title.as_str())).collect();
+        assert_eq!(
+            headings,
+            vec![(6, "我们如何收集信息"), (8, "我们如何共享信息"), (10, "如何联系我们")]
+        );
+        // The table of contents stays in the preamble.
+        assert_eq!(o.sections[0].blocks.len(), 5);
     }
 
     #[test]

@@ -93,6 +93,10 @@ struct CategoryFile {
     terms_add: Option<bool>,
     #[serde(default)]
     inherited: Option<bool>,
+    #[serde(default)]
+    covers: Vec<String>,
+    #[serde(default)]
+    displaced_by: Vec<String>,
 }
 
 #[derive(Debug, Deserialize, Clone)]
@@ -481,6 +485,16 @@ pub struct Category {
     /// headings say (`map`: a children's policy appended to the main one is about minors
     /// throughout).
     pub inherited: bool,
+    /// Categories a subsection heading may name and still stay in this one (`map`): under a
+    /// heading in this category, a subsection whose heading names only categories listed here
+    /// keeps this category instead (the subheadings of a collection chapter name the features
+    /// and purposes information is collected for, `为您提供安全保障`; those of a rights chapter
+    /// name the rights, `撤回授权`).
+    pub covers: Vec<String>,
+    /// Categories that displace this one from a sentence (`map`): a sentence whose own terms
+    /// signal one of these and not this one does not take this category from its section (a
+    /// permission listed in a collection chapter is about the permission).
+    pub displaced_by: Vec<String>,
 }
 
 /// The active rule set.
@@ -800,6 +814,8 @@ fn compile(layers: Vec<Raw>) -> Result<Criteria> {
                 yields_to: c.yields_to.clone(),
                 terms_add: c.terms_add.unwrap_or(false),
                 inherited: c.inherited.unwrap_or(false),
+                covers: c.covers.clone(),
+                displaced_by: c.displaced_by.clone(),
             };
             match categories.iter_mut().find(|x| x.id == c.id) {
                 Some(existing) => *existing = category,
@@ -859,14 +875,21 @@ fn compile(layers: Vec<Raw>) -> Result<Criteria> {
             }
         }
         for c in &layer.file.categories {
-            for other in &c.yields_to {
-                if !categories.iter().any(|x| &x.id == other) {
-                    return Err(locate(
-                        &layer.path,
-                        &layer.text,
-                        &format!("\"{other}\""),
-                        format!("category `{}` yields to unknown category `{other}`", c.id),
-                    ));
+            let named = [
+                ("yields to", &c.yields_to),
+                ("covers", &c.covers),
+                ("is displaced by", &c.displaced_by),
+            ];
+            for (relation, others) in named {
+                for other in others {
+                    if !categories.iter().any(|x| &x.id == other) {
+                        return Err(locate(
+                            &layer.path,
+                            &layer.text,
+                            &format!("\"{other}\""),
+                            format!("category `{}` {relation} unknown category `{other}`", c.id),
+                        ));
+                    }
                 }
             }
         }

@@ -158,6 +158,15 @@ fn invalid_criteria_name_file_and_line() {
         diff(dir.path(), &["old.md", "new.md", "--criteria", "lexicon.toml"]),
         "lexicon.toml:9:11: `@nope` names no lexicon or pattern",
     );
+    write(
+        dir.path(),
+        "covers.toml",
+        b"extends = \"builtin\"\n[[categories]]\nid = \"retention\"\ncovers = [\"storage\", \"retnetion\"]\n",
+    );
+    assert_bad_input(
+        diff(dir.path(), &["old.md", "new.md", "--criteria", "covers.toml"]),
+        "covers.toml:4:22: category `retention` covers unknown category `retnetion`",
+    );
 }
 
 /// Criteria files that parse but could never judge as their author meant are refused at load,

@@ -1,6 +1,8 @@
 //! Measures `redline map` on CAPP-130 (../shared/corpus/capp130): every sentence marked
 //! `important` with at least one category is matched to the block (a line of the policy's
 //! plain text) that holds it, and the block's categories are scored against the sentence's labels
+//! (a sentence the annotators kept whole across several lines, such as a flattened table row or a
+//! list of steps, is matched to that run of blocks and gets the union of their categories)
 //! as multi-label micro- and macro-F1 over the eleven categories. The split into a development
 //! part (lexicons tuned there) and a held-aside part is fixed in tests/capp130_split.toml.
 //!
@@ -14,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// The macro-F1 the held-aside part reaches (asserted; the measured figure is printed).
-const HELD_ASIDE_MACRO_FLOOR: f64 = 0.64;
+const HELD_ASIDE_MACRO_FLOOR: f64 = 0.72;
 
 fn corpus() -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/capp130");
@@ -24,6 +26,41 @@ fn corpus() -> Option<PathBuf> {
 /// Removes whitespace and the punctuation the annotators' sentence splitting changed.
 fn squash(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace() && !",，。;；:：、.·•".contains(*c)).collect()
+}
+
+/// The longest run of blocks one sentence may span (a table row or a list of steps the
+/// annotators kept as one sentence, laid out over several lines of the text).
+const MAX_SPAN: usize = 40;
+
+/// Where a sentence (squashed) lies among the squashed blocks, searching forward from block
+/// `from` and wrapping: the first block that holds it whole, or else the first run of
+/// consecutive blocks whose joined text holds it starting inside the run's first block.
+/// Returns the first and last block of the run (equal when one block holds it).
+fn locate(blocks: &[&str], from: usize, text: &str) -> Option<(usize, usize)> {
+    if text.is_empty() {
+        return None;
+    }
+    let n = blocks.len();
+    let order = || (from..n).chain(0..from);
+    if let Some(k) = order().find(|&k| blocks[k].contains(text)) {
+        return Some((k, k));
+    }
+    for k in order() {
+        let mut joined = blocks[k].to_string();
+        for end in k + 1..n.min(k + MAX_SPAN) {
+            if joined.len() >= blocks[k].len() + text.len() {
+                break;
+            }
+            joined.push_str(blocks[end]);
+            if let Some(at) = joined.find(text) {
+                if at < blocks[k].len() {
+                    return Some((k, end));
+                }
+                break;
+            }
+        }
+    }
+    None
 }
 
 #[derive(Default, Clone, Copy)]
@@ -116,18 +153,15 @@ fn score(
                 sec.blocks.iter().map(|b| (squash(&b.text), &b.categories, sec.title.as_str()))
             })
             .collect();
+        let squashed: Vec<&str> = blocks.iter().map(|b| b.0.as_str()).collect();
         let labels = std::fs::read_to_string(dir.join(format!("{id}.jsonl"))).unwrap();
         let mut pos = 0;
         for line in labels.lines() {
             let v: serde_json::Value = serde_json::from_str(line).unwrap();
             let text = squash(v["text"].as_str().unwrap());
-            let found = if text.is_empty() {
-                None
-            } else {
-                (pos..blocks.len()).chain(0..pos).find(|&k| blocks[k].0.contains(&text))
-            };
-            if let Some(k) = found {
-                pos = k;
+            let found = locate(&squashed, pos, &text);
+            if let Some((_, last)) = found {
+                pos = last;
             }
             let gold: BTreeSet<String> = v["labels"]
                 .as_array()
@@ -139,15 +173,17 @@ fn score(
                 continue;
             }
             s.sentences += 1;
-            let empty = BTreeSet::new();
-            let predicted = match found {
-                Some(k) => blocks[k].1,
+            // A sentence spread over several blocks gets what the map says of all of them.
+            let predicted: BTreeSet<String> = match found {
+                Some((first, last)) => {
+                    blocks[first..=last].iter().flat_map(|b| b.1.iter().cloned()).collect()
+                }
                 None => {
                     s.unmatched += 1;
-                    &empty
+                    BTreeSet::new()
                 }
             };
-            if let (Some(dump), Some(k)) = (&dump, found) {
+            if let (Some(dump), Some((k, _))) = (&dump, found) {
                 let title: String = blocks[k].2.chars().take(30).collect();
                 if predicted.contains(dump) && !gold.contains(dump) {
                     *s.confusion.entry(format!("FP {title}")).or_default() += 1;
