@@ -141,6 +141,9 @@ fn record_label(document: &str, version: &str) -> String {
 /// The file name of a release record inside a version folder.
 pub const RECORD_FILE: &str = "release.toml";
 
+/// What is wrong with a file (not a folder) named like a version in `archive/<document>/`.
+const NOT_A_FOLDER: &str = "a file named like a version; a version is a folder holding release.toml and its sources, so move or delete this file";
+
 /// Prefix of the temporary folder a release is built in, inside `archive/<document>/`. It starts
 /// with a dot, so it is never taken for a version, and `verify` names leftovers of a killed
 /// process.
@@ -163,6 +166,11 @@ pub fn releases(archive_dir: &Path, document: &str) -> Result<Vec<Release>> {
         let entry = entry.map_err(|e| Error::io(&dir, &e))?;
         let name = entry.file_name().to_string_lossy().into_owned();
         let Some(version) = Version::parse(&name) else { continue };
+        if !entry.path().is_dir() {
+            return Err(Error::Refused(format!(
+                "archive/{document}/{name}: {NOT_A_FOLDER} (run `redline verify`)"
+            )));
+        }
         let label = record_label(document, &name);
         let bytes = std::fs::read(entry.path().join(RECORD_FILE)).map_err(|e| {
             if e.kind() == std::io::ErrorKind::NotFound {
@@ -288,7 +296,8 @@ impl ReleaseRecord {
     /// Parses a record's bytes; `label` names the file in messages.
     ///
     /// Errors: invalid UTF-8, invalid TOML, an unknown or missing field (naming line and
-    /// column), or a schema other than [`RELEASE_SCHEMA`].
+    /// column), a schema other than [`RELEASE_SCHEMA`], or a `level`, `bump` or `effective`
+    /// that is not a contract spelling (contracts.md "Enumerations"; naming the line).
     pub fn parse(label: &str, bytes: &[u8]) -> Result<ReleaseRecord> {
         let text = crate::text::decode(label, bytes)?;
         let record: ReleaseRecord =
@@ -302,8 +311,48 @@ impl ReleaseRecord {
                 ),
             });
         }
+        let field_error = |key: &str, message: String| {
+            let (line, column) = key_position(&text, key);
+            Error::Toml { path: label.to_string(), line, column, message }
+        };
+        if Level::parse(&record.level).is_none() {
+            let levels: Vec<&str> = Level::ALL.iter().map(|l| l.as_str()).collect();
+            return Err(field_error(
+                "level",
+                format!("level `{}` is not a level ({})", record.level, levels.join(", ")),
+            ));
+        }
+        let bumps: BTreeSet<&str> = Level::ALL.iter().map(|l| l.bump().as_str()).collect();
+        if !bumps.contains(record.bump.as_str()) {
+            return Err(field_error(
+                "bump",
+                format!(
+                    "bump `{}` is not a bump (none, patch, minor, major)",
+                    record.bump
+                ),
+            ));
+        }
+        if let Err(e) = crate::time::parse_date("effective", &record.effective) {
+            return Err(field_error("effective", e.to_string()));
+        }
         Ok(record)
     }
+}
+
+/// The 1-based line and column of the value of the top-level `key = …` line in `text` (1, 1 when
+/// the key is not on a line of its own).
+fn key_position(text: &str, key: &str) -> (usize, usize) {
+    for (i, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix(key)
+            && rest.trim_start().starts_with('=')
+        {
+            let eq = line.len() - rest.trim_start().len();
+            let value = line[eq + 1..].len() - line[eq + 1..].trim_start().len();
+            return (i + 1, line[..eq + 1 + value].chars().count() + 1);
+        }
+    }
+    (1, 1)
 }
 
 /// Writes the version folder `archive_dir/<document>/<version>/` atomically: the files and the
@@ -545,6 +594,27 @@ pub fn verify(root: &Path, documents: &[String]) -> Result<Verification> {
     Ok(out)
 }
 
+/// Refuses to use an archive that [`verify`] finds any problem in: the commands that read
+/// released versions (`check`, `log`, `show`, `consent`, `build`, `release`) call it first, so a
+/// tampered source, an edited record or a broken chain is never published, compared against or
+/// answered from. Checking costs what `redline verify` costs (a sha256 of every released file
+/// and a walk of the history of `archive/`).
+///
+/// Errors: [`Error::Refused`] naming the first problem (by path) and how many more there are;
+/// the errors of [`verify`].
+pub fn require_intact(root: &Path, documents: &[String]) -> Result<()> {
+    let v = verify(root, documents)?;
+    let Some(first) = v.problems.first() else { return Ok(()) };
+    let more = match v.problems.len() - 1 {
+        0 => String::new(),
+        1 => " (and 1 more problem)".to_string(),
+        n => format!(" (and {n} more problems)"),
+    };
+    Err(Error::Refused(format!(
+        "{first}{more}; the archive was altered, so it is not used (run `redline verify`)"
+    )))
+}
+
 fn verify_document(archive_dir: &Path, doc: &str, out: &mut Verification) -> Result<()> {
     let dir = archive_dir.join(doc);
     let entries = match std::fs::read_dir(&dir) {
@@ -558,6 +628,11 @@ fn verify_document(archive_dir: &Path, doc: &str, out: &mut Verification) -> Res
         let name = entry.file_name().to_string_lossy().into_owned();
         match Version::parse(&name) {
             Some(v) if entry.path().is_dir() => versions.push((v, name)),
+            Some(_) => out.problems.push(IntegrityProblem {
+                path: format!("archive/{doc}/{name}"),
+                kind: ProblemKind::UnlistedFile,
+                message: NOT_A_FOLDER.to_string(),
+            }),
             _ if name.starts_with(TEMP_PREFIX) => out.notes.push(format!(
                 "archive/{doc}/{name}: left over by an interrupted release; it is not a version and can be deleted"
             )),
@@ -665,12 +740,6 @@ fn verify_document(archive_dir: &Path, doc: &str, out: &mut Verification) -> Res
             }
             if record.version != name {
                 wrong.push(format!("version is `{}`, its folder says `{name}`", record.version));
-            }
-            if Level::parse(&record.level).is_none() {
-                wrong.push(format!("level `{}` is not a level", record.level));
-            }
-            if crate::time::parse_date("effective", &record.effective).is_err() {
-                wrong.push(format!("effective `{}` is not a date", record.effective));
             }
             if !wrong.is_empty() {
                 out.problems.push(problem(

@@ -133,6 +133,13 @@ fn require_repo(cwd: &Path) -> Result<PolicyRepo> {
     })?)
 }
 
+/// Refuses an archive with an integrity problem ([`archive::require_intact`]) before a command
+/// reads it.
+pub(super) fn require_intact(repo: &PolicyRepo) -> Result<()> {
+    let ids: Vec<String> = repo.config.documents.iter().map(|d| d.id.clone()).collect();
+    Ok(archive::require_intact(&repo.root, &ids)?)
+}
+
 fn parse_version(what: &str, s: &str) -> Result<Version> {
     Ok(Version::parse(s).ok_or_else(|| {
         Error::Refused(format!(
@@ -153,6 +160,7 @@ fn json(value: &impl serde::Serialize) -> Result<String> {
 
 pub(super) fn release(args: ReleaseArgs, cwd: &Path) -> Result<Outcome> {
     let repo = require_repo(cwd)?;
+    require_intact(&repo)?;
     let criteria = repo.criteria()?;
     let opts = redline::release::ReleaseOptions {
         effective: args
@@ -277,6 +285,7 @@ fn describe_release(out: &mut String, plan: &redline::release::ReleasePlan, dry_
 
 pub(super) fn log(args: LogArgs, cwd: &Path) -> Result<Outcome> {
     let repo = require_repo(cwd)?;
+    require_intact(&repo)?;
     let as_of = redline::time::today(&repo.timezone()?, parse_as_of(args.as_of.as_deref())?);
     let documents: Vec<String> = if args.all {
         repo.config.documents.iter().map(|d| d.id.clone()).collect()
@@ -344,6 +353,7 @@ pub(super) fn log(args: LogArgs, cwd: &Path) -> Result<Outcome> {
 
 pub(super) fn show(args: ShowArgs, cwd: &Path) -> Result<Outcome> {
     let repo = require_repo(cwd)?;
+    require_intact(&repo)?;
     let version = parse_version("VERSION", &args.number)?;
     let doc = repo.document(args.document.as_deref())?;
     let lang = args.lang.unwrap_or_else(|| doc.source_language.clone());
@@ -428,6 +438,7 @@ pub(super) fn verify(args: VerifyArgs, cwd: &Path) -> Result<Outcome> {
 
 pub(super) fn consent(args: ConsentArgs, cwd: &Path) -> Result<Outcome> {
     let repo = require_repo(cwd)?;
+    require_intact(&repo)?;
     let criteria = repo.criteria()?;
     let doc = repo.document(args.document.as_deref())?.id.clone();
     let as_of = redline::time::today(&repo.timezone()?, parse_as_of(args.as_of.as_deref())?);

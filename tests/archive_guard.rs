@@ -1,0 +1,95 @@
+//! The archive is checked before it is used: a tampered or malformed archive is refused by every
+//! command that reads it (exit 2, one line naming the file, nothing on stdout), and the release
+//! and site commands cannot damage it (version overflow, `--out` inside it, concurrent releases,
+//! partial `--all` releases, file modes).
+
+mod common;
+
+use common::*;
+
+/// Two committed releases: 1.0.0 and 2.0.0 (an advertising SDK added).
+fn two_releases() -> TestRepo {
+    let repo = TestRepo::new();
+    repo.ok(&["release", "--as-of", "2026-11-29"]);
+    repo.commit_all("Release 1.0.0", "2026-11-29T12:00:00+08:00");
+    repo.edit_zh(add_sdk_row);
+    repo.commit_all("Add an SDK", "2026-12-01T09:00:00+08:00");
+    repo.ok(&["release", "--as-of", "2026-12-01"]);
+    repo.commit_all("Release 2.0.0", "2026-12-01T12:00:00+08:00");
+    repo
+}
+
+const ALTERED: &str = "; the archive was altered, so it is not used (run `redline verify`)\n";
+
+#[test]
+fn a_tampered_source_is_refused_by_every_reader() {
+    let repo = two_releases();
+    let path = "archive/privacy/2.0.0/privacy.zh-CN.md";
+    let mut bytes = repo.bytes(path);
+    bytes.extend_from_slice("tampered line\n".as_bytes());
+    repo.write(path, bytes);
+    let site = tempfile::tempdir().unwrap();
+    let out = site.path().join("site");
+    let out = out.to_str().unwrap();
+    for args in [
+        vec!["check"],
+        vec!["log"],
+        vec!["show", "1.0.0"],
+        vec!["consent", "--accepted", "1.0.0"],
+        vec!["build", "--out", out, "--as-of", "2026-12-20"],
+        vec!["release", "--allow-dirty"],
+    ] {
+        let e = repo.fails(&args, 2);
+        assert!(
+            e.starts_with(&format!("error: {path}: tampered source: sha256 is ")),
+            "{args:?}: {e}"
+        );
+        assert!(e.ends_with(&format!("(and 1 more problem){ALTERED}")), "{args:?}: {e}");
+    }
+    assert!(!site.path().join("site").exists(), "nothing built");
+}
+
+#[test]
+fn an_edited_record_is_refused_naming_its_line() {
+    let repo = two_releases();
+    let path = "archive/privacy/2.0.0/release.toml";
+    let text = repo.read(path).replace("level = \"reconsent\"", "level = \"catastrophic\"");
+    repo.write(path, text);
+    for args in [vec!["log"], vec!["check"], vec!["show", "2.0.0"]] {
+        let e = repo.fails(&args, 2);
+        assert!(
+            e.starts_with(&format!(
+                "error: {path}: unreadable record: {path}:9:9: level `catastrophic` is not a level (none, editorial, minor, major, reconsent)"
+            )),
+            "{args:?}: {e}"
+        );
+        assert!(e.ends_with(ALTERED), "{args:?}: {e}");
+    }
+    let out = repo.redline(&["verify"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains(&format!("{path}: unreadable record: {path}:9:9: level `catastrophic`")),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_file_named_like_a_version_is_a_problem() {
+    let repo = two_releases();
+    repo.write("archive/privacy/3.0.0", "x\n");
+    let out = repo.redline(&["verify"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "archive/privacy/3.0.0: unlisted file: a file named like a version; a version is a folder holding release.toml and its sources, so move or delete this file\n\
+         1 integrity problem in 2 versions of 1 document (privacy)\n"
+    );
+    let e = repo.fails(&["check"], 2);
+    assert_eq!(
+        e,
+        format!(
+            "error: archive/privacy/3.0.0: unlisted file: a file named like a version; a version is a folder holding release.toml and its sources, so move or delete this file{ALTERED}"
+        )
+    );
+}
