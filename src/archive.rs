@@ -43,15 +43,25 @@ impl Version {
         parts.next().is_none().then_some(v)
     }
 
-    /// The version after this one for a bump.
-    pub fn bumped(self, bump: crate::model::Bump) -> Version {
+    /// The version after this one for a bump (semver: a higher component resets the lower).
+    ///
+    /// Errors: [`Error::Refused`] when the bumped component is already `u64::MAX`
+    /// (18446744073709551615), so the next version would wrap around.
+    pub fn bumped(self, bump: crate::model::Bump) -> Result<Version> {
         use crate::model::Bump;
-        match bump {
+        let next = |n: u64, which: &str| {
+            n.checked_add(1).ok_or_else(|| {
+                Error::Refused(format!(
+                    "cannot bump {self} ({bump}): its {which} number is the largest there is ({n}); no version can follow it"
+                ))
+            })
+        };
+        Ok(match bump {
             Bump::None => self,
-            Bump::Patch => Version { patch: self.patch + 1, ..self },
-            Bump::Minor => Version { minor: self.minor + 1, patch: 0, ..self },
-            Bump::Major => Version { major: self.major + 1, minor: 0, patch: 0 },
-        }
+            Bump::Patch => Version { patch: next(self.patch, "patch")?, ..self },
+            Bump::Minor => Version { minor: next(self.minor, "minor")?, patch: 0, ..self },
+            Bump::Major => Version { major: next(self.major, "major")?, minor: 0, patch: 0 },
+        })
     }
 }
 
@@ -969,9 +979,15 @@ mod tests {
         assert_eq!(v.to_string(), "1.2.3");
         assert!(Version::parse("1.2").is_none() && Version::parse("01.2.3").is_none());
         assert!(Version::parse("1.10.0").unwrap() > Version::parse("1.9.9").unwrap());
-        assert_eq!(v.bumped(Bump::Minor).to_string(), "1.3.0");
-        assert_eq!(v.bumped(Bump::Major).to_string(), "2.0.0");
-        assert_eq!(v.bumped(Bump::Patch).to_string(), "1.2.4");
+        assert_eq!(v.bumped(Bump::Minor).unwrap().to_string(), "1.3.0");
+        assert_eq!(v.bumped(Bump::Major).unwrap().to_string(), "2.0.0");
+        assert_eq!(v.bumped(Bump::Patch).unwrap().to_string(), "1.2.4");
+        let top = Version::parse("18446744073709551615.0.0").unwrap();
+        assert_eq!(
+            top.bumped(Bump::Major).unwrap_err().to_string(),
+            "cannot bump 18446744073709551615.0.0 (major): its major number is the largest there is (18446744073709551615); no version can follow it"
+        );
+        assert_eq!(top.bumped(Bump::Minor).unwrap().to_string(), "18446744073709551615.1.0");
     }
 
     fn record(files: &[(String, Vec<u8>)]) -> ReleaseRecord {

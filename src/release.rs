@@ -165,7 +165,7 @@ pub fn plan(
     }
     let bump = if last.is_some() { level.bump() } else { crate::model::Bump::None };
     let proposed = match last {
-        Some(last) => last.version.bumped(bump),
+        Some(last) => last.version.bumped(bump)?,
         None => Version { major: 1, minor: 0, patch: 0 },
     };
     let version = match opts.version {

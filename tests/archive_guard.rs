@@ -93,3 +93,47 @@ fn a_file_named_like_a_version_is_a_problem() {
         )
     );
 }
+
+#[test]
+fn a_version_at_the_top_cannot_be_bumped() {
+    let repo = TestRepo::new();
+    repo.edit_zh(minor);
+    let max = "18446744073709551615.0.0";
+    repo.ok(&["release", "--allow-dirty", "--as-of", "2026-11-29", "--version", max]);
+    repo.edit_zh(add_sdk_row);
+    let before = repo.archive_snapshot();
+    let e = repo.fails(&["release", "--allow-dirty", "--as-of", "2026-12-01"], 2);
+    assert_eq!(
+        e,
+        format!(
+            "error: cannot bump {max} (major): its major number is the largest there is (18446744073709551615); no version can follow it\n"
+        )
+    );
+    assert_eq!(repo.archive_snapshot(), before);
+}
+
+#[test]
+fn a_relative_out_inside_the_archive_or_policy_is_refused() {
+    let repo = two_releases();
+    let before = repo.archive_snapshot();
+    for out in [
+        "policy/site",
+        "archive/privacy/2.0.0/site",
+        "archive/privacy/9.0.0",
+        "./archive/x/../privacy/9.0.0",
+        "nowhere/../archive/site",
+    ] {
+        let e = repo.fails(&["build", "--out", out, "--as-of", "2026-12-20"], 2);
+        assert_eq!(
+            e,
+            format!(
+                "error: --out {out}: would replace the policy repository or its sources; choose a folder of its own such as site/\n"
+            )
+        );
+    }
+    assert_eq!(repo.archive_snapshot(), before);
+    assert!(!repo.file("policy/site").exists() && !repo.file("nowhere").exists());
+    // A relative folder of its own is fine.
+    repo.ok(&["build", "--out", "public/site", "--as-of", "2026-12-20"]);
+    assert!(repo.file("public/site/index.html").is_file());
+}
