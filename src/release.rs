@@ -382,7 +382,11 @@ fn effective_date(
     let earliest_notice = if notice {
         release_date
             .checked_add(i64::from(days).days())
-            .map_err(|e| Error::Refused(format!("cannot add {days} days to {release_date}: {e}")))?
+            .map_err(|_| {
+                Error::Refused(format!(
+                    "the release date {release_date} (--as-of, or today) plus notice_days = {days} (policy/policy.toml) is after 9999-12-31, the last date redline handles"
+                ))
+            })?
     } else {
         release_date
     };

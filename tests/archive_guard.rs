@@ -137,3 +137,31 @@ fn a_relative_out_inside_the_archive_or_policy_is_refused() {
     repo.ok(&["build", "--out", "public/site", "--as-of", "2026-12-20"]);
     assert!(repo.file("public/site/index.html").is_file());
 }
+
+#[test]
+fn notice_days_and_dates_out_of_range_name_their_source() {
+    let repo = TestRepo::new();
+    repo.ok(&["release", "--as-of", "2026-11-29"]);
+    repo.edit_zh(add_sdk_row);
+    let config = repo.read("policy/policy.toml");
+    let line = config.lines().position(|l| l.starts_with("notice_days")).unwrap() + 1;
+    for n in ["4294967295", "3000000", "-1"] {
+        repo.write(
+            "policy/policy.toml",
+            config.replace("notice_days = 7", &format!("notice_days = {n}")),
+        );
+        let e = repo.fails(&["release", "--dry-run", "--allow-dirty"], 2);
+        assert_eq!(
+            e,
+            format!(
+                "error: policy/policy.toml:{line}:15: notice_days = {n} is out of range: give a number of days from 0 to 3650 (ten years)\n"
+            )
+        );
+    }
+    repo.write("policy/policy.toml", &config);
+    let e = repo.fails(&["release", "--dry-run", "--allow-dirty", "--as-of", "9999-12-30"], 2);
+    assert_eq!(
+        e,
+        "error: the release date 9999-12-30 (--as-of, or today) plus notice_days = 7 (policy/policy.toml) is after 9999-12-31, the last date redline handles\n"
+    );
+}

@@ -315,7 +315,7 @@ fn a_version_folder_without_its_record_is_refused() {
     let e = repo.fails(&["release", "--as-of", "2026-11-30"], 2);
     assert_eq!(
         e,
-        "error: archive/privacy/1.1.0/ has no release.toml: a version folder must hold its record (run `redline verify`)\n"
+        "error: archive/privacy/1.1.0/release.toml: deleted record: the record of 1.1.0 is missing (deleted?); the archive was altered, so it is not used (run `redline verify`)\n"
     );
     assert_eq!(repo.archive_snapshot(), before);
 }

@@ -160,7 +160,6 @@ fn json(value: &impl serde::Serialize) -> Result<String> {
 
 pub(super) fn release(args: ReleaseArgs, cwd: &Path) -> Result<Outcome> {
     let repo = require_repo(cwd)?;
-    require_intact(&repo)?;
     let criteria = repo.criteria()?;
     let opts = redline::release::ReleaseOptions {
         effective: args
@@ -179,6 +178,7 @@ pub(super) fn release(args: ReleaseArgs, cwd: &Path) -> Result<Outcome> {
     } else {
         vec![repo.document(args.document.as_deref())?.id.clone()]
     };
+    require_intact(&repo)?;
     // Plan every document before writing anything: one refusal writes nothing.
     let mut plans = Vec::new();
     let mut unchanged = Vec::new();
@@ -285,13 +285,13 @@ fn describe_release(out: &mut String, plan: &redline::release::ReleasePlan, dry_
 
 pub(super) fn log(args: LogArgs, cwd: &Path) -> Result<Outcome> {
     let repo = require_repo(cwd)?;
-    require_intact(&repo)?;
     let as_of = redline::time::today(&repo.timezone()?, parse_as_of(args.as_of.as_deref())?);
     let documents: Vec<String> = if args.all {
         repo.config.documents.iter().map(|d| d.id.clone()).collect()
     } else {
         vec![repo.document(args.document.as_deref())?.id.clone()]
     };
+    require_intact(&repo)?;
     let mut text = String::new();
     let mut docs = serde_json::Map::new();
     for id in &documents {
@@ -353,7 +353,6 @@ pub(super) fn log(args: LogArgs, cwd: &Path) -> Result<Outcome> {
 
 pub(super) fn show(args: ShowArgs, cwd: &Path) -> Result<Outcome> {
     let repo = require_repo(cwd)?;
-    require_intact(&repo)?;
     let version = parse_version("VERSION", &args.number)?;
     let doc = repo.document(args.document.as_deref())?;
     let lang = args.lang.unwrap_or_else(|| doc.source_language.clone());
@@ -365,6 +364,7 @@ pub(super) fn show(args: ShowArgs, cwd: &Path) -> Result<Outcome> {
         ))
         .into());
     }
+    require_intact(&repo)?;
     let Some(release) = archive::find(&repo.archive_dir(), &doc.id, version)? else {
         return Err(Error::Refused(format!(
             "archive/{}/ has no version {version}; `redline log` lists the released versions",
@@ -438,10 +438,10 @@ pub(super) fn verify(args: VerifyArgs, cwd: &Path) -> Result<Outcome> {
 
 pub(super) fn consent(args: ConsentArgs, cwd: &Path) -> Result<Outcome> {
     let repo = require_repo(cwd)?;
-    require_intact(&repo)?;
     let criteria = repo.criteria()?;
     let doc = repo.document(args.document.as_deref())?.id.clone();
     let as_of = redline::time::today(&repo.timezone()?, parse_as_of(args.as_of.as_deref())?);
+    require_intact(&repo)?;
     let answer = redline::consent::decide(&repo, &criteria, &doc, &args.accepted, as_of)?;
     let stdout = match args.format {
         OutputFormat::Json => json(&answer)?,
