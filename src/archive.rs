@@ -380,17 +380,50 @@ pub fn write_release(
     record: &ReleaseRecord,
     files: &[(String, Vec<u8>)],
 ) -> Result<PathBuf> {
-    write_release_with(archive_dir, record, files, &mut |_| Ok(()))
+    stage_release(archive_dir, record, files)?.commit()
+}
+
+/// A version written completely into a temporary folder beside its final place, not yet
+/// renamed into it ([`StagedRelease::commit`]). Dropping it deletes the temporary folder, so
+/// several releases can be staged and then committed together, or none of them.
+#[derive(Debug)]
+pub struct StagedRelease {
+    tmp: tempfile::TempDir,
+    doc_dir: PathBuf,
+    target: PathBuf,
+    target_label: String,
+}
+
+/// The first half of [`write_release`]: writes and syncs every file and the record into a
+/// temporary folder inside `archive_dir/<document>/` (created when missing).
+///
+/// Errors: as [`write_release`].
+pub fn stage_release(
+    archive_dir: &Path,
+    record: &ReleaseRecord,
+    files: &[(String, Vec<u8>)],
+) -> Result<StagedRelease> {
+    stage_release_with(archive_dir, record, files, &mut |_| Ok(()))
 }
 
 /// [`write_release`] with a hook called after each file is written into the temporary folder
 /// (the tests inject a failure there).
+#[cfg(test)]
 fn write_release_with(
     archive_dir: &Path,
     record: &ReleaseRecord,
     files: &[(String, Vec<u8>)],
     after_write: &mut dyn FnMut(&Path) -> std::io::Result<()>,
 ) -> Result<PathBuf> {
+    stage_release_with(archive_dir, record, files, after_write)?.commit()
+}
+
+fn stage_release_with(
+    archive_dir: &Path,
+    record: &ReleaseRecord,
+    files: &[(String, Vec<u8>)],
+    after_write: &mut dyn FnMut(&Path) -> std::io::Result<()>,
+) -> Result<StagedRelease> {
     if source_hashes(files) != record.sources {
         return Err(Error::Refused(format!(
             "internal error: the record of {} {} does not list the sha256 of the files written",
@@ -432,21 +465,37 @@ fn write_release_with(
         write().map_err(|e| Error::io(&label, &e))?;
         after_write(&path).map_err(|e| Error::io(&label, &e))?;
     }
-    if target.exists() {
-        return Err(Error::Refused(format!(
-            "{target_label}/ already exists; a released version is never rewritten"
-        )));
+    Ok(StagedRelease { tmp, doc_dir, target, target_label })
+}
+
+impl StagedRelease {
+    /// The folder the version will have once committed (`archive/<document>/<version>`).
+    pub fn target(&self) -> &Path {
+        &self.target
     }
-    let tmp_path = tmp.keep();
-    if let Err(e) = std::fs::rename(&tmp_path, &target) {
-        let _ = std::fs::remove_dir_all(&tmp_path);
-        return Err(Error::io(&target_label, &e));
+
+    /// Renames the staged folder into place. Returns the version folder.
+    ///
+    /// Errors: the version folder appeared meanwhile (it is never replaced), or the rename
+    /// failed; the temporary folder is deleted either way.
+    pub fn commit(self) -> Result<PathBuf> {
+        let StagedRelease { tmp, doc_dir, target, target_label } = self;
+        if target.exists() {
+            return Err(Error::Refused(format!(
+                "{target_label}/ already exists; a released version is never rewritten"
+            )));
+        }
+        let tmp_path = tmp.keep();
+        if let Err(e) = std::fs::rename(&tmp_path, &target) {
+            let _ = std::fs::remove_dir_all(&tmp_path);
+            return Err(Error::io(&target_label, &e));
+        }
+        // Make the rename durable; a failure here does not undo a complete release.
+        if let Ok(d) = std::fs::File::open(&doc_dir) {
+            let _ = d.sync_all();
+        }
+        Ok(target)
     }
-    // Make the rename durable; a failure here does not undo a complete release.
-    if let Ok(d) = std::fs::File::open(&doc_dir) {
-        let _ = d.sync_all();
-    }
-    Ok(target)
 }
 
 /// File name → sha256 of the bytes, as `[sources]` holds them.

@@ -165,3 +165,37 @@ fn notice_days_and_dates_out_of_range_name_their_source() {
         "error: the release date 9999-12-30 (--as-of, or today) plus notice_days = 7 (policy/policy.toml) is after 9999-12-31, the last date redline handles\n"
     );
 }
+
+/// Adds a second document, `sdk`, to the repository's policy.
+fn add_sdk_document(repo: &TestRepo) {
+    let mut config = repo.read("policy/policy.toml");
+    config.push_str(
+        "\n[[documents]]\nid = \"sdk\"\nsource_language = \"zh-CN\"\n[documents.lint]\ndisclosures = []\n",
+    );
+    repo.write("policy/policy.toml", config);
+    repo.write(
+        "policy/sdk.zh-CN.md",
+        "+++\nid = \"sdk\"\ntitle = \"SDK\"\nlang = \"zh-CN\"\n+++\n\n# SDK {#sdk}\n\n| SDK | 用途 |\n| --- | --- |\n| 友盟 | 统计 |\n",
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn release_all_writes_every_document_or_none() {
+    let repo = TestRepo::new();
+    add_sdk_document(&repo);
+    repo.commit_all("Add the SDK list", "2026-11-01T11:00:00+08:00");
+    repo.edit_zh(add_sdk_row);
+    // archive/sdk cannot be created (a dangling symbolic link): the second document fails
+    // after the first was planned and could have been written.
+    std::fs::create_dir_all(repo.file("archive")).unwrap();
+    std::os::unix::fs::symlink("/nonexistent/redline-test", repo.file("archive/sdk")).unwrap();
+    let e = repo.fails(&["release", "--all", "--allow-dirty", "--as-of", "2026-11-29"], 2);
+    assert!(e.starts_with("error: "), "{e}");
+    assert!(e.contains("archive/sdk"), "{e}");
+    assert!(!repo.file("archive/privacy").exists(), "privacy was written although sdk failed");
+    std::fs::remove_file(repo.file("archive/sdk")).unwrap();
+    let out = repo.ok(&["release", "--all", "--allow-dirty", "--as-of", "2026-11-29"]);
+    assert!(out.contains("released privacy 1.0.0") && out.contains("released sdk 1.0.0"), "{out}");
+    repo.ok(&["verify"]);
+}

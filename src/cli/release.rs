@@ -201,22 +201,12 @@ pub(super) fn release(args: ReleaseArgs, cwd: &Path) -> Result<Outcome> {
         ))
         .into());
     }
+    // Every document or none: a failure on one leaves the archive as it was.
+    if !args.dry_run {
+        redline::release::publish_all(&repo, &plans)?;
+    }
     let mut out = String::new();
-    let mut written: Vec<String> = Vec::new();
     for plan in &plans {
-        if !args.dry_run
-            && let Err(e) = redline::release::publish(&repo, plan)
-        {
-            if written.is_empty() {
-                return Err(e.into());
-            }
-            return Err(Error::Refused(format!(
-                "{e} (already written: {}; commit them)",
-                written.join(", ")
-            ))
-            .into());
-        }
-        written.push(format!("archive/{}/{}/", plan.record.document, plan.record.version));
         describe_release(&mut out, plan, args.dry_run);
     }
     for id in &unchanged {
