@@ -151,6 +151,63 @@ fn record_label(document: &str, version: &str) -> String {
 /// The file name of a release record inside a version folder.
 pub const RECORD_FILE: &str = "release.toml";
 
+/// The lock file a release holds in `archive/` while it plans and writes ([`lock`]). It starts
+/// with a dot and is a file, so [`verify`] never takes it for a document; `redline init`'s
+/// `.gitignore` keeps it out of git.
+pub const LOCK_FILE: &str = ".lock";
+
+/// An exclusive hold on `archive/` for one release: two releases at once would both plan on
+/// the same last version and fork the chain. Dropping it deletes the lock file (and `archive/`
+/// when the lock created it and it is still empty).
+#[derive(Debug)]
+pub struct ArchiveLock {
+    path: PathBuf,
+    created_dir: Option<PathBuf>,
+}
+
+/// Takes the archive lock: creates `archive_dir/.lock` (create-new, so exactly one process
+/// succeeds), holding the process id for whoever finds it.
+///
+/// Errors: [`Error::Refused`] when the lock file exists (another release is running, or one was
+/// killed and its lock must be deleted by hand); an I/O error creating it.
+pub fn lock(archive_dir: &Path) -> Result<ArchiveLock> {
+    let created_dir = if archive_dir.exists() {
+        None
+    } else {
+        std::fs::create_dir_all(archive_dir).map_err(|e| Error::io("archive", &e))?;
+        Some(archive_dir.to_path_buf())
+    };
+    let path = archive_dir.join(LOCK_FILE);
+    let label = format!("archive/{LOCK_FILE}");
+    match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+        Ok(mut f) => {
+            let _ = writeln!(f, "{}", std::process::id());
+            Ok(ArchiveLock { path, created_dir })
+        }
+        Err(e) => {
+            if let Some(dir) = &created_dir {
+                let _ = std::fs::remove_dir(dir);
+            }
+            if e.kind() == std::io::ErrorKind::AlreadyExists {
+                Err(Error::Refused(format!(
+                    "another release is in progress ({label} exists); if none is, delete it"
+                )))
+            } else {
+                Err(Error::io(&label, &e))
+            }
+        }
+    }
+}
+
+impl Drop for ArchiveLock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+        if let Some(dir) = &self.created_dir {
+            let _ = std::fs::remove_dir(dir); // only when still empty
+        }
+    }
+}
+
 /// What is wrong with a file (not a folder) named like a version in `archive/<document>/`.
 const NOT_A_FOLDER: &str = "a file named like a version; a version is a folder holding release.toml and its sources, so move or delete this file";
 

@@ -199,3 +199,41 @@ fn release_all_writes_every_document_or_none() {
     assert!(out.contains("released privacy 1.0.0") && out.contains("released sdk 1.0.0"), "{out}");
     repo.ok(&["verify"]);
 }
+
+#[test]
+fn a_release_in_progress_locks_the_archive() {
+    let repo = two_releases();
+    repo.edit_zh(minor);
+    repo.write("archive/.lock", "12345\n");
+    // verify and the readers ignore the lock file.
+    repo.ok(&["verify"]);
+    repo.ok(&["log"]);
+    let before = repo.archive_snapshot();
+    for args in [
+        vec!["release", "--allow-dirty", "--as-of", "2026-12-10"],
+        vec!["release", "--allow-dirty", "--as-of", "2026-12-10", "--version", "4.0.0"],
+    ] {
+        let e = repo.fails(&args, 2);
+        assert_eq!(
+            e,
+            "error: another release is in progress (archive/.lock exists); if none is, delete it\n"
+        );
+    }
+    assert_eq!(repo.archive_snapshot(), before);
+    // A dry run writes nothing and does not need the lock.
+    repo.ok(&["release", "--allow-dirty", "--as-of", "2026-12-10", "--dry-run"]);
+    std::fs::remove_file(repo.file("archive/.lock")).unwrap();
+    let out = repo.ok(&["release", "--allow-dirty", "--as-of", "2026-12-10"]);
+    assert!(out.starts_with("released privacy 2.1.0"), "{out}");
+    assert!(!repo.file("archive/.lock").exists(), "the lock is released");
+    repo.ok(&["verify"]);
+}
+
+#[test]
+fn a_refused_first_release_leaves_no_archive_folder() {
+    let repo = TestRepo::new();
+    repo.edit_zh(minor);
+    // Dirty without --allow-dirty: refused; the lock's archive/ is removed again.
+    repo.fails(&["release", "--as-of", "2026-11-29"], 2);
+    assert!(!repo.file("archive").exists());
+}

@@ -178,6 +178,8 @@ pub(super) fn release(args: ReleaseArgs, cwd: &Path) -> Result<Outcome> {
     } else {
         vec![repo.document(args.document.as_deref())?.id.clone()]
     };
+    // One release at a time: the plan reads the last version, the write adds the next.
+    let _lock = if args.dry_run { None } else { Some(archive::lock(&repo.archive_dir())?) };
     require_intact(&repo)?;
     // Plan every document before writing anything: one refusal writes nothing.
     let mut plans = Vec::new();
@@ -557,6 +559,7 @@ pub(super) fn import(args: ImportArgs, cwd: &Path) -> Result<Outcome> {
     let repo = require_repo(cwd)?;
     let criteria = repo.criteria()?;
     let doc = repo.document(args.document.as_deref())?.clone();
+    let _lock = archive::lock(&repo.archive_dir())?;
     redline::import::refuse_nonempty(&repo, &doc)?;
     let source = cwd.join(&args.source);
     let candidates = if source.is_dir() {
