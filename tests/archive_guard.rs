@@ -237,3 +237,29 @@ fn a_refused_first_release_leaves_no_archive_folder() {
     repo.fails(&["release", "--as-of", "2026-11-29"], 2);
     assert!(!repo.file("archive").exists());
 }
+
+#[cfg(unix)]
+#[test]
+fn init_writes_files_readable_by_others() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let tmp = tempfile::tempdir().unwrap();
+    assert_cmd::Command::cargo_bin("redline")
+        .unwrap()
+        .current_dir(tmp.path())
+        .args(["init", "p"])
+        .assert()
+        .success();
+    let p = tmp.path().join("p");
+    for rel in [
+        "policy/policy.toml",
+        "policy/criteria.toml",
+        "policy/privacy.zh-CN.md",
+        "templates/README.md",
+        ".github/workflows/policy.yml",
+        ".gitignore",
+    ] {
+        assert_eq!(mode(&p.join(rel)), 0o644, "{rel}");
+    }
+    assert!(std::fs::read_to_string(p.join(".gitignore")).unwrap().contains("/archive/.lock\n"));
+}
