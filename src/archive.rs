@@ -393,10 +393,7 @@ impl ReleaseRecord {
         if !bumps.contains(record.bump.as_str()) {
             return Err(field_error(
                 "bump",
-                format!(
-                    "bump `{}` is not a bump (none, patch, minor, major)",
-                    record.bump
-                ),
+                format!("bump `{}` is not a bump (none, patch, minor, major)", record.bump),
             ));
         }
         if let Err(e) = crate::time::parse_date("effective", &record.effective) {

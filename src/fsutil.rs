@@ -23,7 +23,9 @@ pub fn write_atomically(path: &Path, label: &str, bytes: &[u8]) -> Result<()> {
         _ => Path::new("."),
     };
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, &e))?;
-    tmp.write_all(bytes).and_then(|()| tmp.as_file().sync_all()).map_err(|e| Error::io(label, &e))?;
+    tmp.write_all(bytes)
+        .and_then(|()| tmp.as_file().sync_all())
+        .map_err(|e| Error::io(label, &e))?;
     let permissions = match std::fs::metadata(path) {
         Ok(meta) => Some(meta.permissions()),
         Err(_) => new_file_permissions(),
