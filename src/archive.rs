@@ -43,15 +43,25 @@ impl Version {
         parts.next().is_none().then_some(v)
     }
 
-    /// The version after this one for a bump.
-    pub fn bumped(self, bump: crate::model::Bump) -> Version {
+    /// The version after this one for a bump (semver: a higher component resets the lower).
+    ///
+    /// Errors: [`Error::Refused`] when the bumped component is already `u64::MAX`
+    /// (18446744073709551615), so the next version would wrap around.
+    pub fn bumped(self, bump: crate::model::Bump) -> Result<Version> {
         use crate::model::Bump;
-        match bump {
+        let next = |n: u64, which: &str| {
+            n.checked_add(1).ok_or_else(|| {
+                Error::Refused(format!(
+                    "cannot bump {self} ({bump}): its {which} number is the largest there is ({n}); no version can follow it"
+                ))
+            })
+        };
+        Ok(match bump {
             Bump::None => self,
-            Bump::Patch => Version { patch: self.patch + 1, ..self },
-            Bump::Minor => Version { minor: self.minor + 1, patch: 0, ..self },
-            Bump::Major => Version { major: self.major + 1, minor: 0, patch: 0 },
-        }
+            Bump::Patch => Version { patch: next(self.patch, "patch")?, ..self },
+            Bump::Minor => Version { minor: next(self.minor, "minor")?, patch: 0, ..self },
+            Bump::Major => Version { major: next(self.major, "major")?, minor: 0, patch: 0 },
+        })
     }
 }
 
@@ -141,6 +151,66 @@ fn record_label(document: &str, version: &str) -> String {
 /// The file name of a release record inside a version folder.
 pub const RECORD_FILE: &str = "release.toml";
 
+/// The lock file a release holds in `archive/` while it plans and writes ([`lock`]). It starts
+/// with a dot and is a file, so [`verify`] never takes it for a document; `redline init`'s
+/// `.gitignore` keeps it out of git.
+pub const LOCK_FILE: &str = ".lock";
+
+/// An exclusive hold on `archive/` for one release: two releases at once would both plan on
+/// the same last version and fork the chain. Dropping it deletes the lock file (and `archive/`
+/// when the lock created it and it is still empty).
+#[derive(Debug)]
+pub struct ArchiveLock {
+    path: PathBuf,
+    created_dir: Option<PathBuf>,
+}
+
+/// Takes the archive lock: creates `archive_dir/.lock` (create-new, so exactly one process
+/// succeeds), holding the process id for whoever finds it.
+///
+/// Errors: [`Error::Refused`] when the lock file exists (another release is running, or one was
+/// killed and its lock must be deleted by hand); an I/O error creating it.
+pub fn lock(archive_dir: &Path) -> Result<ArchiveLock> {
+    let created_dir = if archive_dir.exists() {
+        None
+    } else {
+        std::fs::create_dir_all(archive_dir).map_err(|e| Error::io("archive", &e))?;
+        Some(archive_dir.to_path_buf())
+    };
+    let path = archive_dir.join(LOCK_FILE);
+    let label = format!("archive/{LOCK_FILE}");
+    match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+        Ok(mut f) => {
+            let _ = writeln!(f, "{}", std::process::id());
+            Ok(ArchiveLock { path, created_dir })
+        }
+        Err(e) => {
+            if let Some(dir) = &created_dir {
+                let _ = std::fs::remove_dir(dir);
+            }
+            if e.kind() == std::io::ErrorKind::AlreadyExists {
+                Err(Error::Refused(format!(
+                    "another release is in progress ({label} exists); if none is, delete it"
+                )))
+            } else {
+                Err(Error::io(&label, &e))
+            }
+        }
+    }
+}
+
+impl Drop for ArchiveLock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+        if let Some(dir) = &self.created_dir {
+            let _ = std::fs::remove_dir(dir); // only when still empty
+        }
+    }
+}
+
+/// What is wrong with a file (not a folder) named like a version in `archive/<document>/`.
+const NOT_A_FOLDER: &str = "a file named like a version; a version is a folder holding release.toml and its sources, so move or delete this file";
+
 /// Prefix of the temporary folder a release is built in, inside `archive/<document>/`. It starts
 /// with a dot, so it is never taken for a version, and `verify` names leftovers of a killed
 /// process.
@@ -163,6 +233,11 @@ pub fn releases(archive_dir: &Path, document: &str) -> Result<Vec<Release>> {
         let entry = entry.map_err(|e| Error::io(&dir, &e))?;
         let name = entry.file_name().to_string_lossy().into_owned();
         let Some(version) = Version::parse(&name) else { continue };
+        if !entry.path().is_dir() {
+            return Err(Error::Refused(format!(
+                "archive/{document}/{name}: {NOT_A_FOLDER} (run `redline verify`)"
+            )));
+        }
         let label = record_label(document, &name);
         let bytes = std::fs::read(entry.path().join(RECORD_FILE)).map_err(|e| {
             if e.kind() == std::io::ErrorKind::NotFound {
@@ -288,7 +363,8 @@ impl ReleaseRecord {
     /// Parses a record's bytes; `label` names the file in messages.
     ///
     /// Errors: invalid UTF-8, invalid TOML, an unknown or missing field (naming line and
-    /// column), or a schema other than [`RELEASE_SCHEMA`].
+    /// column), a schema other than [`RELEASE_SCHEMA`], or a `level`, `bump` or `effective`
+    /// that is not a contract spelling (contracts.md "Enumerations"; naming the line).
     pub fn parse(label: &str, bytes: &[u8]) -> Result<ReleaseRecord> {
         let text = crate::text::decode(label, bytes)?;
         let record: ReleaseRecord =
@@ -302,8 +378,45 @@ impl ReleaseRecord {
                 ),
             });
         }
+        let field_error = |key: &str, message: String| {
+            let (line, column) = key_position(&text, key);
+            Error::Toml { path: label.to_string(), line, column, message }
+        };
+        if Level::parse(&record.level).is_none() {
+            let levels: Vec<&str> = Level::ALL.iter().map(|l| l.as_str()).collect();
+            return Err(field_error(
+                "level",
+                format!("level `{}` is not a level ({})", record.level, levels.join(", ")),
+            ));
+        }
+        let bumps: BTreeSet<&str> = Level::ALL.iter().map(|l| l.bump().as_str()).collect();
+        if !bumps.contains(record.bump.as_str()) {
+            return Err(field_error(
+                "bump",
+                format!("bump `{}` is not a bump (none, patch, minor, major)", record.bump),
+            ));
+        }
+        if let Err(e) = crate::time::parse_date("effective", &record.effective) {
+            return Err(field_error("effective", e.to_string()));
+        }
         Ok(record)
     }
+}
+
+/// The 1-based line and column of the value of the top-level `key = …` line in `text` (1, 1 when
+/// the key is not on a line of its own).
+fn key_position(text: &str, key: &str) -> (usize, usize) {
+    for (i, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix(key)
+            && rest.trim_start().starts_with('=')
+        {
+            let eq = line.len() - rest.trim_start().len();
+            let value = line[eq + 1..].len() - line[eq + 1..].trim_start().len();
+            return (i + 1, line[..eq + 1 + value].chars().count() + 1);
+        }
+    }
+    (1, 1)
 }
 
 /// Writes the version folder `archive_dir/<document>/<version>/` atomically: the files and the
@@ -321,17 +434,50 @@ pub fn write_release(
     record: &ReleaseRecord,
     files: &[(String, Vec<u8>)],
 ) -> Result<PathBuf> {
-    write_release_with(archive_dir, record, files, &mut |_| Ok(()))
+    stage_release(archive_dir, record, files)?.commit()
+}
+
+/// A version written completely into a temporary folder beside its final place, not yet
+/// renamed into it ([`StagedRelease::commit`]). Dropping it deletes the temporary folder, so
+/// several releases can be staged and then committed together, or none of them.
+#[derive(Debug)]
+pub struct StagedRelease {
+    tmp: tempfile::TempDir,
+    doc_dir: PathBuf,
+    target: PathBuf,
+    target_label: String,
+}
+
+/// The first half of [`write_release`]: writes and syncs every file and the record into a
+/// temporary folder inside `archive_dir/<document>/` (created when missing).
+///
+/// Errors: as [`write_release`].
+pub fn stage_release(
+    archive_dir: &Path,
+    record: &ReleaseRecord,
+    files: &[(String, Vec<u8>)],
+) -> Result<StagedRelease> {
+    stage_release_with(archive_dir, record, files, &mut |_| Ok(()))
 }
 
 /// [`write_release`] with a hook called after each file is written into the temporary folder
 /// (the tests inject a failure there).
+#[cfg(test)]
 fn write_release_with(
     archive_dir: &Path,
     record: &ReleaseRecord,
     files: &[(String, Vec<u8>)],
     after_write: &mut dyn FnMut(&Path) -> std::io::Result<()>,
 ) -> Result<PathBuf> {
+    stage_release_with(archive_dir, record, files, after_write)?.commit()
+}
+
+fn stage_release_with(
+    archive_dir: &Path,
+    record: &ReleaseRecord,
+    files: &[(String, Vec<u8>)],
+    after_write: &mut dyn FnMut(&Path) -> std::io::Result<()>,
+) -> Result<StagedRelease> {
     if source_hashes(files) != record.sources {
         return Err(Error::Refused(format!(
             "internal error: the record of {} {} does not list the sha256 of the files written",
@@ -373,21 +519,37 @@ fn write_release_with(
         write().map_err(|e| Error::io(&label, &e))?;
         after_write(&path).map_err(|e| Error::io(&label, &e))?;
     }
-    if target.exists() {
-        return Err(Error::Refused(format!(
-            "{target_label}/ already exists; a released version is never rewritten"
-        )));
+    Ok(StagedRelease { tmp, doc_dir, target, target_label })
+}
+
+impl StagedRelease {
+    /// The folder the version will have once committed (`archive/<document>/<version>`).
+    pub fn target(&self) -> &Path {
+        &self.target
     }
-    let tmp_path = tmp.keep();
-    if let Err(e) = std::fs::rename(&tmp_path, &target) {
-        let _ = std::fs::remove_dir_all(&tmp_path);
-        return Err(Error::io(&target_label, &e));
+
+    /// Renames the staged folder into place. Returns the version folder.
+    ///
+    /// Errors: the version folder appeared meanwhile (it is never replaced), or the rename
+    /// failed; the temporary folder is deleted either way.
+    pub fn commit(self) -> Result<PathBuf> {
+        let StagedRelease { tmp, doc_dir, target, target_label } = self;
+        if target.exists() {
+            return Err(Error::Refused(format!(
+                "{target_label}/ already exists; a released version is never rewritten"
+            )));
+        }
+        let tmp_path = tmp.keep();
+        if let Err(e) = std::fs::rename(&tmp_path, &target) {
+            let _ = std::fs::remove_dir_all(&tmp_path);
+            return Err(Error::io(&target_label, &e));
+        }
+        // Make the rename durable; a failure here does not undo a complete release.
+        if let Ok(d) = std::fs::File::open(&doc_dir) {
+            let _ = d.sync_all();
+        }
+        Ok(target)
     }
-    // Make the rename durable; a failure here does not undo a complete release.
-    if let Ok(d) = std::fs::File::open(&doc_dir) {
-        let _ = d.sync_all();
-    }
-    Ok(target)
 }
 
 /// File name → sha256 of the bytes, as `[sources]` holds them.
@@ -545,6 +707,27 @@ pub fn verify(root: &Path, documents: &[String]) -> Result<Verification> {
     Ok(out)
 }
 
+/// Refuses to use an archive that [`verify`] finds any problem in: the commands that read
+/// released versions (`check`, `log`, `show`, `consent`, `build`, `release`) call it first, so a
+/// tampered source, an edited record or a broken chain is never published, compared against or
+/// answered from. Checking costs what `redline verify` costs (a sha256 of every released file
+/// and a walk of the history of `archive/`).
+///
+/// Errors: [`Error::Refused`] naming the first problem (by path) and how many more there are;
+/// the errors of [`verify`].
+pub fn require_intact(root: &Path, documents: &[String]) -> Result<()> {
+    let v = verify(root, documents)?;
+    let Some(first) = v.problems.first() else { return Ok(()) };
+    let more = match v.problems.len() - 1 {
+        0 => String::new(),
+        1 => " (and 1 more problem)".to_string(),
+        n => format!(" (and {n} more problems)"),
+    };
+    Err(Error::Refused(format!(
+        "{first}{more}; the archive was altered, so it is not used (run `redline verify`)"
+    )))
+}
+
 fn verify_document(archive_dir: &Path, doc: &str, out: &mut Verification) -> Result<()> {
     let dir = archive_dir.join(doc);
     let entries = match std::fs::read_dir(&dir) {
@@ -558,6 +741,11 @@ fn verify_document(archive_dir: &Path, doc: &str, out: &mut Verification) -> Res
         let name = entry.file_name().to_string_lossy().into_owned();
         match Version::parse(&name) {
             Some(v) if entry.path().is_dir() => versions.push((v, name)),
+            Some(_) => out.problems.push(IntegrityProblem {
+                path: format!("archive/{doc}/{name}"),
+                kind: ProblemKind::UnlistedFile,
+                message: NOT_A_FOLDER.to_string(),
+            }),
             _ if name.starts_with(TEMP_PREFIX) => out.notes.push(format!(
                 "archive/{doc}/{name}: left over by an interrupted release; it is not a version and can be deleted"
             )),
@@ -665,12 +853,6 @@ fn verify_document(archive_dir: &Path, doc: &str, out: &mut Verification) -> Res
             }
             if record.version != name {
                 wrong.push(format!("version is `{}`, its folder says `{name}`", record.version));
-            }
-            if Level::parse(&record.level).is_none() {
-                wrong.push(format!("level `{}` is not a level", record.level));
-            }
-            if crate::time::parse_date("effective", &record.effective).is_err() {
-                wrong.push(format!("effective `{}` is not a date", record.effective));
             }
             if !wrong.is_empty() {
                 out.problems.push(problem(
@@ -900,9 +1082,15 @@ mod tests {
         assert_eq!(v.to_string(), "1.2.3");
         assert!(Version::parse("1.2").is_none() && Version::parse("01.2.3").is_none());
         assert!(Version::parse("1.10.0").unwrap() > Version::parse("1.9.9").unwrap());
-        assert_eq!(v.bumped(Bump::Minor).to_string(), "1.3.0");
-        assert_eq!(v.bumped(Bump::Major).to_string(), "2.0.0");
-        assert_eq!(v.bumped(Bump::Patch).to_string(), "1.2.4");
+        assert_eq!(v.bumped(Bump::Minor).unwrap().to_string(), "1.3.0");
+        assert_eq!(v.bumped(Bump::Major).unwrap().to_string(), "2.0.0");
+        assert_eq!(v.bumped(Bump::Patch).unwrap().to_string(), "1.2.4");
+        let top = Version::parse("18446744073709551615.0.0").unwrap();
+        assert_eq!(
+            top.bumped(Bump::Major).unwrap_err().to_string(),
+            "cannot bump 18446744073709551615.0.0 (major): its major number is the largest there is (18446744073709551615); no version can follow it"
+        );
+        assert_eq!(top.bumped(Bump::Minor).unwrap().to_string(), "18446744073709551615.1.0");
     }
 
     fn record(files: &[(String, Vec<u8>)]) -> ReleaseRecord {

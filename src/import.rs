@@ -240,7 +240,7 @@ pub fn plan(
                         ));
                     }
                     (
-                        prev_version.bumped(level.bump()),
+                        prev_version.bumped(level.bump())?,
                         level,
                         comparison
                             .report

@@ -12,7 +12,6 @@
 //! | `.gitignore` | the built site |
 
 use crate::error::{Error, Result};
-use std::io::Write as _;
 use std::path::Path;
 
 /// The scaffold: repository-relative path and content.
@@ -54,9 +53,7 @@ pub fn scaffold(dir: &Path) -> Result<Vec<String>> {
         }
         let parent = path.parent().unwrap_or(dir);
         std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, &e))?;
-        let mut tmp = tempfile::NamedTempFile::new_in(parent).map_err(|e| Error::io(parent, &e))?;
-        tmp.write_all(content.as_bytes()).map_err(|e| Error::io(&path, &e))?;
-        tmp.persist(&path).map_err(|e| Error::io(&path, &e.error))?;
+        crate::fsutil::write_atomically(&path, &path.display().to_string(), content.as_bytes())?;
         written.push(rel.to_string());
     }
     Ok(written)

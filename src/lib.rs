@@ -30,6 +30,7 @@ pub mod consent;
 pub mod diff;
 pub mod document;
 pub mod error;
+pub mod fsutil;
 pub mod git;
 pub mod history;
 pub mod import;

@@ -165,7 +165,7 @@ pub fn plan(
     }
     let bump = if last.is_some() { level.bump() } else { crate::model::Bump::None };
     let proposed = match last {
-        Some(last) => last.version.bumped(bump),
+        Some(last) => last.version.bumped(bump)?,
         None => Version { major: 1, minor: 0, patch: 0 },
     };
     let version = match opts.version {
@@ -244,22 +244,78 @@ pub fn plan(
 /// Errors: the folder appeared since planning, an I/O error, or a git error creating the tag.
 pub fn publish(repo: &PolicyRepo, plan: &ReleasePlan) -> Result<PathBuf> {
     let dir = archive::write_release(&repo.archive_dir(), &plan.record, &plan.files)?;
-    if let Some(name) = &plan.tag {
-        let git = crate::git::open(&repo.root)?;
-        let head = git
-            .head()
-            .and_then(|h| h.peel(git2::ObjectType::Commit))
-            .map_err(|e| Error::Git(format!("--tag: cannot read HEAD: {}", e.message())))?;
-        git.tag_lightweight(name, &head, false).map_err(|e| {
-            Error::Git(format!(
-                "archive/{}/{}/ was written, but the tag {name} was not: {}",
-                plan.record.document,
-                plan.record.version,
-                e.message()
-            ))
-        })?;
-    }
+    create_tag(repo, plan)?;
     Ok(dir)
+}
+
+/// Writes every planned release or none ([`archive::stage_release`] for each, then every staged
+/// folder renamed into place) and then creates their tags. Returns the version folders, in plan
+/// order.
+///
+/// Errors: as [`publish`]. A failure while staging writes nothing (a document folder created
+/// for it is removed again when empty); a failure while renaming removes the versions this call
+/// already renamed into place (they were created by it a moment before and never committed).
+pub fn publish_all(repo: &PolicyRepo, plans: &[ReleasePlan]) -> Result<Vec<PathBuf>> {
+    let archive_dir = repo.archive_dir();
+    let new_doc_dirs: Vec<PathBuf> = plans
+        .iter()
+        .map(|p| archive_dir.join(&p.record.document))
+        .filter(|d| !d.exists())
+        .collect();
+    let remove_new_doc_dirs = || {
+        for d in &new_doc_dirs {
+            let _ = std::fs::remove_dir(d); // only when empty
+        }
+    };
+    let mut staged = Vec::new();
+    for plan in plans {
+        match archive::stage_release(&archive_dir, &plan.record, &plan.files) {
+            Ok(s) => staged.push(s),
+            Err(e) => {
+                drop(staged);
+                remove_new_doc_dirs();
+                return Err(e);
+            }
+        }
+    }
+    let mut written: Vec<PathBuf> = Vec::new();
+    let mut staged = staged.into_iter();
+    while let Some(s) = staged.next() {
+        match s.commit() {
+            Ok(dir) => written.push(dir),
+            Err(e) => {
+                drop(staged);
+                for dir in &written {
+                    let _ = std::fs::remove_dir_all(dir);
+                }
+                remove_new_doc_dirs();
+                return Err(e);
+            }
+        }
+    }
+    for plan in plans {
+        create_tag(repo, plan)?;
+    }
+    Ok(written)
+}
+
+/// Creates the plan's tag at HEAD, when it has one.
+fn create_tag(repo: &PolicyRepo, plan: &ReleasePlan) -> Result<()> {
+    let Some(name) = &plan.tag else { return Ok(()) };
+    let git = crate::git::open(&repo.root)?;
+    let head = git
+        .head()
+        .and_then(|h| h.peel(git2::ObjectType::Commit))
+        .map_err(|e| Error::Git(format!("--tag: cannot read HEAD: {}", e.message())))?;
+    git.tag_lightweight(name, &head, false).map_err(|e| {
+        Error::Git(format!(
+            "archive/{}/{}/ was written, but the tag {name} was not: {}",
+            plan.record.document,
+            plan.record.version,
+            e.message()
+        ))
+    })?;
+    Ok(())
 }
 
 /// The bytes of every language of `doc` in the working tree, source first.
@@ -382,7 +438,11 @@ fn effective_date(
     let earliest_notice = if notice {
         release_date
             .checked_add(i64::from(days).days())
-            .map_err(|e| Error::Refused(format!("cannot add {days} days to {release_date}: {e}")))?
+            .map_err(|_| {
+                Error::Refused(format!(
+                    "the release date {release_date} (--as-of, or today) plus notice_days = {days} (policy/policy.toml) is after 9999-12-31, the last date redline handles"
+                ))
+            })?
     } else {
         release_date
     };

@@ -20,7 +20,8 @@ pub struct PolicyConfig {
     #[serde(default = "default_timezone")]
     pub timezone: String,
     /// Days between release and effective date for major and re-consent releases (default 7).
-    #[serde(default = "default_notice_days")]
+    /// At most [`MAX_NOTICE_DAYS`].
+    #[serde(default = "default_notice_days", deserialize_with = "notice_days")]
     pub notice_days: u32,
     /// The criteria file, relative to `policy/` (default `criteria.toml`; the built-in profile
     /// when that file does not exist).
@@ -37,6 +38,20 @@ fn default_timezone() -> String {
 
 fn default_notice_days() -> u32 {
     7
+}
+
+/// The longest notice period `policy.toml` may ask for, in days (ten years): longer is a typo,
+/// and the date arithmetic has to stay inside the calendar (up to 9999-12-31).
+pub const MAX_NOTICE_DAYS: u32 = 3650;
+
+/// `notice_days`, refused outside `0..=MAX_NOTICE_DAYS` (the TOML error then names the line).
+fn notice_days<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<u32, D::Error> {
+    let n = <i64 as serde::Deserialize>::deserialize(d)?;
+    u32::try_from(n).ok().filter(|n| *n <= MAX_NOTICE_DAYS).ok_or_else(|| {
+        serde::de::Error::custom(format!(
+            "notice_days = {n} is out of range: give a number of days from 0 to {MAX_NOTICE_DAYS} (ten years)"
+        ))
+    })
 }
 
 /// One document of the policy set.

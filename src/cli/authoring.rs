@@ -8,7 +8,6 @@ use redline::document::Document;
 use redline::lint::{LintReport, fix_ids, lint_file, lint_repository};
 use redline::repo::{DocumentConfig, LintConfig, PolicyRepo};
 use redline::rules::Criteria;
-use std::io::Write as _;
 use std::path::Path;
 
 /// `lint --format`.
@@ -43,14 +42,7 @@ pub(crate) struct LintArgs {
 
 /// Writes `text` to `path` through a temporary file in the same folder, renamed into place.
 fn write_atomically(path: &Path, text: &str) -> Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, &e))?;
-    tmp.write_all(text.as_bytes()).map_err(|e| Error::io(path, &e))?;
-    if let Ok(meta) = std::fs::metadata(path) {
-        let _ = std::fs::set_permissions(tmp.path(), meta.permissions());
-    }
-    tmp.persist(path).map_err(|e| Error::io(path, &e.error))?;
-    Ok(())
+    Ok(redline::fsutil::write_atomically(path, &path.display().to_string(), text.as_bytes())?)
 }
 
 /// `--fix`: adds the missing ids of `files` (repository-relative) and says so on stderr.

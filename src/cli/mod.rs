@@ -292,6 +292,7 @@ fn run(command: Command, color: bool) -> Result<Outcome> {
                     "no policy repository here (policy/policy.toml not found in this folder or above); run inside one, or compare two files with `redline diff OLD NEW`".to_string(),
                 )
             })?;
+            release::require_intact(&repo)?;
             let criteria = compare::load_criteria(report.criteria.as_deref(), Some(&repo), &cwd)?;
             check::check(
                 check::CheckArgs { document, all, lang, base, report },

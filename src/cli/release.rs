@@ -133,6 +133,13 @@ fn require_repo(cwd: &Path) -> Result<PolicyRepo> {
     })?)
 }
 
+/// Refuses an archive with an integrity problem ([`archive::require_intact`]) before a command
+/// reads it.
+pub(super) fn require_intact(repo: &PolicyRepo) -> Result<()> {
+    let ids: Vec<String> = repo.config.documents.iter().map(|d| d.id.clone()).collect();
+    Ok(archive::require_intact(&repo.root, &ids)?)
+}
+
 fn parse_version(what: &str, s: &str) -> Result<Version> {
     Ok(Version::parse(s).ok_or_else(|| {
         Error::Refused(format!(
@@ -171,6 +178,9 @@ pub(super) fn release(args: ReleaseArgs, cwd: &Path) -> Result<Outcome> {
     } else {
         vec![repo.document(args.document.as_deref())?.id.clone()]
     };
+    // One release at a time: the plan reads the last version, the write adds the next.
+    let _lock = if args.dry_run { None } else { Some(archive::lock(&repo.archive_dir())?) };
+    require_intact(&repo)?;
     // Plan every document before writing anything: one refusal writes nothing.
     let mut plans = Vec::new();
     let mut unchanged = Vec::new();
@@ -193,22 +203,12 @@ pub(super) fn release(args: ReleaseArgs, cwd: &Path) -> Result<Outcome> {
         ))
         .into());
     }
+    // Every document or none: a failure on one leaves the archive as it was.
+    if !args.dry_run {
+        redline::release::publish_all(&repo, &plans)?;
+    }
     let mut out = String::new();
-    let mut written: Vec<String> = Vec::new();
     for plan in &plans {
-        if !args.dry_run
-            && let Err(e) = redline::release::publish(&repo, plan)
-        {
-            if written.is_empty() {
-                return Err(e.into());
-            }
-            return Err(Error::Refused(format!(
-                "{e} (already written: {}; commit them)",
-                written.join(", ")
-            ))
-            .into());
-        }
-        written.push(format!("archive/{}/{}/", plan.record.document, plan.record.version));
         describe_release(&mut out, plan, args.dry_run);
     }
     for id in &unchanged {
@@ -283,6 +283,7 @@ pub(super) fn log(args: LogArgs, cwd: &Path) -> Result<Outcome> {
     } else {
         vec![repo.document(args.document.as_deref())?.id.clone()]
     };
+    require_intact(&repo)?;
     let mut text = String::new();
     let mut docs = serde_json::Map::new();
     for id in &documents {
@@ -355,6 +356,7 @@ pub(super) fn show(args: ShowArgs, cwd: &Path) -> Result<Outcome> {
         ))
         .into());
     }
+    require_intact(&repo)?;
     let Some(release) = archive::find(&repo.archive_dir(), &doc.id, version)? else {
         return Err(Error::Refused(format!(
             "archive/{}/ has no version {version}; `redline log` lists the released versions",
@@ -431,6 +433,7 @@ pub(super) fn consent(args: ConsentArgs, cwd: &Path) -> Result<Outcome> {
     let criteria = repo.criteria()?;
     let doc = repo.document(args.document.as_deref())?.id.clone();
     let as_of = redline::time::today(&repo.timezone()?, parse_as_of(args.as_of.as_deref())?);
+    require_intact(&repo)?;
     let answer = redline::consent::decide(&repo, &criteria, &doc, &args.accepted, as_of)?;
     let stdout = match args.format {
         OutputFormat::Json => json(&answer)?,
@@ -556,6 +559,7 @@ pub(super) fn import(args: ImportArgs, cwd: &Path) -> Result<Outcome> {
     let repo = require_repo(cwd)?;
     let criteria = repo.criteria()?;
     let doc = repo.document(args.document.as_deref())?.clone();
+    let _lock = archive::lock(&repo.archive_dir())?;
     redline::import::refuse_nonempty(&repo, &doc)?;
     let source = cwd.join(&args.source);
     let candidates = if source.is_dir() {

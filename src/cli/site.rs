@@ -30,6 +30,7 @@ pub(super) fn run_build(
         .into());
     }
     let as_of = as_of.map(|s| redline::time::parse_date("--as-of", &s)).transpose()?;
+    super::release::require_intact(&repo)?;
     let as_of = redline::time::today(&repo.timezone()?, as_of);
     let criteria = repo.criteria()?;
     // A relative --out is relative to the current folder (the process runs there).

@@ -791,8 +791,8 @@ fn check_out(repo: &PolicyRepo, out: &Path) -> Result<()> {
     if out.exists() && !out.is_dir() {
         return Err(Error::Refused(format!("--out {shown}: exists and is not a folder")));
     }
-    let abs = out.canonicalize().unwrap_or_else(|_| out.to_path_buf());
-    let root = repo.root.canonicalize().unwrap_or_else(|_| repo.root.clone());
+    let abs = resolve(out);
+    let root = resolve(&repo.root);
     if root.starts_with(&abs)
         || abs.starts_with(root.join("policy"))
         || abs.starts_with(root.join("archive"))
@@ -810,6 +810,42 @@ fn check_out(repo: &PolicyRepo, out: &Path) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// `path` made absolute (a relative path is relative to the current folder) with every symbolic
+/// link and `.`/`..` resolved, whether or not it exists: its nearest existing ancestor is
+/// canonicalised and the rest appended, `..` removing the component before it.
+fn resolve(path: &Path) -> PathBuf {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut base = abs.as_path();
+    let mut tail = Vec::new();
+    let mut out = loop {
+        if let Ok(canonical) = base.canonicalize() {
+            break canonical;
+        }
+        match (base.parent(), base.file_name()) {
+            (Some(parent), Some(name)) => {
+                tail.push(std::path::Component::Normal(name));
+                base = parent;
+            }
+            (Some(parent), None) => {
+                // `..` or `.` at the end: keep it for the lexical pass.
+                tail.extend(base.components().next_back());
+                base = parent;
+            }
+            (None, _) => break base.to_path_buf(),
+        }
+    };
+    for c in tail.into_iter().rev() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::Normal(name) => out.push(name),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// Replaces `out` with the finished build in `tmp`.

@@ -115,6 +115,7 @@ impl Fixture {
                     let b = redline::Level::parse(&level).unwrap_or_default().bump();
                     last.version
                         .bumped(if b == redline::Bump::None { redline::Bump::Patch } else { b })
+                        .unwrap()
                         .to_string()
                 }
             }
