@@ -1228,6 +1228,7 @@ impl LintReport {
         use annotate_snippets::{AnnotationKind, Group, Level as L, Origin, Renderer, Snippet};
         let renderer = if color { Renderer::styled() } else { Renderer::plain() };
         let mut out = String::new();
+        let mut starts: HashMap<&str, Vec<usize>> = HashMap::new();
         for d in &self.diagnostics {
             let level = match d.severity {
                 Severity::Error => L::ERROR,
@@ -1236,17 +1237,48 @@ impl LintReport {
             let title = level.primary_title(d.message.as_str()).id(d.code);
             let group = match self.sources.get(&d.file).filter(|t| !t.is_empty()) {
                 Some(text) => {
-                    let span = byte_span(text, d.line, d.column, d.end_column);
-                    let mut snippet = Snippet::source(text.as_str())
+                    let index = starts.entry(d.file.as_str()).or_insert_with(|| line_starts(text));
+                    // Only the lines the annotations are on go to annotate-snippets, so each
+                    // diagnostic costs its own lines, not the whole file (linear in the number
+                    // of diagnostics). A related place further away gets a snippet of its own.
+                    let near = d.related.as_ref().filter(|r| r.line.abs_diff(d.line) <= NEAR_LINES);
+                    let (lo, hi) = match near {
+                        Some(r) => (r.line.min(d.line), r.line.max(d.line)),
+                        None => (d.line, d.line),
+                    };
+                    let (source, first) = window(text, index, lo, hi);
+                    let span = byte_span(source, d.line + 1 - first, d.column, d.end_column);
+                    let mut snippet = Snippet::source(source)
+                        .line_start(first)
                         .path(d.file.as_str())
                         .annotation(AnnotationKind::Primary.span(span));
+                    let mut far = None;
                     if let Some(r) = &d.related {
-                        let rspan = byte_span(text, r.line, r.column, r.column + 1);
-                        snippet = snippet.annotation(
-                            AnnotationKind::Context.span(rspan).label(r.label.as_str()),
-                        );
+                        if near.is_some() {
+                            let rspan =
+                                byte_span(source, r.line + 1 - first, r.column, r.column + 1);
+                            snippet = snippet.annotation(
+                                AnnotationKind::Context.span(rspan).label(r.label.as_str()),
+                            );
+                        } else {
+                            let (rwindow, rfirst) = window(text, index, r.line, r.line);
+                            let rspan =
+                                byte_span(rwindow, r.line + 1 - rfirst, r.column, r.column + 1);
+                            far = Some(
+                                Snippet::source(rwindow)
+                                    .line_start(rfirst)
+                                    .path(d.file.as_str())
+                                    .annotation(
+                                        AnnotationKind::Context.span(rspan).label(r.label.as_str()),
+                                    ),
+                            );
+                        }
                     }
-                    title.element(snippet)
+                    // The diagnostic's own place first, so `-->` names it.
+                    match far {
+                        Some(f) => title.element(snippet).element(f),
+                        None => title.element(snippet),
+                    }
                 }
                 None => {
                     title.element(Origin::path(d.file.as_str()).line(d.line).char_column(d.column))
@@ -1271,6 +1303,25 @@ impl LintReport {
         );
         out
     }
+}
+
+/// A related place at most this many lines from the diagnostic shares its snippet.
+const NEAR_LINES: usize = 8;
+
+/// The byte offset where each line of `text` starts.
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect()
+}
+
+/// Lines `lo..=hi` (1-based, clamped to the file) of `text` without the final line end, and the
+/// number of the first.
+fn window<'t>(text: &'t str, starts: &[usize], lo: usize, hi: usize) -> (&'t str, usize) {
+    let last = starts.len();
+    let lo = lo.clamp(1, last);
+    let hi = hi.clamp(lo, last);
+    let from = starts[lo - 1];
+    let to = starts.get(hi).map_or(text.len(), |&next| next - 1);
+    (&text[from..to.max(from)], lo)
 }
 
 /// The byte range in `text` of chars `column..end_column` (1-based) on `line`, clamped to the
@@ -1478,6 +1529,31 @@ mod tests {
     fn structure(text: &str) -> Vec<Diagnostic> {
         let (doc, problems) = parse_lenient("p.md", text);
         check_structure("p.md", text, &doc, &problems, &Context::default())
+    }
+
+    #[test]
+    fn text_output_renders_only_the_lines_of_each_diagnostic() {
+        let mut text = String::from("# T {#t}\n\n## A {#a}\n\nx\n\n");
+        for i in 0..40 {
+            text.push_str(&format!("filler {i}\n\n"));
+        }
+        text.push_str("## B {#a}\n\ny\n\n## C\n\nz\n");
+        let mut report = LintReport {
+            diagnostics: structure(&text),
+            sources: [("p.md".to_string(), text.clone())].into(),
+            files: vec!["p.md".to_string()],
+        };
+        report.finish();
+        let out = report.to_text(false);
+        // The duplicate at line 87 first, then the far related place at line 3 in its own snippet.
+        assert!(out.contains("--> p.md:87:6"), "{out}");
+        assert!(out.contains("87 | ## B {#a}"), "{out}");
+        assert!(out.contains("::: p.md:3:6"), "{out}");
+        assert!(out.contains(" 3 | ## A {#a}"), "{out}");
+        assert!(out.contains("91 | ## C"), "{out}");
+        assert!(!out.contains("filler"), "no other line is shown: {out}");
+        assert_eq!(window("a\nb\nc", &line_starts("a\nb\nc"), 2, 3), ("b\nc", 2));
+        assert_eq!(window("a\nb\n", &line_starts("a\nb\n"), 1, 1), ("a", 1));
     }
 
     #[test]
