@@ -263,6 +263,33 @@ fn front_matter(sink: &mut Sink<'_>, doc: &Document, problems: &[Problem], ctx: 
             "front matter is TOML between `+++` lines or YAML between `---` lines, at the very top of the file",
         );
     }
+    // A `lang` that is no language tag, wherever the file is (front matter lines count from the
+    // opening delimiter on line 1).
+    let mut bad_lang = false;
+    if let Some(fm) = &doc.front_matter
+        && let Some(lang) = fm.fields.get("lang")
+        && !crate::repo::is_language_tag(lang)
+    {
+        bad_lang = true;
+        let line = fm
+            .raw
+            .lines()
+            .position(|l| {
+                let l = l.trim_start();
+                l.strip_prefix("lang").is_some_and(|r| r.trim_start().starts_with(['=', ':']))
+            })
+            .map_or(1, |i| i + 2);
+        let span = find_span(sink.lines.get(line), lang).unwrap_or(sink.lines.whole(line));
+        sink.push(
+            "front-matter-field",
+            Severity::Error,
+            line,
+            span,
+            format!("`lang` is `{lang}`, which is not a language tag"),
+            Some("use a BCP 47 tag such as zh-CN, en or zh-Hans-CN".to_string()),
+            None,
+        );
+    }
     let Some(expected) = &ctx.expected else { return };
     let Some(fm) = &doc.front_matter else {
         if !malformed {
@@ -307,7 +334,9 @@ fn front_matter(sink: &mut Sink<'_>, doc: &Document, problems: &[Problem], ctx: 
                     }
                 ),
             ),
-            (Some(found), Some(expected)) if found != &expected => {
+            (Some(found), Some(expected))
+                if found != &expected && !(name == "lang" && bad_lang) =>
+            {
                 let line = field_line(name).map_or(1, |i| i + 2);
                 let span = find_span(sink.lines.get(line), found).unwrap_or(sink.lines.whole(line));
                 sink.push(
@@ -1427,7 +1456,12 @@ pub fn lint_repository(
             line,
             column,
             end_column,
-            message: e.to_string().trim_start_matches("policy/policy.toml: ").to_string(),
+            message: match e {
+                crate::Error::Toml { message, .. } | crate::Error::Config { message, .. } => {
+                    message
+                }
+                e => e.to_string(),
+            },
             hint: Some("use an IANA time-zone name, e.g. timezone = \"Asia/Shanghai\"".to_string()),
             related: None,
         });
