@@ -392,6 +392,22 @@ fn ids(sink: &mut Sink<'_>, doc: &Document, problems: &[Problem]) {
                 )),
                 None,
             );
+        } else if let Some((attr, meant)) = spaced_attribute(line) {
+            sink.push(
+                "invalid-id",
+                Severity::Error,
+                s.line,
+                id_span(line),
+                format!(
+                    "the heading attribute `{attr}` holds a space, so the section id is `{}`, not what follows",
+                    s.id
+                ),
+                Some(format!(
+                    "write the id without spaces, e.g. {{#{}}}",
+                    suggest_id(&meant, s)
+                )),
+                None,
+            );
         } else if !is_well_formed_id(&s.id) {
             sink.push(
                 "invalid-id",
@@ -429,6 +445,19 @@ fn ids(sink: &mut Sink<'_>, doc: &Document, problems: &[Problem]) {
     }
 }
 
+/// The `{#…}` attribute block of a heading line and the id the author meant, when a bare word
+/// follows the id after a space (`{#my id}`): pulldown-cmark reads `my` as the id and drops the
+/// rest. Classes (`.name`) and `key=value` pairs after the id are valid attributes.
+fn spaced_attribute(line: &str) -> Option<(&str, String)> {
+    let at = line.rfind("{#")?;
+    let end = at + line[at..].find('}')?;
+    let attr = &line[at..=end];
+    let mut words = attr[2..attr.len() - 1].split_whitespace();
+    let mut meant = vec![words.next()?];
+    meant.extend(words.filter(|w| !w.starts_with(['.', '#']) && !w.contains('=')));
+    (meant.len() > 1).then(|| (attr, meant.join("-")))
+}
+
 fn suggest_id(id: &str, s: &Section) -> String {
     let ascii: String =
         slugify(id).chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
@@ -439,16 +468,23 @@ fn suggest_id(id: &str, s: &Section) -> String {
 /// The id `--fix` gives a heading without one: the title's ASCII slug (`How we use data` →
 /// `how-we-use-data`); for a title without Latin letters, `section-` and its number
 /// (`3.7` → `section-3-7`, `三、` → `section-3`), else `section-` and 8 hex digits of the
-/// SHA-256 of its title. A `-2`, `-3`… suffix keeps it unique among `used` and `taken`. Once
+/// SHA-256 of its title's [`editorial_key`] (of the trimmed title when that key is empty: a
+/// title of punctuation or emoji only). A `-2`, `-3`… suffix keeps it unique among `used` and `taken`. Once
 /// written into the file the id never changes again.
 pub fn derive_id(s: &Section, used: &HashSet<String>, taken: &HashSet<String>) -> String {
     let slug = slugify(&s.title);
-    let base = if is_well_formed_id(&slug) {
+    // `slugify` says `section` for a title without letters or digits (`!!!`, `🎉`): that is no
+    // slug of the title, so such a heading gets its number or its hash like any other.
+    let has_slug = s.title.chars().any(char::is_alphanumeric);
+    let base = if has_slug && is_well_formed_id(&slug) {
         slug
     } else if let Some(n) = s.number.as_deref().and_then(number_key) {
         format!("section-{}", n.to_lowercase().replace('.', "-"))
     } else {
-        let digest = sha2::Sha256::digest(editorial_key(&s.title).as_bytes());
+        // Punctuation-only titles have an empty editorial key; hash the title itself then.
+        let key = editorial_key(&s.title);
+        let key = if key.trim().is_empty() { s.title.trim().to_string() } else { key };
+        let digest = sha2::Sha256::digest(key.as_bytes());
         let hex: String = digest.iter().take(4).map(|b| format!("{b:02x}")).collect();
         format!("section-{hex}")
     };

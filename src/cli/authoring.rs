@@ -41,8 +41,16 @@ pub(crate) struct LintArgs {
     pub(crate) criteria: Option<String>,
 }
 
-/// Writes `text` to `path` through a temporary file in the same folder, renamed into place.
+/// Writes `text` to `path` through a temporary file in the same folder, renamed into place. A
+/// symbolic link is written through: its target gets the new text and the link stays a link.
 fn write_atomically(path: &Path, text: &str) -> Result<()> {
+    let target;
+    let path = if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        target = path.canonicalize().map_err(|e| Error::io(path, &e))?;
+        target.as_path()
+    } else {
+        path
+    };
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, &e))?;
     tmp.write_all(text.as_bytes()).map_err(|e| Error::io(path, &e))?;
