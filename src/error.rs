@@ -118,7 +118,25 @@ impl Error {
         let message = match err.kind() {
             std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
             std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-            _ => err.to_string(),
+            std::io::ErrorKind::AlreadyExists => "already exists".to_string(),
+            std::io::ErrorKind::IsADirectory => "is a folder, not a file".to_string(),
+            std::io::ErrorKind::NotADirectory => {
+                "a part of this path is a file, not a folder".to_string()
+            }
+            std::io::ErrorKind::InvalidData => "is not a readable text file".to_string(),
+            // Other OS texts without the trailing ` (os error N)`, lower-cased like ours.
+            _ => {
+                let text = err.to_string();
+                let text = match text.rfind(" (os error ") {
+                    Some(at) => text[..at].to_string(),
+                    None => text,
+                };
+                let mut chars = text.chars();
+                match chars.next() {
+                    Some(c) => c.to_lowercase().chain(chars).collect(),
+                    None => text,
+                }
+            }
         };
         Error::Io { path: path.as_ref().display().to_string(), message }
     }

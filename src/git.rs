@@ -16,18 +16,38 @@ pub fn open(dir: &Path) -> Result<git2::Repository> {
 ///
 /// Errors: [`Error::UnknownRevision`], [`Error::MissingAtRevision`], or a git failure.
 pub fn read_at(repo: &git2::Repository, rev: &str, path: &str) -> Result<Vec<u8>> {
-    let object =
-        repo.revparse_single(rev).map_err(|_| Error::UnknownRevision { rev: rev.to_string() })?;
-    let tree =
-        object.peel_to_tree().map_err(|_| Error::UnknownRevision { rev: rev.to_string() })?;
+    let object = repo.revparse_single(rev).map_err(|_| unknown_revision(repo, rev))?;
+    let tree = object.peel_to_tree().map_err(|_| unknown_revision(repo, rev))?;
     let entry = tree
         .get_path(Path::new(path))
         .map_err(|_| Error::MissingAtRevision { rev: rev.to_string(), path: path.to_string() })?;
+    if entry.kind() == Some(git2::ObjectType::Tree) {
+        return Err(Error::Refused(format!(
+            "`{path}` is a folder at revision `{rev}`, not a file; name a file in it (`{rev}:{path}/FILE`)"
+        )));
+    }
     let blob = entry
         .to_object(repo)
         .and_then(|o| o.peel_to_blob())
         .map_err(|_| Error::MissingAtRevision { rev: rev.to_string(), path: path.to_string() })?;
     Ok(blob.content().to_vec())
+}
+
+/// The error for a revision `rev` that does not resolve in `repo`, with the likely reason: a
+/// repository without any commit yet, or a shallow clone missing older commits; else
+/// [`Error::UnknownRevision`].
+pub fn unknown_revision(repo: &git2::Repository, rev: &str) -> Error {
+    if repo.head().is_err_and(|e| e.code() == git2::ErrorCode::UnbornBranch) {
+        Error::Git(format!(
+            "unknown git revision `{rev}`: the git repository has no commit yet; commit the policy first (git add -A && git commit)"
+        ))
+    } else if repo.is_shallow() {
+        Error::Git(format!(
+            "unknown git revision `{rev}`: this is a shallow clone, so older commits are missing; fetch them with `git fetch --unshallow`"
+        ))
+    } else {
+        Error::UnknownRevision { rev: rev.to_string() }
+    }
 }
 
 /// Converts `path` (relative to `cwd`, or absolute) to a path relative to the repository's

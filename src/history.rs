@@ -81,7 +81,7 @@ pub fn require_full_history(git: &git2::Repository) -> Result<()> {
 pub fn commit_of<'r>(git: &'r git2::Repository, rev: &str) -> Result<git2::Commit<'r>> {
     git.revparse_single(rev)
         .and_then(|o| o.peel_to_commit())
-        .map_err(|_| Error::UnknownRevision { rev: rev.to_string() })
+        .map_err(|_| crate::git::unknown_revision(git, rev))
 }
 
 fn date_in(time: git2::Time, tz: &jiff::tz::TimeZone) -> String {

@@ -119,10 +119,12 @@ pub fn from_git(
         })
     };
     let mut out = Vec::new();
+    let mut seen = false;
     for oid in walk {
         let oid = oid.map_err(walk_err)?;
         let commit = git.find_commit(oid).map_err(walk_err)?;
         let Some(blob) = blob_at(&commit)? else { continue };
+        seen = true;
         let parent = match commit.parents().next() {
             Some(p) => blob_at(&p)?,
             None => None,
@@ -144,7 +146,18 @@ pub fn from_git(
         });
     }
     if out.is_empty() {
-        return Err(Error::Refused(format!("`{path}` does not exist in any commit of `{range}`")));
+        return Err(Error::Refused(if seen {
+            format!(
+                "`{path}` does not change in any commit of `{range}` (A..B leaves out A itself); start the range earlier, or import its whole history with `{}:{path}`",
+                range.split_once("..").map_or(range, |(_, to)| if to.is_empty() {
+                    "HEAD"
+                } else {
+                    to
+                })
+            )
+        } else {
+            format!("`{path}` does not exist in any commit of `{range}`")
+        }));
     }
     Ok(out)
 }

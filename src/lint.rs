@@ -263,6 +263,33 @@ fn front_matter(sink: &mut Sink<'_>, doc: &Document, problems: &[Problem], ctx: 
             "front matter is TOML between `+++` lines or YAML between `---` lines, at the very top of the file",
         );
     }
+    // A `lang` that is no language tag, wherever the file is (front matter lines count from the
+    // opening delimiter on line 1).
+    let mut bad_lang = false;
+    if let Some(fm) = &doc.front_matter
+        && let Some(lang) = fm.fields.get("lang")
+        && !crate::repo::is_language_tag(lang)
+    {
+        bad_lang = true;
+        let line = fm
+            .raw
+            .lines()
+            .position(|l| {
+                let l = l.trim_start();
+                l.strip_prefix("lang").is_some_and(|r| r.trim_start().starts_with(['=', ':']))
+            })
+            .map_or(1, |i| i + 2);
+        let span = find_span(sink.lines.get(line), lang).unwrap_or(sink.lines.whole(line));
+        sink.push(
+            "front-matter-field",
+            Severity::Error,
+            line,
+            span,
+            format!("`lang` is `{lang}`, which is not a language tag"),
+            Some("use a BCP 47 tag such as zh-CN, en or zh-Hans-CN".to_string()),
+            None,
+        );
+    }
     let Some(expected) = &ctx.expected else { return };
     let Some(fm) = &doc.front_matter else {
         if !malformed {
@@ -307,7 +334,9 @@ fn front_matter(sink: &mut Sink<'_>, doc: &Document, problems: &[Problem], ctx: 
                     }
                 ),
             ),
-            (Some(found), Some(expected)) if found != &expected => {
+            (Some(found), Some(expected))
+                if found != &expected && !(name == "lang" && bad_lang) =>
+            {
                 let line = field_line(name).map_or(1, |i| i + 2);
                 let span = find_span(sink.lines.get(line), found).unwrap_or(sink.lines.whole(line));
                 sink.push(
@@ -363,6 +392,22 @@ fn ids(sink: &mut Sink<'_>, doc: &Document, problems: &[Problem]) {
                 )),
                 None,
             );
+        } else if let Some((attr, meant)) = spaced_attribute(line) {
+            sink.push(
+                "invalid-id",
+                Severity::Error,
+                s.line,
+                id_span(line),
+                format!(
+                    "the heading attribute `{attr}` holds a space, so the section id is `{}`, not what follows",
+                    s.id
+                ),
+                Some(format!(
+                    "write the id without spaces, e.g. {{#{}}}",
+                    suggest_id(&meant, s)
+                )),
+                None,
+            );
         } else if !is_well_formed_id(&s.id) {
             sink.push(
                 "invalid-id",
@@ -400,6 +445,19 @@ fn ids(sink: &mut Sink<'_>, doc: &Document, problems: &[Problem]) {
     }
 }
 
+/// The `{#…}` attribute block of a heading line and the id the author meant, when a bare word
+/// follows the id after a space (`{#my id}`): pulldown-cmark reads `my` as the id and drops the
+/// rest. Classes (`.name`) and `key=value` pairs after the id are valid attributes.
+fn spaced_attribute(line: &str) -> Option<(&str, String)> {
+    let at = line.rfind("{#")?;
+    let end = at + line[at..].find('}')?;
+    let attr = &line[at..=end];
+    let mut words = attr[2..attr.len() - 1].split_whitespace();
+    let mut meant = vec![words.next()?];
+    meant.extend(words.filter(|w| !w.starts_with(['.', '#']) && !w.contains('=')));
+    (meant.len() > 1).then(|| (attr, meant.join("-")))
+}
+
 fn suggest_id(id: &str, s: &Section) -> String {
     let ascii: String =
         slugify(id).chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
@@ -410,16 +468,23 @@ fn suggest_id(id: &str, s: &Section) -> String {
 /// The id `--fix` gives a heading without one: the title's ASCII slug (`How we use data` →
 /// `how-we-use-data`); for a title without Latin letters, `section-` and its number
 /// (`3.7` → `section-3-7`, `三、` → `section-3`), else `section-` and 8 hex digits of the
-/// SHA-256 of its title. A `-2`, `-3`… suffix keeps it unique among `used` and `taken`. Once
+/// SHA-256 of its title's [`editorial_key`] (of the trimmed title when that key is empty: a
+/// title of punctuation or emoji only). A `-2`, `-3`… suffix keeps it unique among `used` and `taken`. Once
 /// written into the file the id never changes again.
 pub fn derive_id(s: &Section, used: &HashSet<String>, taken: &HashSet<String>) -> String {
     let slug = slugify(&s.title);
-    let base = if is_well_formed_id(&slug) {
+    // `slugify` says `section` for a title without letters or digits (`!!!`, `🎉`): that is no
+    // slug of the title, so such a heading gets its number or its hash like any other.
+    let has_slug = s.title.chars().any(char::is_alphanumeric);
+    let base = if has_slug && is_well_formed_id(&slug) {
         slug
     } else if let Some(n) = s.number.as_deref().and_then(number_key) {
         format!("section-{}", n.to_lowercase().replace('.', "-"))
     } else {
-        let digest = sha2::Sha256::digest(editorial_key(&s.title).as_bytes());
+        // Punctuation-only titles have an empty editorial key; hash the title itself then.
+        let key = editorial_key(&s.title);
+        let key = if key.trim().is_empty() { s.title.trim().to_string() } else { key };
+        let digest = sha2::Sha256::digest(key.as_bytes());
         let hex: String = digest.iter().take(4).map(|b| format!("{b:02x}")).collect();
         format!("section-{hex}")
     };
@@ -1228,6 +1293,7 @@ impl LintReport {
         use annotate_snippets::{AnnotationKind, Group, Level as L, Origin, Renderer, Snippet};
         let renderer = if color { Renderer::styled() } else { Renderer::plain() };
         let mut out = String::new();
+        let mut starts: HashMap<&str, Vec<usize>> = HashMap::new();
         for d in &self.diagnostics {
             let level = match d.severity {
                 Severity::Error => L::ERROR,
@@ -1236,17 +1302,48 @@ impl LintReport {
             let title = level.primary_title(d.message.as_str()).id(d.code);
             let group = match self.sources.get(&d.file).filter(|t| !t.is_empty()) {
                 Some(text) => {
-                    let span = byte_span(text, d.line, d.column, d.end_column);
-                    let mut snippet = Snippet::source(text.as_str())
+                    let index = starts.entry(d.file.as_str()).or_insert_with(|| line_starts(text));
+                    // Only the lines the annotations are on go to annotate-snippets, so each
+                    // diagnostic costs its own lines, not the whole file (linear in the number
+                    // of diagnostics). A related place further away gets a snippet of its own.
+                    let near = d.related.as_ref().filter(|r| r.line.abs_diff(d.line) <= NEAR_LINES);
+                    let (lo, hi) = match near {
+                        Some(r) => (r.line.min(d.line), r.line.max(d.line)),
+                        None => (d.line, d.line),
+                    };
+                    let (source, first) = window(text, index, lo, hi);
+                    let span = byte_span(source, d.line + 1 - first, d.column, d.end_column);
+                    let mut snippet = Snippet::source(source)
+                        .line_start(first)
                         .path(d.file.as_str())
                         .annotation(AnnotationKind::Primary.span(span));
+                    let mut far = None;
                     if let Some(r) = &d.related {
-                        let rspan = byte_span(text, r.line, r.column, r.column + 1);
-                        snippet = snippet.annotation(
-                            AnnotationKind::Context.span(rspan).label(r.label.as_str()),
-                        );
+                        if near.is_some() {
+                            let rspan =
+                                byte_span(source, r.line + 1 - first, r.column, r.column + 1);
+                            snippet = snippet.annotation(
+                                AnnotationKind::Context.span(rspan).label(r.label.as_str()),
+                            );
+                        } else {
+                            let (rwindow, rfirst) = window(text, index, r.line, r.line);
+                            let rspan =
+                                byte_span(rwindow, r.line + 1 - rfirst, r.column, r.column + 1);
+                            far = Some(
+                                Snippet::source(rwindow)
+                                    .line_start(rfirst)
+                                    .path(d.file.as_str())
+                                    .annotation(
+                                        AnnotationKind::Context.span(rspan).label(r.label.as_str()),
+                                    ),
+                            );
+                        }
                     }
-                    title.element(snippet)
+                    // The diagnostic's own place first, so `-->` names it.
+                    match far {
+                        Some(f) => title.element(snippet).element(f),
+                        None => title.element(snippet),
+                    }
                 }
                 None => {
                     title.element(Origin::path(d.file.as_str()).line(d.line).char_column(d.column))
@@ -1271,6 +1368,25 @@ impl LintReport {
         );
         out
     }
+}
+
+/// A related place at most this many lines from the diagnostic shares its snippet.
+const NEAR_LINES: usize = 8;
+
+/// The byte offset where each line of `text` starts.
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect()
+}
+
+/// Lines `lo..=hi` (1-based, clamped to the file) of `text` without the final line end, and the
+/// number of the first.
+fn window<'t>(text: &'t str, starts: &[usize], lo: usize, hi: usize) -> (&'t str, usize) {
+    let last = starts.len();
+    let lo = lo.clamp(1, last);
+    let hi = hi.clamp(lo, last);
+    let from = starts[lo - 1];
+    let to = starts.get(hi).map_or(text.len(), |&next| next - 1);
+    (&text[from..to.max(from)], lo)
 }
 
 /// The byte range in `text` of chars `column..end_column` (1-based) on `line`, clamped to the
@@ -1376,7 +1492,12 @@ pub fn lint_repository(
             line,
             column,
             end_column,
-            message: e.to_string().trim_start_matches("policy/policy.toml: ").to_string(),
+            message: match e {
+                crate::Error::Toml { message, .. } | crate::Error::Config { message, .. } => {
+                    message
+                }
+                e => e.to_string(),
+            },
             hint: Some("use an IANA time-zone name, e.g. timezone = \"Asia/Shanghai\"".to_string()),
             related: None,
         });
@@ -1478,6 +1599,31 @@ mod tests {
     fn structure(text: &str) -> Vec<Diagnostic> {
         let (doc, problems) = parse_lenient("p.md", text);
         check_structure("p.md", text, &doc, &problems, &Context::default())
+    }
+
+    #[test]
+    fn text_output_renders_only_the_lines_of_each_diagnostic() {
+        let mut text = String::from("# T {#t}\n\n## A {#a}\n\nx\n\n");
+        for i in 0..40 {
+            text.push_str(&format!("filler {i}\n\n"));
+        }
+        text.push_str("## B {#a}\n\ny\n\n## C\n\nz\n");
+        let mut report = LintReport {
+            diagnostics: structure(&text),
+            sources: [("p.md".to_string(), text.clone())].into(),
+            files: vec!["p.md".to_string()],
+        };
+        report.finish();
+        let out = report.to_text(false);
+        // The duplicate at line 87 first, then the far related place at line 3 in its own snippet.
+        assert!(out.contains("--> p.md:87:6"), "{out}");
+        assert!(out.contains("87 | ## B {#a}"), "{out}");
+        assert!(out.contains("::: p.md:3:6"), "{out}");
+        assert!(out.contains(" 3 | ## A {#a}"), "{out}");
+        assert!(out.contains("91 | ## C"), "{out}");
+        assert!(!out.contains("filler"), "no other line is shown: {out}");
+        assert_eq!(window("a\nb\nc", &line_starts("a\nb\nc"), 2, 3), ("b\nc", 2));
+        assert_eq!(window("a\nb\n", &line_starts("a\nb\n"), 1, 1), ("a", 1));
     }
 
     #[test]

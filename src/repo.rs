@@ -180,6 +180,66 @@ pub struct PolicyRepo {
     pub root: PathBuf,
     /// The parsed `policy/policy.toml`.
     pub config: PolicyConfig,
+    /// The text of `policy/policy.toml`, to name the line of a value found wrong later.
+    text: String,
+}
+
+/// The label of the configuration file in messages.
+const POLICY_TOML: &str = "policy/policy.toml";
+
+/// Where the values of `policy/policy.toml` that are checked after parsing stand (byte spans),
+/// so an error names their line. Read leniently: the strict parse into [`PolicyConfig`] runs
+/// first.
+#[derive(Debug, Default, Deserialize)]
+struct Spans {
+    #[serde(default)]
+    timezone: Option<toml::Spanned<String>>,
+    #[serde(default)]
+    documents: Vec<DocumentSpans>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct DocumentSpans {
+    id: Option<toml::Spanned<String>>,
+    source_language: Option<toml::Spanned<String>>,
+    translations: Vec<toml::Spanned<String>>,
+    links: Vec<toml::Spanned<String>>,
+    lint: LintSpans,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct LintSpans {
+    disclosures: Vec<toml::Spanned<String>>,
+    update_promises: Vec<toml::Spanned<String>>,
+}
+
+impl Spans {
+    fn read(text: &str) -> Spans {
+        toml::from_str(text).unwrap_or_default()
+    }
+}
+
+/// An error about the value at byte `span` of `policy/policy.toml` (`text`), naming its line and
+/// column; line 1 when the value's place is unknown.
+fn config_error(text: &str, span: Option<std::ops::Range<usize>>, message: String) -> Error {
+    let (line, column) = span.map_or((1, 1), |s| crate::text::line_col(text, s.start));
+    Error::Toml { path: POLICY_TOML.to_string(), line, column, message }
+}
+
+/// Whether `tag` is a language tag redline accepts: a BCP 47 language (2–3 letters), an optional
+/// script (4 letters), an optional region (2 letters or 3 digits) and optional variants
+/// (`en`, `zh-CN`, `zh-Hans-CN`, `es-419`, `de-CH-1996`). Tags name files (`privacy.zh-CN.md`),
+/// so nothing else is allowed.
+pub fn is_language_tag(tag: &str) -> bool {
+    static TAG: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"^[A-Za-z]{2,3}(?:-[A-Za-z]{4})?(?:-(?:[A-Za-z]{2}|[0-9]{3}))?(?:-(?:[A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*$",
+        )
+        .unwrap()
+    });
+    TAG.is_match(tag)
 }
 
 impl PolicyRepo {
@@ -199,23 +259,26 @@ impl PolicyRepo {
 
     /// Opens the repository rooted at `root`.
     ///
-    /// Errors: `policy/policy.toml` unreadable or invalid (naming its line), no document listed,
-    /// or an unknown time zone.
+    /// Errors, each naming `policy/policy.toml` and the line: unreadable or invalid TOML, an
+    /// unknown or mistyped field, no document listed, a document id or language tag that is not
+    /// well-formed ([`is_language_tag`]), a language listed twice, a link to an unknown document,
+    /// an unknown disclosure or promise. The time zone is checked by [`PolicyRepo::timezone`].
     pub fn open(root: &Path) -> Result<PolicyRepo> {
         let path = root.join("policy").join("policy.toml");
         let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, &e))?;
-        let label = "policy/policy.toml";
+        let label = POLICY_TOML;
         let text = crate::text::decode(label, &bytes)?;
         let config: PolicyConfig =
             toml::from_str(&text).map_err(|e| Error::toml(label, &text, &e))?;
         if config.documents.is_empty() {
-            return Err(Error::Config {
-                path: label.to_string(),
-                message: "no [[documents]] listed; add one with id and source_language".to_string(),
-            });
+            return Err(config_error(
+                &text,
+                None,
+                "no [[documents]] listed; add one with id and source_language".to_string(),
+            ));
         }
-        validate_documents(label, &config)?;
-        Ok(PolicyRepo { root: root.to_path_buf(), config })
+        validate_documents(&text, &config)?;
+        Ok(PolicyRepo { root: root.to_path_buf(), config, text })
     }
 
     /// The document with `id`, or the first one when `id` is `None`.
@@ -308,62 +371,131 @@ impl PolicyRepo {
     /// The policy's time zone (looked up on first use: commands that never need a date, such as
     /// `diff` and `check`, do not pay for loading the time-zone database).
     ///
-    /// Errors: `timezone` in policy/policy.toml is not an IANA time-zone name.
+    /// Errors: `timezone` in policy/policy.toml is not an IANA time-zone name (naming its line).
     pub fn timezone(&self) -> Result<jiff::tz::TimeZone> {
-        jiff::tz::TimeZone::get(&self.config.timezone).map_err(|_| Error::Config {
-            path: "policy/policy.toml".to_string(),
-            message: format!(
-                "unknown time zone `{}`; use an IANA name such as Asia/Shanghai",
-                self.config.timezone
-            ),
+        jiff::tz::TimeZone::get(&self.config.timezone).map_err(|_| {
+            let span = Spans::read(&self.text).timezone.map(|t| t.span());
+            config_error(
+                &self.text,
+                span,
+                format!(
+                    "unknown time zone `{}`; use an IANA name such as Asia/Shanghai",
+                    self.config.timezone
+                ),
+            )
         })
     }
 }
 
-/// Checks that document ids are unique and well-formed and that `links` name other documents.
-fn validate_documents(label: &str, config: &PolicyConfig) -> Result<()> {
-    let err = |message: String| Error::Config { path: label.to_string(), message };
+/// Checks that document ids are unique and well-formed, that languages are well-formed language
+/// tags listed once per document, and that `links` name other documents; errors name the line.
+fn validate_documents(text: &str, config: &PolicyConfig) -> Result<()> {
+    let spans = Spans::read(text);
     for (i, d) in config.documents.iter().enumerate() {
+        let s = spans.documents.get(i);
+        let at = |span: Option<&toml::Spanned<String>>, message: String| {
+            config_error(text, span.map(|v| v.span()), message)
+        };
+        let item = |list: Option<&Vec<toml::Spanned<String>>>, value: &str| {
+            list.and_then(|l| l.iter().find(|v| v.get_ref() == value)).map(|v| v.span())
+        };
         let well_formed = !d.id.is_empty()
             && d.id
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
         if !well_formed {
-            return Err(err(format!(
-                "document id `{}` is not well-formed; use lower-case letters, digits, `-` and `_` (it names files and folders)",
-                d.id
-            )));
+            return Err(at(
+                s.and_then(|s| s.id.as_ref()),
+                format!(
+                    "document id `{}` is not well-formed; use lower-case letters, digits, `-` and `_` (it names files and folders)",
+                    d.id
+                ),
+            ));
         }
         if config.documents[..i].iter().any(|e| e.id == d.id) {
-            return Err(err(format!("document `{}` is listed twice in [[documents]]", d.id)));
+            return Err(at(
+                s.and_then(|s| s.id.as_ref()),
+                format!("document `{}` is listed twice in [[documents]]", d.id),
+            ));
+        }
+        let languages = d.languages();
+        for (k, lang) in languages.iter().enumerate() {
+            let span = if k == 0 {
+                s.and_then(|s| s.source_language.as_ref()).map(|v| v.span())
+            } else {
+                s.and_then(|s| s.translations.get(k - 1)).map(|v| v.span())
+            };
+            let field = if k == 0 { "source_language" } else { "translations" };
+            if !is_language_tag(lang) {
+                return Err(config_error(
+                    text,
+                    span,
+                    format!(
+                        "document `{}`: `{lang}` in {field} is not a language tag; use a BCP 47 tag such as zh-CN, en or zh-Hans-CN",
+                        d.id
+                    ),
+                ));
+            }
+            if let Some(first) = languages[..k].iter().position(|l| l.eq_ignore_ascii_case(lang)) {
+                let what = if first == 0 {
+                    "is the source language"
+                } else {
+                    "is listed twice in translations"
+                };
+                return Err(config_error(
+                    text,
+                    span,
+                    format!(
+                        "document `{}`: translation `{lang}` {what}; list each language once",
+                        d.id
+                    ),
+                ));
+            }
         }
         for l in &d.links {
+            let span = item(s.map(|s| &s.links), l);
             if l == &d.id {
-                return Err(err(format!("document `{}` links to itself in `links`", d.id)));
+                return Err(config_error(
+                    text,
+                    span,
+                    format!("document `{}` links to itself in `links`", d.id),
+                ));
             }
             if !config.documents.iter().any(|e| &e.id == l) {
-                return Err(err(format!(
-                    "document `{}` links to `{l}`, which is not listed in [[documents]]",
-                    d.id
-                )));
+                return Err(config_error(
+                    text,
+                    span,
+                    format!(
+                        "document `{}` links to `{l}`, which is not listed in [[documents]]",
+                        d.id
+                    ),
+                ));
             }
         }
         for key in d.lint.disclosures.iter().flatten() {
             if !DISCLOSURES.contains(&key.as_str()) {
-                return Err(err(format!(
-                    "document `{}`: unknown disclosure `{key}` in lint.disclosures; use {}",
-                    d.id,
-                    DISCLOSURES.join(", ")
-                )));
+                return Err(config_error(
+                    text,
+                    item(s.map(|s| &s.lint.disclosures), key),
+                    format!(
+                        "document `{}`: unknown disclosure `{key}` in lint.disclosures; use {}",
+                        d.id,
+                        DISCLOSURES.join(", ")
+                    ),
+                ));
             }
         }
         for key in d.lint.update_promises.iter().flatten() {
             if !UPDATE_PROMISES.contains(&key.as_str()) {
-                return Err(err(format!(
-                    "document `{}`: unknown promise `{key}` in lint.update_promises; use {}",
-                    d.id,
-                    UPDATE_PROMISES.join(", ")
-                )));
+                return Err(config_error(
+                    text,
+                    item(s.map(|s| &s.lint.update_promises), key),
+                    format!(
+                        "document `{}`: unknown promise `{key}` in lint.update_promises; use {}",
+                        d.id,
+                        UPDATE_PROMISES.join(", ")
+                    ),
+                ));
             }
         }
     }

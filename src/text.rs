@@ -12,7 +12,7 @@ pub fn decode(path: &str, bytes: &[u8]) -> Result<String> {
     match std::str::from_utf8(bytes) {
         Ok(text) => {
             if let Some((at, c)) = first_control(text) {
-                let (line, column) = line_col(text, at);
+                let (line, column) = line_col_raw(&text[..at]);
                 return Err(Error::ControlCharacter {
                     path: path.to_string(),
                     line,
@@ -26,7 +26,7 @@ pub fn decode(path: &str, bytes: &[u8]) -> Result<String> {
             let valid = &bytes[..err.valid_up_to()];
             // The valid prefix is UTF-8 by definition.
             let prefix = std::str::from_utf8(valid).unwrap_or_default();
-            let (line, column) = line_col(prefix, prefix.len());
+            let (line, column) = line_col_raw(prefix);
             Err(Error::InvalidUtf8 {
                 path: path.to_string(),
                 line,
@@ -35,6 +35,13 @@ pub fn decode(path: &str, bytes: &[u8]) -> Result<String> {
             })
         }
     }
+}
+
+/// The 1-based line and column (in chars) just after `prefix`, a prefix of a file not yet
+/// decoded: CRLF and lone CR end lines as [`decode`] treats them.
+fn line_col_raw(prefix: &str) -> (usize, usize) {
+    let prefix = normalize_line_endings(prefix);
+    line_col(&prefix, prefix.len())
 }
 
 /// The first NUL byte, with its byte offset: the mark of a binary or mis-saved file, as git
@@ -113,6 +120,14 @@ mod tests {
         assert!(decode("p.md", b"pasted \x05 control").is_ok());
         assert!(decode("p.md", "mis-decoded \u{97} dash".as_bytes()).is_ok());
         assert_eq!(decode("p.md", b"tab\tand\x0cfeed").unwrap(), "tab\tand\x0cfeed");
+    }
+
+    #[test]
+    fn lone_cr_and_crlf_count_as_line_ends_in_errors() {
+        let err = decode("p.md", b"# T\r\rline3\rli\xffne4\r").unwrap_err();
+        assert_eq!(err.to_string(), "p.md:4:3: invalid UTF-8 (byte 0xff); save the file as UTF-8");
+        let err = decode("p.md", b"a\r\nb\r\nc\0").unwrap_err();
+        assert!(err.to_string().starts_with("p.md:3:2: control character U+0000"), "{err}");
     }
 
     #[test]

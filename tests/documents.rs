@@ -200,12 +200,17 @@ fn a_link_to_an_unknown_document_is_bad_configuration() {
         "policy/policy.toml",
         &toml.replace("links = [\"sdk\"]", "links = [\"sdks\"]"),
     );
+    let toml = std::fs::read_to_string(dir.path().join("policy/policy.toml")).unwrap();
+    let line = toml.lines().position(|l| l.contains("\"sdks\"")).unwrap() + 1;
+    let col = toml.lines().nth(line - 1).unwrap().find("\"sdks\"").unwrap() + 1;
     let (code, stdout, stderr) = run(dir.path(), &["lint", "--all"]);
     assert_eq!(code, 2);
     assert!(stdout.is_empty());
     assert_eq!(
         stderr,
-        "error: policy/policy.toml: document `privacy` links to `sdks`, which is not listed in [[documents]]\n"
+        format!(
+            "error: policy/policy.toml:{line}:{col}: document `privacy` links to `sdks`, which is not listed in [[documents]]\n"
+        )
     );
 }
 

@@ -696,3 +696,65 @@ fn control_character() {
         "control character U+0000 in the text",
     );
 }
+
+#[test]
+fn an_id_attribute_with_a_space_is_invalid() {
+    let text = BASE.replace("{#registration}", "{#my registration}");
+    let run = lint(repo(text.as_bytes(), None, "").path(), &[]);
+    assert_one(
+        &run,
+        "invalid-id",
+        "error",
+        ZH,
+        17,
+        col(&text, 17, "{#"),
+        "the heading attribute `{#my registration}` holds a space, so the section id is `my`, not what follows",
+    );
+    let hint = run.json["diagnostics"][0]["hint"].as_str().unwrap();
+    assert_eq!(hint, "write the id without spaces, e.g. {#my-registration}");
+    // A class after the id is a valid attribute.
+    let text = BASE.replace("{#registration}", "{#registration .note}");
+    assert_eq!(diags(&lint(repo(text.as_bytes(), None, "").path(), &[])), vec![]);
+}
+
+#[test]
+fn fix_gives_punctuation_headings_hashed_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("p.md");
+    std::fs::write(&file, "# !!!\n\nx\n\n## ???\n\ny\n\n## 🎉🎉\n\nz\n\n## Section\n\nw\n")
+        .unwrap();
+    let out = redline(dir.path()).args(["lint", "--fix", "p.md"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    let fixed = std::fs::read_to_string(&file).unwrap();
+    let ids: Vec<&str> = fixed
+        .lines()
+        .filter(|l| l.starts_with('#'))
+        .map(|l| &l[l.find("{#").unwrap() + 2..l.len() - 1])
+        .collect();
+    assert_eq!(ids[3], "section", "a heading titled Section keeps its slug");
+    for id in &ids[..3] {
+        assert!(
+            id.len() == 16
+                && id.starts_with("section-")
+                && id[8..].chars().all(|c| c.is_ascii_hexdigit()),
+            "README: section-<8 hex>: {ids:?}"
+        );
+    }
+    assert!(ids[0] != ids[1] && ids[1] != ids[2], "{ids:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn fix_writes_through_a_symbolic_link() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("g.md"), "# Title\n\n## Another\n\nx\n").unwrap();
+    std::os::unix::fs::symlink("g.md", dir.path().join("link.md")).unwrap();
+    let out = redline(dir.path()).args(["lint", "--fix", "link.md"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    let meta = std::fs::symlink_metadata(dir.path().join("link.md")).unwrap();
+    assert!(meta.file_type().is_symlink(), "the link stays a link");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("g.md")).unwrap(),
+        "# Title {#title}\n\n## Another {#another}\n\nx\n"
+    );
+}

@@ -40,8 +40,16 @@ pub(crate) struct LintArgs {
     pub(crate) criteria: Option<String>,
 }
 
-/// Writes `text` to `path` through a temporary file in the same folder, renamed into place.
+/// Writes `text` to `path` through a temporary file in the same folder, renamed into place. A
+/// symbolic link is written through: its target gets the new text and the link stays a link.
 fn write_atomically(path: &Path, text: &str) -> Result<()> {
+    let target;
+    let path = if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        target = path.canonicalize().map_err(|e| Error::io(path, &e))?;
+        target.as_path()
+    } else {
+        path
+    };
     Ok(redline::fsutil::write_atomically(path, &path.display().to_string(), text.as_bytes())?)
 }
 
@@ -68,6 +76,16 @@ pub(crate) fn lint(args: LintArgs, cwd: &Path, color: bool) -> Result<Outcome> {
     let report = match (&args.file, &repo) {
         (Some(file), repo) => {
             let full = cwd.join(file);
+            if full.is_dir() {
+                bail!(Error::Io {
+                    path: file.clone(),
+                    message: "is a folder, not a policy file; name a Markdown or .txt file"
+                        .to_string()
+                });
+            }
+            if !full.exists() {
+                bail!(Error::Io { path: file.clone(), message: "no such file or directory".to_string() });
+            }
             let in_repo = repo.as_ref().and_then(|r| {
                 let rel = full.canonicalize().ok()?.strip_prefix(r.root.canonicalize().ok()?).ok()?.to_path_buf();
                 let name = rel.strip_prefix("policy").ok()?.to_str()?.to_string();
@@ -167,6 +185,12 @@ pub(crate) fn map(args: MapArgs, cwd: &Path) -> Result<Outcome> {
 
 pub(crate) fn init(dir: Option<String>, cwd: &Path) -> Result<Outcome> {
     let target = cwd.join(dir.as_deref().unwrap_or("."));
+    if target.exists() && !target.is_dir() {
+        bail!(Error::Refused(format!(
+            "{} is a file, not a folder; give `redline init` a new or empty folder",
+            target.display()
+        )));
+    }
     std::fs::create_dir_all(&target).map_err(|e| Error::io(&target, &e))?;
     let created = redline::init::scaffold(&target)
         .with_context(|| format!("cannot scaffold a policy repository in {}", target.display()))?;

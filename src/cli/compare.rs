@@ -86,7 +86,8 @@ fn relabel(e: Error, typed: &str) -> Error {
 pub(super) fn read_input(arg: &str, cwd: &Path) -> Result<Input> {
     let path = PathBuf::from(arg);
     let full = cwd.join(&path);
-    if full.is_file() {
+    // Any readable file that is not a folder: a regular file, /dev/null, a pipe (`<(…)`).
+    if full.exists() && !full.is_dir() {
         let bytes = std::fs::read(&full).map_err(|e| Error::io(arg, &e))?;
         return Ok(Input { side: Side::file(arg), bytes });
     }
