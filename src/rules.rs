@@ -12,7 +12,7 @@ use crate::model::{ChangeKind, Direction, Level, Qualifier};
 use crate::normalize::match_text;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::Regex;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::collections::HashMap;
 use std::path::Path;
@@ -131,7 +131,7 @@ impl RuleFile {
     }
 }
 
-#[derive(Debug, Deserialize, Clone, Default)]
+#[derive(Debug, Deserialize, Serialize, Clone, Default)]
 #[serde(deny_unknown_fields)]
 struct MatchFile {
     #[serde(default)]
@@ -177,7 +177,7 @@ struct MatchFile {
 }
 
 /// How the durations named in a change moved (retention periods, response times).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DurationChange {
     /// A period got longer, or a period appeared where there was none.
@@ -455,6 +455,9 @@ pub struct Rule {
     pub cap: Option<Level>,
     /// Its conditions.
     pub when: Match,
+    /// Its conditions as written in the criteria file (`added = ["@email", "@phone"]`), one
+    /// per line, for `redline rules --explain`.
+    pub conditions: Vec<String>,
     /// 1-based line of its `id` in the file it came from (0 for built-in code rules).
     pub line: usize,
 }
@@ -1024,6 +1027,17 @@ fn compile_rule(layer: &Raw, r: &RuleFile, resolve: &Resolver<'_>) -> Result<Rul
             duration: m.duration,
             rewritten: m.rewritten,
         },
+        conditions: conditions_as_written(m),
         line: layer.lines.get(&r.id).copied().unwrap_or(0),
     })
+}
+
+/// The non-empty conditions of a rule's `[rules.match]`, each as a TOML `key = value` line.
+fn conditions_as_written(m: &MatchFile) -> Vec<String> {
+    let Ok(toml::Value::Table(table)) = toml::Value::try_from(m) else { return Vec::new() };
+    table
+        .into_iter()
+        .filter(|(_, v)| !matches!(v, toml::Value::Array(a) if a.is_empty()))
+        .map(|(k, v)| format!("{k} = {v}"))
+        .collect()
 }

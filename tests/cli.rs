@@ -358,6 +358,15 @@ fn rules_lists_and_explains() {
     let out = redline(root()).args(["rules", "--explain", "contact-changed"]).output().unwrap();
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(stdout.contains("十一 item 5") && stdout.contains("level:     major"), "{stdout}");
+    // Every condition that decides the rule is shown as written, not only its change kinds.
+    assert!(stdout.contains("    added = [\"@email\", \"@phone\", \"@url\"]\n"), "{stdout}");
+    let out = redline(root()).args(["rules", "--explain", "other-wording"]).output().unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        stdout.starts_with("other-wording: built into redline\n  level:     minor"),
+        "{stdout}"
+    );
     let out = redline(root()).args(["rules", "--explain", "nope"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let out = redline(root()).args(["rules", "--format", "markdown"]).output().unwrap();
@@ -383,4 +392,25 @@ fn usage_errors_are_one_line() {
     let dir = tempfile::tempdir().unwrap();
     let (code, stdout, stderr) = diff(dir.path(), &["a.md", "b.md", "--fail-on", "huge"]);
     assert_bad_input((code, stdout, stderr), "invalid value 'huge' for '--fail-on");
+    // The line keeps what clap says on the lines after its first: the missing argument's name
+    // and the "did you mean" tip.
+    let out = redline(dir.path()).args(["consent"]).output().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr,
+        "error: the following required arguments were not provided: --accepted <X.Y.Z> (see --help)\n"
+    );
+    let out = redline(dir.path()).args(["check", "--formt", "json"]).output().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("'--formt'") && stderr.contains("similar argument exists: '--format'"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    // `redline` alone lists the commands on stderr and is a usage error.
+    let out = redline(dir.path()).output().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!((out.status.code(), out.stdout.is_empty()), (Some(2), true));
+    assert!(stderr.contains("Commands:") && stderr.contains("release"), "{stderr}");
 }

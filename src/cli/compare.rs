@@ -146,6 +146,21 @@ pub(super) fn rules_output(
     explain: Option<&str>,
     format: Format,
 ) -> Result<String> {
+    if let Some(id) = explain
+        && criteria.rule(id).is_none()
+        && let Some(text) = built_in_rule_text(id)
+    {
+        return Ok(match format {
+            Format::Json => format!(
+                "{}\n",
+                serde_json::to_string_pretty(&serde_json::json!({
+                    "profile": criteria.name, "source": criteria.source,
+                    "rules": [{"id": id, "built_in": true, "explanation": text}],
+                }))?
+            ),
+            _ => format!("{id}: built into redline\n  {}\n", text.replace('\n', "\n  ")),
+        });
+    }
     let rules: Vec<&redline::rules::Rule> = match explain {
         Some(id) => vec![criteria.rule(id).ok_or_else(|| {
             Error::Refused(format!(
@@ -162,6 +177,8 @@ pub(super) fn rules_output(
                 serde_json::json!({
                     "id": r.id, "title": r.title, "level": level_text(r).split(' ').next(),
                     "qualifiers": r.qualifiers, "reference": r.reference, "reason": r.reason,
+                    "conditions": r.conditions,
+                    "line": (r.line > 0).then_some(r.line),
                 })
             })
             .collect();
@@ -174,7 +191,11 @@ pub(super) fn rules_output(
     }
     let mut out = String::new();
     if explain.is_none() {
-        out.push_str(&format!("profile: {} ({})\n\n", criteria.name, criteria.source));
+        if criteria.source == "builtin" {
+            out.push_str("profile: builtin\n\n");
+        } else {
+            out.push_str(&format!("profile: {} ({})\n\n", criteria.name, criteria.source));
+        }
         let width = rules.iter().map(|r| r.id.len()).max().unwrap_or(0);
         for r in &rules {
             out.push_str(&format!("{:width$}  {:<28}  {}\n", r.id, level_text(r), r.title));
@@ -204,33 +225,32 @@ pub(super) fn rules_output(
         if let Some(cap) = r.cap {
             out.push_str(&format!("  caps at:   {cap}\n"));
         }
-        let m = &r.when;
-        if !m.changes.is_empty() {
-            out.push_str(&format!(
-                "  changes:   {}\n",
-                m.changes.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ")
-            ));
-        }
-        if !m.categories.is_empty() {
-            out.push_str(&format!("  categories: {}\n", m.categories.join(", ")));
-        }
-        if !m.sections.is_empty() {
-            out.push_str(&format!("  sections:  {}\n", m.sections.join(", ")));
-        }
-        if !m.directions.is_empty() {
-            out.push_str(&format!(
-                "  directions: {}\n",
-                m.directions.iter().map(|d| d.as_str()).collect::<Vec<_>>().join(", ")
-            ));
-        }
-        if !m.evidence.is_empty() {
-            out.push_str(&format!("  evidence:  {}\n", m.evidence.join(", ")));
+        if !r.conditions.is_empty() {
+            out.push_str(
+                "  when:      every condition holds (a list holds when any of its entries does)\n",
+            );
+            for c in &r.conditions {
+                out.push_str(&format!("    {c}\n"));
+            }
         }
         if r.line > 0 {
             out.push_str(&format!("  defined:   {} line {}\n", criteria.source, r.line));
         }
     }
     Ok(out)
+}
+
+/// What the two rules built into the classifier do (they have no entry in a criteria file).
+fn built_in_rule_text(id: &str) -> Option<&'static str> {
+    match id {
+        redline::rules::OTHER_WORDING => Some(
+            "level:     minor\nreason:    a wording change that no other rule matches is at least minor: editorial needs positive evidence (criteria.md Decision 6)\nwhen:      a change is not editorial and no rule of the profile matched it",
+        ),
+        redline::rules::WHOLESALE_REWRITE => Some(
+            "level:     major + review (at least)\nreason:    a rewrite cannot be judged clause by clause (criteria.md Decision 8)\nwhen:      more than `wholesale_threshold` (default 0.3) of the old text found no counterpart in the new",
+        ),
+        _ => None,
+    }
 }
 
 /// The rules as a Markdown table for a pull-request comment or a handbook page: id, level,

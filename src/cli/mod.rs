@@ -208,10 +208,30 @@ enum Command {
         /// A criteria file, or `builtin`.
         #[arg(long, value_name = "FILE|builtin")]
         criteria: Option<String>,
-        /// Output format (text or json).
-        #[arg(long, value_enum, default_value_t = Format::Text)]
+        /// Output format: text, markdown (a table of the rules) or json.
+        #[arg(long, value_enum, default_value_t = Format::Text, hide_possible_values = true)]
         format: Format,
     },
+}
+
+/// A clap usage error on one line, like every other error: its message, the arguments it names
+/// (a missing required one is listed on the lines after) and its tip, up to the usage block.
+fn usage_error_line(rendered: &str) -> String {
+    let parts: Vec<&str> = rendered
+        .lines()
+        .map(str::trim)
+        .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"))
+        .filter(|l| !l.is_empty())
+        .collect();
+    if parts.is_empty() {
+        return "error: invalid arguments (see --help)".to_string();
+    }
+    let mut line = parts[0].trim_end_matches(':').to_string();
+    if parts.len() > 1 {
+        line.push_str(if parts[0].ends_with(':') { ": " } else { "; " });
+        line.push_str(&parts[1..].join(", "));
+    }
+    format!("{line} (see --help)")
 }
 
 /// Runs the command line and returns the process exit code.
@@ -224,12 +244,12 @@ pub(crate) fn main() -> ExitCode {
             return ExitCode::from(EXIT_OK);
         }
         Err(e) => {
-            // A usage error: one line, like every other error (clap's first line, which names
-            // the argument, and where to look).
-            let text = e.render().to_string();
-            let first =
-                text.lines().find(|l| !l.trim().is_empty()).unwrap_or("error: invalid arguments");
-            stderr_line(&format!("{} (see --help)", first.trim_end()));
+            if e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                // `redline` alone: the command list, on stderr, as a usage error.
+                let _ = e.print();
+                return ExitCode::from(EXIT_ERROR);
+            }
+            stderr_line(&usage_error_line(&e.render().to_string()));
             return ExitCode::from(EXIT_ERROR);
         }
     };
