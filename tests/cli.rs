@@ -281,7 +281,8 @@ fn fail_on_sets_exit_one_and_json_follows_the_contract() {
     assert_eq!(code, 1, "{stderr}");
     let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(report["schema"], "redline.report/1");
-    assert_eq!(report["document"], "edited");
+    // Inside the repository the copy keeps its front-matter id, not its file name.
+    assert_eq!(report["document"], "privacy");
     assert_eq!(report["level"], "reconsent");
     assert_eq!(report["bump"], "major");
     assert_eq!(report["reconsent_required"], true);

@@ -302,8 +302,23 @@ fn run(command: Command, color: bool) -> Result<Outcome> {
             let criteria = compare::load_criteria(report.criteria.as_deref(), repo.as_ref(), &cwd)?;
             let base = compare::read_input(&old, &cwd)?;
             let head = compare::read_input(&new, &cwd)?;
+            let named = document.is_some();
             let id = document.unwrap_or_else(|| document_id_from_path(&head.side.path));
-            let comparison = compare(&id, &base, &head, &criteria)?;
+            let mut comparison = compare(&id, &base, &head, &criteria)?;
+            // Inside a policy repository, without --document, the new text's front-matter `id`
+            // names the document (a copy of privacy.zh-CN.md at /tmp/edited.md is still
+            // `privacy`); outside one the contract's file stem stands.
+            if !named
+                && repo.is_some()
+                && let Some(fm_id) = comparison
+                    .new
+                    .front_matter
+                    .as_ref()
+                    .and_then(|fm| fm.fields.get("id"))
+                    .filter(|v| !v.trim().is_empty())
+            {
+                comparison.report.document = fm_id.clone();
+            }
             Ok(compare::render(&comparison, &report, color))
         }
         Command::Check { document, all, lang, base, report } => {
