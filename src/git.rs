@@ -51,7 +51,8 @@ pub fn unknown_revision(repo: &git2::Repository, rev: &str) -> Error {
 }
 
 /// Converts `path` (relative to `cwd`, or absolute) to a path relative to the repository's
-/// working directory, `/`-separated, as git trees name files.
+/// working directory, `/`-separated, as git trees name files. `None` for a bare repository or a
+/// path outside the work tree.
 pub fn repo_relative(repo: &git2::Repository, cwd: &Path, path: &str) -> Option<String> {
     let workdir = repo.workdir()?.canonicalize().ok()?;
     let p = Path::new(path);
@@ -83,4 +84,37 @@ pub fn repo_relative(repo: &git2::Repository, cwd: &Path, path: &str) -> Option<
             .collect::<Vec<_>>()
             .join("/"),
     )
+}
+
+/// The path inside git trees of `rel`, a `/`-separated path relative to the folder `dir` (a
+/// policy repository's root, which may be a subfolder of the git work tree or a policy
+/// repository nested in another): `legal/policy/privacy.zh-CN.md` for `policy/privacy.zh-CN.md`
+/// under `legal/`.
+///
+/// Errors: [`Error::Git`] when `dir` is not inside the work tree of `repo` (or `repo` is bare).
+pub fn tree_path(repo: &git2::Repository, dir: &Path, rel: &str) -> Result<String> {
+    repo_relative(repo, dir, rel).ok_or_else(|| {
+        Error::Git(format!(
+            "{} is not inside the work tree of the git repository at {}",
+            dir.display(),
+            repo.path().display()
+        ))
+    })
+}
+
+/// The path inside git trees named by the `PATH` of a `REV:PATH` argument typed in `cwd`, as
+/// git reads it: relative to the top level of the work tree, unless it starts with `./` or
+/// `../` (relative to `cwd`, git's `REV:./PATH`) or is absolute. `None` as for
+/// [`repo_relative`].
+pub fn spec_path(repo: &git2::Repository, cwd: &Path, path: &str) -> Option<String> {
+    if is_cwd_relative(path) || Path::new(path).is_absolute() {
+        repo_relative(repo, cwd, path)
+    } else {
+        repo_relative(repo, repo.workdir()?, path)
+    }
+}
+
+/// Whether the `PATH` of `REV:PATH` is relative to the current folder (`.`, `..`, `./…`, `../…`).
+pub fn is_cwd_relative(path: &str) -> bool {
+    path == "." || path == ".." || path.starts_with("./") || path.starts_with("../")
 }

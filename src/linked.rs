@@ -92,8 +92,9 @@ pub fn linked_parts(
         let old = match base {
             LinkedBase::Revision(rev) => {
                 let git = crate::git::open(&repo.root)?;
-                match crate::git::read_at(&git, rev, &rel) {
-                    Ok(bytes) => Some(input(rev, None, Some(rev), rel.clone(), bytes)),
+                let path = crate::git::tree_path(&git, &repo.root, &rel)?;
+                match crate::git::read_at(&git, rev, &path) {
+                    Ok(bytes) => Some(input(rev, None, Some(rev), path, bytes)),
                     Err(Error::MissingAtRevision { .. }) => None,
                     Err(e) => return Err(e),
                 }
@@ -130,9 +131,12 @@ pub fn linked_parts(
                 }
             }
             LinkedBase::Head => match crate::git::open(&repo.root) {
-                Ok(git) => crate::git::read_at(&git, "HEAD", &rel)
-                    .ok()
-                    .map(|bytes| input("HEAD", None, Some("HEAD"), rel.clone(), bytes)),
+                Ok(git) => crate::git::tree_path(&git, &repo.root, &rel)
+                    .and_then(|path| {
+                        crate::git::read_at(&git, "HEAD", &path)
+                            .map(|bytes| input("HEAD", None, Some("HEAD"), path, bytes))
+                    })
+                    .ok(),
                 Err(_) => head.clone(),
             },
         };

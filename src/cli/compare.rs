@@ -8,7 +8,10 @@ use redline::report::{Comparison, Input, Side};
 use redline::rules::{Criteria, LevelSpec};
 use std::path::{Path, PathBuf};
 
-/// The base of `check`: `--base REV`, else the newest release, else `HEAD`.
+/// The base of `check`: `--base REV`, else the newest release, else `HEAD`. `rel` is the
+/// document's path relative to the policy root; at a revision it is read at its path inside the
+/// git tree (`legal/policy/…` when the policy repository is the subfolder `legal/`), and the
+/// side's `path` is that tree path.
 pub(super) fn check_base(
     repo: &PolicyRepo,
     id: &str,
@@ -18,16 +21,7 @@ pub(super) fn check_base(
 ) -> Result<Input> {
     if let Some(rev) = base {
         let git = redline::git::open(&repo.root)?;
-        let bytes = redline::git::read_at(&git, rev, rel)?;
-        return Ok(Input {
-            side: Side {
-                label: rev.to_string(),
-                version: None,
-                rev: Some(rev.to_string()),
-                path: rel.to_string(),
-            },
-            bytes,
-        });
+        return at_revision(&git, repo, rev, rel);
     }
     let releases = redline::archive::releases(&repo.archive_dir(), id)?;
     if let Some(last) = releases.last() {
@@ -45,14 +39,16 @@ pub(super) fn check_base(
             repo.root.display()
         ))
     })?;
-    let bytes = redline::git::read_at(&git, "HEAD", rel)?;
+    at_revision(&git, repo, "HEAD", rel)
+}
+
+/// The policy file `rel` (relative to the policy root) at `rev`, read at its path inside the git
+/// tree.
+fn at_revision(git: &git2::Repository, repo: &PolicyRepo, rev: &str, rel: &str) -> Result<Input> {
+    let path = redline::git::tree_path(git, &repo.root, rel)?;
+    let bytes = redline::git::read_at(git, rev, &path)?;
     Ok(Input {
-        side: Side {
-            label: "HEAD".to_string(),
-            version: None,
-            rev: Some("HEAD".to_string()),
-            path: rel.to_string(),
-        },
+        side: Side { label: rev.to_string(), version: None, rev: Some(rev.to_string()), path },
         bytes,
     })
 }
@@ -96,8 +92,19 @@ pub(super) fn read_input(arg: &str, cwd: &Path) -> Result<Input> {
         && !file.is_empty()
     {
         let git = redline::git::open(cwd)?;
-        let rel = redline::git::repo_relative(&git, cwd, file).unwrap_or_else(|| file.to_string());
-        let bytes = redline::git::read_at(&git, rev, &rel)?;
+        let rel = redline::git::spec_path(&git, cwd, file).unwrap_or_else(|| file.to_string());
+        let bytes = redline::git::read_at(&git, rev, &rel).map_err(|e| match e {
+            Error::MissingAtRevision { .. } if !redline::git::is_cwd_relative(file) => {
+                match redline::git::repo_relative(&git, cwd, ".") {
+                    // Typed in a subfolder: say how git reads the path.
+                    Some(prefix) if !prefix.is_empty() => Error::Git(format!(
+                        "{e}; the path after `{rev}:` is relative to the top of the git work tree, as in git (write `{rev}:{prefix}/{file}`, or `{rev}:./{file}` for a path relative to the current folder)"
+                    )),
+                    _ => e,
+                }
+            }
+            e => e,
+        })?;
         return Ok(Input {
             side: Side {
                 label: rev.to_string(),

@@ -576,7 +576,7 @@ pub(super) fn import(args: ImportArgs, cwd: &Path) -> Result<Outcome> {
         && !path.is_empty()
     {
         let git = redline::git::open(cwd)?;
-        let rel = redline::git::repo_relative(&git, cwd, path).unwrap_or_else(|| path.to_string());
+        let rel = redline::git::spec_path(&git, cwd, path).unwrap_or_else(|| path.to_string());
         redline::import::from_git(&git, range, &rel, &repo.timezone()?)?
     } else {
         return Err(Error::Io {
