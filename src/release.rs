@@ -3,6 +3,13 @@
 //! `archive/<document>/<version>/` with the exact source bytes and `release.toml`
 //! (contracts.md "Release record"). Every refusal is an [`Error::Refused`] raised before anything
 //! is written.
+//!
+//! **The source language governs.** The source-language file is the binding text (contracts.md:
+//! `consent.json`'s sha256 is of it; a translation is a reference), so a release's level, bump
+//! and qualifiers — and with them the consent decisions, the notice and the effective date —
+//! come from the source language's diff alone ([`release_level`]). Each translation's own level
+//! is still computed and shown, as information; a release in which only translations changed is
+//! `editorial` (a corrected translation is a patch release).
 
 use crate::archive::{self, RELEASE_SCHEMA, Release, ReleaseRecord, Version};
 use crate::classify::Finding;
@@ -12,6 +19,7 @@ use crate::model::{ChangeKind, Level, Qualifier};
 use crate::repo::{DocumentConfig, PolicyRepo};
 use crate::report::{Comparison, Input, Side, compare};
 use crate::rules::Criteria;
+use crate::translation::StaleSection;
 use jiff::ToSpan;
 use jiff::civil::Date;
 use std::collections::BTreeSet;
@@ -40,8 +48,8 @@ pub struct LanguageChange {
     pub lang: String,
     /// Its file name (`privacy.zh-CN.md`).
     pub file: String,
-    /// Its level (`none` when identical; `editorial` for a translation the last release did
-    /// not have).
+    /// Its own level (`none` when identical; `editorial` for a translation the last release did
+    /// not have). Only the source language's decides the release's ([`release_level`]).
     pub level: Level,
     /// The comparison with the last release; `None` for a first release or a new translation.
     pub comparison: Option<Comparison>,
@@ -58,6 +66,9 @@ pub struct ReleasePlan {
     pub release_date: Date,
     /// Per-language results, in language order.
     pub languages: Vec<LanguageChange>,
+    /// Translations with stale sections (the source changed after them), in language order;
+    /// the release goes ahead, the source governs.
+    pub stale: Vec<StaleTranslation>,
     /// The tag to create, when asked for.
     pub tag: Option<String>,
     /// The folder that will be written.
@@ -76,6 +87,31 @@ impl ReleasePlan {
     }
 }
 
+/// A translation whose sections lag behind the source ([`crate::translation::stale_sections`],
+/// the check `check` and `lint` make).
+#[derive(Debug, Clone)]
+pub struct StaleTranslation {
+    /// The language (`en`).
+    pub lang: String,
+    /// Its file name (`privacy.en.md`).
+    pub file: String,
+    /// Its stale sections, in the translation's order.
+    pub sections: Vec<StaleSection>,
+}
+
+/// The level of a release from its per-language results (source language first): the source
+/// language's level; `editorial` when the source did not change but a translation did (a
+/// corrected or new translation is a patch release); `none` when nothing changed. A
+/// translation's own level never raises it: the source language is the binding text.
+pub fn release_level(languages: &[LanguageChange]) -> Level {
+    let source = languages.first().map(|l| l.level).unwrap_or(Level::None);
+    if source == Level::None && languages.iter().skip(1).any(|l| l.level > Level::None) {
+        Level::Editorial
+    } else {
+        source
+    }
+}
+
 /// How the refusal of a release without any change starts (`release --all` skips such
 /// documents instead of refusing).
 pub const NOTHING_TO_RELEASE: &str = "nothing to release";
@@ -88,8 +124,10 @@ pub fn tag_name(document: &str, version: &str) -> String {
 /// Plans the release of `document` (contracts.md "Release record", issue 3):
 ///
 /// * each language's working file (`policy/<id>.<lang>.<ext>`) is compared with the same
-///   language in the last release under `criteria`; the release level is the maximum over
-///   languages, the bump follows from it (`none` for a first release, numbered `1.0.0`);
+///   language in the last release under `criteria`; the release level and qualifiers are the
+///   source language's ([`release_level`]: `editorial` when only translations changed), the bump
+///   follows from the level (`none` for a first release, numbered `1.0.0`);
+/// * translations with stale sections are listed in [`ReleasePlan::stale`] (not a refusal);
 /// * `--version` may only go above the proposed version;
 /// * the effective date defaults to the release date plus `notice_days` for `major` and
 ///   `reconsent` releases, the release date otherwise, and never earlier than the previous
@@ -102,7 +140,7 @@ pub fn tag_name(document: &str, version: &str) -> String {
 /// Errors ([`Error::Refused`] unless noted; nothing is written): a missing or malformed source
 /// (its own error), a last-release source that no longer matches its recorded sha256, a dirty
 /// `policy/` without `allow_dirty`, no change in any language, a finding with the `block`
-/// qualifier, a version not above the last or below the proposed one, an existing version
+/// qualifier in any language (a translation that drops a statutory right is refused too), a version not above the last or below the proposed one, an existing version
 /// folder, an effective date before the release date, inside the notice period of a major or
 /// reconsent release, or before the previous version's, an existing tag.
 pub fn plan(
@@ -130,7 +168,7 @@ pub fn plan(
         )));
     }
     let languages = compare_languages(repo, criteria, doc, &files, last)?;
-    let level = languages.iter().map(|l| l.level).max().unwrap_or(Level::None);
+    let level = release_level(&languages);
     if let Some(last) = last
         && level == Level::None
     {
@@ -215,10 +253,11 @@ pub fn plan(
         None
     };
     let qualifiers: BTreeSet<Qualifier> = languages
-        .iter()
-        .filter_map(|l| l.comparison.as_ref())
-        .flat_map(|c| c.report.qualifiers.iter().copied())
-        .collect();
+        .first()
+        .and_then(|l| l.comparison.as_ref())
+        .map(|c| c.report.qualifiers.iter().copied().collect())
+        .unwrap_or_default();
+    let stale = stale_translations(repo, doc)?;
     let record = ReleaseRecord {
         schema: RELEASE_SCHEMA.to_string(),
         document: doc.id.clone(),
@@ -235,7 +274,23 @@ pub fn plan(
         previous_record: last.map(|l| l.record_sha256.clone()).unwrap_or_default(),
         sources: archive::source_hashes(&files),
     };
-    Ok(ReleasePlan { record, files, release_date, languages, tag, dir })
+    Ok(ReleasePlan { record, files, release_date, languages, stale, tag, dir })
+}
+
+/// The translations of `doc` with stale sections in the working tree
+/// ([`crate::translation::history`], [`crate::translation::stale_sections`]).
+///
+/// Errors: a git error reading the history.
+fn stale_translations(repo: &PolicyRepo, doc: &DocumentConfig) -> Result<Vec<StaleTranslation>> {
+    let mut out = Vec::new();
+    for lang in &doc.translations {
+        let sections =
+            crate::translation::stale_sections(&crate::translation::history(repo, doc, lang)?);
+        if !sections.is_empty() {
+            out.push(StaleTranslation { lang: lang.clone(), file: doc.file_name(lang), sections });
+        }
+    }
+    Ok(out)
 }
 
 /// Writes a planned release (atomically, see [`archive::write_release`]) and creates its tag
@@ -479,11 +534,14 @@ fn effective_date(
 /// The release's summary: one line per finding of the source language ([`summary_line`]); a
 /// translation adds its own findings (prefixed `[lang]`) only when its level is above the
 /// source's, and a translation new in this release adds `[lang] translation added`. An
-/// editorial release without findings lists its changes (`section: kind (editorial)`).
+/// editorial release without findings lists its changes (`section: kind (editorial)`). A
+/// translation's line whose level is above the release's says so:
+/// `[en] …: row added Ocean Engine… (reconsent in the translation; the source governs)`.
 /// Duplicate lines are dropped, order kept.
 pub fn summary(languages: &[LanguageChange]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let source_level = languages.first().map(|l| l.level).unwrap_or(Level::None);
+    let release = release_level(languages);
     for (i, lang) in languages.iter().enumerate() {
         let prefix = if i == 0 { String::new() } else { format!("[{}] ", lang.lang) };
         let Some(c) = &lang.comparison else {
@@ -495,7 +553,15 @@ pub fn summary(languages: &[LanguageChange]) -> Vec<String> {
         if i > 0 && lang.level <= source_level {
             continue;
         }
-        out.extend(comparison_summary(c).into_iter().map(|l| format!("{prefix}{l}")));
+        let above = lang.level > release;
+        out.extend(comparison_summary(c).into_iter().map(|l| {
+            match l.strip_suffix(')').and_then(|h| h.rsplit_once(" (")) {
+                Some((text, level)) if above => {
+                    format!("{prefix}{text} ({level} in the translation; the source governs)")
+                }
+                _ => format!("{prefix}{l}"),
+            }
+        }));
     }
     let mut seen = BTreeSet::new();
     out.retain(|l| seen.insert(l.clone()));

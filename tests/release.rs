@@ -517,7 +517,7 @@ fn the_issue_flow_in_a_git_clone() {
 }
 
 #[test]
-fn a_change_in_the_translation_alone_is_released_and_summarised_with_its_language() {
+fn a_change_in_the_translation_alone_is_an_editorial_release_summarised_with_its_language() {
     let repo = TestRepo::new();
     repo.ok(&["release", "--as-of", "2026-11-29"]);
     repo.commit_all("Release 1.0.0", "2026-11-29T12:00:00+08:00");
@@ -530,13 +530,156 @@ fn a_change_in_the_translation_alone_is_released_and_summarised_with_its_languag
     );
     repo.commit_all("Clarify the English translation", "2026-12-01T09:00:00+08:00");
     let out = repo.ok(&["release", "--as-of", "2026-12-01"]);
-    assert!(out.contains("  since 1.0.0: zh-CN none · en minor\n"), "{out}");
-    let r = record(&repo, "1.1.0");
-    assert_eq!((r.level.as_str(), r.bump.as_str()), ("minor", "minor"));
-    assert_eq!(r.summary, ["[en] notice: block modified +at the address below (minor)"]);
+    // The source governs: the translation's own level (minor) is shown, the release is a patch.
+    assert!(out.starts_with("released privacy 1.0.1 (level editorial, bump patch), effective 2026-12-01 (released 2026-12-01)\n"), "{out}");
+    assert!(
+        out.contains("  since 1.0.0: zh-CN none · en minor (translation; the source governs)\n"),
+        "{out}"
+    );
+    let r = record(&repo, "1.0.1");
+    assert_eq!((r.level.as_str(), r.bump.as_str()), ("editorial", "patch"));
     assert_eq!(
-        repo.bytes("archive/privacy/1.1.0/privacy.zh-CN.md"),
+        r.summary,
+        [
+            "[en] notice: block modified +at the address below (minor in the translation; the source governs)"
+        ]
+    );
+    assert_eq!(
+        repo.bytes("archive/privacy/1.0.1/privacy.zh-CN.md"),
         repo.bytes("archive/privacy/1.0.0/privacy.zh-CN.md")
+    );
+}
+
+/// The advertising SDK row of [`SDK_ROW`] in English, after the Umeng row of the translation.
+fn add_sdk_row_en(text: String) -> String {
+    let i = text.find("| Umeng Push (友盟推送) |").expect("Umeng row");
+    let j = i + text[i..].find('\n').unwrap() + 1;
+    let row = "| Pangle Ads SDK (穿山甲广告SDK) | Shows you personalised advertising | Device information, advertising identifiers (IDFA/OAID), location information | Beijing Ocean Engine Network Technology Co., Ltd. | \"Pangle Privacy Policy\" |\n";
+    format!("{}{row}{}", &text[..j], &text[j..])
+}
+
+/// Runs `redline` expecting success; returns (stdout, stderr).
+fn run(repo: &TestRepo, args: &[&str]) -> (String, String) {
+    let out = repo.redline(args).output().unwrap();
+    let (stdout, stderr) =
+        (String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap());
+    assert_eq!(out.status.code(), Some(0), "redline {args:?}: {stdout}{stderr}");
+    (stdout, stderr)
+}
+
+fn decision(repo: &TestRepo, accepted: &str, as_of: &str) -> String {
+    let out = repo.ok(&["consent", "--accepted", accepted, "--format", "json", "--as-of", as_of]);
+    serde_json::from_str::<serde_json::Value>(&out).unwrap()["decision"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn catching_up_a_translation_is_a_patch_release_and_asks_for_no_second_consent() {
+    let repo = TestRepo::new();
+    repo.ok(&["release", "--as-of", "2026-11-29"]);
+    repo.commit_all("Release 1.0.0", "2026-11-29T12:00:00+08:00");
+
+    // The source adds an advertising SDK; the translation lags behind: a warning, not a refusal.
+    repo.edit_zh(add_sdk_row);
+    repo.commit_all("Add the Pangle advertising SDK", "2026-12-08T09:00:00+08:00");
+    let warning = "warning: privacy.en.md is stale: section `device-permissions` (line ";
+    let tail = "; update the translation (the release goes ahead; the source governs)\n";
+    for args in [
+        &["release", "--as-of", "2026-12-08", "--dry-run"][..],
+        &["release", "--as-of", "2026-12-08"][..],
+    ] {
+        let (out, err) = run(&repo, args);
+        assert!(
+            out.contains("privacy 2.0.0 (level reconsent, bump major), effective 2026-12-15"),
+            "{out}"
+        );
+        assert!(out.contains("  since 1.0.0: zh-CN reconsent · en none\n"), "{out}");
+        assert!(err.starts_with(warning), "{err}");
+        assert!(err.contains(": changed in zh-CN in "), "{err}");
+        assert!(err.ends_with(tail), "{err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+    repo.commit_all("Release 2.0.0", "2026-12-08T12:00:00+08:00");
+    assert_eq!(decision(&repo, "1.0.0", "2026-12-08"), "reconsent");
+
+    // The translation catches up: its own level is reconsent, but the source did not change.
+    let en = repo.read("policy/privacy.en.md");
+    repo.write("policy/privacy.en.md", add_sdk_row_en(en));
+    repo.commit_all("Translate the Pangle row", "2026-12-09T09:00:00+08:00");
+    let (out, err) = run(&repo, &["release", "--as-of", "2026-12-09", "--dry-run"]);
+    assert!(
+        out.starts_with("would release privacy 2.0.1 (level editorial, bump patch), effective 2026-12-15 (released 2026-12-09)\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "  since 2.0.0: zh-CN none · en reconsent (translation; the source governs)\n"
+        ),
+        "{out}"
+    );
+    assert!(!out.contains("re-consent required"), "{out}");
+    assert_eq!(err, "", "the translation is current again");
+    repo.ok(&["release", "--as-of", "2026-12-09"]);
+    repo.commit_all("Release 2.0.1", "2026-12-09T12:00:00+08:00");
+    let r = record(&repo, "2.0.1");
+    assert_eq!(
+        (r.level.as_str(), r.bump.as_str(), r.effective.as_str()),
+        ("editorial", "patch", "2026-12-15")
+    );
+    assert!(r.qualifiers.is_empty(), "{:?}", r.qualifiers);
+    assert!(
+        r.summary
+            .iter()
+            .all(|l| l.starts_with("[en] ")
+                && l.ends_with(" in the translation; the source governs)")),
+        "{:?}",
+        r.summary
+    );
+    assert!(
+        r.summary
+            .iter()
+            .any(|l| l.starts_with("[en] device-permissions: row added Pangle Ads SDK")),
+        "{:?}",
+        r.summary
+    );
+    assert_eq!(decision(&repo, "2.0.0", "2026-12-09"), "none");
+    assert_eq!(decision(&repo, "1.0.0", "2026-12-09"), "reconsent");
+    assert_eq!(decision(&repo, "2.0.1", "2026-12-09"), "none");
+}
+
+#[test]
+fn a_translation_that_adds_a_data_type_alone_is_not_reconsent() {
+    let repo = TestRepo::new();
+    repo.ok(&["release", "--as-of", "2026-11-29"]);
+    repo.commit_all("Release 1.0.0", "2026-11-29T12:00:00+08:00");
+    let en = repo.read("policy/privacy.en.md");
+    repo.write("policy/privacy.en.md", add_sdk_row_en(en));
+    repo.commit_all("An SDK only the translation names", "2026-12-01T09:00:00+08:00");
+    let (out, err) = run(&repo, &["release", "--as-of", "2026-12-01"]);
+    // No notice period: effective on the release date.
+    assert!(
+        out.starts_with("released privacy 1.0.1 (level editorial, bump patch), effective 2026-12-01 (released 2026-12-01)\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "  since 1.0.0: zh-CN none · en reconsent (translation; the source governs)\n"
+        ),
+        "{out}"
+    );
+    assert_eq!(err, "");
+    repo.commit_all("Release 1.0.1", "2026-12-01T12:00:00+08:00");
+    let r = record(&repo, "1.0.1");
+    assert_eq!((r.level.as_str(), r.bump.as_str()), ("editorial", "patch"));
+    assert!(r.qualifiers.is_empty(), "{:?}", r.qualifiers);
+    assert_eq!(decision(&repo, "1.0.0", "2026-12-01"), "none");
+    let manifest = repo.ok(&["log", "--as-of", "2026-12-01"]);
+    assert!(
+        manifest
+            .contains("  1.0.1    effective 2026-12-01  in force    level editorial  bump patch\n"),
+        "{manifest}"
     );
 }
 

@@ -207,6 +207,11 @@ pub(super) fn release(args: ReleaseArgs, cwd: &Path) -> Result<Outcome> {
     if !args.dry_run {
         redline::release::publish_all(&repo, &plans)?;
     }
+    for plan in &plans {
+        for t in &plan.stale {
+            super::stderr_line(&format!("warning: {}", stale_warning(plan, t)));
+        }
+    }
     let mut out = String::new();
     for plan in &plans {
         describe_release(&mut out, plan, args.dry_run);
@@ -222,6 +227,33 @@ pub(super) fn release(args: ReleaseArgs, cwd: &Path) -> Result<Outcome> {
     Ok(Outcome { stdout: out, code: EXIT_OK })
 }
 
+/// The warning for a stale translation: which sections, where, and since when, e.g.
+/// `privacy.en.md is stale: section `device-permissions` (line 270: changed in zh-CN in 1a2b3c4,
+/// after the translation's last update in 9f8e7d6); update the translation (the release goes
+/// ahead; the source governs)`.
+fn stale_warning(
+    plan: &redline::release::ReleasePlan,
+    t: &redline::release::StaleTranslation,
+) -> String {
+    let source = plan.languages.first().map(|l| l.lang.as_str()).unwrap_or_default();
+    let sections: Vec<String> = t
+        .sections
+        .iter()
+        .map(|s| {
+            format!(
+                "`{}` (line {}: changed in {source} in {}, after the translation's last update in {})",
+                s.id, s.line, s.source_changed, s.translation_changed
+            )
+        })
+        .collect();
+    format!(
+        "{} is stale: section{} {}; update the translation (the release goes ahead; the source governs)",
+        t.file,
+        if sections.len() == 1 { "" } else { "s" },
+        sections.join(", ")
+    )
+}
+
 fn describe_release(out: &mut String, plan: &redline::release::ReleasePlan, dry_run: bool) {
     let r = &plan.record;
     let verb = if dry_run { "would release" } else { "released" };
@@ -232,8 +264,20 @@ fn describe_release(out: &mut String, plan: &redline::release::ReleasePlan, dry_
     )
     .unwrap();
     if !r.previous.is_empty() {
-        let langs: Vec<String> =
-            plan.languages.iter().map(|l| format!("{} {}", l.lang, l.level)).collect();
+        // Each language's own level; a translation's above the release's is information only.
+        let release = Level::parse(&r.level).unwrap_or(Level::None);
+        let langs: Vec<String> = plan
+            .languages
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                if i > 0 && l.level > release {
+                    format!("{} {} (translation; the source governs)", l.lang, l.level)
+                } else {
+                    format!("{} {}", l.lang, l.level)
+                }
+            })
+            .collect();
         writeln!(out, "  since {}: {}", r.previous, langs.join(" · ")).unwrap();
     }
     if !r.qualifiers.is_empty() {
