@@ -1,6 +1,8 @@
 //! The `redline` binary: exit codes, output formats and every kind of bad input of issue 2
 //! (one clear line on stderr naming the file and line, exit code 2, nothing on stdout).
 
+mod common;
+
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 
@@ -33,22 +35,7 @@ fn policy_repo() -> tempfile::TempDir {
 }
 
 fn git(dir: &Path, args: &[&str]) {
-    let status = std::process::Command::new("git")
-        .args([
-            "-c",
-            "user.name=Test",
-            "-c",
-            "user.email=test@example.com",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_AUTHOR_DATE", "2026-01-01T00:00:00Z")
-        .env("GIT_COMMITTER_DATE", "2026-01-01T00:00:00Z")
-        .status()
-        .unwrap();
-    assert!(status.success(), "git {args:?}");
+    common::git_in(dir, args, "2026-01-01T00:00:00Z");
 }
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {

@@ -3,6 +3,8 @@
 //! across a rename and a move (git history with fixed dates), `init` output passing `lint` and
 //! `check`, and `map` on the real policy.
 
+mod common;
+
 use assert_cmd::Command;
 use serde_json::Value;
 use std::path::Path;
@@ -28,24 +30,7 @@ fn json(dir: &Path, args: &[&str]) -> Value {
     serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"))
 }
 
-fn git(dir: &Path, args: &[&str], date: &str) {
-    let status = std::process::Command::new("git")
-        .args([
-            "-c",
-            "user.name=Test",
-            "-c",
-            "user.email=test@example.com",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_AUTHOR_DATE", date)
-        .env("GIT_COMMITTER_DATE", date)
-        .status()
-        .unwrap();
-    assert!(status.success(), "git {args:?}");
-}
+use common::git_in as git;
 
 /// Commits everything with a date on day `day` of January 2026.
 fn commit(dir: &Path, message: &str, day: u32) {

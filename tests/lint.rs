@@ -4,6 +4,8 @@
 //! Every fixture starts from tests/fixtures/lint/privacy.zh-CN.md, a complete policy that lints
 //! clean, and changes one thing.
 
+mod common;
+
 use assert_cmd::Command;
 use serde_json::Value;
 use std::path::Path;
@@ -17,24 +19,7 @@ fn redline(dir: &Path) -> Command {
     cmd
 }
 
-fn git(dir: &Path, args: &[&str], date: &str) {
-    let status = std::process::Command::new("git")
-        .args([
-            "-c",
-            "user.name=Test",
-            "-c",
-            "user.email=test@example.com",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_AUTHOR_DATE", date)
-        .env("GIT_COMMITTER_DATE", date)
-        .status()
-        .unwrap();
-    assert!(status.success(), "git {args:?}");
-}
+use common::git_in as git;
 
 fn commit(dir: &Path, message: &str, date: &str) {
     git(dir, &["add", "-A"], date);

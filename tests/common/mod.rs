@@ -7,6 +7,27 @@
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 
+/// Runs git in `dir` as a fixed test user with author and committer dates `date`; panics with
+/// git's stderr when it fails.
+pub fn git_in(dir: &Path, args: &[&str], date: &str) {
+    let out = std::process::Command::new("git")
+        .args([
+            "-c",
+            "user.name=Test",
+            "-c",
+            "user.email=test@example.com",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
 /// A temporary policy repository under git.
 pub struct TestRepo {
     pub dir: tempfile::TempDir,
