@@ -126,37 +126,26 @@ impl Change {
     }
 
     fn with_old(mut self, doc: &Document, section: usize, block: Option<usize>) -> Change {
-        let s = &doc.sections[section];
-        self.old_section = Some(section);
-        self.old_block = block;
-        match block {
-            Some(b) => {
-                self.old = Some(s.blocks[b].text.clone());
-                self.old_line = Some(s.blocks[b].line);
-            }
-            None => {
-                self.old = Some(s.heading.clone());
-                self.old_line = Some(s.line);
-            }
-        }
+        let (text, line) = located_text(doc, section, block);
+        (self.old_section, self.old_block) = (Some(section), block);
+        (self.old, self.old_line) = (Some(text), Some(line));
         self
     }
 
     fn with_new(mut self, doc: &Document, section: usize, block: Option<usize>) -> Change {
-        let s = &doc.sections[section];
-        self.new_section = Some(section);
-        self.new_block = block;
-        match block {
-            Some(b) => {
-                self.new = Some(s.blocks[b].text.clone());
-                self.new_line = Some(s.blocks[b].line);
-            }
-            None => {
-                self.new = Some(s.heading.clone());
-                self.new_line = Some(s.line);
-            }
-        }
+        let (text, line) = located_text(doc, section, block);
+        (self.new_section, self.new_block) = (Some(section), block);
+        (self.new, self.new_line) = (Some(text), Some(line));
         self
+    }
+}
+
+/// The text and 1-based line of a block, or of the section's heading when `block` is `None`.
+fn located_text(doc: &Document, section: usize, block: Option<usize>) -> (String, usize) {
+    let s = &doc.sections[section];
+    match block {
+        Some(b) => (s.blocks[b].text.clone(), s.blocks[b].line),
+        None => (s.heading.clone(), s.line),
     }
 }
 
