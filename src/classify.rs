@@ -536,8 +536,35 @@ fn rule_level(rule: &Rule, ctx: &Ctx<'_>, criteria: &Criteria) -> Level {
     }
 }
 
-fn format_reason(rule: &Rule, terms: &[String]) -> String {
-    let list = terms.iter().take(6).cloned().collect::<Vec<_>>().join("、");
+/// A matched lexicon term as the reader saw it: a Latin stem (`advertis`) is completed to the
+/// word of the change's text it matched (`advertising`); other terms are shown as they are.
+fn as_written(term: &str, ctx: &Ctx<'_>) -> String {
+    if term.is_empty() || !term.bytes().all(|b| b.is_ascii_alphanumeric() || b == b' ' || b == b'-')
+    {
+        return term.to_string();
+    }
+    let needle = term.to_ascii_lowercase();
+    for text in [&ctx.new_text, &ctx.old_text] {
+        // ASCII lower-casing keeps byte offsets, so a hit indexes the original text.
+        if let Some(at) = text.to_ascii_lowercase().find(&needle) {
+            let tail = &text[at + needle.len()..];
+            let more =
+                tail.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).unwrap_or(tail.len());
+            return text[at..at + needle.len() + more].to_string();
+        }
+    }
+    term.to_string()
+}
+
+fn format_reason(rule: &Rule, terms: &[String], ctx: &Ctx<'_>) -> String {
+    let mut shown: Vec<String> = Vec::new();
+    for t in terms {
+        let w = as_written(t, ctx);
+        if !shown.contains(&w) {
+            shown.push(w);
+        }
+    }
+    let list = shown.iter().take(6).cloned().collect::<Vec<_>>().join("、");
     if rule.reason.contains("{terms}") {
         rule.reason.replace("{terms}", &list)
     } else {
@@ -634,13 +661,18 @@ pub fn classify(
             let (rule_id, reference, reason) = match deciding {
                 Some((k, _, terms)) => {
                     let rule = &criteria.rules[*k];
-                    let mut reason = format_reason(rule, terms);
+                    let mut reason = format_reason(rule, terms, &ctx);
                     if !escalation_terms.is_empty()
                         && rule_level(rule, &ctx, criteria) < Level::Reconsent
                     {
                         reason.push_str(&format!(
                             "; it touches sensitive personal information ({}), which needs separate consent",
-                            escalation_terms.iter().take(4).cloned().collect::<Vec<_>>().join("、")
+                            escalation_terms
+                                .iter()
+                                .take(4)
+                                .map(|t| as_written(t, &ctx))
+                                .collect::<Vec<_>>()
+                                .join("、")
                         ));
                     }
                     (rule.id.clone(), rule.reference.clone(), reason)

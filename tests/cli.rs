@@ -402,3 +402,24 @@ fn usage_errors_are_one_line() {
     assert_eq!((out.status.code(), out.stdout.is_empty()), (Some(2), true));
     assert!(stderr.contains("Commands:") && stderr.contains("release"), "{stderr}");
 }
+
+#[test]
+fn reasons_quote_words_not_lexicon_stems() {
+    // The lexicon holds the stem `advertis*`; the reason names the word the text has.
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "old.md",
+        b"# Policy\n\n## Use\n\nWe use your email to send service notices.\n",
+    );
+    write(
+        dir.path(),
+        "new.md",
+        b"# Policy\n\n## Use\n\nWe use your email to send service notices and for Advertising.\n",
+    );
+    let (code, stdout, stderr) = diff(dir.path(), &["old.md", "new.md", "--format", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let reason = report["findings"][0]["reason"].as_str().unwrap();
+    assert!(reason.contains("(advertising)"), "{reason}");
+}
