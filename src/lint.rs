@@ -1171,14 +1171,44 @@ pub fn check_dates(
 /// and the `(line, id)` pairs added, or `None` when every heading has an id already. `path`
 /// decides Markdown or plain text (plain text has no headings).
 pub fn fix_ids(path: &str, raw: &str) -> Option<(String, Vec<(usize, String)>)> {
+    fix_ids_with(path, raw, &[])
+}
+
+/// [`fix_ids`] for one language of a document whose other languages are `counterparts`: a
+/// heading without an id takes the explicit id of the heading at the same place in a
+/// counterpart (same position among the headings, same level) when this file does not use that
+/// id yet, so the languages keep matching ids (lint's `translation-ids`); otherwise a derived one.
+pub fn fix_ids_with(
+    path: &str,
+    raw: &str,
+    counterparts: &[Document],
+) -> Option<(String, Vec<(usize, String)>)> {
     let decoded = crate::text::normalize_line_endings(raw.strip_prefix('\u{feff}').unwrap_or(raw));
     let (doc, _) = crate::document::parse_lenient(path, &decoded);
     let used: HashSet<String> =
         doc.sections.iter().filter(|s| s.explicit_id).map(|s| s.id.clone()).collect();
+    let headings = |d: &Document| -> Vec<(u8, bool, String)> {
+        d.sections
+            .iter()
+            .filter(|s| s.id != PREAMBLE_ID)
+            .map(|s| (s.level, s.explicit_id, s.id.clone()))
+            .collect()
+    };
+    let others: Vec<Vec<(u8, bool, String)>> = counterparts.iter().map(headings).collect();
     let mut taken = HashSet::new();
     let mut edits: BTreeMap<usize, String> = BTreeMap::new();
-    for s in doc.sections.iter().skip(1).filter(|s| !s.explicit_id && s.id != PREAMBLE_ID) {
-        let id = derive_id(s, &used, &taken);
+    for (k, s) in doc.sections.iter().filter(|s| s.id != PREAMBLE_ID).enumerate() {
+        if s.explicit_id {
+            continue;
+        }
+        let reused = others.iter().find_map(|o| {
+            o.get(k)
+                .filter(|(level, explicit, id)| {
+                    *explicit && *level == s.level && !used.contains(id) && !taken.contains(id)
+                })
+                .map(|(_, _, id)| id.clone())
+        });
+        let id = reused.unwrap_or_else(|| derive_id(s, &used, &taken));
         taken.insert(id.clone());
         edits.insert(s.line, id);
     }

@@ -553,6 +553,24 @@ fn fix_adds_ids_only_and_is_idempotent() {
     assert_eq!(std::fs::read_to_string(dir.path().join(ZH)).unwrap(), fixed);
 }
 
+/// A heading that lost its id in one language takes the id its translation has at the same
+/// place, so the languages keep matching ids instead of `translation-ids` errors.
+#[test]
+fn fix_reuses_the_translations_ids() {
+    let text = BASE
+        .replace("### 1.1 注册账号 {#registration}", "### 1.1 注册账号")
+        .replace("## 五、未成年人 {#minors}", "## 五、未成年人");
+    let dir = repo(text.as_bytes(), Some(BASE_EN), "");
+    let out = redline(dir.path()).args(["lint", "--fix"]).output().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(
+        stderr,
+        "fixed: policy/privacy.zh-CN.md:17: added {#registration}\nfixed: policy/privacy.zh-CN.md:49: added {#minors}\n"
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(std::fs::read_to_string(dir.path().join(ZH)).unwrap(), BASE);
+}
+
 #[test]
 fn text_output_shows_the_source_line_and_a_hint() {
     let text = BASE.replace("{#sharing}", "{#registration}");

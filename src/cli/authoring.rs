@@ -5,7 +5,7 @@ use anyhow::{Context as _, Result, bail};
 use clap::ValueEnum;
 use redline::Error;
 use redline::document::Document;
-use redline::lint::{LintReport, fix_ids, lint_file, lint_repository};
+use redline::lint::{LintReport, fix_ids_with, lint_file, lint_repository};
 use redline::repo::{DocumentConfig, LintConfig, PolicyRepo};
 use redline::rules::Criteria;
 use std::path::Path;
@@ -53,14 +53,30 @@ fn write_atomically(path: &Path, text: &str) -> Result<()> {
     Ok(redline::fsutil::write_atomically(path, &path.display().to_string(), text.as_bytes())?)
 }
 
-/// `--fix`: adds the missing ids of `files` (repository-relative) and says so on stderr.
+/// `--fix`: adds the missing ids of `files` (repository-relative; the languages of one
+/// document, which lend each other their ids) and says so on stderr.
 fn fix_files(root: &Path, files: &[String]) -> Result<()> {
-    for rel in files {
+    let parsed: Vec<Option<(String, Document)>> = files
+        .iter()
+        .map(|rel| {
+            // Files that do not decode are reported by lint itself; --fix leaves them alone.
+            let raw = String::from_utf8(std::fs::read(root.join(rel)).ok()?).ok()?;
+            let text =
+                redline::text::normalize_line_endings(raw.strip_prefix('\u{feff}').unwrap_or(&raw));
+            let doc = redline::document::parse_lenient(rel, &text).0;
+            Some((raw, doc))
+        })
+        .collect();
+    for (i, rel) in files.iter().enumerate() {
+        let Some((raw, _)) = &parsed[i] else { continue };
         let path = root.join(rel);
-        let Ok(bytes) = std::fs::read(&path) else { continue };
-        // Files that do not decode are reported by lint itself; --fix leaves them alone.
-        let Ok(raw) = String::from_utf8(bytes) else { continue };
-        if let Some((fixed, added)) = fix_ids(rel, &raw) {
+        let counterparts: Vec<Document> = parsed
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j != i)
+            .filter_map(|(_, p)| p.as_ref().map(|(_, d)| d.clone()))
+            .collect();
+        if let Some((fixed, added)) = fix_ids_with(rel, raw, &counterparts) {
             write_atomically(&path, &fixed)?;
             for (line, id) in added {
                 super::stderr_line(&format!("fixed: {rel}:{line}: added {{#{id}}}"));
@@ -125,9 +141,10 @@ fn lint_documents(
     fix: bool,
 ) -> Result<LintReport> {
     if fix {
-        let files: Vec<String> =
-            docs.iter().flat_map(|d| repo.sources(d).into_iter().map(|(_, rel)| rel)).collect();
-        fix_files(&repo.root, &files)?;
+        for d in docs {
+            let files: Vec<String> = repo.sources(d).into_iter().map(|(_, rel)| rel).collect();
+            fix_files(&repo.root, &files)?;
+        }
     }
     let base = |d: &DocumentConfig| -> Option<Document> {
         let file = d.file_name(&d.source_language);
