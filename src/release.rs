@@ -303,6 +303,42 @@ pub fn publish(repo: &PolicyRepo, plan: &ReleasePlan) -> Result<PathBuf> {
     Ok(dir)
 }
 
+/// Releases planned together (`release --all`): a document that another one links to (an SDK
+/// list linked from the privacy policy) takes effect no earlier than a `major` or `reconsent`
+/// release of the document that links it, so the list does not go live before the notice
+/// period of the policy that brings it in (十一: major changes get prominent notice before they
+/// apply). Moves effective dates only later, never earlier; returns one line per date moved
+/// (`sdk 1.0.0 takes effect on 2026-12-06 with privacy 2.0.0, which links it`).
+///
+/// # Errors
+/// An unknown document id in a plan (which `plan` never produces).
+pub fn align_linked_effective_dates(
+    repo: &PolicyRepo,
+    plans: &mut [ReleasePlan],
+) -> Result<Vec<String>> {
+    let mut notes = Vec::new();
+    for i in 0..plans.len() {
+        let linker = &plans[i].record;
+        if !matches!(linker.level.as_str(), "major" | "reconsent") {
+            continue;
+        }
+        let links = repo.document(Some(&linker.document))?.links.clone();
+        let (doc, version, effective) =
+            (linker.document.clone(), linker.version.clone(), linker.effective.clone());
+        for plan in plans.iter_mut() {
+            // ISO dates (YYYY-MM-DD) order as strings.
+            if links.contains(&plan.record.document) && plan.record.effective < effective {
+                plan.record.effective = effective.clone();
+                notes.push(format!(
+                    "{} {} takes effect on {effective} with {doc} {version}, which links it",
+                    plan.record.document, plan.record.version
+                ));
+            }
+        }
+    }
+    Ok(notes)
+}
+
 /// Writes every planned release or none ([`archive::stage_release`] for each, then every staged
 /// folder renamed into place) and then creates their tags. Returns the version folders, in plan
 /// order.

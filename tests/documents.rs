@@ -465,6 +465,41 @@ fn two_documents_release_independently_and_the_policy_carries_its_sdk_list() {
     );
 }
 
+/// Released together, a linked SDK list waits for the notice period of the policy that links
+/// it: its own minor change would take effect at once, the policy's reconsent one a week later.
+#[test]
+fn a_linked_document_released_with_a_reconsent_policy_change_waits_for_its_notice() {
+    let dir = two_documents();
+    let d = dir.path();
+    ok(d, &["release", "--all", "--as-of", "2026-01-02"]);
+    commit(d, "release privacy 1.0.0 and sdk 1.0.0", 2);
+    // The policy collects a new, sensitive data type (reconsent: notice first) and an SDK's
+    // purpose is reworded (minor).
+    write(d, "policy/privacy.zh-CN.md", &PRIVACY.replace("手机号码，", "手机号码和身份证号码，"));
+    write(d, "policy/sdk.zh-CN.md", &SDK.replace("| 发送通知 |", "| 向您发送通知 |"));
+    commit(d, "new contact, reworded SDK purpose", 3);
+    let out = ok(d, &["release", "--all", "--as-of", "2026-01-03"]);
+    let record = |doc: &str, v: &str| {
+        std::fs::read_to_string(d.join(format!("archive/{doc}/{v}/release.toml"))).unwrap()
+    };
+    let privacy = record("privacy", "2.0.0");
+    assert!(
+        privacy.contains("level = \"reconsent\"") && privacy.contains("effective = \"2026-01-10\""),
+        "{privacy}"
+    );
+    let sdk = record("sdk", "1.1.0");
+    assert!(sdk.contains("level = \"minor\""), "{sdk}");
+    assert!(sdk.contains("effective = \"2026-01-10\""), "{sdk}");
+    assert!(
+        out.contains(
+            "note: sdk 1.1.0 takes effect on 2026-01-10 with privacy 2.0.0, which links it"
+        ),
+        "{out}"
+    );
+    let verified = ok(d, &["verify"]);
+    assert!(verified.starts_with("archive intact"), "{verified}");
+}
+
 #[test]
 fn consent_reports_a_translation_that_fell_behind_its_source_as_stale() {
     let dir = tempfile::tempdir().unwrap();

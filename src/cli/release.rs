@@ -203,6 +203,7 @@ pub(super) fn release(args: ReleaseArgs, cwd: &Path) -> Result<Outcome> {
         ))
         .into());
     }
+    let aligned = redline::release::align_linked_effective_dates(&repo, &mut plans)?;
     // Every document or none: a failure on one leaves the archive as it was.
     if !args.dry_run {
         redline::release::publish_all(&repo, &plans)?;
@@ -215,6 +216,9 @@ pub(super) fn release(args: ReleaseArgs, cwd: &Path) -> Result<Outcome> {
     let mut out = String::new();
     for plan in &plans {
         describe_release(&mut out, plan, args.dry_run);
+    }
+    for note in &aligned {
+        writeln!(out, "note: {note}").unwrap();
     }
     for id in &unchanged {
         writeln!(out, "{id}: unchanged since its last release; not released").unwrap();
