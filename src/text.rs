@@ -52,6 +52,53 @@ fn first_control(text: &str) -> Option<(usize, char)> {
     text.bytes().position(|b| b == 0).map(|at| (at, '\0'))
 }
 
+/// `out` made safe to print on a terminal: every control character but tab and line feed (an
+/// escape, U+0005, DEL, a C1 control such as U+0097 or U+009B) is written as `\uXXXX`, so text
+/// pasted into a policy cannot move the cursor, clear the screen or retitle the window. The
+/// colour sequences redline writes itself (SGR with bold, dim, italic, underline, strike and
+/// foreground colours) pass through; a hidden or background colour does not. Inside JSON the
+/// `\uXXXX` form is a valid string escape of the same character.
+pub fn terminal_safe(out: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !out.contains(unsafe_char) {
+        return std::borrow::Cow::Borrowed(out);
+    }
+    let mut safe = String::with_capacity(out.len() + 16);
+    let mut rest = out;
+    while let Some(c) = rest.chars().next() {
+        if c == '\u{1b}'
+            && let Some(len) = colour_sequence(rest)
+        {
+            safe.push_str(&rest[..len]);
+            rest = &rest[len..];
+            continue;
+        }
+        if unsafe_char(c) {
+            safe.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            safe.push(c);
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    std::borrow::Cow::Owned(safe)
+}
+
+/// The byte length of an SGR sequence at the start of `s` (`ESC [ 1 ; 31 m`) whose parameters
+/// only set weight, italics, underline, strike-through or a foreground colour, else `None`.
+fn colour_sequence(s: &str) -> Option<usize> {
+    let body = s.strip_prefix("\u{1b}[")?;
+    let end = body.find('m')?;
+    let params = &body[..end];
+    let allowed = |p: &str| {
+        p.is_empty()
+            || matches!(p.parse::<u8>(), Ok(0..=4 | 9 | 22..=24 | 29 | 31..=37 | 39 | 90..=97))
+    };
+    (params.len() <= 16
+        && params.bytes().all(|b| b.is_ascii_digit() || b == b';')
+        && params.split(';').all(allowed))
+    .then_some(2 + end + 1)
+}
+
 /// Replaces CRLF and lone CR with LF; borrows nothing, allocates only when needed.
 pub fn normalize_line_endings(text: &str) -> String {
     if !text.contains('\r') {
@@ -102,6 +149,20 @@ impl LineIndex {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn terminal_output_shows_pasted_controls_and_keeps_colours() {
+        let out = "\u{1b}[1mredline\u{1b}[0m a\u{1b}[2Jb\u{5}c\u{97}d\te\n\u{1b}[8mhidden\u{1b}[0m";
+        assert_eq!(
+            terminal_safe(out),
+            "\u{1b}[1mredline\u{1b}[0m a\\u001b[2Jb\\u0005c\\u0097d\te\n\\u001b[8mhidden\u{1b}[0m"
+        );
+        assert!(matches!(terminal_safe("plain 中文\n"), std::borrow::Cow::Borrowed(_)));
+        // In JSON the escape is the same character.
+        let json = serde_json::to_string("x\u{97}y").unwrap();
+        let back: String = serde_json::from_str(&terminal_safe(&json)).unwrap();
+        assert_eq!(back, "x\u{97}y");
+    }
     use super::*;
 
     #[test]

@@ -260,10 +260,17 @@ pub(crate) fn main() -> ExitCode {
             anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never
         }
     };
+    // `show` prints a released source byte for byte; everything else is made terminal-safe.
+    let verbatim = matches!(cli.command, Command::Show(_));
     match run(cli.command, color) {
         Ok(outcome) => {
+            let text = if verbatim {
+                std::borrow::Cow::Borrowed(outcome.stdout.as_str())
+            } else {
+                redline::text::terminal_safe(&outcome.stdout)
+            };
             let mut stdout = std::io::stdout().lock();
-            match stdout.write_all(outcome.stdout.as_bytes()).and_then(|()| stdout.flush()) {
+            match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
                 Ok(()) => ExitCode::from(outcome.code),
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
                     ExitCode::from(outcome.code)

@@ -1195,7 +1195,7 @@ fn feed(ctx: &Ctx<'_>, site: &DocSite<'_>) -> Result<String> {
         .max()
         .unwrap_or_else(|| "1970-01-01T00:00:00Z".to_string());
     let title = site.display_title();
-    ctx.render(
+    let xml = ctx.render(
         "feed.xml",
         &[
             (
@@ -1213,7 +1213,19 @@ fn feed(ctx: &Ctx<'_>, site: &DocSite<'_>) -> Result<String> {
             ("updated", &updated),
             ("entries", &entries),
         ],
-    )
+    )?;
+    Ok(xml_safe(&xml))
+}
+
+/// `xml` without the characters XML 1.0 forbids (C0 controls other than tab, line feed and
+/// carriage return; a policy may carry them from copy and paste), each replaced by U+FFFD so a
+/// feed reader still parses the feed and the reader sees where something was.
+fn xml_safe(xml: &str) -> String {
+    let forbidden = |c: char| matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}');
+    if !xml.contains(forbidden) {
+        return xml.to_string();
+    }
+    xml.chars().map(|c| if forbidden(c) { '\u{fffd}' } else { c }).collect()
 }
 
 #[derive(Serialize)]
@@ -1261,6 +1273,16 @@ fn index_page(ctx: &Ctx<'_>, sites: &[DocSite<'_>]) -> Result<String> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn feeds_never_carry_characters_xml_forbids() {
+        assert_eq!(
+            super::xml_safe("<t>a\u{5}b\u{1b}[0m\tc</t>"),
+            "<t>a\u{fffd}b\u{fffd}[0m\tc</t>"
+        );
+        assert_eq!(super::xml_safe("<t>plain</t>"), "<t>plain</t>");
+    }
+
     use super::*;
 
     #[test]
