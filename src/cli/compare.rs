@@ -207,18 +207,9 @@ pub(super) fn rules_output(
         for r in &rules {
             out.push_str(&format!("{:width$}  {:<28}  {}\n", r.id, level_text(r), r.title));
         }
-        out.push_str(&format!(
-            "{:width$}  {:<28}  {}\n",
-            redline::rules::OTHER_WORDING,
-            "minor",
-            "A wording change that no other rule matches (built in)"
-        ));
-        out.push_str(&format!(
-            "{:width$}  {:<28}  {}\n",
-            redline::rules::WHOLESALE_REWRITE,
-            "major + review",
-            "More than the threshold of the old text found no counterpart (built in)"
-        ));
+        for b in &BUILT_IN_RULES {
+            out.push_str(&format!("{:width$}  {:<28}  {} (built in)\n", b.id, b.level, b.title));
+        }
         return Ok(out);
     }
     for r in rules {
@@ -247,17 +238,42 @@ pub(super) fn rules_output(
     Ok(out)
 }
 
-/// What the two rules built into the classifier do (they have no entry in a criteria file).
-fn built_in_rule_text(id: &str) -> Option<&'static str> {
-    match id {
-        redline::rules::OTHER_WORDING => Some(
-            "level:     minor\nreason:    a wording change that no other rule matches is at least minor: editorial needs positive evidence (criteria.md Decision 6)\nwhen:      a change is not editorial and no rule of the profile matched it",
-        ),
-        redline::rules::WHOLESALE_REWRITE => Some(
-            "level:     major + review (at least)\nreason:    a rewrite cannot be judged clause by clause (criteria.md Decision 8)\nwhen:      more than `wholesale_threshold` (default 0.3) of the old text found no counterpart in the new",
-        ),
-        _ => None,
-    }
+/// A rule built into the classifier, with no entry in any criteria file.
+struct BuiltInRule {
+    id: &'static str,
+    level: &'static str,
+    /// Whether `level` is a floor (the rules of the profile may raise it).
+    at_least: bool,
+    title: &'static str,
+    reason: &'static str,
+    when: &'static str,
+}
+
+/// The two built-in rules, as `rules` lists them and `rules --explain` explains them.
+const BUILT_IN_RULES: [BuiltInRule; 2] = [
+    BuiltInRule {
+        id: redline::rules::OTHER_WORDING,
+        level: "minor",
+        at_least: false,
+        title: "A wording change that no other rule matches",
+        reason: "a wording change that no other rule matches is at least minor: editorial needs positive evidence (criteria.md Decision 6)",
+        when: "a change is not editorial and no rule of the profile matched it",
+    },
+    BuiltInRule {
+        id: redline::rules::WHOLESALE_REWRITE,
+        level: "major + review",
+        at_least: true,
+        title: "More than the threshold of the old text found no counterpart",
+        reason: "a rewrite cannot be judged clause by clause (criteria.md Decision 8)",
+        when: "more than `wholesale_threshold` (default 0.3) of the old text found no counterpart in the new",
+    },
+];
+
+/// What a built-in rule does, as `rules --explain` prints it, or `None` for another id.
+fn built_in_rule_text(id: &str) -> Option<String> {
+    let b = BUILT_IN_RULES.iter().find(|b| b.id == id)?;
+    let floor = if b.at_least { " (at least)" } else { "" };
+    Some(format!("level:     {}{floor}\nreason:    {}\nwhen:      {}", b.level, b.reason, b.when))
 }
 
 /// The rules as a Markdown table for a pull-request comment or a handbook page: id, level,
@@ -280,11 +296,9 @@ fn rules_markdown(criteria: &Criteria, rules: &[&redline::rules::Rule], built_in
         ));
     }
     if built_ins {
-        out.push_str(&format!(
-            "| `{}` | minor | A wording change that no other rule matches | built in | |\n| `{}` | major + review | More than the threshold of the old text found no counterpart | built in | |\n",
-            redline::rules::OTHER_WORDING,
-            redline::rules::WHOLESALE_REWRITE
-        ));
+        for b in &BUILT_IN_RULES {
+            out.push_str(&format!("| `{}` | {} | {} | built in | |\n", b.id, b.level, b.title));
+        }
     }
     out
 }
