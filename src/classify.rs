@@ -544,9 +544,9 @@ fn as_written(term: &str, ctx: &Ctx<'_>) -> String {
         return term.to_string();
     }
     let needle = term.to_ascii_lowercase();
+    // The change's texts are already lower case (`normalize::match_text`), like the terms.
     for text in [&ctx.new_text, &ctx.old_text] {
-        // ASCII lower-casing keeps byte offsets, so a hit indexes the original text.
-        if let Some(at) = text.to_ascii_lowercase().find(&needle) {
+        if let Some(at) = text.find(&needle) {
             let tail = &text[at + needle.len()..];
             let more =
                 tail.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).unwrap_or(tail.len());

@@ -1181,7 +1181,7 @@ pub fn fix_ids(path: &str, raw: &str) -> Option<(String, Vec<(usize, String)>)> 
 pub fn fix_ids_with(
     path: &str,
     raw: &str,
-    counterparts: &[Document],
+    counterparts: &[&Document],
 ) -> Option<(String, Vec<(usize, String)>)> {
     let decoded = crate::text::normalize_line_endings(raw.strip_prefix('\u{feff}').unwrap_or(raw));
     let (doc, _) = crate::document::parse_lenient(path, &decoded);
@@ -1194,7 +1194,7 @@ pub fn fix_ids_with(
             .map(|s| (s.level, s.explicit_id, s.id.clone()))
             .collect()
     };
-    let others: Vec<Vec<(u8, bool, String)>> = counterparts.iter().map(headings).collect();
+    let others: Vec<Vec<(u8, bool, String)>> = counterparts.iter().map(|d| headings(d)).collect();
     let mut taken = HashSet::new();
     let mut edits: BTreeMap<usize, String> = BTreeMap::new();
     for (k, s) in doc.sections.iter().filter(|s| s.id != PREAMBLE_ID).enumerate() {

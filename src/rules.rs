@@ -627,10 +627,9 @@ fn validate_layer(layer: &Raw) -> Result<()> {
             message: "defines no rules, so every change would be judged by `other-wording` alone; start the file with `extends = \"builtin\"` or add [[rules]]".to_string(),
         });
     }
-    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for (i, r) in f.rules.iter().enumerate() {
-        if let Some(first) = seen.insert(r.id.as_str(), i) {
-            let _ = first;
+    let mut seen = std::collections::HashSet::new();
+    for r in &f.rules {
+        if !seen.insert(r.id.as_str()) {
             let lines: Vec<usize> = layer
                 .text
                 .lines()

@@ -70,11 +70,11 @@ fn fix_files(root: &Path, files: &[String]) -> Result<()> {
     for (i, rel) in files.iter().enumerate() {
         let Some((raw, _)) = &parsed[i] else { continue };
         let path = root.join(rel);
-        let counterparts: Vec<Document> = parsed
+        let counterparts: Vec<&Document> = parsed
             .iter()
             .enumerate()
             .filter(|(j, _)| *j != i)
-            .filter_map(|(_, p)| p.as_ref().map(|(_, d)| d.clone()))
+            .filter_map(|(_, p)| p.as_ref().map(|(_, d)| d))
             .collect();
         if let Some((fixed, added)) = fix_ids_with(rel, raw, &counterparts) {
             write_atomically(&path, &fixed)?;
