@@ -160,6 +160,106 @@ const MONTHS: [&str; 12] = [
     "december",
 ];
 
+/// Month names in the languages policies are published in (lower case, after NFKC), with their
+/// number: English, French, German, Spanish, Italian, Dutch and Portuguese.
+const MONTH_NAMES: [(&str, u16); 72] = [
+    ("january", 1),
+    ("february", 2),
+    ("march", 3),
+    ("april", 4),
+    ("may", 5),
+    ("june", 6),
+    ("july", 7),
+    ("august", 8),
+    ("september", 9),
+    ("october", 10),
+    ("november", 11),
+    ("december", 12),
+    ("janvier", 1),
+    ("février", 2),
+    ("fevrier", 2),
+    ("mars", 3),
+    ("avril", 4),
+    ("mai", 5),
+    ("juin", 6),
+    ("juillet", 7),
+    ("août", 8),
+    ("aout", 8),
+    ("septembre", 9),
+    ("octobre", 10),
+    ("novembre", 11),
+    ("décembre", 12),
+    ("decembre", 12),
+    ("januar", 1),
+    ("februar", 2),
+    ("märz", 3),
+    ("maerz", 3),
+    ("juni", 6),
+    ("juli", 7),
+    ("oktober", 10),
+    ("dezember", 12),
+    ("enero", 1),
+    ("febrero", 2),
+    ("marzo", 3),
+    ("abril", 4),
+    ("mayo", 5),
+    ("junio", 6),
+    ("julio", 7),
+    ("agosto", 8),
+    ("septiembre", 9),
+    ("setiembre", 9),
+    ("octubre", 10),
+    ("noviembre", 11),
+    ("diciembre", 12),
+    ("gennaio", 1),
+    ("febbraio", 2),
+    ("aprile", 4),
+    ("maggio", 5),
+    ("giugno", 6),
+    ("luglio", 7),
+    ("settembre", 9),
+    ("ottobre", 10),
+    ("dicembre", 12),
+    ("januari", 1),
+    ("februari", 2),
+    ("maart", 3),
+    ("mei", 5),
+    ("augustus", 8),
+    ("janeiro", 1),
+    ("fevereiro", 2),
+    ("março", 3),
+    ("marco", 3),
+    ("maio", 5),
+    ("junho", 6),
+    ("julho", 7),
+    ("setembro", 9),
+    ("outubro", 10),
+    ("dezembro", 12),
+];
+
+/// The month whose name (or, for English, three-letter abbreviation, optionally with a dot)
+/// starts at byte `i`, and the length of the name as written; never inside a longer word.
+fn month_at(text: &str, i: usize) -> Option<(u16, usize)> {
+    let rest = &text[i..];
+    let whole = |len: usize| !rest[len..].chars().next().is_some_and(char::is_alphabetic);
+    let mut best: Option<(u16, usize)> = None;
+    for &(name, month) in &MONTH_NAMES {
+        if rest.starts_with(name) && whole(name.len()) && best.is_none_or(|b| name.len() > b.1) {
+            best = Some((month, name.len()));
+        }
+    }
+    if best.is_some() {
+        return best;
+    }
+    MONTHS.iter().enumerate().find_map(|(index, month)| {
+        let abbr = &month[..3];
+        (month.len() > 3 && rest.starts_with(abbr) && whole(3)).then(|| {
+            let dot = usize::from(rest.as_bytes().get(3) == Some(&b'.'));
+            (index as u16 + 1, 3 + dot)
+        })
+    })
+}
+
 const UNITS: [(&str, f64); 16] = [
     ("工作日", 1.4),
     ("自然日", 1.0),
@@ -319,59 +419,85 @@ fn date_at(text: &str, i: usize, word_start: bool) -> Option<Found> {
     if !word_start {
         return None;
     }
-    // january 26, 2017 / jan. 26 2017
-    for (index, month) in MONTHS.iter().enumerate() {
-        let name = if text[i..].starts_with(month) {
-            month.len()
-        } else if month.len() > 3 && text[i..].starts_with(&month[..3]) {
-            3 + usize::from(bytes.get(i + 3) == Some(&b'.'))
-        } else {
-            continue;
-        };
-        let j = skip_spaces(text, i + name);
-        if j == i + name {
-            continue;
-        }
-        let d = digits_at(text, j);
-        if !(1..=2).contains(&d) {
-            continue;
-        }
-        let mut k = j + d;
-        for suffix in ["st", "nd", "rd", "th"] {
-            if text[k..].starts_with(suffix) {
-                k += 2;
+    // dd/mm/yyyy, mm/dd/yyyy, dd.mm.yyyy, dd-mm-yyyy (the day first when it cannot be a month)
+    let a = digits_at(text, i);
+    if (1..=2).contains(&a)
+        && let Some(&sep) = bytes.get(i + a).filter(|b| matches!(b, b'/' | b'.' | b'-'))
+    {
+        let b = digits_at(text, i + a + 1);
+        if (1..=2).contains(&b) && bytes.get(i + a + 1 + b) == Some(&sep) {
+            let y0 = i + a + 2 + b;
+            if digits_at(text, y0) == 4 {
+                let (x, z) = (number(i, a), number(i + a + 1, b));
+                let (m, d) = if x > 12 || sep == b'.' { (z, x) } else { (x, z) };
+                return found(y0 + 4, number(y0, 4), m, Some(d));
             }
         }
-        if bytes.get(k) == Some(&b',') {
-            k += 1;
-        }
-        let y0 = skip_spaces(text, k);
-        if (y0 > k || bytes.get(k - 1) == Some(&b',')) && digits_at(text, y0) == 4 {
-            return found(y0 + 4, number(y0, 4), index as u16 + 1, Some(number(j, d)));
+    }
+    // january 26, 2017 / jan. 26 2017 / januar 2024
+    if let Some((month, name)) = bytes[i].is_ascii_alphabetic().then(|| month_at(text, i)).flatten()
+    {
+        let j = skip_spaces(text, i + name);
+        if j > i + name || bytes.get(i + name - 1) == Some(&b'.') {
+            let d = digits_at(text, j);
+            if (1..=2).contains(&d) {
+                let mut k = j + d;
+                for suffix in ["st", "nd", "rd", "th"] {
+                    if text[k..].starts_with(suffix) {
+                        k += 2;
+                    }
+                }
+                if bytes.get(k) == Some(&b',') {
+                    k += 1;
+                }
+                let y0 = skip_spaces(text, k);
+                if (y0 > k || bytes.get(k - 1) == Some(&b',')) && digits_at(text, y0) == 4 {
+                    return found(y0 + 4, number(y0, 4), month, Some(number(j, d)));
+                }
+            } else if digits_at(text, j) == 4 && j > i + name {
+                return found(j + 4, number(j, 4), month, None);
+            }
         }
     }
-    // 26 january 2017
+    // 26 january 2017 / 1er novembre 2024 / 1. Januar 2024 / 1 de enero de 2024 / 1º de maio de 2024
     let d = digits_at(text, i);
     if (1..=2).contains(&d) {
-        let j = skip_spaces(text, i + d);
-        if j > i + d
-            && let Some(index) = MONTHS.iter().position(|m| text[j..].starts_with(*m))
+        let mut j = i + d;
+        for suffix in [".", "er", "º", "ª"] {
+            if text[j..].starts_with(suffix) {
+                j += suffix.len();
+                break;
+            }
+        }
+        let mut k = skip_spaces(text, j);
+        if k > j && text[k..].starts_with("de ") {
+            k = skip_spaces(text, k + 3);
+        }
+        if k > j
+            && let Some((month, name)) = month_at(text, k)
         {
-            let k = skip_spaces(text, j + MONTHS[index].len());
-            if k > j + MONTHS[index].len() && digits_at(text, k) == 4 {
-                return found(k + 4, number(k, 4), index as u16 + 1, Some(number(i, d)));
+            let mut y0 = skip_spaces(text, k + name);
+            if y0 > k + name && text[y0..].starts_with("de ") {
+                y0 = skip_spaces(text, y0 + 3);
+            }
+            if bytes.get(y0) == Some(&b',') {
+                y0 = skip_spaces(text, y0 + 1);
+            }
+            if y0 > k + name && digits_at(text, y0) == 4 {
+                return found(y0 + 4, number(y0, 4), month, Some(number(i, d)));
             }
         }
     }
     None
 }
 
-/// The text lexicon terms are matched against: NFKC, lower case, whitespace runs collapsed to
+/// The text lexicon terms are matched against: [`canonical_lower`], whitespace runs collapsed to
 /// one space, no space next to a CJK character. Punctuation is kept.
 pub fn match_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    let canonical = canonical_lower(text);
+    let mut out = String::with_capacity(canonical.len());
     let mut pending_space = false;
-    for c in nfkc_lower(text) {
+    for c in canonical.chars() {
         if c.is_whitespace() {
             pending_space = !out.is_empty();
             continue;
@@ -388,48 +514,94 @@ pub fn match_text(text: &str) -> String {
     out
 }
 
-/// NFKC then lower case, one character at a time. ASCII and CJK ideographs (both stable under
-/// NFKC) skip the normaliser; that covers nearly all policy text and keeps this cheap. Text with
-/// combining marks is normalised per character, which is what matching and comparing need.
-pub fn nfkc_lower(text: &str) -> impl Iterator<Item = char> + '_ {
-    text.chars().flat_map(|c| {
-        let fast = c.is_ascii() || matches!(c as u32, 0x4E00..=0x9FFF | 0x3400..=0x4DBF);
-        let chars: smallchars::Chars = if fast {
-            smallchars::Chars::one(c.to_ascii_lowercase())
-        } else {
-            smallchars::Chars::many(std::iter::once(c).nfkc().flat_map(char::to_lowercase))
-        };
-        chars
-    })
+/// The canonical spelling both views start from: Unicode NFKC over the whole string (so text in
+/// decomposed form, `e` + U+0301, equals its composed form), lower case, the typographic
+/// apostrophe as `'`, English contractions written out (`don't` = `do not`, `won't` = `will not`,
+/// `can't` = `can not` = `cannot`), and the familiar 你 / 妳 written as the polite 您 (the same
+/// pronoun; a policy switching between them says the same thing).
+pub fn canonical_lower(text: &str) -> String {
+    let fast = text.chars().all(|c| c.is_ascii() || matches!(c as u32, 0x4E00..=0x9FFF));
+    let mut out: String = if fast {
+        text.to_ascii_lowercase()
+    } else {
+        text.nfkc().flat_map(char::to_lowercase).collect()
+    };
+    if out.contains('\u{2019}') {
+        out = out.replace('\u{2019}', "'");
+    }
+    if out.contains('\'') || out.contains("can not") {
+        out = expand_contractions(&out);
+    }
+    if out.contains(['你', '妳']) {
+        out = out.replace(['你', '妳'], "您");
+    }
+    out
 }
 
-mod smallchars {
-    /// Up to a few characters without allocating in the common single-character case.
-    pub(super) enum Chars {
-        One(Option<char>),
-        Many(std::vec::IntoIter<char>),
-    }
+/// English contractions and their full forms (lower case).
+const CONTRACTIONS: [(&str, &str); 40] = [
+    ("don't", "do not"),
+    ("doesn't", "does not"),
+    ("didn't", "did not"),
+    ("won't", "will not"),
+    ("wouldn't", "would not"),
+    ("can't", "cannot"),
+    ("couldn't", "could not"),
+    ("shouldn't", "should not"),
+    ("isn't", "is not"),
+    ("aren't", "are not"),
+    ("wasn't", "was not"),
+    ("weren't", "were not"),
+    ("haven't", "have not"),
+    ("hasn't", "has not"),
+    ("hadn't", "had not"),
+    ("mustn't", "must not"),
+    ("needn't", "need not"),
+    ("mightn't", "might not"),
+    ("we'll", "we will"),
+    ("you'll", "you will"),
+    ("they'll", "they will"),
+    ("it'll", "it will"),
+    ("i'll", "i will"),
+    ("we're", "we are"),
+    ("you're", "you are"),
+    ("they're", "they are"),
+    ("we've", "we have"),
+    ("you've", "you have"),
+    ("they've", "they have"),
+    ("i've", "i have"),
+    ("i'm", "i am"),
+    ("it's", "it is"),
+    ("that's", "that is"),
+    ("there's", "there is"),
+    ("we'd", "we would"),
+    ("you'd", "you would"),
+    ("they'd", "they would"),
+    ("let's", "let us"),
+    ("here's", "here is"),
+    ("what's", "what is"),
+];
 
-    impl Chars {
-        pub(super) fn one(c: char) -> Chars {
-            Chars::One(Some(c))
-        }
+static CONTRACTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:[a-z]+n't|(?:we|you|they|it|i|that|there|let|here|what)'(?:ll|re|ve|m|s|d)|can not)\b")
+        .unwrap()
+});
 
-        pub(super) fn many(iter: impl Iterator<Item = char>) -> Chars {
-            Chars::Many(iter.collect::<Vec<_>>().into_iter())
-        }
-    }
-
-    impl Iterator for Chars {
-        type Item = char;
-
-        fn next(&mut self) -> Option<char> {
-            match self {
-                Chars::One(c) => c.take(),
-                Chars::Many(it) => it.next(),
+/// Writes out the contractions of [`CONTRACTIONS`] in lower-case `text`; `can not` becomes
+/// `cannot`.
+fn expand_contractions(text: &str) -> String {
+    CONTRACTION
+        .replace_all(text, |c: &regex_lite::Captures<'_>| {
+            let found = &c[0];
+            if found == "can not" {
+                return "cannot".to_string();
             }
-        }
-    }
+            CONTRACTIONS
+                .iter()
+                .find(|(short, _)| *short == found)
+                .map_or_else(|| found.to_string(), |(_, long)| (*long).to_string())
+        })
+        .into_owned()
 }
 
 /// The key two texts must share for their difference to be editorial (module docs list what it
@@ -438,7 +610,7 @@ pub fn editorial_key(text: &str) -> String {
     let text = strip_html_comments(text);
     let text = canonical_templates(&text);
     let text = if text.contains('<') { HTML_TAG.replace_all(&text, " ") } else { text };
-    let text: String = nfkc_lower(&text).collect();
+    let text = canonical_lower(&text);
     let text = strip_enumerator(&text);
     // Dates become one token; durations their length in days, to the nearest 5 (180天 ≡ 6个月).
     let mut rewritten = String::with_capacity(text.len());
@@ -553,6 +725,82 @@ mod tests {
             ]
         );
         assert_eq!(q("section 3 daily, 4 dayz, v2 days"), vec![]);
+    }
+
+    #[test]
+    fn composed_and_decomposed_forms_are_one_text() {
+        let composed = "Dernière mise à jour : données collectées";
+        let decomposed: String = composed.nfd().collect();
+        assert_ne!(composed, decomposed);
+        assert_eq!(editorial_key(composed), editorial_key(&decomposed));
+        assert_eq!(match_text(composed), match_text(&decomposed));
+    }
+
+    #[test]
+    fn contractions_and_pronouns_are_the_same_words() {
+        assert_eq!(editorial_key("We don't sell data"), editorial_key("We do not sell data"));
+        assert_eq!(editorial_key("we won’t share it"), editorial_key("We will not share it"));
+        assert_eq!(editorial_key("You can't opt out"), editorial_key("You cannot opt out"));
+        assert_eq!(match_text("It doesn't; we'll"), "it does not; we will");
+        assert_eq!(match_text("you can not"), "you cannot");
+        // A possessive is not a contraction.
+        assert_eq!(match_text("the user's data"), "the user's data");
+        assert_eq!(editorial_key("你可以联系我们"), editorial_key("您可以联系我们"));
+        assert_ne!(editorial_key("we do share"), editorial_key("we don't share"));
+    }
+
+    #[test]
+    fn dates_in_other_formats_and_languages() {
+        let date = |t: &str| {
+            quantities(t)
+                .into_iter()
+                .map(|f| (t[f.start..f.end].to_string(), f.kind))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            date("last updated: 11/26/2020"),
+            vec![("11/26/2020".into(), Quantity::Date(2020, 11, Some(26)))]
+        );
+        assert_eq!(
+            date("stand: 15.03.2025"),
+            vec![("15.03.2025".into(), Quantity::Date(2025, 3, Some(15)))]
+        );
+        assert_eq!(
+            date("dernière mise à jour : 01 novembre 2024"),
+            vec![("01 novembre 2024".into(), Quantity::Date(2024, 11, Some(1)))]
+        );
+        assert_eq!(
+            date("stand: 1. januar 2024"),
+            vec![("1. januar 2024".into(), Quantity::Date(2024, 1, Some(1)))]
+        );
+        assert_eq!(
+            date("15. märz 2025"),
+            vec![("15. märz 2025".into(), Quantity::Date(2025, 3, Some(15)))]
+        );
+        assert_eq!(
+            date("1er décembre 2025"),
+            vec![("1er décembre 2025".into(), Quantity::Date(2025, 12, Some(1)))]
+        );
+        assert_eq!(
+            date("1 de enero de 2024"),
+            vec![("1 de enero de 2024".into(), Quantity::Date(2024, 1, Some(1)))]
+        );
+        assert_eq!(
+            date("stand: januar 2024"),
+            vec![("januar 2024".into(), Quantity::Date(2024, 1, None))]
+        );
+        assert_eq!(
+            editorial_key("Dernière mise à jour : 01 novembre 2024"),
+            editorial_key("Dernière mise à jour : 03 décembre 2025")
+        );
+        assert_eq!(editorial_key("Stand: 1. Januar 2024"), editorial_key("Stand: 15. März 2025"));
+        assert_eq!(
+            editorial_key("Last updated: 11/26/2020"),
+            editorial_key("Last updated: 11/03/2022")
+        );
+        // Not dates: a section number, a version, a sum.
+        assert_eq!(date("see 1.1. and 2.1 and version 3.2.1"), vec![]);
+        assert_eq!(date("we may 2 times"), vec![]);
     }
 
     #[test]
