@@ -1,19 +1,27 @@
-//! Classification: every change of a [`DocumentDiff`] against the rules of a [`Criteria`],
-//! combined by criteria.md 4.2: the maximum level wins (rule 1), qualifiers are unioned
-//! (rule 2), direction decides inside a category (rule 3), a broadening that touches sensitive
-//! data escalates (rule 4), negation and consent flips escalate with `review` (rule 5), and a
-//! wholesale rewrite is at least `major` + `review` (rule 7, Decision 8).
+//! Classification: every change of a [`DocumentDiff`] against the rules of a [`Criteria`].
 //!
-//! `editorial` needs positive evidence (Decision 6); a wording change no rule matches is `minor`
-//! under the built-in rule [`OTHER_WORDING`].
+//! * **Guards first**: when the two versions are in different languages, or the new one is an
+//!   error page or a fragment of the old, one finding says so and no other is made (a diff of two
+//!   languages, or of a captured error page, says nothing about the policy).
+//! * **Statements, not words**: each change's effect on what the policy says is computed by
+//!   [`crate::statements::compare`] (new data, recipients, purposes; removed promises, consent
+//!   conditions, controls; replaced contact channels), and rules match those deltas as well as
+//!   the change's kind, place and text.
+//! * **Combining**: the highest level among the rules that match a change wins; the qualifiers of
+//!   the rules at that level are unioned (`review` and `block` from any matching rule are kept); a
+//!   rule marked `escalate_sensitive` becomes `reconsent` + `separate` when the change broadens a
+//!   practice on sensitive data; a rule with a `cap` limits the level.
+//! * `editorial` needs positive evidence (equal after normalisation, a move, a renumbering, …); a
+//!   change that no rule matches falls to the fallback rule (`other-wording`, minor); a rewrite
+//!   that leaves much of the old text without counterpart meets the `wholesale-rewrite` rule.
 
-use crate::diff::{Change, DocumentDiff, Evidence};
+use crate::diff::{Change, DocumentDiff};
 use crate::document::{BlockKind, Document, PREAMBLE_ID};
 use crate::model::{ChangeKind, Direction, Level, Qualifier};
 use crate::normalize::{durations, editorial_key, match_text};
-use crate::rules::{
-    Criteria, DurationChange, LevelSpec, OTHER_WORDING, Rule, TermSet, WHOLESALE_REWRITE,
-};
+use crate::rules::{Condition, Criteria, DurationChange, LevelSpec, Rule, StatementMatch, TermSet};
+use crate::statements::compare::{self, Delta, Index};
+use crate::statements::{self, DocumentStatements};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::OnceLock;
@@ -38,7 +46,7 @@ pub struct Finding {
     pub level: Level,
     /// Qualifiers, in contract order.
     pub qualifiers: BTreeSet<Qualifier>,
-    /// The clause or law behind the rule.
+    /// The clause or law behind the rule, in the document's language.
     pub reference: String,
     /// The section id.
     pub section: String,
@@ -52,12 +60,19 @@ pub struct Finding {
     pub old: Option<String>,
     /// The new text, if any.
     pub new: Option<String>,
-    /// Why the rule fired.
+    /// Why the rule fired, in the document's language.
     pub reason: String,
     /// Where.
     pub location: Location,
     /// Other rules that also matched the change (lower or equal level).
     pub also: Vec<String>,
+    /// The clause the finding is about, quoted as written (`null` when the rule is not about one
+    /// statement).
+    pub statement: Option<String>,
+    /// The reason in Chinese (`zh-CN`) and English (`en`).
+    pub reasons: BTreeMap<String, String>,
+    /// The reference in Chinese (`zh-CN`) and English (`en`).
+    pub references: BTreeMap<String, String>,
 }
 
 /// The verdict on one change.
@@ -75,11 +90,11 @@ pub struct ChangeVerdict {
 /// The classification of a whole diff.
 #[derive(Debug, Clone, Serialize)]
 pub struct Classification {
-    /// The release level: the maximum over changes (and the wholesale-rewrite check).
+    /// The release level: the maximum over changes (and the whole-comparison rules).
     pub level: Level,
     /// Union of the findings' qualifiers.
     pub qualifiers: BTreeSet<Qualifier>,
-    /// Findings in document order.
+    /// Findings in document order (a guard's finding alone).
     pub findings: Vec<Finding>,
     /// One verdict per change of the diff, same order.
     pub verdicts: Vec<ChangeVerdict>,
@@ -87,11 +102,12 @@ pub struct Classification {
     pub notices: Vec<String>,
 }
 
-/// Section categories per side, computed once.
+/// Both versions, their statements, and section categories computed once.
 struct Sides<'a> {
     old: &'a Document,
     new: &'a Document,
     criteria: &'a Criteria,
+    statements: compare::Sides<'a>,
     old_cats: Vec<OnceLock<BTreeSet<String>>>,
     new_cats: Vec<OnceLock<BTreeSet<String>>>,
     old_text: OnceLock<String>,
@@ -180,19 +196,11 @@ struct Ctx<'a> {
     old_path: String,
     new_path: String,
     emphasis_removed: Vec<String>,
-}
-
-fn evidence_name(e: Evidence) -> &'static str {
-    match e {
-        Evidence::Normalized => "normalized",
-        Evidence::Moved => "moved",
-        Evidence::Renumbered => "renumbered",
-        Evidence::Reordered => "reordered",
-        Evidence::Emphasis => "emphasis",
-        Evidence::LinkTargets => "link_targets",
-        Evidence::Metadata => "metadata",
-        Evidence::Formatting => "formatting",
-    }
+    /// Whether both sides state practices and none changed (a rewording of the same
+    /// statements): the direction is then neutral whatever words moved.
+    statement_neutral: bool,
+    /// What the change does to the statements.
+    deltas: Vec<Delta>,
 }
 
 fn duration_change(old: &str, new: &str) -> Option<DurationChange> {
@@ -233,6 +241,18 @@ fn increased(old: &BTreeMap<String, usize>, new: &BTreeMap<String, usize>) -> Ve
 }
 
 impl<'a> Sides<'a> {
+    /// Whether the change's block states a practice on every side it has.
+    fn states_practices(&self, change: &Change) -> bool {
+        let practice = |st: &DocumentStatements, s: Option<usize>, b: Option<usize>| match (s, b) {
+            (Some(s), Some(b)) => st.of_block(s, b).iter().any(|c| c.statement.is_practice()),
+            _ => false,
+        };
+        change.old_block.is_some()
+            && change.new_block.is_some()
+            && practice(self.statements.old, change.old_section, change.old_block)
+            && practice(self.statements.new, change.new_section, change.new_block)
+    }
+
     fn ctx(&self, change: &'a Change, criteria: &Criteria) -> Ctx<'a> {
         let old_text = match_text(change.old.as_deref().unwrap_or(""));
         let new_text = match_text(change.new.as_deref().unwrap_or(""));
@@ -324,16 +344,20 @@ impl<'a> Sides<'a> {
             old_path: path(self.old, change.old_section),
             new_path: path(self.new, change.new_section),
             emphasis_removed,
+            statement_neutral: false,
+            deltas: compare::deltas(change, &self.statements),
         };
+        ctx.statement_neutral = ctx.deltas.is_empty() && self.states_practices(change);
         ctx.direction = direction(&ctx, criteria);
         ctx
     }
 }
 
-/// The direction of a change (criteria.md 4.2 rule 3): additions broaden, removals narrow; an
-/// edit broadens when scope terms (data types, purposes, recipients, …) are added or limits
-/// (negation, "only", consent conditions) removed, narrows in the opposite case, and is
-/// `unknown` when both happen or a period is swapped for a criterion.
+/// The direction of a change: from its statement deltas when it has any (a new practice
+/// broadens, a new promise narrows); otherwise additions broaden, removals narrow, and an edit
+/// broadens when scope terms (data types, purposes, recipients) are added or limits (negation,
+/// "only", consent conditions) removed, narrows in the opposite case, and is `unknown` when both
+/// happen or a period is swapped for a criterion.
 fn direction(ctx: &Ctx<'_>, criteria: &Criteria) -> Direction {
     let c = ctx.change;
     if c.evidence.is_some()
@@ -345,6 +369,12 @@ fn direction(ctx: &Ctx<'_>, criteria: &Criteria) -> Direction {
                 | ChangeKind::SectionRenumbered
         )
     {
+        return Direction::Neutral;
+    }
+    if let Some(d) = compare::direction(&ctx.deltas) {
+        return d;
+    }
+    if ctx.statement_neutral {
         return Direction::Neutral;
     }
     if c.kind.is_addition() {
@@ -404,124 +434,106 @@ fn moved_terms(set: &TermSet, ctx: &Ctx<'_>, docs: &mut DocCounts<'_>, grew: boo
         .collect()
 }
 
-/// Whether `rule` matches; returns the terms that made it match (for the reason).
-fn matches(rule: &Rule, ctx: &Ctx<'_>, docs: &mut DocCounts<'_>) -> Option<Vec<String>> {
-    let m = &rule.when;
-    let c = ctx.change;
-    match c.evidence {
-        Some(e) if !m.evidence.iter().any(|x| x == evidence_name(e)) => return None,
-        None if !m.evidence.is_empty() => return None,
-        _ => {}
-    }
-    if !m.changes.is_empty() && !m.changes.contains(&c.kind) {
-        return None;
-    }
-    if !m.sections.is_empty() && !m.sections.iter().any(|s| ctx.ancestors.contains(s.as_str())) {
-        return None;
-    }
-    if !m.categories.is_empty() && !m.categories.iter().any(|x| ctx.categories.contains(x)) {
-        return None;
-    }
-    if m.not_categories.iter().any(|x| ctx.categories.contains(x)) {
-        return None;
-    }
-    if let Some(v) = m.in_table
-        && v != ctx.is_row
-    {
-        return None;
-    }
-    if let Some(t) = &m.tables
-        && !ctx.header.as_deref().is_some_and(|h| t.any(h))
-    {
-        return None;
-    }
-    if let Some(t) = &m.not_tables
-        && ctx.header.as_deref().is_some_and(|h| t.any(h))
-    {
-        return None;
-    }
-    if let Some(cols) = &m.columns
-        && (ctx.changed_columns.is_empty() || !ctx.changed_columns.iter().all(|h| cols.any(h)))
-    {
-        return None;
-    }
-    if !m.directions.is_empty() && !m.directions.contains(&ctx.direction) {
-        return None;
-    }
-    if let Some(d) = m.duration
-        && ctx.duration != Some(d)
-    {
-        return None;
-    }
-    if let Some(r) = m.rewritten
-        && r != (c.similarity < crate::diff::PAIR_THRESHOLD)
-    {
-        return None;
-    }
-    let mut terms: Vec<String> = Vec::new();
-    let primary = if c.kind.is_removal() { &ctx.old_text } else { &ctx.new_text };
-    if let Some(t) = &m.text {
-        let found: Vec<String> = t.counts(primary).into_keys().collect();
-        if found.is_empty() {
-            return None;
+/// What a condition found: the terms behind it and the statement delta it rests on.
+#[derive(Debug, Default)]
+struct Found {
+    terms: Vec<String>,
+    delta: Option<usize>,
+}
+
+/// Whether delta `d` fits a rule's statement condition.
+fn delta_fits(m: &StatementMatch, d: &Delta) -> bool {
+    let any = |filter: &[String],
+               values: &BTreeSet<String>,
+               special: &dyn Fn(&str, &str) -> bool| {
+        filter.is_empty() || filter.iter().any(|f| values.iter().any(|v| v == f || special(f, v)))
+    };
+    m.kinds.contains(&d.kind)
+        && any(&m.actions, &d.actions, &|_, _| false)
+        && any(&m.data, &d.data, &|f, v| f == "sensitive" && statements::is_sensitive(v))
+        && any(&m.recipients, &d.recipients, &|f, v| {
+            f == "named" && (v.starts_with("org:") || v.starts_with("sdk:"))
+        })
+        && any(&m.purposes, &d.purposes, &|_, _| false)
+}
+
+impl Condition {
+    /// Evaluates the condition on one change; `None` when it does not hold, else what it found.
+    /// Conditions on the whole comparison hold for no single change.
+    fn eval(&self, ctx: &Ctx<'_>, docs: &mut DocCounts<'_>) -> Option<Found> {
+        let c = ctx.change;
+        let holds = |b: bool| b.then(Found::default);
+        let terms =
+            |found: Vec<String>| (!found.is_empty()).then(|| Found { terms: found, delta: None });
+        let primary = if c.kind.is_removal() { &ctx.old_text } else { &ctx.new_text };
+        match self {
+            Condition::Changes(kinds) => holds(kinds.contains(&c.kind)),
+            Condition::Sections(ids) => {
+                holds(ids.iter().any(|s| ctx.ancestors.contains(s.as_str())))
+            }
+            Condition::Categories(cats) => holds(cats.iter().any(|x| ctx.categories.contains(x))),
+            Condition::NotCategories(cats) => {
+                holds(!cats.iter().any(|x| ctx.categories.contains(x)))
+            }
+            Condition::InTable(v) => holds(*v == ctx.is_row),
+            Condition::Tables(t) => holds(ctx.header.as_deref().is_some_and(|h| t.any(h))),
+            Condition::NotTables(t) => holds(!ctx.header.as_deref().is_some_and(|h| t.any(h))),
+            Condition::Columns(cols) => holds(
+                !ctx.changed_columns.is_empty() && ctx.changed_columns.iter().all(|h| cols.any(h)),
+            ),
+            Condition::Directions(d) => holds(d.contains(&ctx.direction)),
+            Condition::Evidence(e) => holds(c.evidence.is_some_and(|x| e.contains(&x))),
+            Condition::Duration(d) => holds(ctx.duration == Some(*d)),
+            Condition::Rewritten(r) => holds(*r == (c.similarity < crate::diff::PAIR_THRESHOLD)),
+            Condition::Text(t) => terms(t.counts(primary).into_keys().collect()),
+            Condition::NotText(t) => holds(!t.any(&ctx.old_text) && !t.any(&ctx.new_text)),
+            Condition::Added(t) => terms(moved_terms(t, ctx, docs, true)),
+            Condition::Removed(t) => terms(moved_terms(t, ctx, docs, false)),
+            Condition::AddedToDocument(t) => {
+                let here = t.counts(&ctx.new_text);
+                terms(here.into_keys().filter(|k| docs.term(t, k).0 == 0).collect())
+            }
+            Condition::RemovedFromDocument(t) => {
+                let here = t.counts(&ctx.old_text);
+                terms(here.into_keys().filter(|k| docs.term(t, k).1 == 0).collect())
+            }
+            Condition::PathAdded(t) => {
+                terms(increased(&t.counts(&ctx.old_path), &t.counts(&ctx.new_path)))
+            }
+            Condition::EmphasisRemoved(t) => {
+                terms(ctx.emphasis_removed.iter().flat_map(|e| t.counts(e).into_keys()).collect())
+            }
+            Condition::Statement(m) => {
+                let k = ctx.deltas.iter().position(|d| delta_fits(m, d))?;
+                Some(Found { terms: ctx.deltas[k].words.clone(), delta: Some(k) })
+            }
+            // Decided by `classify` itself (the fallback) or on the whole comparison.
+            Condition::Unmatched
+            | Condition::Wholesale
+            | Condition::LanguageChanged
+            | Condition::Degenerate => None,
         }
-        terms.extend(found);
     }
-    if let Some(t) = &m.not_text
-        && (t.any(&ctx.old_text) || t.any(&ctx.new_text))
-    {
+}
+
+/// Whether `rule` matches the change; what its conditions found. A rule that does not look at
+/// editorial evidence never matches an editorial change.
+fn matches(rule: &Rule, ctx: &Ctx<'_>, docs: &mut DocCounts<'_>) -> Option<Found> {
+    if ctx.change.evidence.is_some() && rule.evidence().is_empty() {
         return None;
     }
-    // A term counts as added (removed) only when the document as a whole also mentions it more
-    // (less) often: text that merely moved between blocks of a restructured section adds nothing.
-    if let Some(t) = &m.added {
-        let found = moved_terms(t, ctx, docs, true);
-        if found.is_empty() {
-            return None;
-        }
-        terms.extend(found);
+    if rule.is_fallback() || rule.is_document_level() {
+        return None;
     }
-    if let Some(t) = &m.removed {
-        let found = moved_terms(t, ctx, docs, false);
-        if found.is_empty() {
-            return None;
-        }
-        terms.extend(found);
+    let mut found = Found::default();
+    for condition in &rule.when {
+        let f = condition.eval(ctx, docs)?;
+        found.terms.extend(f.terms);
+        found.delta = found.delta.or(f.delta);
     }
-    if let Some(t) = &m.added_to_document {
-        let here = t.counts(&ctx.new_text);
-        let found: Vec<String> = here.into_keys().filter(|k| docs.term(t, k).0 == 0).collect();
-        if found.is_empty() {
-            return None;
-        }
-        terms.extend(found);
-    }
-    if let Some(t) = &m.removed_from_document {
-        let here = t.counts(&ctx.old_text);
-        let found: Vec<String> = here.into_keys().filter(|k| docs.term(t, k).1 == 0).collect();
-        if found.is_empty() {
-            return None;
-        }
-        terms.extend(found);
-    }
-    if let Some(t) = &m.path_added {
-        let found = increased(&t.counts(&ctx.old_path), &t.counts(&ctx.new_path));
-        if found.is_empty() {
-            return None;
-        }
-        terms.extend(found);
-    }
-    if let Some(t) = &m.emphasis_removed {
-        let found: Vec<String> =
-            ctx.emphasis_removed.iter().flat_map(|e| t.counts(e).into_keys()).collect();
-        if found.is_empty() {
-            return None;
-        }
-        terms.extend(found);
-    }
-    terms.sort();
-    terms.dedup();
-    Some(terms)
+    found.terms.sort();
+    found.terms.dedup();
+    Some(found)
 }
 
 fn rule_level(rule: &Rule, ctx: &Ctx<'_>, criteria: &Criteria) -> Level {
@@ -556,19 +568,209 @@ fn as_written(term: &str, ctx: &Ctx<'_>) -> String {
     term.to_string()
 }
 
-fn format_reason(rule: &Rule, terms: &[String], ctx: &Ctx<'_>) -> String {
+/// The two languages reasons are written in.
+const REASON_LANGUAGES: [&str; 2] = ["zh-CN", "en"];
+
+/// The language a document's reasons are given in: its front matter's `lang`, else Chinese for a
+/// text mostly in CJK characters, else English.
+pub fn document_language(doc: &Document) -> &'static str {
+    let lang = doc.field("lang").unwrap_or("");
+    if lang.to_ascii_lowercase().starts_with("zh") {
+        return "zh-CN";
+    }
+    if !lang.is_empty() {
+        return "en";
+    }
+    let sample: String = doc.text.chars().take(4000).collect();
+    if statements::clauses::is_chinese(&sample) { "zh-CN" } else { "en" }
+}
+
+/// A clause shortened for quoting.
+fn quote(text: &str, lang: &str) -> String {
+    let mut t: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if t.chars().count() > 90 {
+        t = t.chars().take(88).collect::<String>() + "…";
+    }
+    if lang.starts_with("zh") { format!("「{t}」") } else { format!("“{t}”") }
+}
+
+/// The reason of `rule` in `lang`: `{terms}` replaced by what matched (as the text words it),
+/// `{statement}` by the clause quoted.
+fn format_reason(
+    rule: &Rule,
+    lang: &str,
+    terms: &[String],
+    statement: Option<&str>,
+    ctx: Option<&Ctx<'_>>,
+) -> String {
     let mut shown: Vec<String> = Vec::new();
     for t in terms {
-        let w = as_written(t, ctx);
+        let w = match ctx {
+            Some(ctx) => as_written(t, ctx),
+            None => t.clone(),
+        };
         if !shown.contains(&w) {
             shown.push(w);
         }
     }
-    let list = shown.iter().take(6).cloned().collect::<Vec<_>>().join("、");
-    if rule.reason.contains("{terms}") {
-        rule.reason.replace("{terms}", &list)
-    } else {
-        rule.reason.clone()
+    let sep = if lang.starts_with("zh") { "、" } else { ", " };
+    let list = shown.iter().take(6).cloned().collect::<Vec<_>>().join(sep);
+    let mut reason = rule.reason.get(lang).replace("{terms}", &list);
+    if reason.contains("{statement}") {
+        reason =
+            reason.replace("{statement}", &statement.map(|s| quote(s, lang)).unwrap_or_default());
+    } else if let Some(s) = statement {
+        let q = quote(s, lang);
+        if lang.starts_with("zh") {
+            reason.push_str(&format!("：{q}"));
+        } else {
+            reason.push_str(&format!(": {q}"));
+        }
+    }
+    reason
+}
+
+/// The language a text is written in (ISO 639-3), when the detector is confident.
+fn detected_language(doc: &Document) -> Option<&'static str> {
+    // A sample of the body from a few places: cheap, and enough for a confident guess.
+    let body: String = doc
+        .sections
+        .iter()
+        .flat_map(|s| {
+            s.blocks.iter().filter(|b| b.kind != BlockKind::Code).map(|b| b.text.as_str())
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    if body.chars().count() < 200 {
+        return None;
+    }
+    let chars: Vec<char> = body.chars().collect();
+    let mut sample = String::new();
+    for k in 0..4 {
+        let start = chars.len() * k / 4;
+        sample.extend(chars[start..(start + 1200).min(chars.len())].iter());
+        sample.push('\n');
+    }
+    let info = whatlang::detect(&sample)?;
+    (info.confidence() >= 0.5).then(|| info.lang().code())
+}
+
+/// Phrases of pages that are not a policy: an error, a block, a page that moved.
+const ERROR_PAGE: [&str; 24] = [
+    "page not found",
+    "not available in your country",
+    "not available in your region",
+    "access denied",
+    "404",
+    "403 forbidden",
+    "this page isn't available",
+    "this content is not available",
+    "has been removed",
+    "we can't find",
+    "we couldn't find",
+    "temporarily unavailable",
+    "service unavailable",
+    "enable javascript",
+    "javascript is disabled",
+    "please enable cookies",
+    "are you a robot",
+    "captcha",
+    "页面不存在",
+    "找不到页面",
+    "无法访问",
+    "访问被拒绝",
+    "页面已删除",
+    "该页面暂时无法访问",
+];
+
+/// Whether the new version is not a policy but an error page or a fragment of the old one:
+/// under 40 % of the old text's length (normalised), or under 2,000 characters and worded like an
+/// error page. A rewrite of normal length is never degenerate.
+fn degenerate(old: &Document, new: &Document) -> bool {
+    let len = |d: &Document| editorial_key(&d.text).chars().count();
+    let (o, n) = (len(old), len(new));
+    if o >= 500 && n * 10 < o * 4 {
+        return true;
+    }
+    let text = match_text(&new.text);
+    n < 2000 && o > n && ERROR_PAGE.iter().any(|p| text.contains(p))
+}
+
+/// A finding about the whole comparison (a guard or the wholesale rule).
+fn document_finding(rule: &Rule, new: &Document, lang: &str, terms: &[String]) -> Finding {
+    let level = match rule.level {
+        LevelSpec::Fixed(l) => l,
+        LevelSpec::Category => Level::Major,
+    };
+    Finding {
+        rule: rule.id.clone(),
+        level,
+        qualifiers: rule.qualifiers.iter().copied().collect(),
+        reference: rule.reference.get(lang).to_string(),
+        section: PREAMBLE_ID.to_string(),
+        section_path: Vec::new(),
+        change: ChangeKind::SectionModified,
+        direction: Direction::Unknown,
+        old: None,
+        new: None,
+        reason: format_reason(rule, lang, terms, None, None),
+        location: Location { path: new.path.clone(), line: Some(1), side: "new" },
+        also: Vec::new(),
+        statement: None,
+        reasons: REASON_LANGUAGES
+            .iter()
+            .map(|l| (l.to_string(), format_reason(rule, l, terms, None, None)))
+            .collect(),
+        references: REASON_LANGUAGES
+            .iter()
+            .map(|l| (l.to_string(), rule.reference.get(l).to_string()))
+            .collect(),
+    }
+}
+
+/// The guard that holds for this comparison, with what it found: the two languages, or that the
+/// new version is degenerate.
+fn guard(rule: &Rule, old: &Document, new: &Document) -> Option<Vec<String>> {
+    let mut found = Vec::new();
+    for c in &rule.when {
+        match c {
+            Condition::LanguageChanged => {
+                let (a, b) = (detected_language(old)?, detected_language(new)?);
+                if a == b {
+                    return None;
+                }
+                found.push(language_name(a).to_string());
+                found.push(language_name(b).to_string());
+            }
+            Condition::Degenerate => {
+                if !degenerate(old, new) {
+                    return None;
+                }
+            }
+            _ => return None,
+        }
+    }
+    Some(found)
+}
+
+/// An ISO 639-3 code as a readable name.
+fn language_name(code: &str) -> &str {
+    match code {
+        "eng" => "English",
+        "cmn" => "Chinese",
+        "deu" => "German",
+        "fra" => "French",
+        "spa" => "Spanish",
+        "ita" => "Italian",
+        "nld" => "Dutch",
+        "por" => "Portuguese",
+        "rus" => "Russian",
+        "jpn" => "Japanese",
+        "kor" => "Korean",
+        "ara" => "Arabic",
+        "tur" => "Turkish",
+        "pol" => "Polish",
+        other => other,
     }
 }
 
@@ -579,10 +781,48 @@ pub fn classify(
     diff: &DocumentDiff,
     criteria: &Criteria,
 ) -> Classification {
+    let lang = document_language(new);
+    let mut level = if diff.identical { Level::None } else { Level::Editorial };
+    // Guards: one finding, nothing else.
+    if !diff.identical {
+        for rule in criteria.rules.iter().filter(|r| r.is_guard()) {
+            if let Some(terms) = guard(rule, old, new) {
+                let finding = document_finding(rule, new, lang, &terms);
+                let verdicts = diff
+                    .changes
+                    .iter()
+                    .map(|_| ChangeVerdict {
+                        level: Level::Editorial,
+                        direction: Direction::Unknown,
+                        finding: None,
+                    })
+                    .collect();
+                return Classification {
+                    level: finding.level,
+                    qualifiers: finding.qualifiers.clone(),
+                    findings: vec![finding],
+                    verdicts,
+                    notices: Vec::new(),
+                };
+            }
+        }
+    }
+    let old_statements =
+        if diff.identical { DocumentStatements::default() } else { statements::extract(old) };
+    let new_statements =
+        if diff.identical { DocumentStatements::default() } else { statements::extract(new) };
+    let old_index = Index::of(&old_statements);
+    let new_index = Index::of(&new_statements);
     let sides = Sides {
         old,
         new,
         criteria,
+        statements: compare::Sides {
+            old: &old_statements,
+            new: &new_statements,
+            old_index: &old_index,
+            new_index: &new_index,
+        },
         old_cats: (0..old.sections.len()).map(|_| OnceLock::new()).collect(),
         new_cats: (0..new.sections.len()).map(|_| OnceLock::new()).collect(),
         old_text: OnceLock::new(),
@@ -591,20 +831,27 @@ pub fn classify(
     let mut docs = DocCounts { sides: &sides, cache: HashMap::new() };
     let sensitive = criteria.lexicons.get("sensitive");
     let children = criteria.lexicons.get("children");
+    let fallback = criteria.rules.iter().find(|r| r.is_fallback());
     let mut findings = Vec::new();
     let mut verdicts = Vec::new();
-    let mut level = if diff.identical { Level::None } else { Level::Editorial };
     let mut qualifiers = BTreeSet::new();
     for change in &diff.changes {
         let ctx = sides.ctx(change, criteria);
-        let mut matched: Vec<(usize, Level, Vec<String>)> = Vec::new();
+        let mut matched: Vec<(usize, Level, Found)> = Vec::new();
         for (k, rule) in criteria.rules.iter().enumerate() {
-            if let Some(terms) = matches(rule, &ctx, &mut docs) {
-                matched.push((k, rule_level(rule, &ctx, criteria), terms));
+            if let Some(found) = matches(rule, &ctx, &mut docs) {
+                matched.push((k, rule_level(rule, &ctx, criteria), found));
             }
         }
+        if matched.is_empty()
+            && change.evidence.is_none()
+            && let Some(rule) = fallback
+            && let Some(k) = criteria.rules.iter().position(|r| r.id == rule.id)
+        {
+            matched.push((k, rule_level(rule, &ctx, criteria), Found::default()));
+        }
         let base = if change.evidence.is_some() { Level::Editorial } else { Level::Minor };
-        let mut change_level = matched.iter().map(|m| m.1).max().unwrap_or(base).max(base);
+        let mut change_level = matched.iter().map(|m| m.1).max().unwrap_or(base);
         let mut quals: BTreeSet<Qualifier> = BTreeSet::new();
         for (k, l, _) in &matched {
             let rule = &criteria.rules[*k];
@@ -614,7 +861,8 @@ pub fn classify(
                 }
             }
         }
-        // Sensitivity escalation (criteria.md 4.2 rule 4).
+        // Sensitivity escalation: a broadening practice on sensitive data needs separate
+        // consent (PIPL art. 29), children's data a guardian's (art. 31).
         let escalates = matched.iter().any(|(k, _, _)| criteria.rules[*k].escalate_sensitive)
             && matches!(
                 ctx.direction,
@@ -622,19 +870,31 @@ pub fn classify(
             );
         let mut escalation_terms = Vec::new();
         if escalates {
-            if let Some(s) = sensitive {
-                let found: Vec<String> = s.counts(&ctx.new_text).into_keys().collect();
-                if !found.is_empty() {
+            let broadening: Vec<&Delta> = ctx.deltas.iter().filter(|d| d.kind.broadens()).collect();
+            if !broadening.is_empty() {
+                for d in &broadening {
+                    for x in d.data.iter().filter(|x| statements::is_sensitive(x)) {
+                        escalation_terms.push(x.clone());
+                    }
+                }
+                if broadening.iter().any(|d| d.data.contains("children")) {
+                    quals.insert(Qualifier::Guardian);
                     change_level = Level::Reconsent;
-                    quals.insert(Qualifier::Separate);
-                    escalation_terms = found;
+                }
+            } else {
+                if let Some(s) = sensitive {
+                    escalation_terms = s.counts(&ctx.new_text).into_keys().collect();
+                }
+                if let Some(c) = children
+                    && c.any(&ctx.new_text)
+                {
+                    change_level = Level::Reconsent;
+                    quals.insert(Qualifier::Guardian);
                 }
             }
-            if let Some(c) = children
-                && c.any(&ctx.new_text)
-            {
+            if !escalation_terms.is_empty() {
                 change_level = Level::Reconsent;
-                quals.insert(Qualifier::Guardian);
+                quals.insert(Qualifier::Separate);
             }
         }
         if let Some(cap) = matched.iter().filter_map(|(k, _, _)| criteria.rules[*k].cap).min()
@@ -657,95 +917,107 @@ pub fn classify(
                 matched.iter().find(|(k, _, _)| escalates && criteria.rules[*k].escalate_sensitive)
             })
             .or_else(|| matched.iter().max_by_key(|m| m.1));
-        let finding = if change_level >= Level::Minor || !matched.is_empty() {
-            let (rule_id, reference, reason) = match deciding {
-                Some((k, _, terms)) => {
-                    let rule = &criteria.rules[*k];
-                    let mut reason = format_reason(rule, terms, &ctx);
+        let finding = match deciding {
+            Some((k, _, found)) if change_level >= Level::Minor || !matched.is_empty() => {
+                let rule = &criteria.rules[*k];
+                let statement = found
+                    .delta
+                    .map(|d| ctx.deltas[d].clause.clone())
+                    .or_else(|| single_statement(&ctx, &sides));
+                let reason_in = |l: &str| {
+                    let mut reason =
+                        format_reason(rule, l, &found.terms, statement.as_deref(), Some(&ctx));
                     if !escalation_terms.is_empty()
                         && rule_level(rule, &ctx, criteria) < Level::Reconsent
                     {
-                        reason.push_str(&format!(
-                            "; it touches sensitive personal information ({}), which needs separate consent",
-                            escalation_terms
-                                .iter()
-                                .take(4)
-                                .map(|t| as_written(t, &ctx))
-                                .collect::<Vec<_>>()
-                                .join("、")
-                        ));
+                        let words: Vec<String> =
+                            escalation_terms.iter().take(4).map(|t| as_written(t, &ctx)).collect();
+                        if l.starts_with("zh") {
+                            reason.push_str(&format!("；涉及敏感个人信息（{}），须取得单独同意（《个人信息保护法》第二十九条）", words.join("、")));
+                        } else {
+                            reason.push_str(&format!("; it touches sensitive personal information ({}), which needs separate consent (PIPL art. 29)", words.join(", ")));
+                        }
                     }
-                    (rule.id.clone(), rule.reference.clone(), reason)
-                }
-                None => (
-                    OTHER_WORDING.to_string(),
-                    "criteria.md Decision 6; PIPL art. 17(2)".to_string(),
-                    "a wording change that no other rule matches".to_string(),
-                ),
-            };
-            let also = matched
-                .iter()
-                .map(|(k, _, _)| criteria.rules[*k].id.clone())
-                .filter(|id| *id != rule_id)
-                .collect();
-            let (section_doc, section_index) = match change.new_section {
-                Some(s) => (new, s),
-                None => (old, change.old_section.unwrap_or(0)),
-            };
-            let removed = change.new_line.is_none();
-            findings.push(Finding {
-                rule: rule_id,
-                level: change_level,
-                qualifiers: quals.clone(),
-                reference,
-                section: section_doc.sections[section_index].id.clone(),
-                section_path: section_doc.section_path(section_index),
-                change: change.kind,
-                direction: ctx.direction,
-                old: change.old.clone(),
-                new: change.new.clone(),
-                reason,
-                location: Location {
-                    path: if removed { old.path.clone() } else { new.path.clone() },
-                    line: if removed { change.old_line } else { change.new_line },
-                    side: if removed { "old" } else { "new" },
-                },
-                also,
-            });
-            Some(findings.len() - 1)
-        } else {
-            None
+                    reason
+                };
+                let also = matched
+                    .iter()
+                    .map(|(k, _, _)| criteria.rules[*k].id.clone())
+                    .filter(|id| *id != rule.id)
+                    .collect();
+                let (section_doc, section_index) = match change.new_section {
+                    Some(s) => (new, s),
+                    None => (old, change.old_section.unwrap_or(0)),
+                };
+                let removed = change.new_line.is_none();
+                let reasons =
+                    REASON_LANGUAGES.iter().map(|l| (l.to_string(), reason_in(l))).collect();
+                let reason = reason_in(lang);
+                findings.push(Finding {
+                    rule: rule.id.clone(),
+                    level: change_level,
+                    qualifiers: quals.clone(),
+                    reference: rule.reference.get(lang).to_string(),
+                    section: section_doc.sections[section_index].id.clone(),
+                    section_path: section_doc.section_path(section_index),
+                    change: change.kind,
+                    direction: ctx.direction,
+                    old: change.old.clone(),
+                    new: change.new.clone(),
+                    reason,
+                    location: Location {
+                        path: if removed { old.path.clone() } else { new.path.clone() },
+                        line: if removed { change.old_line } else { change.new_line },
+                        side: if removed { "old" } else { "new" },
+                    },
+                    also,
+                    statement,
+                    reasons,
+                    references: REASON_LANGUAGES
+                        .iter()
+                        .map(|l| (l.to_string(), rule.reference.get(l).to_string()))
+                        .collect(),
+                });
+                Some(findings.len() - 1)
+            }
+            _ => None,
         };
         level = level.max(change_level);
         qualifiers.extend(quals.iter().copied());
         verdicts.push(ChangeVerdict { level: change_level, direction: ctx.direction, finding });
     }
-    if diff.unaligned > criteria.wholesale_threshold && !diff.identical {
-        let l = Level::Major;
-        level = level.max(l);
-        qualifiers.insert(Qualifier::Review);
-        findings.push(Finding {
-            rule: WHOLESALE_REWRITE.to_string(),
-            level: l,
-            qualifiers: [Qualifier::Review].into(),
-            reference: "criteria.md Decision 8; 4.2 rule 7".to_string(),
-            section: PREAMBLE_ID.to_string(),
-            section_path: Vec::new(),
-            change: ChangeKind::SectionModified,
-            direction: Direction::Unknown,
-            old: None,
-            new: None,
-            reason: format!(
-                "{:.0}% of the old text found no counterpart in the new one (threshold {:.0}%): a wholesale rewrite needs a person to check that every commitment survived",
-                diff.unaligned * 100.0,
-                criteria.wholesale_threshold * 100.0
-            ),
-            location: Location { path: new.path.clone(), line: Some(1), side: "new" },
-            also: Vec::new(),
-        });
+    if !diff.identical {
+        for rule in criteria
+            .rules
+            .iter()
+            .filter(|r| r.when.iter().any(|c| matches!(c, Condition::Wholesale)))
+        {
+            if diff.unaligned > criteria.wholesale_threshold {
+                let terms = vec![
+                    format!("{:.0}%", diff.unaligned * 100.0),
+                    format!("{:.0}%", criteria.wholesale_threshold * 100.0),
+                ];
+                let finding = document_finding(rule, new, lang, &terms);
+                level = level.max(finding.level);
+                qualifiers.extend(finding.qualifiers.iter().copied());
+                findings.push(finding);
+            }
+        }
     }
     let notices = date_notices(old, new, diff, level, criteria);
     Classification { level, qualifiers, findings, verdicts, notices }
+}
+
+/// The clause a change is about when it has exactly one changed clause with a statement (for
+/// quoting in findings whose rule is not about a delta).
+fn single_statement(ctx: &Ctx<'_>, sides: &Sides<'_>) -> Option<String> {
+    let c = ctx.change;
+    let (st, s, b) = match (c.new_section, c.new_block) {
+        (Some(s), Some(b)) => (sides.statements.new, s, b),
+        _ => (sides.statements.old, c.old_section?, c.old_block?),
+    };
+    let clauses = st.of_block(s, b);
+    (clauses.len() == 1).then(|| clauses[0].text.clone())
 }
 
 /// A date stated in a policy and the line stating it.

@@ -32,8 +32,8 @@ pub const PAIR_THRESHOLD: f64 = 0.5;
 /// edit of it.
 pub const PAIR_THRESHOLD_IN_PLACE: f64 = 0.25;
 
-/// Positive evidence that a change is editorial (criteria.md Decision 6).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// Positive evidence that a change is editorial.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Evidence {
     /// Equal after normalisation (whitespace, width, case, punctuation, enumerators, units).
@@ -52,6 +52,22 @@ pub enum Evidence {
     Metadata,
     /// Bytes differ, parsed content identical.
     Formatting,
+}
+
+impl Evidence {
+    /// The spelling used in reports and criteria files (`link_targets`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Evidence::Normalized => "normalized",
+            Evidence::Moved => "moved",
+            Evidence::Renumbered => "renumbered",
+            Evidence::Reordered => "reordered",
+            Evidence::Emphasis => "emphasis",
+            Evidence::LinkTargets => "link_targets",
+            Evidence::Metadata => "metadata",
+            Evidence::Formatting => "formatting",
+        }
+    }
 }
 
 /// One piece of an inline redline.

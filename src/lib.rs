@@ -45,6 +45,7 @@ pub mod repo;
 pub mod report;
 pub mod rules;
 pub mod site;
+pub mod statements;
 pub mod text;
 pub mod time;
 pub mod translation;

@@ -2,11 +2,15 @@
 //! (`policy/criteria.toml`, or the built-in profile compiled into the binary).
 //!
 //! A criteria file may say `extends = "builtin"`: it then starts from the built-in profile; a rule
-//! with the id of a built-in rule replaces it, new rules are appended, a lexicon of the same name
-//! gains the listed terms, and `[sections]` pins section ids to categories. Unknown fields are
-//! errors naming the line. The schema is documented in the built-in file itself
-//! (`src/criteria/builtin.toml`) and in the README.
+//! with the id of a built-in rule replaces the fields it gives (`level = "off"` switches it off),
+//! new rules are appended, a lexicon of the same name gains the listed terms, and `[sections]`
+//! pins section ids to categories. Unknown fields are errors naming the line. The schema is
+//! documented in the built-in file itself (`src/criteria/builtin.toml`) and in the README.
+//!
+//! A rule's `[rules.match]` is a set of [`Condition`]s, all of which must hold; each condition
+//! has one evaluation (in [`crate::classify`]) and one description ([`Condition::describe`]).
 
+use crate::diff::Evidence;
 use crate::error::{Error, Result};
 use crate::model::{ChangeKind, Direction, Level, Qualifier};
 use crate::normalize::match_text;
@@ -19,7 +23,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex, OnceLock};
 
 /// The built-in profile: the statutory baseline (CN, EU, US signals; zh and en lexicons),
-/// without any policy's self-commitments (criteria.md Decision 1).
+/// without any policy's self-commitments.
 pub const BUILTIN_CRITERIA: &str = include_str!("criteria/builtin.toml");
 
 /// The criteria schema this crate reads.
@@ -27,7 +31,7 @@ pub const CRITERIA_SCHEMA: &str = "redline.criteria/1";
 
 /// The id of the built-in rule for a wording change that no other rule matches (level `minor`).
 pub const OTHER_WORDING: &str = "other-wording";
-/// The id of the built-in rule for a wholesale rewrite (criteria.md Decision 8).
+/// The id of the built-in rule for a wholesale rewrite.
 pub const WHOLESALE_REWRITE: &str = "wholesale-rewrite";
 
 #[derive(Debug, Deserialize)]
@@ -99,36 +103,127 @@ struct CategoryFile {
     displaced_by: Vec<String>,
 }
 
+/// A rule's `level` as written: a level, `category` (the broadening level of the change's
+/// practice category) or `off` (the rule is switched off).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleLevel {
+    /// The rule is switched off (only in a file that extends a profile, on a rule it has).
+    Off,
+    /// `editorial`.
+    Editorial,
+    /// `minor`.
+    Minor,
+    /// `major`.
+    Major,
+    /// `reconsent`.
+    Reconsent,
+    /// The `broaden` level of the change's practice category.
+    Category,
+}
+
+/// A text given once for every language, or per language tag (`{ en = "…", zh-CN = "…" }`).
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum LocalisedFile {
+    /// One text for every language.
+    One(String),
+    /// Language tag → text.
+    Many(BTreeMap<String, String>),
+}
+
+/// A text in several languages: a rule's reason or reference.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Localised(pub BTreeMap<String, String>);
+
+impl Localised {
+    fn from_file(file: &LocalisedFile) -> Localised {
+        match file {
+            LocalisedFile::One(text) => Localised([("en".to_string(), text.clone())].into()),
+            LocalisedFile::Many(map) => Localised(map.clone()),
+        }
+    }
+
+    /// The text for language `lang` (a BCP 47 tag): the exact tag, else one with the same
+    /// primary language (`zh` for `zh-CN`), else English, else any.
+    pub fn get(&self, lang: &str) -> &str {
+        let primary = |tag: &str| tag.split('-').next().unwrap_or(tag).to_ascii_lowercase();
+        self.0
+            .get(lang)
+            .or_else(|| self.0.iter().find(|(k, _)| primary(k) == primary(lang)).map(|(_, v)| v))
+            .or_else(|| self.0.get("en"))
+            .or_else(|| self.0.values().next())
+            .map_or("", String::as_str)
+    }
+
+    /// Whether a text is given for `lang` itself (or its primary language).
+    pub fn has(&self, lang: &str) -> bool {
+        let primary = lang.split('-').next().unwrap_or(lang);
+        self.0.keys().any(|k| k == lang || k.split('-').next() == Some(primary))
+    }
+}
+
 #[derive(Debug, Deserialize, Clone)]
 #[serde(deny_unknown_fields)]
 struct RuleFile {
     id: String,
     title: Option<String>,
-    level: Option<String>,
+    level: Option<RuleLevel>,
     qualifiers: Option<Vec<Qualifier>>,
-    reference: Option<String>,
-    reason: Option<String>,
+    reference: Option<LocalisedFile>,
+    reason: Option<LocalisedFile>,
     escalate_sensitive: Option<bool>,
     cap: Option<Level>,
     #[serde(rename = "match")]
     when: Option<MatchFile>,
+    #[serde(default)]
+    examples: Vec<ExampleFile>,
 }
 
 impl RuleFile {
-    /// Fills the fields this (partial) rule leaves out from `base`, the rule it overrides.
+    /// Fills the fields this (partial) rule leaves out from `base`, the rule it overrides;
+    /// examples add up.
     fn over(&self, base: &RuleFile) -> RuleFile {
         RuleFile {
             id: self.id.clone(),
             title: self.title.clone().or_else(|| base.title.clone()),
-            level: self.level.clone().or_else(|| base.level.clone()),
+            level: self.level.or(base.level),
             qualifiers: self.qualifiers.clone().or_else(|| base.qualifiers.clone()),
             reference: self.reference.clone().or_else(|| base.reference.clone()),
             reason: self.reason.clone().or_else(|| base.reason.clone()),
             escalate_sensitive: self.escalate_sensitive.or(base.escalate_sensitive),
             cap: self.cap.or(base.cap),
             when: self.when.clone().or_else(|| base.when.clone()),
+            examples: base.examples.iter().chain(&self.examples).cloned().collect(),
         }
     }
+}
+
+/// One example a rule carries: two texts and the level their comparison must reach
+/// (`redline rules --test` runs them).
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+struct ExampleFile {
+    #[serde(default)]
+    section: Option<String>,
+    old: String,
+    new: String,
+    level: Level,
+}
+
+/// A rule's example: `old` and `new` are Markdown (a bare paragraph is placed in a section,
+/// with `section` as its id when given); comparing them under the profile must give `level`
+/// and a finding of this rule.
+#[derive(Debug, Clone, Serialize)]
+pub struct Example {
+    /// The section id the texts are placed in, if any.
+    pub section: Option<String>,
+    /// The old text.
+    pub old: String,
+    /// The new text.
+    pub new: String,
+    /// The level the comparison must give.
+    pub level: Level,
 }
 
 #[derive(Debug, Deserialize, Serialize, Clone, Default)]
@@ -153,7 +248,7 @@ struct MatchFile {
     #[serde(default)]
     directions: Vec<Direction>,
     #[serde(default)]
-    evidence: Vec<String>,
+    evidence: Vec<Evidence>,
     #[serde(default)]
     text: Vec<String>,
     #[serde(default)]
@@ -174,6 +269,24 @@ struct MatchFile {
     duration: Option<DurationChange>,
     #[serde(default)]
     rewritten: Option<bool>,
+    #[serde(default)]
+    statements: Vec<DeltaKind>,
+    #[serde(default)]
+    actions: Vec<String>,
+    #[serde(default)]
+    data: Vec<String>,
+    #[serde(default)]
+    recipients: Vec<String>,
+    #[serde(default)]
+    purposes: Vec<String>,
+    #[serde(default)]
+    unmatched: Option<bool>,
+    #[serde(default)]
+    wholesale: Option<bool>,
+    #[serde(default)]
+    language_changed: Option<bool>,
+    #[serde(default)]
+    degenerate: Option<bool>,
 }
 
 /// How the durations named in a change moved (retention periods, response times).
@@ -188,13 +301,22 @@ pub enum DurationChange {
     Removed,
 }
 
-/// The level a rule assigns.
+/// The level a compiled rule assigns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LevelSpec {
     /// A fixed level.
     Fixed(Level),
-    /// The broadening level of the change's practice category (criteria.md 4.2 rule 5).
+    /// The broadening level of the change's practice category.
     Category,
+}
+
+impl std::fmt::Display for LevelSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LevelSpec::Fixed(l) => write!(f, "{l}"),
+            LevelSpec::Category => f.write_str("category"),
+        }
+    }
 }
 
 /// Every literal term and pattern of one criteria set. The terms are compiled into a single
@@ -385,51 +507,259 @@ fn is_word_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_'
 }
 
-/// The conditions of a rule; every condition given must hold (a list holds when any of its
-/// entries does).
-#[derive(Debug, Clone, Default)]
-pub struct Match {
-    /// Change kinds; empty means any.
-    pub changes: Vec<ChangeKind>,
-    /// Section ids (the change's section or one of its ancestors).
-    pub sections: Vec<String>,
-    /// Practice categories of the change's section.
-    pub categories: Vec<String>,
-    /// Categories the section must not have.
-    pub not_categories: Vec<String>,
-    /// Terms the table header must contain (rows only).
-    pub tables: Option<Arc<TermSet>>,
-    /// Terms the table header must not contain (a row of such a table never matches).
-    pub not_tables: Option<Arc<TermSet>>,
-    /// Whether the change must (true) or must not (false) be a table row.
-    pub in_table: Option<bool>,
-    /// For `row_modified`: every changed column's header contains one of these.
-    pub columns: Option<Arc<TermSet>>,
-    /// Directions; empty means any.
-    pub directions: Vec<Direction>,
-    /// Editorial evidence the rule looks at (`emphasis`, `link_targets`, `moved`, …); a rule
-    /// without it never matches a change that has evidence.
-    pub evidence: Vec<String>,
-    /// The change's text contains one of these.
-    pub text: Option<Arc<TermSet>>,
-    /// The change's text contains none of these.
-    pub not_text: Option<Arc<TermSet>>,
-    /// A term occurs more often in the new text than in the old.
-    pub added: Option<Arc<TermSet>>,
-    /// A term occurs less often in the new text than in the old.
-    pub removed: Option<Arc<TermSet>>,
-    /// A term of the change's new text that the old document never mentions (new to it).
-    pub added_to_document: Option<Arc<TermSet>>,
-    /// A term of the change's old text that the new document no longer mentions at all.
-    pub removed_from_document: Option<Arc<TermSet>>,
-    /// The new heading path gained a term (moves into a section with another role).
-    pub path_added: Option<Arc<TermSet>>,
-    /// Emphasis was removed from text containing one of these.
-    pub emphasis_removed: Option<Arc<TermSet>>,
-    /// How durations moved.
-    pub duration: Option<DurationChange>,
-    /// Whether the edit kept less than half of the clause's words (`true`) or more (`false`).
-    pub rewritten: Option<bool>,
+/// What a change did to the statements of the policy (see [`crate::statements`]): the
+/// kinds a rule's `statements = [...]` condition names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeltaKind {
+    /// A kind of personal information the old policy never said it processes.
+    NewData,
+    /// A recipient (or kind of recipient) the old policy never gave personal information to.
+    NewRecipient,
+    /// Personal information given to a recipient the old policy never gave that information to
+    /// (each word may occur elsewhere; the combination is new).
+    NewSharing,
+    /// A purpose the old policy never stated.
+    NewPurpose,
+    /// Personal information sent abroad where the old policy sent none.
+    NewAbroad,
+    /// A kind of processing the old policy never stated (sale, public disclosure, profiling).
+    NewPractice,
+    /// A list of data, purposes or recipients that was closed is now open (`包括但不限于`,
+    /// `such as`).
+    Opened,
+    /// A promise that something does not happen was removed and is not made elsewhere.
+    PromiseRemoved,
+    /// A promise that something does not happen now says it happens.
+    NegationFlipped,
+    /// A consent condition was removed from a practice.
+    ConditionRemoved,
+    /// A way for users to control a practice (withdraw, opt out, switch off, delete) was
+    /// removed and is not offered elsewhere.
+    ControlRemoved,
+    /// A new promise that something does not happen.
+    PromiseAdded,
+    /// A practice the old policy stated is no longer stated anywhere.
+    PracticeRemoved,
+    /// A consent condition was added to a practice.
+    ConditionAdded,
+    /// A way for users to control a practice was added.
+    ControlAdded,
+    /// A contact channel (e-mail, phone, address, web form) appeared where the policy had none
+    /// of that kind.
+    ChannelAdded,
+    /// A contact channel was removed and not replaced.
+    ChannelRemoved,
+    /// A contact channel was replaced by another (also when only a `mailto:` or link target
+    /// changed).
+    ChannelReplaced,
+}
+
+impl DeltaKind {
+    /// Whether the delta widens what the policy allows (`broaden`) rather than narrowing it.
+    pub fn broadens(self) -> bool {
+        matches!(
+            self,
+            DeltaKind::NewData
+                | DeltaKind::NewRecipient
+                | DeltaKind::NewSharing
+                | DeltaKind::NewPurpose
+                | DeltaKind::NewAbroad
+                | DeltaKind::NewPractice
+                | DeltaKind::Opened
+                | DeltaKind::PromiseRemoved
+                | DeltaKind::NegationFlipped
+                | DeltaKind::ConditionRemoved
+                | DeltaKind::ControlRemoved
+        )
+    }
+
+    /// Whether the delta narrows what the policy allows.
+    pub fn narrows(self) -> bool {
+        matches!(
+            self,
+            DeltaKind::PromiseAdded
+                | DeltaKind::PracticeRemoved
+                | DeltaKind::ConditionAdded
+                | DeltaKind::ControlAdded
+        )
+    }
+
+    /// The snake_case spelling used in criteria files and reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeltaKind::NewData => "new_data",
+            DeltaKind::NewRecipient => "new_recipient",
+            DeltaKind::NewSharing => "new_sharing",
+            DeltaKind::NewPurpose => "new_purpose",
+            DeltaKind::NewAbroad => "new_abroad",
+            DeltaKind::NewPractice => "new_practice",
+            DeltaKind::Opened => "opened",
+            DeltaKind::PromiseRemoved => "promise_removed",
+            DeltaKind::NegationFlipped => "negation_flipped",
+            DeltaKind::ConditionRemoved => "condition_removed",
+            DeltaKind::ControlRemoved => "control_removed",
+            DeltaKind::PromiseAdded => "promise_added",
+            DeltaKind::PracticeRemoved => "practice_removed",
+            DeltaKind::ConditionAdded => "condition_added",
+            DeltaKind::ControlAdded => "control_added",
+            DeltaKind::ChannelAdded => "channel_added",
+            DeltaKind::ChannelRemoved => "channel_removed",
+            DeltaKind::ChannelReplaced => "channel_replaced",
+        }
+    }
+}
+
+/// The statement part of a rule's conditions: a delta of one of `kinds` whose statement has one
+/// of `actions`, concerns one of `data`, goes to one of `recipients` and serves one of
+/// `purposes` (an empty list allows any). Vocabulary ids as in `docs/statements.md`; in `data`,
+/// `sensitive` stands for every sensitive kind.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StatementMatch {
+    /// Delta kinds.
+    pub kinds: Vec<DeltaKind>,
+    /// Action ids.
+    pub actions: Vec<String>,
+    /// Data ids (or `sensitive`).
+    pub data: Vec<String>,
+    /// Recipient ids (or `named` for any `org:` / `sdk:` name).
+    pub recipients: Vec<String>,
+    /// Purpose ids.
+    pub purposes: Vec<String>,
+}
+
+/// One condition of a rule; a rule matches a change when all its conditions hold.
+#[derive(Debug, Clone)]
+pub enum Condition {
+    /// `changes`: the change is of one of these kinds.
+    Changes(Vec<ChangeKind>),
+    /// `sections`: the change's section, or one of its ancestors, has one of these ids.
+    Sections(Vec<String>),
+    /// `categories`: the change's section is in one of these practice categories.
+    Categories(Vec<String>),
+    /// `not_categories`: the change's section is in none of these categories.
+    NotCategories(Vec<String>),
+    /// `tables`: the change is a table row whose header contains one of these terms.
+    Tables(Arc<TermSet>),
+    /// `not_tables`: the change is not a row of a table whose header contains one of these.
+    NotTables(Arc<TermSet>),
+    /// `in_table`: the change is (`true`) or is not (`false`) a table row.
+    InTable(bool),
+    /// `columns`: every changed column of a modified row has a header with one of these terms.
+    Columns(Arc<TermSet>),
+    /// `directions`: the change's direction is one of these.
+    Directions(Vec<Direction>),
+    /// `evidence`: the change is editorial for one of these reasons. A rule without this
+    /// condition never matches an editorial change.
+    Evidence(Vec<Evidence>),
+    /// `text`: the change's text contains one of these terms.
+    Text(Arc<TermSet>),
+    /// `not_text`: the change's old and new text contain none of these terms.
+    NotText(Arc<TermSet>),
+    /// `added`: a term occurs more often in the new text than in the old, and in the new
+    /// document than in the old.
+    Added(Arc<TermSet>),
+    /// `removed`: a term occurs less often in the new text than in the old, and in the new
+    /// document than in the old.
+    Removed(Arc<TermSet>),
+    /// `added_to_document`: a term of the new text that the old document never mentions.
+    AddedToDocument(Arc<TermSet>),
+    /// `removed_from_document`: a term of the old text the new document no longer mentions.
+    RemovedFromDocument(Arc<TermSet>),
+    /// `path_added`: the change's heading path gained one of these terms (a move into a
+    /// section with another role).
+    PathAdded(Arc<TermSet>),
+    /// `emphasis_removed`: bold or italics were removed from text containing one of these.
+    EmphasisRemoved(Arc<TermSet>),
+    /// `duration`: the periods named in the change moved this way.
+    Duration(DurationChange),
+    /// `rewritten`: the edit kept less than half of the clause's words (`true`) or more.
+    Rewritten(bool),
+    /// `statements` with `actions`, `data`, `recipients`, `purposes`: a statement delta of the
+    /// change fits.
+    Statement(StatementMatch),
+    /// `unmatched = true`: no other rule matched the change and it is not editorial (the
+    /// fallback rule `other-wording`).
+    Unmatched,
+    /// `wholesale = true` (whole comparison): more than `settings.wholesale_threshold` of the
+    /// old text found no counterpart in the new one.
+    Wholesale,
+    /// `language_changed = true` (whole comparison, a guard): the two versions are written in
+    /// different languages.
+    LanguageChanged,
+    /// `degenerate = true` (whole comparison, a guard): the new version is an error page or a
+    /// fragment of the old one.
+    Degenerate,
+}
+
+impl Condition {
+    /// Whether the condition is about the whole comparison rather than one change.
+    pub fn is_document_level(&self) -> bool {
+        matches!(self, Condition::Wholesale | Condition::LanguageChanged | Condition::Degenerate)
+    }
+
+    /// Whether the condition is a guard: when a guard rule matches, its finding is the only one.
+    pub fn is_guard(&self) -> bool {
+        matches!(self, Condition::LanguageChanged | Condition::Degenerate)
+    }
+
+    /// What the condition tests, in one English sentence (`redline rules --explain`).
+    pub fn describe(&self) -> String {
+        let list = |v: &[String]| v.join(", ");
+        match self {
+            Condition::Changes(k) => format!(
+                "the change is one of: {}",
+                k.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", ")
+            ),
+            Condition::Sections(s) => format!("the change is in section {} or below", list(s)),
+            Condition::Categories(c) => format!("the section is about {}", list(c)),
+            Condition::NotCategories(c) => format!("the section is not about {}", list(c)),
+            Condition::Tables(_) => "the change is a row of a table whose header names one of the terms".into(),
+            Condition::NotTables(_) => "the change is not a row of a table whose header names one of the terms".into(),
+            Condition::InTable(true) => "the change is a table row".into(),
+            Condition::InTable(false) => "the change is not a table row".into(),
+            Condition::Columns(_) => "every changed cell is in a column whose header names one of the terms".into(),
+            Condition::Directions(d) => format!(
+                "the change's direction is {}",
+                d.iter().map(|d| d.as_str()).collect::<Vec<_>>().join(" or ")
+            ),
+            Condition::Evidence(e) => format!(
+                "the change is editorial because of {}",
+                e.iter().map(|e| e.as_str()).collect::<Vec<_>>().join(" or ")
+            ),
+            Condition::Text(_) => "the changed text contains one of the terms".into(),
+            Condition::NotText(_) => "neither the old nor the new text contains any of the terms".into(),
+            Condition::Added(_) => "a term occurs more often after the change, in the clause and in the document".into(),
+            Condition::Removed(_) => "a term occurs less often after the change, in the clause and in the document".into(),
+            Condition::AddedToDocument(_) => "the new text names a term the old document never mentions".into(),
+            Condition::RemovedFromDocument(_) => "the old text names a term the new document no longer mentions".into(),
+            Condition::PathAdded(_) => "the change moved under a heading that names one of the terms".into(),
+            Condition::EmphasisRemoved(_) => "bold or italics were removed from text naming one of the terms".into(),
+            Condition::Duration(d) => format!("a period named in the change got {}", match d {
+                DurationChange::Longer => "longer",
+                DurationChange::Shorter => "shorter",
+                DurationChange::Removed => "replaced by an open criterion",
+            }),
+            Condition::Rewritten(true) => "the edit kept less than half of the clause's words".into(),
+            Condition::Rewritten(false) => "the edit kept at least half of the clause's words".into(),
+            Condition::Statement(m) => {
+                let mut s = format!(
+                    "a statement of the change is {}",
+                    m.kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(" or ")
+                );
+                for (what, v) in [("action", &m.actions), ("data", &m.data), ("recipient", &m.recipients), ("purpose", &m.purposes)] {
+                    if !v.is_empty() {
+                        s.push_str(&format!(", {what} {}", v.join(" or ")));
+                    }
+                }
+                s
+            }
+            Condition::Unmatched => "the change is not editorial and no other rule matched it".into(),
+            Condition::Wholesale => "more than the wholesale threshold of the old text found no counterpart in the new one".into(),
+            Condition::LanguageChanged => "the two versions are written in different languages".into(),
+            Condition::Degenerate => "the new version is an error page or a fragment of the old one".into(),
+        }
+    }
 }
 
 /// One declarative rule (criterion).
@@ -443,23 +773,55 @@ pub struct Rule {
     pub level: LevelSpec,
     /// Qualifiers it adds.
     pub qualifiers: Vec<Qualifier>,
-    /// The clause or law behind it ("十一 item 3; PIPL art. 23").
-    pub reference: String,
-    /// The finding's reason; `{terms}` is replaced with the terms that matched.
-    pub reason: String,
+    /// The clause or law behind it, per language ("PIPL art. 23" / "《个人信息保护法》第二十三条").
+    pub reference: Localised,
+    /// The finding's reason per language; `{terms}` is replaced with what matched and
+    /// `{statement}` with the clause quoted.
+    pub reason: Localised,
     /// A broadening that touches sensitive data becomes `reconsent` + `separate`, children's
-    /// data + `guardian` (criteria.md 4.2 rule 4).
+    /// data + `guardian` (PIPL art. 28, 29, 31).
     pub escalate_sensitive: bool,
     /// When it matches, the change's level is at most this (a disclosure required by law needs
     /// notice, not consent: PIPL art. 13(1)(3)).
     pub cap: Option<Level>,
-    /// Its conditions.
-    pub when: Match,
+    /// Its conditions, all of which must hold.
+    pub when: Vec<Condition>,
     /// Its conditions as written in the criteria file (`added = ["@email", "@phone"]`), one
     /// per line, for `redline rules --explain`.
     pub conditions: Vec<String>,
-    /// 1-based line of its `id` in the file it came from (0 for built-in code rules).
-    pub line: usize,
+    /// Examples that prove it (`redline rules --test`).
+    pub examples: Vec<Example>,
+    /// Where it was defined: the criteria file and the 1-based line of its `id`.
+    pub defined: (String, usize),
+}
+
+impl Rule {
+    /// Whether the rule judges the whole comparison (a guard or the wholesale check) rather
+    /// than one change.
+    pub fn is_document_level(&self) -> bool {
+        self.when.iter().any(Condition::is_document_level)
+    }
+
+    /// Whether the rule is a guard: when it matches, its finding is the only one.
+    pub fn is_guard(&self) -> bool {
+        self.when.iter().any(Condition::is_guard)
+    }
+
+    /// Whether the rule is the fallback for changes no other rule matched.
+    pub fn is_fallback(&self) -> bool {
+        self.when.iter().any(|c| matches!(c, Condition::Unmatched))
+    }
+
+    /// The editorial evidence the rule looks at (empty: it never matches an editorial change).
+    pub fn evidence(&self) -> &[Evidence] {
+        self.when
+            .iter()
+            .find_map(|c| match c {
+                Condition::Evidence(e) => Some(e.as_slice()),
+                _ => None,
+            })
+            .unwrap_or(&[])
+    }
 }
 
 /// A practice category (`collection`, `sharing`, …).
@@ -509,7 +871,8 @@ pub struct Criteria {
     pub source: String,
     /// Description.
     pub description: String,
-    /// Rules in file order (built-in rules first when extending).
+    /// Rules in file order (built-in rules first when extending); rules switched off are left
+    /// out.
     pub rules: Vec<Rule>,
     /// Practice categories.
     pub categories: Vec<Category>,
@@ -528,6 +891,8 @@ pub struct Criteria {
     pub wholesale_threshold: f64,
     /// Minimum days between the update date and the effective date for a major release (7).
     pub notice_lead_days: u32,
+    /// The texts it was compiled from, lowest layer first: (label, TOML text).
+    pub layers: Vec<(String, String)>,
 }
 
 struct Raw {
@@ -561,7 +926,8 @@ impl Criteria {
         Criteria::from_str(&label, &text)
     }
 
-    /// Parses criteria from TOML `text`; `path` labels messages.
+    /// Parses criteria from TOML `text`; `path` labels messages. A file that says
+    /// `extends = "builtin"` is compiled on top of the built-in profile.
     pub fn from_str(path: &str, text: &str) -> Result<Criteria> {
         let file: CriteriaFile = toml::from_str(text).map_err(|e| Error::toml(path, text, &e))?;
         let raw = Raw::new(file, text, path);
@@ -581,6 +947,25 @@ impl Criteria {
                 format!("unknown profile `{other}` in `extends`; the only one is \"builtin\""),
             )),
         }
+    }
+
+    /// Compiles criteria from explicit layers, lowest first: (label, TOML text). A release
+    /// stores the texts it was judged with ([`Criteria::layers`]) so it can be judged again
+    /// with exactly those rules, whatever the built-in profile has become since; `extends` in a
+    /// layer is then ignored (the layers below it are given).
+    ///
+    /// Errors: as [`Criteria::from_str`], naming the layer's label.
+    pub fn from_layers(layers: &[(String, String)]) -> Result<Criteria> {
+        let mut raws = Vec::new();
+        for (label, text) in layers {
+            let file: CriteriaFile =
+                toml::from_str(text).map_err(|e| Error::toml(label, text, &e))?;
+            raws.push(Raw::new(file, text, label));
+        }
+        if raws.is_empty() {
+            return Criteria::from_str("builtin", BUILTIN_CRITERIA);
+        }
+        compile(raws)
     }
 
     /// The rule with `id`.
@@ -603,6 +988,11 @@ fn locate(path: &str, text: &str, needle: &str, message: String) -> Error {
         .find_map(|(i, l)| l.find(needle).map(|c| (i + 1, l[..c].chars().count() + 1)))
         .unwrap_or((1, 1));
     Error::Toml { path: path.to_string(), line, column, message }
+}
+
+/// An error at the line of rule `id`'s definition in `layer`.
+fn at_rule(layer: &Raw, id: &str, message: String) -> Error {
+    locate(&layer.path, &layer.text, &format!("\"{id}\""), message)
 }
 
 /// Checks what serde cannot: the schema name, a file that would silently judge nothing, rule ids
@@ -779,7 +1169,7 @@ fn compile(layers: Vec<Raw>) -> Result<Criteria> {
     let mut categories: Vec<Category> = Vec::new();
     let mut sections = BTreeMap::new();
     let mut rules: Vec<Rule> = Vec::new();
-    let mut raw_rules: Vec<RuleFile> = Vec::new();
+    let mut raw_rules: Vec<(RuleFile, usize)> = Vec::new();
     let mut settings = SettingsFile::default();
     let mut direction = DirectionFile::default();
     let mut name = "builtin".to_string();
@@ -828,10 +1218,10 @@ fn compile(layers: Vec<Raw>) -> Result<Criteria> {
             sections.insert(id.clone(), cats.clone());
         }
         for r in &layer.file.rules {
-            let merged = match raw_rules.iter().position(|x: &RuleFile| x.id == r.id) {
+            let merged = match raw_rules.iter().position(|(x, _)| x.id == r.id) {
                 Some(k) => {
-                    let m = r.over(&raw_rules[k]);
-                    raw_rules[k] = m.clone();
+                    let m = r.over(&raw_rules[k].0);
+                    raw_rules[k].0 = m.clone();
                     m
                 }
                 None => {
@@ -839,6 +1229,16 @@ fn compile(layers: Vec<Raw>) -> Result<Criteria> {
                         || r.level.is_none()
                         || r.reference.is_none()
                         || r.reason.is_none();
+                    if r.level == Some(RuleLevel::Off) && layer.path != layers[0].path {
+                        return Err(at_rule(
+                            layer,
+                            &r.id,
+                            format!(
+                                "rule `{}` is switched off, but the profile it extends has no rule `{}` (`redline rules --criteria builtin` lists them)",
+                                r.id, r.id
+                            ),
+                        ));
+                    }
                     if incomplete && layer.path != layers[0].path {
                         return Err(locate(
                             &layer.path,
@@ -850,11 +1250,30 @@ fn compile(layers: Vec<Raw>) -> Result<Criteria> {
                             ),
                         ));
                     }
-                    raw_rules.push(r.clone());
+                    raw_rules.push((r.clone(), 0));
                     r.clone()
                 }
             };
-            let rule = compile_rule(layer, &merged, &resolve)?;
+            let line = layer.lines.get(&r.id).copied().unwrap_or(0);
+            if merged.level == Some(RuleLevel::Off) {
+                let fallback = merged
+                    .when
+                    .as_ref()
+                    .is_some_and(|m| m.unmatched == Some(true) || m.wholesale == Some(true));
+                if fallback {
+                    return Err(at_rule(
+                        layer,
+                        &r.id,
+                        format!(
+                            "rule `{}` cannot be switched off: it guarantees that every change (or every rewrite) gets a finding; give it another level instead",
+                            r.id
+                        ),
+                    ));
+                }
+                rules.retain(|x: &Rule| x.id != r.id);
+                continue;
+            }
+            let rule = compile_rule(layer, &merged, &resolve, line)?;
             match rules.iter_mut().find(|x| x.id == r.id) {
                 Some(existing) => *existing = rule,
                 None => rules.push(rule),
@@ -914,6 +1333,7 @@ fn compile(layers: Vec<Raw>) -> Result<Criteria> {
             .insert(n.clone(), Arc::new(TermSet::in_registry(registry.clone(), terms, Vec::new())));
     }
     let empty = || Arc::new(TermSet::new(Vec::new(), Vec::new()));
+    let layer_texts = layers.iter().map(|l| (l.path.clone(), l.text.clone())).collect();
     Ok(Criteria {
         name,
         source: last.path.clone(),
@@ -930,18 +1350,18 @@ fn compile(layers: Vec<Raw>) -> Result<Criteria> {
         direction_limits: resolve(last, &direction.limits)?.unwrap_or_else(empty),
         wholesale_threshold: settings.wholesale_threshold.unwrap_or(0.3),
         notice_lead_days: settings.notice_lead_days.unwrap_or(7),
+        layers: layer_texts,
     })
 }
 
 /// Resolves a list of terms and `@references` into a compiled set (`None` for an empty list).
 type Resolver<'a> = dyn Fn(&Raw, &[String]) -> Result<Option<Arc<TermSet>>> + 'a;
 
-fn compile_rule(layer: &Raw, r: &RuleFile, resolve: &Resolver<'_>) -> Result<Rule> {
+fn compile_rule(layer: &Raw, r: &RuleFile, resolve: &Resolver<'_>, line: usize) -> Result<Rule> {
     let missing = |field: &str| {
-        locate(
-            &layer.path,
-            &layer.text,
-            &format!("\"{}\"", r.id),
+        at_rule(
+            layer,
+            &r.id,
             format!(
                 "rule `{}` has no `{field}`; every rule needs id, title, level, reference and reason",
                 r.id
@@ -949,86 +1369,179 @@ fn compile_rule(layer: &Raw, r: &RuleFile, resolve: &Resolver<'_>) -> Result<Rul
         )
     };
     let title = r.title.clone().ok_or_else(|| missing("title"))?;
-    let level_text = r.level.clone().ok_or_else(|| missing("level"))?;
-    let reference = r.reference.clone().ok_or_else(|| missing("reference"))?;
-    let reason = r.reason.clone().ok_or_else(|| missing("reason"))?;
+    let level = r.level.ok_or_else(|| missing("level"))?;
+    let reference = r.reference.as_ref().ok_or_else(|| missing("reference"))?;
+    let reason = r.reason.as_ref().ok_or_else(|| missing("reason"))?;
+    let level = match level {
+        RuleLevel::Category => LevelSpec::Category,
+        RuleLevel::Editorial => LevelSpec::Fixed(Level::Editorial),
+        RuleLevel::Minor => LevelSpec::Fixed(Level::Minor),
+        RuleLevel::Major => LevelSpec::Fixed(Level::Major),
+        RuleLevel::Reconsent => LevelSpec::Fixed(Level::Reconsent),
+        RuleLevel::Off => unreachable!("rules switched off are not compiled"),
+    };
     let default_match = MatchFile::default();
     let m = r.when.as_ref().unwrap_or(&default_match);
-    let level = match level_text.as_str() {
-        "category" => LevelSpec::Category,
-        other => match Level::parse(other) {
-            Some(Level::None) | None => {
-                return Err(locate(
-                    &layer.path,
-                    &layer.text,
-                    &format!("\"{other}\""),
-                    format!(
-                        "rule `{}`: unknown level `{other}`; use editorial, minor, major, reconsent or category",
-                        r.id
-                    ),
-                ));
-            }
-            Some(l) => LevelSpec::Fixed(l),
-        },
-    };
-    const EVIDENCE: [&str; 8] = [
-        "normalized",
-        "moved",
-        "renumbered",
-        "reordered",
-        "emphasis",
-        "link_targets",
-        "metadata",
-        "formatting",
-    ];
-    for e in &m.evidence {
-        if !EVIDENCE.contains(&e.as_str()) {
-            return Err(locate(
-                &layer.path,
-                &layer.text,
-                &format!("\"{e}\""),
-                format!(
-                    "rule `{}`: unknown evidence `{e}`; use one of {}",
-                    r.id,
-                    EVIDENCE.join(", ")
-                ),
-            ));
-        }
-    }
+    let when = conditions(layer, r, m, resolve)?;
     Ok(Rule {
         id: r.id.clone(),
         title,
         level,
         qualifiers: r.qualifiers.clone().unwrap_or_default(),
-        reference,
-        reason,
+        reference: Localised::from_file(reference),
+        reason: Localised::from_file(reason),
         escalate_sensitive: r.escalate_sensitive.unwrap_or(false),
         cap: r.cap,
-        when: Match {
-            changes: m.changes.clone(),
-            sections: m.sections.clone(),
-            categories: m.categories.clone(),
-            not_categories: m.not_categories.clone(),
-            tables: resolve(layer, &m.tables)?,
-            not_tables: resolve(layer, &m.not_tables)?,
-            in_table: m.in_table,
-            columns: resolve(layer, &m.columns)?,
-            directions: m.directions.clone(),
-            evidence: m.evidence.clone(),
-            text: resolve(layer, &m.text)?,
-            not_text: resolve(layer, &m.not_text)?,
-            added: resolve(layer, &m.added)?,
-            removed: resolve(layer, &m.removed)?,
-            added_to_document: resolve(layer, &m.added_to_document)?,
-            removed_from_document: resolve(layer, &m.removed_from_document)?,
-            path_added: resolve(layer, &m.path_added)?,
-            emphasis_removed: resolve(layer, &m.emphasis_removed)?,
-            duration: m.duration,
-            rewritten: m.rewritten,
-        },
+        when,
         conditions: conditions_as_written(m),
-        line: layer.lines.get(&r.id).copied().unwrap_or(0),
+        examples: r
+            .examples
+            .iter()
+            .map(|e| Example {
+                section: e.section.clone(),
+                old: e.old.clone(),
+                new: e.new.clone(),
+                level: e.level,
+            })
+            .collect(),
+        defined: (layer.path.clone(), line),
     })
+}
+
+/// The vocabulary ids a statement condition may name (docs/statements.md), per field.
+fn vocabulary_check(layer: &Raw, r: &RuleFile, field: &str, values: &[String]) -> Result<()> {
+    let known = crate::statements::vocabulary_ids(field);
+    for v in values {
+        let named =
+            (field == "recipients" && v == "named") || (field == "data" && v == "sensitive");
+        if !named && !known.contains(&v.as_str()) {
+            return Err(at_rule(
+                layer,
+                &r.id,
+                format!(
+                    "rule `{}`: `{v}` is not a {} id; use one of {}",
+                    r.id,
+                    field.trim_end_matches('s'),
+                    known.join(", ")
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The [`Condition`]s of a rule's `[rules.match]`, in a fixed order (cheap structural tests
+/// first, term counts last).
+fn conditions(
+    layer: &Raw,
+    r: &RuleFile,
+    m: &MatchFile,
+    resolve: &Resolver<'_>,
+) -> Result<Vec<Condition>> {
+    let mut out = Vec::new();
+    let set = |entries: &[String]| resolve(layer, entries);
+    if m.unmatched == Some(true) {
+        out.push(Condition::Unmatched);
+    }
+    if m.wholesale == Some(true) {
+        out.push(Condition::Wholesale);
+    }
+    if m.language_changed == Some(true) {
+        out.push(Condition::LanguageChanged);
+    }
+    if m.degenerate == Some(true) {
+        out.push(Condition::Degenerate);
+    }
+    if !m.evidence.is_empty() {
+        out.push(Condition::Evidence(m.evidence.clone()));
+    }
+    if !m.changes.is_empty() {
+        out.push(Condition::Changes(m.changes.clone()));
+    }
+    if !m.sections.is_empty() {
+        out.push(Condition::Sections(m.sections.clone()));
+    }
+    if !m.categories.is_empty() {
+        out.push(Condition::Categories(m.categories.clone()));
+    }
+    if !m.not_categories.is_empty() {
+        out.push(Condition::NotCategories(m.not_categories.clone()));
+    }
+    if let Some(v) = m.in_table {
+        out.push(Condition::InTable(v));
+    }
+    if let Some(t) = set(&m.tables)? {
+        out.push(Condition::Tables(t));
+    }
+    if let Some(t) = set(&m.not_tables)? {
+        out.push(Condition::NotTables(t));
+    }
+    if let Some(t) = set(&m.columns)? {
+        out.push(Condition::Columns(t));
+    }
+    if !m.directions.is_empty() {
+        out.push(Condition::Directions(m.directions.clone()));
+    }
+    if let Some(d) = m.duration {
+        out.push(Condition::Duration(d));
+    }
+    if let Some(v) = m.rewritten {
+        out.push(Condition::Rewritten(v));
+    }
+    let statement_filters = !m.actions.is_empty()
+        || !m.data.is_empty()
+        || !m.recipients.is_empty()
+        || !m.purposes.is_empty();
+    if statement_filters && m.statements.is_empty() {
+        return Err(at_rule(
+            layer,
+            &r.id,
+            format!(
+                "rule `{}`: `actions`, `data`, `recipients` and `purposes` qualify a `statements` condition; add `statements = [...]`",
+                r.id
+            ),
+        ));
+    }
+    if !m.statements.is_empty() {
+        vocabulary_check(layer, r, "actions", &m.actions)?;
+        vocabulary_check(layer, r, "data", &m.data)?;
+        vocabulary_check(layer, r, "recipients", &m.recipients)?;
+        vocabulary_check(layer, r, "purposes", &m.purposes)?;
+        out.push(Condition::Statement(StatementMatch {
+            kinds: m.statements.clone(),
+            actions: m.actions.clone(),
+            data: m.data.clone(),
+            recipients: m.recipients.clone(),
+            purposes: m.purposes.clone(),
+        }));
+    }
+    let terms: [(&[String], fn(Arc<TermSet>) -> Condition); 8] = [
+        (&m.text, Condition::Text),
+        (&m.not_text, Condition::NotText),
+        (&m.added, Condition::Added),
+        (&m.removed, Condition::Removed),
+        (&m.added_to_document, Condition::AddedToDocument),
+        (&m.removed_from_document, Condition::RemovedFromDocument),
+        (&m.path_added, Condition::PathAdded),
+        (&m.emphasis_removed, Condition::EmphasisRemoved),
+    ];
+    for (entries, make) in terms {
+        if let Some(t) = set(entries)? {
+            out.push(make(t));
+        }
+    }
+    let document_level = out.iter().any(Condition::is_document_level);
+    if document_level && out.iter().any(|c| !c.is_document_level()) {
+        return Err(at_rule(
+            layer,
+            &r.id,
+            format!(
+                "rule `{}` mixes conditions on the whole comparison (wholesale, language_changed, degenerate) with conditions on one change",
+                r.id
+            ),
+        ));
+    }
+    Ok(out)
 }
 
 /// The non-empty conditions of a rule's `[rules.match]`, each as a TOML `key = value` line.

@@ -5,7 +5,7 @@ use anyhow::{Result, bail};
 use redline::Error;
 use redline::repo::PolicyRepo;
 use redline::report::{Comparison, Input, Side};
-use redline::rules::{Criteria, LevelSpec};
+use redline::rules::Criteria;
 use std::path::{Path, PathBuf};
 
 /// The base of `check`: `--base REV`, else the newest release, else `HEAD`. `rel` is the
@@ -135,10 +135,7 @@ pub(super) fn render(comparison: &Comparison, args: &ReportArgs, color: bool) ->
 }
 
 fn level_text(rule: &redline::rules::Rule) -> String {
-    let mut s = match rule.level {
-        LevelSpec::Fixed(l) => l.to_string(),
-        LevelSpec::Category => "category".to_string(),
-    };
+    let mut s = rule.level.to_string();
     if !rule.qualifiers.is_empty() {
         s.push_str(&format!(
             " + {}",
@@ -148,26 +145,19 @@ fn level_text(rule: &redline::rules::Rule) -> String {
     s
 }
 
+/// Where a rule is defined, for `--explain`: `builtin`, or the criteria file and line.
+fn defined_at(rule: &redline::rules::Rule) -> String {
+    match &rule.defined {
+        (path, line) if *line > 0 => format!("{path} line {line}"),
+        (path, _) => path.clone(),
+    }
+}
+
 pub(super) fn rules_output(
     criteria: &Criteria,
     explain: Option<&str>,
     format: Format,
 ) -> Result<String> {
-    if let Some(id) = explain
-        && criteria.rule(id).is_none()
-        && let Some(text) = built_in_rule_text(id)
-    {
-        return Ok(match format {
-            Format::Json => format!(
-                "{}\n",
-                serde_json::to_string_pretty(&serde_json::json!({
-                    "profile": criteria.name, "source": criteria.source,
-                    "rules": [{"id": id, "built_in": true, "explanation": text}],
-                }))?
-            ),
-            _ => format!("{id}: built into redline\n  {}\n", text.replace('\n', "\n  ")),
-        });
-    }
     let rules: Vec<&redline::rules::Rule> = match explain {
         Some(id) => vec![criteria.rule(id).ok_or_else(|| {
             Error::Refused(format!(
@@ -182,10 +172,14 @@ pub(super) fn rules_output(
             .iter()
             .map(|r| {
                 serde_json::json!({
-                    "id": r.id, "title": r.title, "level": level_text(r).split(' ').next(),
-                    "qualifiers": r.qualifiers, "reference": r.reference, "reason": r.reason,
+                    "id": r.id, "title": r.title, "level": r.level.to_string(),
+                    "qualifiers": r.qualifiers, "reference": r.reference.get("en"),
+                    "reason": r.reason.get("en"),
+                    "references": r.reference.0, "reasons": r.reason.0,
                     "conditions": r.conditions,
-                    "line": (r.line > 0).then_some(r.line),
+                    "explanation": r.when.iter().map(|c| c.describe()).collect::<Vec<_>>(),
+                    "examples": r.examples.len(),
+                    "defined": defined_at(r),
                 })
             })
             .collect();
@@ -194,7 +188,7 @@ pub(super) fn rules_output(
         return Ok(format!("{}\n", serde_json::to_string_pretty(&value)?));
     }
     if format == Format::Markdown {
-        return Ok(rules_markdown(criteria, &rules, explain.is_none()));
+        return Ok(rules_markdown(criteria, &rules));
     }
     let mut out = String::new();
     if explain.is_none() {
@@ -207,78 +201,59 @@ pub(super) fn rules_output(
         for r in &rules {
             out.push_str(&format!("{:width$}  {:<28}  {}\n", r.id, level_text(r), r.title));
         }
-        for b in &BUILT_IN_RULES {
-            out.push_str(&format!("{:width$}  {:<28}  {} (built in)\n", b.id, b.level, b.title));
-        }
         return Ok(out);
     }
     for r in rules {
         out.push_str(&format!("{}: {}\n", r.id, r.title));
         out.push_str(&format!("  level:     {}\n", level_text(r)));
-        out.push_str(&format!("  reference: {}\n", r.reference));
-        out.push_str(&format!("  reason:    {}\n", r.reason));
+        out.push_str(&format!("  reference: {}\n", r.reference.get("en")));
+        if r.reference.has("zh-CN") {
+            out.push_str(&format!("             {}\n", r.reference.get("zh-CN")));
+        }
+        out.push_str(&format!("  reason:    {}\n", r.reason.get("en")));
+        if r.reason.has("zh-CN") {
+            out.push_str(&format!("             {}\n", r.reason.get("zh-CN")));
+        }
         if r.escalate_sensitive {
-            out.push_str("  escalates: to reconsent + separate when sensitive data are touched\n");
+            out.push_str(
+                "  escalates: to reconsent + separate when a broadening touches sensitive data\n",
+            );
         }
         if let Some(cap) = r.cap {
             out.push_str(&format!("  caps at:   {cap}\n"));
         }
-        if !r.conditions.is_empty() {
+        if r.is_fallback() {
+            out.push_str("  fallback:  decides every change that is not editorial and that no other rule matched; its level may change, it cannot be switched off\n");
+        }
+        if r.is_guard() {
+            out.push_str("  guard:     when it matches, its finding is the only one\n");
+        }
+        if !r.when.is_empty() {
             out.push_str(
                 "  when:      every condition holds (a list holds when any of its entries does)\n",
             );
+            for c in &r.when {
+                out.push_str(&format!("    - {}\n", c.describe()));
+            }
+            out.push_str("  as written:\n");
             for c in &r.conditions {
                 out.push_str(&format!("    {c}\n"));
             }
         }
-        if r.line > 0 {
-            out.push_str(&format!("  defined:   {} line {}\n", criteria.source, r.line));
+        if !r.examples.is_empty() {
+            out.push_str(&format!(
+                "  examples:  {} (`redline rules --test` runs them)\n",
+                r.examples.len()
+            ));
         }
+        out.push_str(&format!("  defined:   {}\n", defined_at(r)));
     }
     Ok(out)
 }
 
-/// A rule built into the classifier, with no entry in any criteria file.
-struct BuiltInRule {
-    id: &'static str,
-    level: &'static str,
-    /// Whether `level` is a floor (the rules of the profile may raise it).
-    at_least: bool,
-    title: &'static str,
-    reason: &'static str,
-    when: &'static str,
-}
-
-/// The two built-in rules, as `rules` lists them and `rules --explain` explains them.
-const BUILT_IN_RULES: [BuiltInRule; 2] = [
-    BuiltInRule {
-        id: redline::rules::OTHER_WORDING,
-        level: "minor",
-        at_least: false,
-        title: "A wording change that no other rule matches",
-        reason: "a wording change that no other rule matches is at least minor: editorial needs positive evidence (criteria.md Decision 6)",
-        when: "a change is not editorial and no rule of the profile matched it",
-    },
-    BuiltInRule {
-        id: redline::rules::WHOLESALE_REWRITE,
-        level: "major + review",
-        at_least: true,
-        title: "More than the threshold of the old text found no counterpart",
-        reason: "a rewrite cannot be judged clause by clause (criteria.md Decision 8)",
-        when: "more than `wholesale_threshold` (default 0.3) of the old text found no counterpart in the new",
-    },
-];
-
-/// What a built-in rule does, as `rules --explain` prints it, or `None` for another id.
-fn built_in_rule_text(id: &str) -> Option<String> {
-    let b = BUILT_IN_RULES.iter().find(|b| b.id == id)?;
-    let floor = if b.at_least { " (at least)" } else { "" };
-    Some(format!("level:     {}{floor}\nreason:    {}\nwhen:      {}", b.level, b.reason, b.when))
-}
-
 /// The rules as a Markdown table for a pull-request comment or a handbook page: id, level,
 /// title, reference and reason; `|` in policy text is escaped so a cell never splits.
-fn rules_markdown(criteria: &Criteria, rules: &[&redline::rules::Rule], built_ins: bool) -> String {
+fn rules_markdown(criteria: &Criteria, rules: &[&redline::rules::Rule]) -> String {
     let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
     let mut out = format!(
         "**Profile:** {} (`{}`)\n\n| Rule | Level | Title | Reference | Reason |\n|---|---|---|---|---|\n",
@@ -291,14 +266,82 @@ fn rules_markdown(criteria: &Criteria, rules: &[&redline::rules::Rule], built_in
             r.id,
             level_text(r),
             cell(&r.title),
-            cell(&r.reference),
-            cell(&r.reason)
+            cell(r.reference.get("en")),
+            cell(r.reason.get("en"))
         ));
     }
-    if built_ins {
-        for b in &BUILT_IN_RULES {
-            out.push_str(&format!("| `{}` | {} | {} | built in | |\n", b.id, b.level, b.title));
+    out
+}
+
+/// A rule example's text as a document: as written when it has a heading, else placed in a
+/// section (with the example's section id) under a title.
+fn example_document(text: &str, section: Option<&str>) -> String {
+    if text.lines().any(|l| l.trim_start().starts_with('#')) {
+        return format!("{}\n", text.trim_end());
+    }
+    let id = section.unwrap_or("example");
+    let title = id.replace(['-', '_'], " ");
+    format!("# Policy\n\n## {title} {{#{id}}}\n\n{}\n", text.trim())
+}
+
+/// `redline rules --test`: compares every example of every rule under the profile and checks
+/// the level it must give and that the rule makes a finding. Returns the report and whether all
+/// passed.
+pub(super) fn rules_test(criteria: &Criteria, format: Format) -> Result<(String, bool)> {
+    use redline::document::Document;
+    use redline::report::compare_documents;
+    let mut results = Vec::new();
+    for rule in &criteria.rules {
+        for (n, example) in rule.examples.iter().enumerate() {
+            let old_text = example_document(&example.old, example.section.as_deref());
+            let new_text = example_document(&example.new, example.section.as_deref());
+            let label = format!("{} example {}", rule.id, n + 1);
+            let old = Document::from_bytes(&format!("{label} (old)"), old_text.as_bytes())?;
+            let new = Document::from_bytes(&format!("{label} (new)"), new_text.as_bytes())?;
+            let c = compare_documents(
+                "example",
+                Side::file(&format!("{label} (old)")),
+                Side::file(&format!("{label} (new)")),
+                old,
+                new,
+                criteria,
+            );
+            let fired =
+                c.report.findings.iter().any(|f| f.rule == rule.id || f.also.contains(&rule.id));
+            let ok = c.report.level == example.level && fired;
+            results.push((rule.id.clone(), n + 1, example.level, c.report.level, fired, ok));
         }
     }
-    out
+    let passed = results.iter().filter(|r| r.5).count();
+    let all = passed == results.len();
+    if format == Format::Json {
+        let list: Vec<serde_json::Value> = results
+            .iter()
+            .map(|(id, n, want, got, fired, ok)| {
+                serde_json::json!({"rule": id, "example": n, "expected": want, "level": got, "fired": fired, "passed": ok})
+            })
+            .collect();
+        let value = serde_json::json!({"profile": criteria.name, "source": criteria.source, "examples": list, "passed": passed, "failed": results.len() - passed});
+        return Ok((format!("{}\n", serde_json::to_string_pretty(&value)?), all));
+    }
+    let mut out = String::new();
+    for (id, n, want, got, fired, ok) in &results {
+        let status = if *ok { "ok  " } else { "FAIL" };
+        let why = if *ok {
+            String::new()
+        } else if want != got {
+            format!(" (expected {want}, got {got})")
+        } else if !fired {
+            " (the rule made no finding)".to_string()
+        } else {
+            String::new()
+        };
+        out.push_str(&format!("{status} {id} example {n}: {got}{why}\n"));
+    }
+    out.push_str(&format!(
+        "{} examples: {passed} passed, {} failed\n",
+        results.len(),
+        results.len() - passed
+    ));
+    Ok((out, all))
 }

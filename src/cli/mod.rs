@@ -200,11 +200,14 @@ enum Command {
         #[arg(long)]
         preview: bool,
     },
-    /// List the rules of the active profile, or explain one.
+    /// List the rules of the active profile, explain one, or run their examples.
     Rules {
         /// Print one rule in full.
-        #[arg(long, value_name = "ID")]
+        #[arg(long, value_name = "ID", conflicts_with = "test")]
         explain: Option<String>,
+        /// Run every rule's examples (old text, new text, expected level); exit 1 if one fails.
+        #[arg(long)]
+        test: bool,
         /// A criteria file, or `builtin`.
         #[arg(long, value_name = "FILE|builtin")]
         criteria: Option<String>,
@@ -362,9 +365,13 @@ fn run(command: Command, color: bool) -> Result<Outcome> {
         Command::Build { out, base_url, as_of, preview } => {
             site::run_build(&cwd, out, base_url, as_of, preview)
         }
-        Command::Rules { explain, criteria, format } => {
+        Command::Rules { explain, test, criteria, format } => {
             let repo = PolicyRepo::discover(&cwd)?;
             let criteria = compare::load_criteria(criteria.as_deref(), repo.as_ref(), &cwd)?;
+            if test {
+                let (stdout, ok) = compare::rules_test(&criteria, format)?;
+                return Ok(Outcome { stdout, code: if ok { EXIT_OK } else { EXIT_FAILED } });
+            }
             Ok(Outcome {
                 stdout: compare::rules_output(&criteria, explain.as_deref(), format)?,
                 code: EXIT_OK,

@@ -1,0 +1,161 @@
+//! Splitting a block's text into clauses (docs/statements.md "Clauses"), keeping byte spans.
+
+use crate::normalize::is_cjk;
+
+/// Abbreviations whose final dot never ends an English sentence (lower case).
+const ABBREVIATIONS: [&str; 15] = [
+    "e.g.", "i.e.", "etc.", "inc.", "ltd.", "co.", "corp.", "no.", "u.s.", "mr.", "ms.", "dr.",
+    "st.", "vs.", "cf.",
+];
+
+/// Contrasts that start a new Chinese clause: the comma stays with the first clause.
+const ZH_CONTRASTS: [&str; 5] = ["，但是", "，但", "，而", "，不过", "，然而"];
+
+/// Whether the text is written mostly in CJK characters (among its letters).
+pub fn is_chinese(text: &str) -> bool {
+    let (mut cjk, mut latin) = (0usize, 0usize);
+    for c in text.chars() {
+        if is_cjk(c) && c.is_alphabetic() {
+            cjk += 1;
+        } else if c.is_alphabetic() {
+            latin += 1;
+        }
+    }
+    cjk * 2 >= latin && cjk > 0
+}
+
+/// The clauses of a block's `text` as byte ranges, trimmed, empty ones dropped. A table row
+/// (`row = true`) is one clause.
+pub fn split(text: &str, row: bool) -> Vec<(usize, usize)> {
+    let mut cuts: Vec<usize> = Vec::new();
+    if !row {
+        if is_chinese(text) {
+            zh_cuts(text, &mut cuts);
+        } else {
+            en_cuts(text, &mut cuts);
+        }
+    }
+    cuts.sort_unstable();
+    cuts.dedup();
+    let mut out = Vec::new();
+    let mut start = 0;
+    for cut in cuts.into_iter().chain(std::iter::once(text.len())) {
+        if cut <= start {
+            continue;
+        }
+        if let Some(span) = trimmed(text, start, cut) {
+            out.push(span);
+        }
+        start = cut;
+    }
+    out
+}
+
+fn trimmed(text: &str, start: usize, end: usize) -> Option<(usize, usize)> {
+    let piece = &text[start..end];
+    let lead = piece.len() - piece.trim_start().len();
+    let trail = piece.len() - piece.trim_end().len();
+    (lead + trail < piece.len()).then(|| (start + lead, end - trail))
+}
+
+fn zh_cuts(text: &str, cuts: &mut Vec<usize>) {
+    for (i, c) in text.char_indices() {
+        if matches!(c, '。' | '！' | '？' | '；' | '!' | '?' | ';') {
+            cuts.push(i + c.len_utf8());
+        }
+    }
+    for contrast in ZH_CONTRASTS {
+        let mut from = 0;
+        while let Some(at) = text[from..].find(contrast) {
+            let at = from + at;
+            // After the comma: the conjunction starts the next clause.
+            cuts.push(at + '，'.len_utf8());
+            from = at + contrast.len();
+        }
+    }
+}
+
+fn en_cuts(text: &str, cuts: &mut Vec<usize>) {
+    let bytes = text.as_bytes();
+    for (i, c) in text.char_indices() {
+        match c {
+            ';' => cuts.push(i + 1),
+            '.' | '!' | '?' => {
+                let next = text[i + 1..].chars().next();
+                if !next.is_some_and(char::is_whitespace) {
+                    continue;
+                }
+                let rest = text[i + 1..].trim_start();
+                let starts_sentence = rest.chars().next().is_some_and(|n| {
+                    n.is_uppercase()
+                        || n.is_ascii_digit()
+                        || matches!(n, '"' | '\'' | '“' | '‘' | '(' | '[' | '「' | '《')
+                });
+                if !starts_sentence {
+                    continue;
+                }
+                if c == '.' {
+                    let word_start = text[..i]
+                        .rfind(|ch: char| ch.is_whitespace() || ch == '(')
+                        .map_or(0, |p| p + 1);
+                    let word = text[word_start..=i].to_lowercase();
+                    if ABBREVIATIONS.contains(&word.as_str()) {
+                        continue;
+                    }
+                }
+                cuts.push(i + 1);
+            }
+            _ => {}
+        }
+    }
+    let mut from = 0;
+    while let Some(at) = text[from..].find(", but ") {
+        let at = from + at;
+        cuts.push(at + 2);
+        from = at + 6;
+    }
+    let _ = bytes;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn clauses(text: &str) -> Vec<&str> {
+        split(text, false).into_iter().map(|(a, b)| &text[a..b]).collect()
+    }
+
+    #[test]
+    fn chinese_splits_after_stops_and_before_contrasts() {
+        assert_eq!(
+            clauses("我们不会分享您的信息，但以下情况除外：1、获得同意后共享。2、依法共享；"),
+            vec!["我们不会分享您的信息，", "但以下情况除外：1、获得同意后共享。", "2、依法共享；"]
+        );
+        assert_eq!(
+            clauses("我们会提供统计信息，而不会提供个人信息"),
+            vec!["我们会提供统计信息，", "而不会提供个人信息"]
+        );
+    }
+
+    #[test]
+    fn english_splits_sentences_semicolons_and_but() {
+        assert_eq!(
+            clauses(
+                "We collect data, e.g. your name. We use it; we keep it, but we do not sell it."
+            ),
+            vec![
+                "We collect data, e.g. your name.",
+                "We use it;",
+                "we keep it,",
+                "but we do not sell it."
+            ]
+        );
+        assert_eq!(clauses("Apple Inc. One Apple Park"), vec!["Apple Inc. One Apple Park"]);
+        assert_eq!(clauses("Visit example.com for more."), vec!["Visit example.com for more."]);
+    }
+
+    #[test]
+    fn a_table_row_is_one_clause() {
+        assert_eq!(split("a | b。c | d", true), vec![(0, "a | b。c | d".len())]);
+    }
+}

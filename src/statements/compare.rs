@@ -1,0 +1,588 @@
+//! Comparing statements: what one change adds to or removes from what the policy says.
+//!
+//! Each version's affirmed practices are indexed ([`Index`]): the kinds of data it processes,
+//! who it gives which data to, its purposes, places and kinds of practice, its promises, user
+//! controls and contact channels. A change's clauses are then aligned (equal clauses drop out,
+//! edited ones pair by similarity) and judged against the *other version as a whole*:
+//!
+//! * an added or edited clause **broadens** when it affirms a combination the old version never
+//!   affirmed (a kind of data, a recipient, data to that recipient, a purpose, a place, a kind
+//!   of practice), even when each of its words occurs somewhere in the old text;
+//! * a removed or edited clause **broadens** when a promise, a consent condition or a user
+//!   control it held is no longer found anywhere in the new version;
+//! * a new promise, a dropped practice, an added condition or control **narrow**;
+//! * the same statements in other words are neither: a merged paragraph, a moved sentence and a
+//!   reworded clause give no delta.
+
+use super::{Clause, DocumentStatements, Polarity, Statement, is_sensitive, is_transfer, name_key};
+use crate::diff::Change;
+use crate::model::ChangeKind;
+use crate::normalize::editorial_key;
+use crate::rules::DeltaKind;
+use serde::Serialize;
+use std::collections::{BTreeSet, HashSet};
+
+/// One thing a change did to the statements, with the clause that shows it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Delta {
+    /// What happened.
+    pub kind: DeltaKind,
+    /// The clause quoted: from the new version, or from the old one for what was removed.
+    pub clause: String,
+    /// `new` or `old`: which version the clause is from.
+    pub side: &'static str,
+    /// The practices of the clause.
+    pub actions: BTreeSet<String>,
+    /// The data concerned (for `new_data`, the new kinds only).
+    pub data: BTreeSet<String>,
+    /// The recipients concerned (for `new_recipient` and `new_sharing`, the new ones only).
+    pub recipients: BTreeSet<String>,
+    /// The purposes concerned (for `new_purpose`, the new ones only).
+    pub purposes: BTreeSet<String>,
+    /// How the clause words what is new or gone, for the reason.
+    pub words: Vec<String>,
+}
+
+/// Recipients a general word covers: `third_party` and `partner` include these kinds, so a
+/// policy that shares with "partners" does not gain a recipient when it names one. Kinds that
+/// change what users expect (advertisers, data brokers, insurers, employers, the public) are
+/// never covered by a general word.
+const COVERED_BY_GENERAL: [&str; 8] = [
+    "third_party",
+    "partner",
+    "service_provider",
+    "affiliate",
+    "logistics",
+    "payment",
+    "sdk",
+    "analytics",
+];
+
+/// Data a general word covers when it is shared: everything but the sensitive kinds.
+fn general_covers(data: &str) -> bool {
+    !is_sensitive(data)
+}
+
+/// What one version affirms, promises, offers and names, across all its clauses.
+#[derive(Debug, Default)]
+pub struct Index {
+    /// Data ids processed in an affirmed practice.
+    data: HashSet<String>,
+    /// Data items (synonym groups) processed in an affirmed practice.
+    items: HashSet<String>,
+    /// Recipients given data (class ids, name keys, items of unnamed recipients).
+    recipients: HashSet<String>,
+    /// (data id, recipient) pairs given away; `*` for a clause with no data or no recipient.
+    sharing: HashSet<(String, String)>,
+    /// Purposes of affirmed practices.
+    purposes: HashSet<String>,
+    /// Kinds of practice affirmed.
+    actions: HashSet<String>,
+    /// Data ids sent abroad (`*` for unspecified).
+    abroad: HashSet<String>,
+    /// Promises: negated practices.
+    promises: Vec<Statement>,
+    /// Controls offered (id), with the data they concern (`*` for unspecified).
+    controls: HashSet<String>,
+    /// Contact channels.
+    channels: HashSet<String>,
+    /// Consent conditions on affirmed practices: (action, data) pairs under consent.
+    consented: HashSet<(String, String)>,
+}
+
+fn recipient_keys(s: &Statement) -> Vec<String> {
+    let mut out: Vec<String> = s
+        .recipients
+        .iter()
+        .map(|r| match r.split_once(':') {
+            Some((kind, name)) => format!("{kind}:{}", name_key(name)),
+            None => r.clone(),
+        })
+        .collect();
+    out.extend(s.items.iter().filter(|i| i.starts_with("recipient/")).cloned());
+    out
+}
+
+fn data_or_any(s: &Statement) -> Vec<String> {
+    if s.data.is_empty() { vec!["*".to_string()] } else { s.data.iter().cloned().collect() }
+}
+
+impl Index {
+    /// Indexes every clause of a version.
+    pub fn of(statements: &DocumentStatements) -> Index {
+        let mut ix = Index::default();
+        for c in &statements.clauses {
+            ix.add(&c.statement);
+        }
+        ix
+    }
+
+    fn add(&mut self, s: &Statement) {
+        self.channels.extend(s.channels.iter().cloned());
+        for c in &s.controls {
+            self.controls.insert(c.clone());
+        }
+        if !s.is_practice() {
+            return;
+        }
+        if s.polarity == Polarity::Negate {
+            self.promises.push(s.clone());
+            return;
+        }
+        self.data.extend(s.data.iter().cloned());
+        self.items.extend(s.items.iter().filter(|i| !i.starts_with("recipient/")).cloned());
+        self.purposes.extend(s.purposes.iter().cloned());
+        self.actions.extend(s.actions.iter().cloned());
+        if s.conditions.contains("consent") || s.conditions.contains("explicit_consent") {
+            for a in &s.actions {
+                for d in data_or_any(s) {
+                    self.consented.insert((a.clone(), d));
+                }
+            }
+        }
+        if s.actions.contains("abroad") || s.places.contains("abroad") {
+            self.abroad.extend(data_or_any(s));
+        }
+        if s.actions.iter().any(|a| is_transfer(a)) {
+            let recipients = recipient_keys(s);
+            self.recipients.extend(recipients.iter().cloned());
+            let rs = if recipients.is_empty() { vec!["*".to_string()] } else { recipients };
+            for d in data_or_any(s) {
+                for r in &rs {
+                    self.sharing.insert((d.clone(), r.clone()));
+                }
+            }
+        }
+    }
+
+    /// Whether recipient `r` (a key) was given data before, directly or through a general word
+    /// that covers it.
+    fn knows_recipient(&self, r: &str) -> bool {
+        self.recipients.contains(r)
+            || (COVERED_BY_GENERAL.contains(&r)
+                && (self.recipients.contains("third_party") || self.recipients.contains("partner")))
+    }
+
+    /// Whether data `d` went to recipient `r` before (a general recipient or general data
+    /// covering it).
+    fn knows_sharing(&self, d: &str, r: &str) -> bool {
+        let general_r = |x: &str| {
+            x == r
+                || (COVERED_BY_GENERAL.contains(&r) && matches!(x, "third_party" | "partner"))
+                || x == "*"
+        };
+        self.sharing.iter().any(|(od, or)| {
+            general_r(or)
+                && (od == d
+                    || (matches!(od.as_str(), "personal_info" | "*") && general_covers(d))
+                    || (od == "sensitive_info" && is_sensitive(d)))
+        })
+    }
+
+    /// Whether a promise like `s` (a negated practice of the same kind about overlapping data or
+    /// recipients) is made.
+    fn promises_like(&self, s: &Statement) -> bool {
+        self.promises.iter().any(|p| {
+            p.actions.iter().any(|a| s.actions.contains(a))
+                && (p.data.is_empty()
+                    || s.data.is_empty()
+                    || p.data.iter().any(|d| s.data.contains(d))
+                    || p.data.contains("personal_info"))
+                && (s.recipients.is_empty()
+                    || p.recipients.is_empty()
+                    || p.recipients.iter().any(|r| s.recipients.contains(r)))
+        })
+    }
+}
+
+/// The clause pairs of a change: (old, new), either side absent for a removed or added clause.
+fn align<'a>(
+    old: &'a [Clause],
+    new: &'a [Clause],
+) -> Vec<(Option<&'a Clause>, Option<&'a Clause>)> {
+    let okeys: Vec<String> = old.iter().map(|c| editorial_key(&c.text)).collect();
+    let nkeys: Vec<String> = new.iter().map(|c| editorial_key(&c.text)).collect();
+    let mut used_old = vec![false; old.len()];
+    let mut used_new = vec![false; new.len()];
+    // Equal clauses say the same: they drop out.
+    for (j, nk) in nkeys.iter().enumerate() {
+        if let Some(i) = (0..old.len()).find(|&i| !used_old[i] && okeys[i] == *nk) {
+            used_old[i] = true;
+            used_new[j] = true;
+        }
+    }
+    let mut out = Vec::new();
+    // Edited clauses pair by similarity, best first.
+    let mut candidates: Vec<(f64, usize, usize)> = Vec::new();
+    for (i, ok) in okeys.iter().enumerate().filter(|(i, _)| !used_old[*i]) {
+        for (j, nk) in nkeys.iter().enumerate().filter(|(j, _)| !used_new[*j]) {
+            let sim = crate::diff::similarity(ok, nk);
+            if sim >= 0.4 {
+                candidates.push((sim, i, j));
+            }
+        }
+    }
+    candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    for (_, i, j) in candidates {
+        if !used_old[i] && !used_new[j] {
+            used_old[i] = true;
+            used_new[j] = true;
+            out.push((Some(&old[i]), Some(&new[j])));
+        }
+    }
+    for (i, c) in old.iter().enumerate() {
+        if !used_old[i] {
+            out.push((Some(c), None));
+        }
+    }
+    for (j, c) in new.iter().enumerate() {
+        if !used_new[j] {
+            out.push((None, Some(c)));
+        }
+    }
+    out
+}
+
+fn delta(kind: DeltaKind, clause: &Clause, side: &'static str) -> Delta {
+    Delta {
+        kind,
+        clause: clause.text.clone(),
+        side,
+        actions: clause.statement.actions.clone(),
+        data: BTreeSet::new(),
+        recipients: BTreeSet::new(),
+        purposes: BTreeSet::new(),
+        words: Vec::new(),
+    }
+}
+
+/// The two versions' statements and indexes, computed once per comparison.
+pub struct Sides<'a> {
+    /// The old version's clauses.
+    pub old: &'a DocumentStatements,
+    /// The new version's clauses.
+    pub new: &'a DocumentStatements,
+    /// What the old version says as a whole.
+    pub old_index: &'a Index,
+    /// What the new version says as a whole.
+    pub new_index: &'a Index,
+}
+
+/// What `change` does to the statements.
+pub fn deltas(change: &Change, sides: &Sides<'_>) -> Vec<Delta> {
+    let old = block_clauses(sides.old, change.old_section, change.old_block);
+    let new = block_clauses(sides.new, change.new_section, change.new_block);
+    let mut out = Vec::new();
+    channel_deltas(old, new, sides, &mut out);
+    let editorial = change.evidence.is_some();
+    if editorial
+        || matches!(
+            change.kind,
+            ChangeKind::BlockMoved
+                | ChangeKind::SectionMoved
+                | ChangeKind::RowsReordered
+                | ChangeKind::SectionRenumbered
+                | ChangeKind::MetadataModified
+                | ChangeKind::FormattingModified
+        )
+    {
+        return out;
+    }
+    for (o, n) in align(old, new) {
+        match (o, n) {
+            (None, Some(n)) => added(None, n, sides, &mut out),
+            (Some(o), None) => removed(o, sides, &mut out),
+            (Some(o), Some(n)) => {
+                edited(o, n, sides, &mut out);
+                added(Some(o), n, sides, &mut out);
+                removed_parts(o, n, sides, &mut out);
+            }
+            (None, None) => {}
+        }
+    }
+    out
+}
+
+/// The clauses of a change's block on one side (none for a heading or a missing side).
+fn block_clauses(st: &DocumentStatements, s: Option<usize>, b: Option<usize>) -> &[Clause] {
+    match (s, b) {
+        (Some(s), Some(b)) => st.of_block(s, b),
+        _ => &[],
+    }
+}
+
+/// Contact channels the change removes from, or adds to, the policy as a whole.
+fn channel_deltas(old: &[Clause], new: &[Clause], sides: &Sides<'_>, out: &mut Vec<Delta>) {
+    let gone: Vec<(&Clause, &String)> = old
+        .iter()
+        .flat_map(|c| c.statement.channels.iter().map(move |ch| (c, ch)))
+        .filter(|(_, ch)| !sides.new_index.channels.contains(*ch))
+        .collect();
+    let came: Vec<(&Clause, &String)> = new
+        .iter()
+        .flat_map(|c| c.statement.channels.iter().map(move |ch| (c, ch)))
+        .filter(|(_, ch)| !sides.old_index.channels.contains(*ch))
+        .collect();
+    if let Some((clause, _)) = came.first() {
+        let kind =
+            if gone.is_empty() { DeltaKind::ChannelAdded } else { DeltaKind::ChannelReplaced };
+        let mut d = delta(kind, clause, "new");
+        d.words = came.iter().map(|(_, ch)| channel_word(ch)).collect();
+        d.words.extend(gone.iter().map(|(_, ch)| channel_word(ch)));
+        out.push(d);
+    } else if let Some((clause, _)) = gone.first() {
+        let mut d = delta(DeltaKind::ChannelRemoved, clause, "old");
+        d.words = gone.iter().map(|(_, ch)| channel_word(ch)).collect();
+        out.push(d);
+    }
+}
+
+fn channel_word(channel: &str) -> String {
+    channel.split_once(':').map_or(channel, |(_, v)| v).to_string()
+}
+
+/// Broadenings an added (or edited) clause brings, judged against the old version as a whole;
+/// a new promise narrows.
+fn added(paired: Option<&Clause>, n: &Clause, sides: &Sides<'_>, out: &mut Vec<Delta>) {
+    let s = &n.statement;
+    if !s.is_practice() {
+        return;
+    }
+    let old = sides.old_index;
+    if s.polarity == Polarity::Negate {
+        let already = paired.is_some_and(|o| o.statement.polarity == Polarity::Negate)
+            || old.promises_like(s);
+        if !already {
+            let mut d = delta(DeltaKind::PromiseAdded, n, "new");
+            d.data = s.data.clone();
+            d.recipients = s.recipients.clone();
+            out.push(d);
+        }
+        return;
+    }
+    // Under a condition that takes the data out of personal information, nothing new is disclosed.
+    if s.conditions.contains("anonymised") {
+        return;
+    }
+    let new_items: BTreeSet<String> = s
+        .items
+        .iter()
+        .filter(|i| !i.starts_with("recipient/") && !old.items.contains(*i))
+        .cloned()
+        .collect();
+    let new_data: BTreeSet<String> = s
+        .data
+        .iter()
+        .filter(|d| !matches!(d.as_str(), "personal_info" | "sensitive_info"))
+        .filter(|d| {
+            !old.data.contains(*d) || new_items.iter().any(|i| i.starts_with(&format!("{d}/")))
+        })
+        .cloned()
+        .collect();
+    if !new_data.is_empty() {
+        let mut d = delta(DeltaKind::NewData, n, "new");
+        d.words = new_data.iter().map(|x| s.word(x).to_string()).collect();
+        d.data = new_data;
+        d.purposes = s.purposes.clone();
+        out.push(d);
+    }
+    if s.actions.iter().any(|a| is_transfer(a) && a != "abroad") {
+        let keys = recipient_keys(s);
+        let new_recipients: BTreeSet<String> =
+            keys.iter().filter(|r| !old.knows_recipient(r)).cloned().collect();
+        if !new_recipients.is_empty() {
+            let mut d = delta(DeltaKind::NewRecipient, n, "new");
+            d.words = new_recipients.iter().map(|r| recipient_word(s, r)).collect();
+            d.recipients = new_recipients;
+            d.data = s.data.clone();
+            d.purposes = s.purposes.clone();
+            out.push(d);
+        }
+        let rs = if keys.is_empty() { vec!["*".to_string()] } else { keys };
+        let mut shared_data = BTreeSet::new();
+        let mut shared_to = BTreeSet::new();
+        for data in data_or_any(s) {
+            for r in &rs {
+                if data != "*" && !old.knows_sharing(&data, r) {
+                    shared_data.insert(data.clone());
+                    if r != "*" {
+                        shared_to.insert(r.clone());
+                    }
+                }
+            }
+        }
+        if !shared_data.is_empty() {
+            let mut d = delta(DeltaKind::NewSharing, n, "new");
+            d.words = shared_data.iter().map(|x| s.word(x).to_string()).collect();
+            d.words.extend(shared_to.iter().map(|r| recipient_word(s, r)));
+            d.data = shared_data;
+            d.recipients = shared_to;
+            d.purposes = s.purposes.clone();
+            out.push(d);
+        }
+    }
+    let new_purposes: BTreeSet<String> =
+        s.purposes.iter().filter(|p| !old.purposes.contains(*p)).cloned().collect();
+    if !new_purposes.is_empty() {
+        let mut d = delta(DeltaKind::NewPurpose, n, "new");
+        d.words = new_purposes.iter().map(|p| s.word(p).to_string()).collect();
+        d.purposes = new_purposes;
+        d.data = s.data.clone();
+        out.push(d);
+    }
+    if s.actions.contains("abroad") || s.places.contains("abroad") {
+        let new_abroad: BTreeSet<String> = data_or_any(s)
+            .into_iter()
+            .filter(|d| !old.abroad.contains(d) && !(old.abroad.contains("*") && !is_sensitive(d)))
+            .collect();
+        let moved = s.actions.iter().any(|a| is_transfer(a) || a == "store" || a == "use");
+        if !new_abroad.is_empty() && moved {
+            let mut d = delta(DeltaKind::NewAbroad, n, "new");
+            d.data = new_abroad.into_iter().filter(|x| x != "*").collect();
+            d.words = d.data.iter().map(|x| s.word(x).to_string()).collect();
+            out.push(d);
+        }
+    }
+    for a in ["sell", "profile", "disclose"] {
+        if s.actions.contains(a) && !old.actions.contains(a) {
+            let mut d = delta(DeltaKind::NewPractice, n, "new");
+            d.actions = [a.to_string()].into();
+            d.data = s.data.clone();
+            d.words = vec![s.word(a).to_string()];
+            out.push(d);
+        }
+    }
+    if let Some(o) = paired
+        && s.open
+        && !o.statement.open
+    {
+        let mut d = delta(DeltaKind::Opened, n, "new");
+        d.data = s.data.clone();
+        out.push(d);
+    }
+}
+
+/// What an edit changes inside one clause: a negation, a consent condition, a control.
+fn edited(o: &Clause, n: &Clause, sides: &Sides<'_>, out: &mut Vec<Delta>) {
+    let (os, ns) = (&o.statement, &n.statement);
+    if os.polarity == Polarity::Negate
+        && ns.polarity == Polarity::Affirm
+        && ns.is_practice()
+        && (os.actions.iter().any(|a| ns.actions.contains(a)) || os.actions.is_empty())
+        && !sides.new_index.promises_like(os)
+    {
+        let mut d = delta(DeltaKind::NegationFlipped, n, "new");
+        d.data = ns.data.clone();
+        d.recipients = ns.recipients.clone();
+        out.push(d);
+    }
+    let consent = |s: &Statement| {
+        s.conditions.contains("consent") || s.conditions.contains("explicit_consent")
+    };
+    if consent(os) && !consent(ns) && ns.is_practice() && ns.polarity == Polarity::Affirm {
+        let mut d = delta(DeltaKind::ConditionRemoved, n, "new");
+        d.data = ns.data.clone();
+        d.recipients = ns.recipients.clone();
+        out.push(d);
+    } else if !consent(os) && consent(ns) && ns.is_practice() {
+        out.push(delta(DeltaKind::ConditionAdded, n, "new"));
+    }
+    let lost: Vec<&String> = os
+        .controls
+        .iter()
+        .filter(|c| !ns.controls.contains(*c) && !sides.new_index.controls.contains(*c))
+        .collect();
+    if !lost.is_empty() {
+        let mut d = delta(DeltaKind::ControlRemoved, o, "old");
+        d.words = lost.iter().map(|c| (*c).clone()).collect();
+        out.push(d);
+    } else if ns
+        .controls
+        .iter()
+        .any(|c| !os.controls.contains(c) && !sides.old_index.controls.contains(c))
+    {
+        out.push(delta(DeltaKind::ControlAdded, n, "new"));
+    }
+}
+
+/// What a removed clause takes away: a promise or a control no longer made anywhere broadens;
+/// a practice no longer stated narrows.
+fn removed(o: &Clause, sides: &Sides<'_>, out: &mut Vec<Delta>) {
+    let s = &o.statement;
+    let new = sides.new_index;
+    if s.is_practice() && s.polarity == Polarity::Negate {
+        if !new.promises_like(s) {
+            let mut d = delta(DeltaKind::PromiseRemoved, o, "old");
+            d.data = s.data.clone();
+            d.recipients = s.recipients.clone();
+            out.push(d);
+        }
+        return;
+    }
+    let lost: Vec<&String> = s.controls.iter().filter(|c| !new.controls.contains(*c)).collect();
+    if !lost.is_empty() {
+        let mut d = delta(DeltaKind::ControlRemoved, o, "old");
+        d.words = lost.iter().map(|c| (*c).clone()).collect();
+        out.push(d);
+    }
+    if s.is_practice() {
+        let gone_data = s.data.iter().any(|d| !new.data.contains(d));
+        let gone_recipient = recipient_keys(s).iter().any(|r| !new.recipients.contains(r));
+        if gone_data || gone_recipient {
+            let mut d = delta(DeltaKind::PracticeRemoved, o, "old");
+            d.data = s.data.iter().filter(|d| !new.data.contains(*d)).cloned().collect();
+            out.push(d);
+        }
+    }
+}
+
+/// What an edited clause no longer says: data or recipients dropped from a practice narrow.
+fn removed_parts(o: &Clause, n: &Clause, sides: &Sides<'_>, out: &mut Vec<Delta>) {
+    let (os, ns) = (&o.statement, &n.statement);
+    if !os.is_practice() || os.polarity == Polarity::Negate {
+        return;
+    }
+    let dropped: BTreeSet<String> = os
+        .data
+        .iter()
+        .filter(|d| !ns.data.contains(*d) && !sides.new_index.data.contains(*d))
+        .cloned()
+        .collect();
+    if !dropped.is_empty() {
+        let mut d = delta(DeltaKind::PracticeRemoved, o, "old");
+        d.data = dropped;
+        out.push(d);
+    }
+}
+
+fn recipient_word(s: &Statement, key: &str) -> String {
+    if let Some(item) = key.strip_prefix("recipient/") {
+        return item.to_string();
+    }
+    if let Some((_, name)) = key.split_once(':') {
+        return s
+            .recipients
+            .iter()
+            .find(|r| r.split_once(':').is_some_and(|(_, n)| name_key(n) == name))
+            .and_then(|r| r.split_once(':').map(|(_, n)| n.to_string()))
+            .unwrap_or_else(|| name.to_string());
+    }
+    s.word(key).to_string()
+}
+
+/// Whether a set of deltas broadens, narrows, both or neither.
+pub fn direction(deltas: &[Delta]) -> Option<crate::model::Direction> {
+    use crate::model::Direction;
+    let broaden = deltas.iter().any(|d| d.kind.broadens());
+    let narrow = deltas.iter().any(|d| d.kind.narrows());
+    match (broaden, narrow) {
+        (true, _) => Some(Direction::Broaden),
+        (false, true) => Some(Direction::Narrow),
+        _ => None,
+    }
+}
+
+/// The clauses whose statement has a sensitive kind of data among `data`.
+pub fn touches_sensitive(data: &BTreeSet<String>) -> bool {
+    data.iter().any(|d| is_sensitive(d))
+}

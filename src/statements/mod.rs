@@ -1,0 +1,212 @@
+//! Statements: what each clause of a policy says it does with personal information.
+//!
+//! A block is split into clauses ([`clauses`]); each clause gets one [`Statement`]: who acts,
+//! which practices (collect, use, share, …), affirmed or promised not to happen, which data,
+//! recipients, purposes, conditions, places, periods, user controls and contact channels it
+//! names. The fields and their vocabulary are documented in `docs/statements.md`; the words
+//! behind each id are in `lexicon.toml`. The judgement ([`crate::classify`]) compares statements,
+//! not words: [`compare`] lists what a change adds to or removes from what the policy says.
+
+pub mod clauses;
+pub mod compare;
+mod extract;
+pub(crate) mod lexicon;
+
+use crate::document::{BlockKind, Document};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+pub use extract::extract_clause;
+
+/// The schema of `redline statements --format json`.
+pub const STATEMENTS_SCHEMA: &str = "redline.statements/1";
+
+/// Whether a clause says the practice happens or promises that it does not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Polarity {
+    /// The practice happens (possibly under conditions).
+    #[default]
+    Affirm,
+    /// A promise that the practice does not happen.
+    Negate,
+}
+
+/// What a clause says about personal information (docs/statements.md "A statement").
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Statement {
+    /// Who acts: `we`, `affiliate`, `third_party`, `user`, or `null`.
+    pub actor: Option<&'static str>,
+    /// Practice ids (`collect`, `share`, …).
+    pub actions: BTreeSet<String>,
+    /// `affirm`, or `negate` for a promise that the practice does not happen.
+    pub polarity: Polarity,
+    /// `will`, `may`, `must`, or `null`.
+    pub modality: Option<&'static str>,
+    /// Kinds of personal information.
+    pub data: BTreeSet<String>,
+    /// Who receives it (`advertiser`, `org:<name>`, `sdk:<name>`, …).
+    pub recipients: BTreeSet<String>,
+    /// What it is processed for.
+    pub purposes: BTreeSet<String>,
+    /// What the practice depends on (`consent`, `legal`, …).
+    pub conditions: BTreeSet<String>,
+    /// `abroad`, `domestic`.
+    pub places: BTreeSet<String>,
+    /// Periods named (retention, response times), in days.
+    pub durations: Vec<f64>,
+    /// What the user can do about it (`withdraw`, `switch_off`, …).
+    pub controls: BTreeSet<String>,
+    /// Contact channels (`email:…`, `phone:…`, `url:…`).
+    pub channels: BTreeSet<String>,
+    /// Whether a list is kept open (`包括但不限于`, `such as`).
+    pub open: bool,
+    /// The kinds of thing behind the data ids (a synonym group each: `银行流水` is another item
+    /// of `financial` than `银行卡`), for telling a new kind of data from a new word.
+    #[serde(skip)]
+    pub items: BTreeSet<String>,
+    /// How the clause words each id it names (`health` → `健康信息`), for reasons.
+    #[serde(skip)]
+    pub words: BTreeMap<String, String>,
+}
+
+impl Statement {
+    /// Whether the clause states any practice.
+    pub fn is_practice(&self) -> bool {
+        !self.actions.is_empty()
+    }
+
+    /// Whether the clause states nothing at all.
+    pub fn is_empty(&self) -> bool {
+        self.actions.is_empty()
+            && self.data.is_empty()
+            && self.recipients.is_empty()
+            && self.purposes.is_empty()
+            && self.conditions.is_empty()
+            && self.places.is_empty()
+            && self.controls.is_empty()
+            && self.channels.is_empty()
+    }
+
+    /// The words the clause uses for `id`, or the id.
+    pub fn word<'a>(&'a self, id: &'a str) -> &'a str {
+        self.words.get(id).map_or(id, String::as_str)
+    }
+}
+
+/// One clause and its statement.
+#[derive(Debug, Clone, Serialize)]
+pub struct Clause {
+    /// Index of its section in the document.
+    #[serde(skip)]
+    pub section: usize,
+    /// Index of its block in the section.
+    #[serde(skip)]
+    pub block: usize,
+    /// Byte range of the clause in the block's text (as redline reads it: markup removed, a
+    /// table row's cells joined with ` | `).
+    pub span: (usize, usize),
+    /// The clause as written.
+    pub text: String,
+    /// What it says.
+    pub statement: Statement,
+}
+
+/// Every clause of a document, in document order.
+#[derive(Debug, Clone, Default)]
+pub struct DocumentStatements {
+    /// The clauses.
+    pub clauses: Vec<Clause>,
+    /// (section, block) → the range of its clauses in [`DocumentStatements::clauses`].
+    blocks: BTreeMap<(usize, usize), (usize, usize)>,
+}
+
+impl DocumentStatements {
+    /// The clauses of block `block` of section `section`.
+    pub fn of_block(&self, section: usize, block: usize) -> &[Clause] {
+        match self.blocks.get(&(section, block)) {
+            Some(&(a, b)) => &self.clauses[a..b],
+            None => &[],
+        }
+    }
+}
+
+/// The statements of every block of `doc`.
+pub fn extract(doc: &Document) -> DocumentStatements {
+    let mut out = DocumentStatements::default();
+    for (s, section) in doc.sections.iter().enumerate() {
+        for (b, block) in section.blocks.iter().enumerate() {
+            if matches!(block.kind, BlockKind::Code | BlockKind::Html) {
+                continue;
+            }
+            let start = out.clauses.len();
+            let table = block.table.map(|t| &section.tables[t]);
+            let mut earlier: Vec<Statement> = Vec::new();
+            for span in clauses::split(&block.text, block.table.is_some()) {
+                let text = &block.text[span.0..span.1];
+                let statement = extract_clause(text, block, table, &earlier);
+                earlier.push(statement.clone());
+                out.clauses.push(Clause {
+                    section: s,
+                    block: b,
+                    span,
+                    text: text.to_string(),
+                    statement,
+                });
+            }
+            out.blocks.insert((s, b), (start, out.clauses.len()));
+        }
+    }
+    out
+}
+
+/// The vocabulary ids of a statement field (`actions`, `data`, `recipients`, `purposes`,
+/// `conditions`, `controls`, `places`), in the lexicon's order.
+pub fn vocabulary_ids(field: &str) -> Vec<&'static str> {
+    use lexicon::Field;
+    let field = match field {
+        "actions" => Field::Action,
+        "data" => Field::Data,
+        "recipients" => Field::Recipient,
+        "purposes" => Field::Purpose,
+        "conditions" => Field::Condition,
+        "controls" => Field::Control,
+        "places" => Field::Place,
+        _ => return Vec::new(),
+    };
+    lexicon::LEXICON_COMPILED
+        .ids
+        .get(&field)
+        .map(|ids| ids.iter().map(String::as_str).collect())
+        .unwrap_or_default()
+}
+
+/// The sensitive kinds of personal information (PIPL art. 28; GDPR art. 9; the content of
+/// private communications).
+pub const SENSITIVE_DATA: [&str; 9] = [
+    "sensitive_info",
+    "id_number",
+    "health",
+    "biometric",
+    "precise_location",
+    "financial",
+    "communications",
+    "children",
+    "special",
+];
+
+/// Whether data id `id` is a sensitive kind.
+pub fn is_sensitive(id: &str) -> bool {
+    SENSITIVE_DATA.contains(&id)
+}
+
+/// Whether `action` gives personal information to someone else.
+pub fn is_transfer(action: &str) -> bool {
+    matches!(action, "share" | "entrust" | "transfer" | "disclose" | "sell" | "abroad")
+}
+
+/// A name compared after NFKC, lower-casing and removing spaces (`org:Apple Inc.` =
+/// `org:apple inc.`).
+pub fn name_key(name: &str) -> String {
+    crate::normalize::canonical_lower(name).chars().filter(|c| !c.is_whitespace()).collect()
+}
