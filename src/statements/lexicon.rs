@@ -167,7 +167,7 @@ impl Lexicon {
         }
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
             .build(&patterns)
             .expect("statement lexicon automaton");
         Lexicon { automaton, entries, ids }
