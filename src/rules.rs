@@ -194,7 +194,13 @@ impl RuleFile {
             escalate_sensitive: self.escalate_sensitive.or(base.escalate_sensitive),
             cap: self.cap.or(base.cap),
             when: self.when.clone().or_else(|| base.when.clone()),
-            examples: base.examples.iter().chain(&self.examples).cloned().collect(),
+            // Examples written for the base rule no longer hold once its level or conditions
+            // change.
+            examples: if self.level.is_some() || self.when.is_some() {
+                self.examples.clone()
+            } else {
+                base.examples.iter().chain(&self.examples).cloned().collect()
+            },
         }
     }
 }
@@ -582,6 +588,14 @@ impl DeltaKind {
                 | DeltaKind::PracticeRemoved
                 | DeltaKind::ConditionAdded
                 | DeltaKind::ControlAdded
+        )
+    }
+
+    /// Whether the delta is about a contact channel.
+    pub fn is_channel(self) -> bool {
+        matches!(
+            self,
+            DeltaKind::ChannelAdded | DeltaKind::ChannelRemoved | DeltaKind::ChannelReplaced
         )
     }
 

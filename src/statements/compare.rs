@@ -112,16 +112,15 @@ impl Index {
     pub fn of(statements: &DocumentStatements) -> Index {
         let mut ix = Index::default();
         for c in &statements.clauses {
-            ix.add(&c.statement);
+            ix.add(c);
         }
         ix
     }
 
-    fn add(&mut self, s: &Statement) {
+    fn add(&mut self, clause: &Clause) {
+        let s = &clause.statement;
         self.channels.extend(s.channels.iter().cloned());
-        for c in &s.controls {
-            self.controls.insert(c.clone());
-        }
+        self.controls.extend(control_keys(clause));
         if !s.is_practice() {
             return;
         }
@@ -193,6 +192,26 @@ impl Index {
                     || p.recipients.iter().any(|r| s.recipients.contains(r)))
         })
     }
+}
+
+/// What a clause lets users control, keyed by what it is about: a table row by its first cell
+/// (the permission `相机` can be switched off), a clause by its kinds of data, else the control
+/// alone. A control lost for one permission is lost even when another can still be switched off.
+fn control_keys(clause: &Clause) -> Vec<String> {
+    let s = &clause.statement;
+    let about: Vec<String> = match clause.text.split_once(" | ") {
+        Some((first, _)) => vec![editorial_key(first)],
+        None if !s.data.is_empty() => s.data.iter().cloned().collect(),
+        None => vec![String::new()],
+    };
+    s.controls.iter().flat_map(|c| about.iter().map(move |a| format!("{c}@{a}"))).collect()
+}
+
+/// A control key as words: the control and what it is about.
+fn control_word(key: &str, s: &Statement) -> String {
+    let (control, about) = key.split_once('@').unwrap_or((key, ""));
+    let control = s.word(control).to_string();
+    if about.is_empty() { control } else { format!("{control} ({about})") }
 }
 
 /// The clause pairs of a change: (old, new), either side absent for a removed or added clause.
@@ -311,24 +330,66 @@ fn block_clauses(st: &DocumentStatements, s: Option<usize>, b: Option<usize>) ->
     }
 }
 
+/// Words of a clause about reaching the operator: a web address in such a clause is a contact
+/// channel (a form, a complaint page); elsewhere it is a link.
+const CONTACT_WORDS: [&str; 24] = [
+    "联系",
+    "投诉",
+    "举报",
+    "客服",
+    "邮箱",
+    "电话",
+    "反馈",
+    "申诉",
+    "个人信息保护负责人",
+    "数据保护官",
+    "contact",
+    "complain",
+    "complaint",
+    "e-mail",
+    "email",
+    "call",
+    "reach us",
+    "write to",
+    "questions",
+    "data protection officer",
+    "dpo",
+    "request",
+    "customer service",
+    "support",
+];
+
+/// The channels of a clause that are contact channels: every e-mail address and phone number,
+/// and web addresses in a clause about contacting the operator.
+fn contact_channels(c: &Clause) -> impl Iterator<Item = &String> {
+    let text = crate::normalize::match_text(&c.text);
+    let contact = CONTACT_WORDS.iter().any(|w| text.contains(w));
+    c.statement.channels.iter().filter(move |ch| contact || !ch.starts_with("url:"))
+}
+
 /// Contact channels the change removes from, or adds to, the policy as a whole.
 fn channel_deltas(old: &[Clause], new: &[Clause], sides: &Sides<'_>, out: &mut Vec<Delta>) {
     let gone: Vec<(&Clause, &String)> = old
         .iter()
-        .flat_map(|c| c.statement.channels.iter().map(move |ch| (c, ch)))
+        .flat_map(|c| contact_channels(c).map(move |ch| (c, ch)))
         .filter(|(_, ch)| !sides.new_index.channels.contains(*ch))
         .collect();
     let came: Vec<(&Clause, &String)> = new
         .iter()
-        .flat_map(|c| c.statement.channels.iter().map(move |ch| (c, ch)))
+        .flat_map(|c| contact_channels(c).map(move |ch| (c, ch)))
         .filter(|(_, ch)| !sides.old_index.channels.contains(*ch))
         .collect();
     if let Some((clause, _)) = came.first() {
         let kind =
             if gone.is_empty() { DeltaKind::ChannelAdded } else { DeltaKind::ChannelReplaced };
         let mut d = delta(kind, clause, "new");
-        d.words = came.iter().map(|(_, ch)| channel_word(ch)).collect();
-        d.words.extend(gone.iter().map(|(_, ch)| channel_word(ch)));
+        let came: Vec<String> = came.iter().map(|(_, ch)| channel_word(ch)).collect();
+        let gone: Vec<String> = gone.iter().map(|(_, ch)| channel_word(ch)).collect();
+        d.words = if gone.is_empty() {
+            came
+        } else {
+            vec![format!("{} → {}", gone.join(", "), came.join(", "))]
+        };
         out.push(d);
     } else if let Some((clause, _)) = gone.first() {
         let mut d = delta(DeltaKind::ChannelRemoved, clause, "old");
@@ -487,20 +548,17 @@ fn edited(o: &Clause, n: &Clause, sides: &Sides<'_>, out: &mut Vec<Delta>) {
     } else if !consent(os) && consent(ns) && ns.is_practice() {
         out.push(delta(DeltaKind::ConditionAdded, n, "new"));
     }
-    let lost: Vec<&String> = os
-        .controls
+    let (okeys, nkeys) = (control_keys(o), control_keys(n));
+    let lost: Vec<&String> = okeys
         .iter()
-        .filter(|c| !ns.controls.contains(*c) && !sides.new_index.controls.contains(*c))
+        .filter(|c| !nkeys.contains(*c) && !sides.new_index.controls.contains(*c))
         .collect();
     if !lost.is_empty() {
         let mut d = delta(DeltaKind::ControlRemoved, o, "old");
-        d.words = lost.iter().map(|c| (*c).clone()).collect();
+        d.words = lost.iter().map(|c| control_word(c, os)).collect();
+        d.data = os.data.clone();
         out.push(d);
-    } else if ns
-        .controls
-        .iter()
-        .any(|c| !os.controls.contains(c) && !sides.old_index.controls.contains(c))
-    {
+    } else if nkeys.iter().any(|c| !okeys.contains(c) && !sides.old_index.controls.contains(c)) {
         out.push(delta(DeltaKind::ControlAdded, n, "new"));
     }
 }
@@ -519,10 +577,12 @@ fn removed(o: &Clause, sides: &Sides<'_>, out: &mut Vec<Delta>) {
         }
         return;
     }
-    let lost: Vec<&String> = s.controls.iter().filter(|c| !new.controls.contains(*c)).collect();
+    let keys = control_keys(o);
+    let lost: Vec<&String> = keys.iter().filter(|c| !new.controls.contains(*c)).collect();
     if !lost.is_empty() {
         let mut d = delta(DeltaKind::ControlRemoved, o, "old");
-        d.words = lost.iter().map(|c| (*c).clone()).collect();
+        d.words = lost.iter().map(|c| control_word(c, s)).collect();
+        d.data = s.data.clone();
         out.push(d);
     }
     if s.is_practice() {
