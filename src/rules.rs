@@ -583,6 +583,29 @@ impl Criteria {
         }
     }
 
+    /// Compiles criteria from the texts of their layers, in order, exactly as [`Criteria::from_str`]
+    /// compiles a file and the profile it extends: `[("builtin", <built-in text>), ("policy/criteria.toml",
+    /// <its text>)]`, or one layer. A release stores these texts beside its sources, so the level
+    /// can be computed again later from the very criteria it was judged with. The built-in layer
+    /// must be labelled `builtin`.
+    ///
+    /// Errors: no layer, or a layer that does not parse or compile (naming its label and line).
+    pub fn from_layers(layers: &[(String, String)]) -> Result<Criteria> {
+        if layers.is_empty() {
+            return Err(Error::Config {
+                path: "criteria".to_string(),
+                message: "no criteria layer to compile".to_string(),
+            });
+        }
+        let mut raws = Vec::with_capacity(layers.len());
+        for (label, text) in layers {
+            let file: CriteriaFile =
+                toml::from_str(text).map_err(|e| Error::toml(label, text, &e))?;
+            raws.push(Raw::new(file, text, label));
+        }
+        compile(raws)
+    }
+
     /// The rule with `id`.
     pub fn rule(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|r| r.id == id)
