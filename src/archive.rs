@@ -675,10 +675,16 @@ fn staging_parent(archive_dir: &Path, doc_dir: &Path) -> PathBuf {
 
 /// `<git dir>/redline/staging` of the git repository holding `archive_dir`, if any.
 fn git_staging_dir(archive_dir: &Path) -> Option<PathBuf> {
+    git_dir(archive_dir).map(|g| g.join(GIT_STAGING))
+}
+
+/// The git directory (`.git`, or a worktree's) of the git work tree holding `archive_dir`, if
+/// any: where redline keeps what git must never see (staged releases, caches).
+pub fn git_dir(archive_dir: &Path) -> Option<PathBuf> {
     let start = archive_dir.parent().unwrap_or(archive_dir);
     let git = git2::Repository::discover(start).ok()?;
     git.workdir()?;
-    Some(git.path().join(GIT_STAGING))
+    Some(git.path().to_path_buf())
 }
 
 /// Deletes what interrupted releases left behind: staged folders in the git directory and

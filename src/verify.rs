@@ -176,6 +176,13 @@ const LINE_ENDINGS_FIX: &str = "keep archived files byte-exact: add the line `/a
 ///
 /// Errors: an I/O error listing the archive, or a git failure while walking history.
 pub fn verify(repo: &PolicyRepo) -> Result<Verification> {
+    verify_with(repo, false)
+}
+
+/// [`verify`]; with `trust_cache`, a release this engine already judged again and found as
+/// recorded (same record, same predecessor: [`JudgedCache`]) is not judged again. `redline
+/// verify` always judges every release; the readers trust the cache.
+fn verify_with(repo: &PolicyRepo, trust_cache: bool) -> Result<Verification> {
     let root = &repo.root;
     let archive_dir = repo.archive_dir();
     let mut out = Verification { lock: archive::lock_state(&archive_dir), ..Default::default() };
@@ -218,7 +225,9 @@ pub fn verify(repo: &PolicyRepo) -> Result<Verification> {
         verify_document(&archive_dir, doc, &mut out)?;
     }
     let git = verify_git(root, &mut out)?;
-    rejudge(repo, &docs, &mut out);
+    let mut cache = JudgedCache::load(&archive_dir);
+    rejudge(repo, &docs, &mut out, &mut cache, trust_cache);
+    cache.save();
     // One problem per path and kind; the first found says it best.
     let mut seen = BTreeSet::new();
     out.problems.retain(|p| seen.insert((p.path.clone(), p.kind)));
@@ -257,7 +266,7 @@ fn link_words(path: &Path, why: &str) -> String {
 /// Errors: [`Error::Refused`] naming the first blocking problem (by path), how to recover, and
 /// how many more there are; the errors of [`verify`].
 pub fn require_intact(repo: &PolicyRepo) -> Result<Vec<String>> {
-    let v = verify(repo)?;
+    let v = verify_with(repo, true)?;
     let blocking: Vec<&IntegrityProblem> = v.blocking().collect();
     let Some(first) = blocking.first() else { return Ok(v.disagreements) };
     let more = match blocking.len() - 1 {
@@ -1078,7 +1087,61 @@ fn fix(p: &IntegrityProblem, git: Option<&GitFacts>) -> String {
 /// predecessor's) has no blocking problem: a verdict that differs under the same engine is a
 /// [`ProblemKind::ForgedVerdict`]; under another engine, or when it cannot be judged again, a
 /// note.
-fn rejudge(repo: &PolicyRepo, docs: &BTreeSet<String>, out: &mut Verification) {
+/// The releases this engine judged again and found as recorded, kept in the git directory
+/// (`redline/judged`, never committed), so the commands that read the archive need not judge
+/// every release again each time: one line per release, `<engine>\t<sha256 of its record>\t<sha256
+/// of the previous record>`. A release's verdict depends only on what those pin (its texts and
+/// its predecessor's by sha256, its stored criteria, its triggers and linked texts) and on the
+/// engine, and the hashes themselves are checked on every run. Outside git there is no cache.
+struct JudgedCache {
+    path: Option<std::path::PathBuf>,
+    known: BTreeSet<String>,
+    added: Vec<String>,
+}
+
+impl JudgedCache {
+    fn load(archive_dir: &Path) -> JudgedCache {
+        let path = archive::git_dir(archive_dir).map(|g| g.join("redline").join("judged"));
+        let known = path
+            .as_ref()
+            .and_then(|p| crate::fsutil::read_regular(p, "judged").ok())
+            .map(|b| String::from_utf8_lossy(&b).lines().map(str::to_string).collect())
+            .unwrap_or_default();
+        JudgedCache { path, known, added: Vec::new() }
+    }
+
+    fn key(engine: &str, r: &Release, previous: Option<&Release>) -> String {
+        let prev = previous.map(|p| p.record_sha256.as_str()).unwrap_or("");
+        format!("{engine}\t{}\t{prev}", r.record_sha256)
+    }
+
+    fn save(&self) {
+        let Some(path) = &self.path else { return };
+        if self.added.is_empty() {
+            return;
+        }
+        let mut lines: BTreeSet<&str> = self.known.iter().map(String::as_str).collect();
+        lines.extend(self.added.iter().map(String::as_str));
+        let mut text: String = lines.into_iter().map(|l| format!("{l}\n")).collect();
+        if text.is_empty() {
+            text.push('\n');
+        }
+        if let Some(dir) = path.parent()
+            && std::fs::create_dir_all(dir).is_ok()
+        {
+            // A cache: failing to write it costs time later, never correctness.
+            let _ = crate::fsutil::write_atomically(path, "judged", text.as_bytes());
+        }
+    }
+}
+
+fn rejudge(
+    repo: &PolicyRepo,
+    docs: &BTreeSet<String>,
+    out: &mut Verification,
+    cache: &mut JudgedCache,
+    trust_cache: bool,
+) {
     let engine = crate::engine::engine_id();
     let mut criteria = HashMap::new();
     let damaged: BTreeSet<String> = out
@@ -1106,6 +1169,10 @@ fn rejudge(repo: &PolicyRepo, docs: &BTreeSet<String>, out: &mut Verification) {
                 continue;
             }
             let rel = format!("archive/{doc}/{}/{RECORD_FILE}", r.version);
+            let key = JudgedCache::key(&engine, r, previous);
+            if trust_cache && r.record.engine == engine && cache.known.contains(&key) {
+                continue;
+            }
             let verdict = match crate::release::rejudge(repo, r, previous, &mut criteria) {
                 Ok(v) => v,
                 Err(e) => {
@@ -1117,6 +1184,9 @@ fn rejudge(repo: &PolicyRepo, docs: &BTreeSet<String>, out: &mut Verification) {
             let recorded = crate::release::Verdict::of_record(&r.record);
             let computed = verdict.spelled();
             if recorded == computed {
+                if r.record.engine == engine && !cache.known.contains(&key) {
+                    cache.added.push(key);
+                }
                 continue;
             }
             let mut diffs = Vec::new();

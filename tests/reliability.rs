@@ -649,6 +649,37 @@ fn p5_a_forged_newest_record_is_tampering_under_the_same_engine() {
 }
 
 #[test]
+fn p5_readers_remember_only_verdicts_found_as_recorded() {
+    let judged = |repo: &TestRepo| -> Vec<String> {
+        std::fs::read_to_string(repo.file(".git/redline/judged"))
+            .map(|t| t.lines().map(str::to_string).collect())
+            .unwrap_or_default()
+    };
+    let key = |repo: &TestRepo, v: &str, prev: Option<&str>| {
+        let sha = |v: &str| sha256(&repo.bytes(&format!("archive/privacy/{v}/release.toml")));
+        format!(
+            "{}\t{}\t{}",
+            redline::engine::engine_id(),
+            sha(v),
+            prev.map(sha).unwrap_or_default()
+        )
+    };
+    let repo = two_releases();
+    repo.ok(&["log"]);
+    assert_eq!(judged(&repo), {
+        let mut k = vec![key(&repo, "1.0.0", None), key(&repo, "2.0.0", Some("1.0.0"))];
+        k.sort();
+        k
+    });
+    // A forged record is never remembered, so every reader judges it again and refuses it.
+    let repo = forged_release(None);
+    verify_lines(&repo, 1);
+    assert_eq!(judged(&repo), [key(&repo, "1.0.0", None)]);
+    let e = repo.fails(&["log"], 2);
+    assert!(e.contains(": forged verdict: "), "{e}");
+}
+
+#[test]
 fn p5_a_record_of_another_engine_is_judged_again_as_information() {
     let repo = forged_release(Some("redline 0.0.1; judgement 0"));
     let rel = "archive/privacy/2.0.0/release.toml";
