@@ -12,7 +12,8 @@
 //! * [`classify`] turns each change into a level with the rule, reason and reference behind it;
 //! * [`report`] is the serialisable verdict (`redline.report/1`) and its text/Markdown renderings;
 //! * [`archive`] is the append-only, hash-chained record of released versions, [`release`]
-//!   appends to it, [`consent`] answers what a user of an older version must see,
+//!   appends to it (each release names the [`engine`] that judged it), [`verify`] checks it
+//!   and judges its releases again, [`consent`] answers what a user of an older version must see,
 //!   [`history`] classifies the git commits that touched a document and [`import`] backfills an
 //!   archive from an existing history;
 //! * [`map`] tells which data practices each section and block describes (`redline map`);
@@ -29,6 +30,7 @@ pub mod classify;
 pub mod consent;
 pub mod diff;
 pub mod document;
+pub mod engine;
 pub mod error;
 pub mod fsutil;
 pub mod git;
@@ -49,6 +51,7 @@ pub mod statements;
 pub mod text;
 pub mod time;
 pub mod translation;
+pub mod verify;
 
 pub use error::{Error, Result};
 pub use model::{Bump, ChangeKind, Decision, Direction, Level, Qualifier};

@@ -963,21 +963,25 @@ impl Criteria {
         }
     }
 
-    /// Compiles criteria from explicit layers, lowest first: (label, TOML text). A release
-    /// stores the texts it was judged with ([`Criteria::layers`]) so it can be judged again
-    /// with exactly those rules, whatever the built-in profile has become since; `extends` in a
-    /// layer is then ignored (the layers below it are given).
+    /// Compiles criteria from the texts of their layers, in order, exactly as [`Criteria::from_str`]
+    /// compiles a file and the profile it extends: `[("builtin", <built-in text>), ("policy/criteria.toml",
+    /// <its text>)]`, or one layer. A release stores these texts beside its sources, so the level
+    /// can be computed again later from the very criteria it was judged with. The built-in layer
+    /// must be labelled `builtin`.
     ///
-    /// Errors: as [`Criteria::from_str`], naming the layer's label.
+    /// Errors: no layer, or a layer that does not parse or compile (naming its label and line).
     pub fn from_layers(layers: &[(String, String)]) -> Result<Criteria> {
-        let mut raws = Vec::new();
+        if layers.is_empty() {
+            return Err(Error::Config {
+                path: "criteria".to_string(),
+                message: "no criteria layer to compile".to_string(),
+            });
+        }
+        let mut raws = Vec::with_capacity(layers.len());
         for (label, text) in layers {
             let file: CriteriaFile =
                 toml::from_str(text).map_err(|e| Error::toml(label, text, &e))?;
             raws.push(Raw::new(file, text, label));
-        }
-        if raws.is_empty() {
-            return Criteria::from_str("builtin", BUILTIN_CRITERIA);
         }
         compile(raws)
     }

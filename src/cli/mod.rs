@@ -124,8 +124,8 @@ enum Command {
         #[command(flatten)]
         report: ReportArgs,
     },
-    /// Publish the working document as a new version in archive/ (classified against the last
-    /// release; refuses, writing nothing, when anything is wrong).
+    /// Publish the working document as a new version in archive/ (linted first, classified
+    /// against the last release; refuses, writing nothing, when anything is wrong).
     #[command(disable_version_flag = true)]
     Release(release::ReleaseArgs),
     /// List every released version: effective date, in force / upcoming / superseded, level,
@@ -133,8 +133,9 @@ enum Command {
     Log(release::LogArgs),
     /// Print the source of a released version.
     Show(release::ShowArgs),
-    /// Check the archive: every source hash, the hash chain, and (with git history) that no
-    /// release file changed after the commit that added it. Exit 1 on any problem.
+    /// Check the archive: every source hash, the hash chain, each release judged again, and
+    /// (with git history) that each archived file holds the bytes of the commit that added it.
+    /// Each problem says how to recover; exit 1 on any but stray files.
     Verify(release::VerifyArgs),
     /// What the app must show a user who accepted a version (none, notice, reconsent).
     Consent(release::ConsentArgs),
