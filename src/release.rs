@@ -1013,6 +1013,9 @@ mod tests {
             reason: String::new(),
             location: Location { path: "p".into(), line: Some(1), side: "new" },
             also: vec![],
+            statement: None,
+            reasons: Default::default(),
+            references: Default::default(),
         }
     }
 
