@@ -35,6 +35,7 @@ pub mod git;
 pub mod history;
 pub mod import;
 pub mod init;
+pub mod learned;
 pub mod linked;
 pub mod lint;
 pub mod map;
