@@ -33,10 +33,11 @@
 
 use crate::classify::{heading_categories, text_categories};
 use crate::document::{Block, BlockKind, Document, Format, PREAMBLE_ID, Section, slugify};
+use crate::learned::{CATEGORIES, Model, document_units};
 use crate::rules::Criteria;
 use regex::Regex;
 use serde::Serialize;
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::LazyLock;
 
 /// The map schema this crate writes.
@@ -160,6 +161,7 @@ pub fn map_document(doc: &Document, criteria: &Criteria) -> PracticeMap {
     let keep = |set: BTreeSet<String>| -> BTreeSet<String> {
         set.into_iter().filter(|c| practice.contains(c.as_str())).collect()
     };
+    let learned = is_chinese(doc).then(|| learned_blocks(doc));
     let mut sections = Vec::new();
     for (index, section) in doc.sections.iter().enumerate() {
         if index == 0 && section.blocks.is_empty() {
@@ -168,10 +170,15 @@ pub fn map_document(doc: &Document, criteria: &Criteria) -> PracticeMap {
         // A section pinned or titled as something other than a practice (definitions) is still
         // categorised: its blocks do not fall back to their terms.
         let named = context_categories(doc, index, criteria);
+        // A section the criteria pin (or one under it) keeps what its pins say.
+        let pinned = doc
+            .ancestry(index)
+            .iter()
+            .any(|&a| criteria.sections.contains_key(&doc.sections[a].id));
         let categorised = !named.is_empty();
         let context = keep(named);
         let mut blocks = Vec::new();
-        for block in &section.blocks {
+        for (b, block) in section.blocks.iter().enumerate() {
             let mut cats = context.clone();
             if let Some(t) = block.table
                 && matches!(block.kind, BlockKind::TableRow)
@@ -179,7 +186,13 @@ pub fn map_document(doc: &Document, criteria: &Criteria) -> PracticeMap {
             {
                 cats.extend(keep(heading_categories(first, criteria)));
             }
-            let categories = block_categories(&block.text, &cats, categorised, criteria);
+            let mut categories = block_categories(&block.text, &cats, categorised, criteria);
+            if let Some(learned) = learned.as_ref().filter(|_| !pinned) {
+                // The model decides the eleven practice categories; the lexicons keep the others
+                // (cross-border transfer).
+                categories.retain(|c| !CATEGORIES.contains(&c.as_str()));
+                categories.extend(keep(learned.get(&(index, b)).cloned().unwrap_or_default()));
+            }
             blocks.push(MappedBlock { text: block.text.clone(), line: block.line, categories });
         }
         let categories = if context.is_empty() {
@@ -199,6 +212,63 @@ pub fn map_document(doc: &Document, criteria: &Criteria) -> PracticeMap {
     }
     PracticeMap { schema: MAP_SCHEMA, path: doc.path.clone(), format: doc.format, sections }
 }
+
+/// Whether a document is Chinese: its front matter's `lang` starts with `zh`, or, without one,
+/// Han characters make up at least 30 % of its letters.
+pub fn is_chinese(doc: &Document) -> bool {
+    if let Some(lang) = doc.field("lang") {
+        return lang.to_ascii_lowercase().starts_with("zh");
+    }
+    let (mut han, mut letters) = (0usize, 0usize);
+    for c in doc.text.chars().filter(|c| c.is_alphabetic()) {
+        letters += 1;
+        if matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF) {
+            han += 1;
+        }
+    }
+    letters > 0 && han * 10 >= letters * 3
+}
+
+/// The learned categories of every block of `doc` (plain text already outlined), keyed by
+/// `(section index, block index)`: each sentence's categories from the embedded model
+/// ([`crate::learned`]); the block keeps those more than [`LEARNED_SHARE`] of its practice
+/// sentences have, or, when none has that share, the most frequent ones.
+fn learned_blocks(doc: &Document) -> HashMap<(usize, usize), BTreeSet<String>> {
+    let model = Model::embedded();
+    let units = document_units(doc);
+    let mut per_block: HashMap<(usize, usize), Vec<u16>> = HashMap::new();
+    for (at, unit) in &units {
+        per_block.entry(*at).or_default().push(model.predict(unit));
+    }
+    per_block
+        .into_iter()
+        .map(|(at, sets)| {
+            let practice: Vec<u16> = sets.into_iter().filter(|s| *s != 0).collect();
+            let n = practice.len();
+            let have: Vec<usize> = (0..CATEGORIES.len())
+                .map(|k| practice.iter().filter(|s| *s & (1 << k) != 0).count())
+                .collect();
+            let most = have.iter().copied().max().unwrap_or(0);
+            // More than the share, or else the most frequent: a block with a practice sentence
+            // always gets a category.
+            let cats = (0..CATEGORIES.len())
+                .filter(|&k| {
+                    have[k] * LEARNED_SHARE.1 > n * LEARNED_SHARE.0
+                        || (have[k] == most
+                            && most * LEARNED_SHARE.1 <= n * LEARNED_SHARE.0
+                            && most > 0)
+                })
+                .map(|k| CATEGORIES[k].to_string())
+                .collect();
+            (at, cats)
+        })
+        .collect()
+}
+
+/// A block keeps a learned category when more than this share (numerator, denominator) of its
+/// practice sentences have. Half was chosen on the development part of CAPP-130 (a third, a
+/// half and two thirds tried).
+pub const LEARNED_SHARE: (usize, usize) = (1, 2);
 
 /// The categories of one block, decided sentence by sentence (see [`sentences`]).
 ///
