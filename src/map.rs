@@ -149,6 +149,16 @@ fn join(set: &BTreeSet<String>) -> String {
 /// Maps `doc`'s sections and blocks to practice categories under `criteria` (plain text is
 /// outlined first, see [`outline`]).
 pub fn map_document(doc: &Document, criteria: &Criteria) -> PracticeMap {
+    map_with(doc, criteria, true)
+}
+
+/// Maps `doc` like [`map_document`] but with the lexicons only, whatever its language (how an
+/// English document is always mapped).
+pub fn map_document_lexicons(doc: &Document, criteria: &Criteria) -> PracticeMap {
+    map_with(doc, criteria, false)
+}
+
+fn map_with(doc: &Document, criteria: &Criteria, learn: bool) -> PracticeMap {
     let outlined;
     let doc = if doc.format == Format::PlainText {
         outlined = outline(doc);
@@ -161,7 +171,7 @@ pub fn map_document(doc: &Document, criteria: &Criteria) -> PracticeMap {
     let keep = |set: BTreeSet<String>| -> BTreeSet<String> {
         set.into_iter().filter(|c| practice.contains(c.as_str())).collect()
     };
-    let learned = is_chinese(doc).then(|| learned_blocks(doc));
+    let learned = (learn && is_chinese(doc)).then(|| learned_blocks(doc));
     let mut sections = Vec::new();
     for (index, section) in doc.sections.iter().enumerate() {
         if index == 0 && section.blocks.is_empty() {
@@ -698,7 +708,7 @@ mod tests {
     fn chapters_cover_their_subheadings_and_sentences_displace_context() {
         let text = "## 一、我们如何收集和使用您的个人信息 {#c}\n\n### 为您提供安全保障 {#s}\n\n我们会收集您的设备信息。\n\n相机权限：用于扫码。\n\n我们会收集您的位置。我们会收集您的订单。我们不会开启相机权限。\n\n## 您的权利 {#r}\n\n### 相机权限 {#p}\n\n您可以在系统设置中关闭。\n";
         let doc = parse("p.md", text).unwrap();
-        let map = map_document(&doc, &Criteria::builtin());
+        let map = map_document_lexicons(&doc, &Criteria::builtin());
         let by_id = |id: &str| map.sections.iter().find(|s| s.id == id).unwrap();
         // A purpose named in a collection chapter's subheading stays collection.
         assert_eq!(by_id("s").categories, cats(&["collection", "use"]));
@@ -750,7 +760,7 @@ mod tests {
     fn innermost_heading_and_table_header_decide() {
         let text = "## 二、我们可能收集的个人信息 {#c}\n\n我们收集您的手机号，用于注册。\n\n### 3.7 设备权限调用 {#p}\n\n相机权限。\n\n| 接入第三方SDK | 目的 |\n| --- | --- |\n| 友盟 | 统计 |\n\n## 十二、如何联系我们 {#contact}\n\n邮箱 a@b.cn\n";
         let doc = parse("p.md", text).unwrap();
-        let map = map_document(&doc, &Criteria::builtin());
+        let map = map_document_lexicons(&doc, &Criteria::builtin());
         let by_id = |id: &str| map.sections.iter().find(|s| s.id == id).unwrap();
         assert_eq!(by_id("c").categories, cats(&["collection"]));
         // "用于" adds use (terms_add) to the collection clause.
