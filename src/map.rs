@@ -190,18 +190,22 @@ fn map_with(doc: &Document, criteria: &Criteria, learn: bool) -> PracticeMap {
         let mut blocks = Vec::new();
         for (b, block) in section.blocks.iter().enumerate() {
             let mut cats = context.clone();
+            let mut header = BTreeSet::new();
             if let Some(t) = block.table
                 && matches!(block.kind, BlockKind::TableRow)
                 && let Some(first) = section.tables[t].header.first()
             {
-                cats.extend(keep(heading_categories(first, criteria)));
+                header = keep(heading_categories(first, criteria));
+                cats.extend(header.iter().cloned());
             }
             let mut categories = block_categories(&block.text, &cats, categorised, criteria);
             if let Some(learned) = learned.as_ref().filter(|_| !pinned) {
                 // The model decides the eleven practice categories; the lexicons keep the others
-                // (cross-border transfer).
+                // (cross-border transfer), and a table row keeps what its header names (the
+                // model never saw a table: the corpus flattens them).
                 categories.retain(|c| !CATEGORIES.contains(&c.as_str()));
                 categories.extend(keep(learned.get(&(index, b)).cloned().unwrap_or_default()));
+                categories.extend(header);
             }
             blocks.push(MappedBlock { text: block.text.clone(), line: block.line, categories });
         }
