@@ -171,7 +171,13 @@ fn map_with(doc: &Document, criteria: &Criteria, learn: bool) -> PracticeMap {
     let keep = |set: BTreeSet<String>| -> BTreeSet<String> {
         set.into_iter().filter(|c| practice.contains(c.as_str())).collect()
     };
-    let learned = (learn && is_chinese(doc)).then(|| learned_blocks(doc));
+    // Sections the criteria pin (or one under them) keep their pins: the model skips them.
+    let pinned_sections: HashSet<usize> = (0..doc.sections.len())
+        .filter(|&i| {
+            doc.ancestry(i).iter().any(|&a| criteria.sections.contains_key(&doc.sections[a].id))
+        })
+        .collect();
+    let learned = (learn && is_chinese(doc)).then(|| learned_blocks(doc, &pinned_sections));
     let mut sections = Vec::new();
     for (index, section) in doc.sections.iter().enumerate() {
         if index == 0 && section.blocks.is_empty() {
@@ -180,11 +186,7 @@ fn map_with(doc: &Document, criteria: &Criteria, learn: bool) -> PracticeMap {
         // A section pinned or titled as something other than a practice (definitions) is still
         // categorised: its blocks do not fall back to their terms.
         let named = context_categories(doc, index, criteria);
-        // A section the criteria pin (or one under it) keeps what its pins say.
-        let pinned = doc
-            .ancestry(index)
-            .iter()
-            .any(|&a| criteria.sections.contains_key(&doc.sections[a].id));
+        let pinned = pinned_sections.contains(&index);
         let categorised = !named.is_empty();
         let context = keep(named);
         let mut blocks = Vec::new();
@@ -243,15 +245,19 @@ pub fn is_chinese(doc: &Document) -> bool {
     letters > 0 && han * 10 >= letters * 3
 }
 
-/// The learned categories of every block of `doc` (plain text already outlined), keyed by
+/// The learned categories of every block of `doc` (plain text already outlined) outside the
+/// sections in `skip`, keyed by
 /// `(section index, block index)`: each sentence's categories from the embedded model
 /// ([`crate::learned`]); the block keeps those more than [`LEARNED_SHARE`] of its practice
 /// sentences have, or, when none has that share, the most frequent ones.
-fn learned_blocks(doc: &Document) -> HashMap<(usize, usize), BTreeSet<String>> {
+fn learned_blocks(
+    doc: &Document,
+    skip: &HashSet<usize>,
+) -> HashMap<(usize, usize), BTreeSet<String>> {
     let model = Model::embedded();
     let units = document_units(doc);
     let mut per_block: HashMap<(usize, usize), Vec<u16>> = HashMap::new();
-    for (at, unit) in &units {
+    for (at, unit) in units.iter().filter(|(at, _)| !skip.contains(&at.0)) {
         per_block.entry(*at).or_default().push(model.predict(unit));
     }
     per_block
