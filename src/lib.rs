@@ -16,7 +16,8 @@
 //!   and judges its releases again, [`consent`] answers what a user of an older version must see,
 //!   [`history`] classifies the git commits that touched a document and [`import`] backfills an
 //!   archive from an existing history;
-//! * [`map`] tells which data practices each section and block describes (`redline map`);
+//! * [`map`] tells which data practices each section and block describes (`redline map`), with
+//!   the model of [`learned`] for Chinese;
 //! * [`lint`] reports every problem in a policy's Markdown with its line, column and a hint;
 //!   [`translation`] tracks translations' section ids and stale sections; [`linked`] compares a
 //!   document with the documents it links to and pairs sections that moved between documents;
@@ -37,6 +38,7 @@ pub mod git;
 pub mod history;
 pub mod import;
 pub mod init;
+pub mod learned;
 pub mod linked;
 pub mod lint;
 pub mod map;

@@ -942,7 +942,10 @@ fn highlight(
         }
         let Some(m) = mapped.get(s.id.as_str()) else { continue };
         for (b, mb) in s.blocks.iter().zip(&m.blocks) {
-            if !practices.iter().any(|p| mb.categories.contains(*p)) {
+            // A contact block names the operator, not a practice (示例健康科技有限公司).
+            if !practices.iter().any(|p| mb.categories.contains(*p))
+                || mb.categories.contains("contact")
+            {
                 continue;
             }
             let plain = match_text(&b.text);
