@@ -830,6 +830,7 @@ pub fn classify(
             new: &new_statements,
             old_index: &old_index,
             new_index: &new_index,
+            old_to_new: &diff.old_to_new,
         },
         old_cats: (0..old.sections.len()).map(|_| OnceLock::new()).collect(),
         new_cats: (0..new.sections.len()).map(|_| OnceLock::new()).collect(),

@@ -175,7 +175,36 @@ pub(crate) struct MapArgs {
 pub(crate) fn map(args: MapArgs, cwd: &Path) -> Result<Outcome> {
     let repo = PolicyRepo::discover(cwd)?;
     let criteria = super::compare::load_criteria(args.criteria.as_deref(), repo.as_ref(), cwd)?;
-    let (label, bytes) = match (&args.file, &repo) {
+    let doc = document_arg(&args, repo.as_ref(), cwd, "map")?;
+    let map = redline::map::map_document(&doc, &criteria);
+    let stdout = match args.format {
+        MapFormat::Json => map.to_json(),
+        MapFormat::Text => map.to_text(60),
+    };
+    Ok(Outcome { stdout, code: EXIT_OK })
+}
+
+/// `redline statements`: every clause of a document with the statement the judgement reads.
+pub(crate) fn statements(args: MapArgs, cwd: &Path) -> Result<Outcome> {
+    let repo = PolicyRepo::discover(cwd)?;
+    let doc = document_arg(&args, repo.as_ref(), cwd, "statements")?;
+    let statements = redline::statements::extract(&doc);
+    let stdout = match args.format {
+        MapFormat::Json => statements.to_json(&doc),
+        MapFormat::Text => statements.to_text(&doc),
+    };
+    Ok(Outcome { stdout, code: EXIT_OK })
+}
+
+/// The document a `map` or `statements` command reads: the file given, else the document's
+/// source (or `--lang`) in the policy repository.
+fn document_arg(
+    args: &MapArgs,
+    repo: Option<&PolicyRepo>,
+    cwd: &Path,
+    command: &str,
+) -> Result<Document> {
+    let (label, bytes) = match (&args.file, repo) {
         (Some(file), _) => {
             let bytes = redline::fsutil::read_named(&cwd.join(file), file)?;
             (file.clone(), bytes)
@@ -194,17 +223,11 @@ pub(crate) fn map(args: MapArgs, cwd: &Path) -> Result<Outcome> {
             let bytes = redline::fsutil::read_regular(&repo.root.join(&rel), &rel)?;
             (rel, bytes)
         }
-        (None, None) => bail!(Error::Refused(
-            "no policy repository here (policy/policy.toml not found in this folder or above); pass a file: `redline map FILE`".to_string()
-        )),
+        (None, None) => bail!(Error::Refused(format!(
+            "no policy repository here (policy/policy.toml not found in this folder or above); pass a file: `redline {command} FILE`"
+        ))),
     };
-    let doc = Document::from_bytes(&label, &bytes)?;
-    let map = redline::map::map_document(&doc, &criteria);
-    let stdout = match args.format {
-        MapFormat::Json => map.to_json(),
-        MapFormat::Text => map.to_text(60),
-    };
-    Ok(Outcome { stdout, code: EXIT_OK })
+    Ok(Document::from_bytes(&label, &bytes)?)
 }
 
 pub(crate) fn init(dir: Option<String>, cwd: &Path) -> Result<Outcome> {

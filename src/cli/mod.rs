@@ -181,6 +181,21 @@ enum Command {
         #[arg(long, value_name = "FILE|builtin")]
         criteria: Option<String>,
     },
+    /// Print every clause's statement: practice, data, recipients, purposes, conditions (what the
+    /// judgement reads).
+    Statements {
+        /// A Markdown or plain-text file (default: the document's source in a policy repository).
+        file: Option<String>,
+        /// The document (default: the first in policy/policy.toml).
+        #[arg(long)]
+        document: Option<String>,
+        /// The language (default: the document's source language).
+        #[arg(long)]
+        lang: Option<String>,
+        /// Output format: text or json (`redline.statements/1`).
+        #[arg(long, value_enum, default_value_t = authoring::MapFormat::Text)]
+        format: authoring::MapFormat,
+    },
     /// Scaffold a policy repository in DIR (default: here), then `git init` if DIR is not in one.
     Init {
         /// The folder (created if needed).
@@ -362,6 +377,10 @@ fn run(command: Command, color: bool) -> Result<Outcome> {
         Command::Map { file, document, lang, format, criteria } => {
             authoring::map(authoring::MapArgs { file, document, lang, format, criteria }, &cwd)
         }
+        Command::Statements { file, document, lang, format } => authoring::statements(
+            authoring::MapArgs { file, document, lang, format, criteria: None },
+            &cwd,
+        ),
         Command::Init { dir } => authoring::init(dir, &cwd),
         Command::Build { out, base_url, as_of, preview } => {
             site::run_build(&cwd, out, base_url, as_of, preview)

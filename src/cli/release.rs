@@ -417,7 +417,17 @@ pub(super) fn log(args: LogArgs, cwd: &Path) -> Result<Outcome> {
         if releases.is_empty() {
             writeln!(text, "  no release yet (redline release publishes the first)").unwrap();
         }
-        for (r, s) in releases.iter().zip(&statuses).rev() {
+        let doc = repo.document(Some(id))?;
+        let file = doc.file_name(&doc.source_language);
+        // The earliest earlier release whose source text is the same (a change undone).
+        let same_as = |i: usize| {
+            let hash = releases[i].record.sources.get(&file)?;
+            releases[..i]
+                .iter()
+                .find(|e| e.record.sources.get(&file) == Some(hash))
+                .map(|e| e.version.to_string())
+        };
+        for (i, (r, s)) in releases.iter().zip(&statuses).enumerate().rev() {
             let rec = &r.record;
             writeln!(
                 text,
@@ -432,13 +442,18 @@ pub(super) fn log(args: LogArgs, cwd: &Path) -> Result<Outcome> {
             if rec.previous.is_empty() {
                 writeln!(text, "      first release").unwrap();
             }
+            if let Some(v) = same_as(i) {
+                writeln!(text, "      same as {v}: its text is that of an earlier release")
+                    .unwrap();
+            }
             for line in &rec.summary {
                 writeln!(text, "      {line}").unwrap();
             }
         }
-        for (r, s) in releases.iter().zip(&statuses) {
+        for (i, (r, s)) in releases.iter().zip(&statuses).enumerate() {
             let rec = &r.record;
             entries.push(serde_json::json!({
+                "same_as": same_as(i),
                 "version": rec.version,
                 "effective": rec.effective,
                 "status": s,
@@ -598,11 +613,18 @@ pub(super) fn consent(args: ConsentArgs, cwd: &Path) -> Result<Outcome> {
                 )
                 .unwrap();
             } else if !answer.changes.is_empty() {
-                writeln!(out, "  accepted {}; level {} since then:", answer.accepted, answer.level)
-                    .unwrap();
+                writeln!(
+                    out,
+                    "  accepted {}; the text now differs from it at level {} (the releases since reached {}):",
+                    answer.accepted, answer.level, answer.chain_level
+                )
+                .unwrap();
             }
             for c in &answer.changes {
-                writeln!(out, "  {}  effective {}  {}", c.version, c.effective, c.level).unwrap();
+                let same =
+                    c.same_as.as_ref().map(|v| format!("  (same as {v})")).unwrap_or_default();
+                writeln!(out, "  {}  effective {}  {}{same}", c.version, c.effective, c.level)
+                    .unwrap();
                 for line in &c.summary {
                     writeln!(out, "      {line}").unwrap();
                 }
