@@ -1,5 +1,5 @@
 //! The append-only archive: `archive/<document>/<version>/` holds the exact source bytes of every
-//! language of a released version and its `release.toml` (contracts.md "Release record").
+//! language of a released version and its `release.toml` (README "Releases, the archive and consent").
 
 use crate::error::{Error, Result};
 use crate::model::Level;
@@ -71,7 +71,7 @@ impl fmt::Display for Version {
     }
 }
 
-/// `release.toml` of one version (contracts.md "Release record"), with the fields that make its
+/// `release.toml` of one version (README "Releases, the archive and consent"), with the fields that make its
 /// verdict re-checkable (`engine`, `triggers`, `criteria_sha256`, `linked`): records written
 /// before them lack them (empty), and are verified as before.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -851,7 +851,7 @@ fn toml_array(out: &mut String, items: &[String]) {
 }
 
 impl ReleaseRecord {
-    /// The record's bytes, exactly as contracts.md "Release record" lays them out: the fields in
+    /// The record's bytes, exactly as the README ("Releases, the archive and consent") lays them out: the fields in
     /// contract order, one `key = value` line each, then a blank line and the `[sources]` table.
     /// Arrays of zero or one item are written on one line, longer ones one item per line.
     /// Sources are written in `file_order` (the document's languages, source first) and any
@@ -930,7 +930,7 @@ impl ReleaseRecord {
     ///
     /// Errors: invalid UTF-8, invalid TOML, an unknown or missing field (naming line and
     /// column), a schema other than [`RELEASE_SCHEMA`], or a `level`, `bump` or `effective`
-    /// that is not a contract spelling (contracts.md "Enumerations"; naming the line).
+    /// that is not a contract spelling (the README's spellings; naming the line).
     pub fn parse(label: &str, bytes: &[u8]) -> Result<ReleaseRecord> {
         let text = crate::text::decode(label, bytes)?;
         let record: ReleaseRecord =
@@ -1143,7 +1143,7 @@ pub fn source_hashes(files: &[(String, Vec<u8>)]) -> BTreeMap<String, String> {
     files.iter().map(|(n, b)| (n.clone(), sha256_hex(b))).collect()
 }
 
-/// Where a released version stands on a date (contracts.md "Time").
+/// Where a released version stands on a date (README "Releases, the archive and consent").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {

@@ -1072,7 +1072,7 @@ pub fn stated_dates(doc: &Document) -> (Option<StatedDate>, Option<StatedDate>) 
     (updated, effective)
 }
 
-/// Edge cases 14 and 15 of criteria.md: content changed without a date bump; a notice lead time
+/// Content changed without a date bump; a notice lead time
 /// shorter than configured on a major release.
 fn date_notices(
     old: &Document,

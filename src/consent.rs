@@ -98,7 +98,7 @@ pub struct VersionEntry {
     pub same_as: Option<String>,
 }
 
-/// The status of one language of a document (contracts.md "language status").
+/// The status of one language of a document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LanguageStatus {

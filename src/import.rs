@@ -1,5 +1,5 @@
 //! Backfilling an empty archive from an existing history (issue 3, item 7): a folder of dated
-//! versions (`NNN_YYYY-MM-DD.md|mdx|txt`, as `../shared/corpus` holds them) or the commits that
+//! versions (`NNN_YYYY-MM-DD.md|mdx|txt`, as archives of public policies keep them) or the commits that
 //! changed a file in git. Each version becomes a release of the document's source language, in
 //! order, its date the effective date; its level is computed against the version before and the
 //! numbers follow from the bumps, starting at `1.0.0`.

@@ -1,4 +1,4 @@
-//! The closed enumerations of `../shared/contracts.md`: levels, bumps, qualifiers, change kinds,
+//! The closed enumerations of the report and release contracts (README): levels, bumps, qualifiers, change kinds,
 //! directions and decisions. Their serialised spellings are part of the public contract.
 
 use serde::{Deserialize, Serialize};
@@ -7,7 +7,7 @@ use std::fmt;
 /// How much a change matters, from `none` (identical texts) to `reconsent`.
 ///
 /// Ordered: `None < Editorial < Minor < Major < Reconsent`; a release's level is the maximum of
-/// its changes' levels (criteria.md 4.2 rule 1).
+/// its changes' levels (the highest level wins).
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
 )]
@@ -47,7 +47,7 @@ impl Level {
         Level::ALL.into_iter().find(|l| l.as_str() == s)
     }
 
-    /// The version bump this level requires (contracts.md: editorial → patch, minor → minor,
+    /// The version bump this level requires (editorial → patch, minor → minor,
     /// major and reconsent → major).
     pub fn bump(self) -> Bump {
         match self {
@@ -58,7 +58,7 @@ impl Level {
         }
     }
 
-    /// What the app must show a user facing a change of this level (contracts.md `decision`).
+    /// What the app must show a user facing a change of this level.
     pub fn decision(self) -> Decision {
         match self {
             Level::Reconsent => Decision::Reconsent,
@@ -109,7 +109,7 @@ impl fmt::Display for Bump {
     }
 }
 
-/// A qualifier travels with a level (criteria.md 4.1). Ordered as contracts.md lists them, so a
+/// A qualifier travels with a level. Ordered as the report lists them, so a
 /// `BTreeSet<Qualifier>` serialises in the contract's order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -148,7 +148,7 @@ impl Qualifier {
     }
 }
 
-/// What kind of aligned difference a change is (contracts.md "change kind").
+/// What kind of aligned difference a change is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeKind {
@@ -254,7 +254,7 @@ impl fmt::Display for ChangeKind {
     }
 }
 
-/// Whether a change widens or narrows what the policy discloses (criteria.md 4.2 rule 3).
+/// Whether a change widens or narrows what the policy discloses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {
@@ -284,7 +284,7 @@ impl Direction {
     }
 }
 
-/// What the app must do for a user who accepted an earlier version (contracts.md `decision`).
+/// What the app must do for a user who accepted an earlier version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Decision {

@@ -1,4 +1,4 @@
-//! Normalisation before judging (criteria.md Decision 6). Two views of a text:
+//! Normalisation before judging: `editorial` needs positive evidence. Two views of a text:
 //!
 //! * [`editorial_key`]: what must stay equal for a change to be *editorial*: Unicode NFKC
 //!   (full/half width, NBSP), letter case, whitespace and wrapping, CJK–Latin spacing, all

@@ -1,10 +1,10 @@
 //! Releasing a version: classify the working document (every language) against the last
 //! released version, propose the bump, check every precondition, and append
 //! `archive/<document>/<version>/` with the exact source bytes and `release.toml`
-//! (contracts.md "Release record"). Every refusal is an [`Error::Refused`] raised before anything
+//! (README "Releases, the archive and consent"). Every refusal is an [`Error::Refused`] raised before anything
 //! is written.
 //!
-//! **The source language governs.** The source-language file is the binding text (contracts.md:
+//! **The source language governs.** The source-language file is the binding text (README:
 //! `consent.json`'s sha256 is of it; a translation is a reference), so a release's level, bump
 //! and qualifiers — and with them the consent decisions, the notice and the effective date —
 //! come from the source language's diff alone ([`release_level`]). Each translation's own level
@@ -126,7 +126,7 @@ pub fn tag_name(document: &str, version: &str) -> String {
     format!("{document}-v{version}")
 }
 
-/// Plans the release of `document` (contracts.md "Release record", issue 3):
+/// Plans the release of `document` (README "Releases, the archive and consent"):
 ///
 /// * each language's working file (`policy/<id>.<lang>.<ext>`) is compared with the same
 ///   language in the last release under `criteria`; the release level and qualifiers are the

@@ -1,4 +1,4 @@
-//! The report of one comparison: the serialisable `redline.report/1` struct (contracts.md) and
+//! The report of one comparison: the serialisable `redline.report/1` struct (README "The JSON report") and
 //! its text and Markdown renderings.
 
 use crate::classify::{Classification, Finding, classify};

@@ -1,4 +1,4 @@
-//! Dates and times (contracts.md "Time"): effective dates are calendar dates in the policy's time
+//! Dates and times (README "Releases, the archive and consent"): effective dates are calendar dates in the policy's time
 //! zone; a version is in force from 00:00 of its effective date there. Commands take `--as-of`
 //! to fix "today"; without it, today is read from the clock in that time zone.
 

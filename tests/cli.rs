@@ -343,25 +343,90 @@ fn rules_lists_and_explains() {
     let out = redline(root()).args(["rules"]).output().unwrap();
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(stdout.contains("new-sdk-ads") && stdout.contains("other-wording"), "{stdout}");
-    let out = redline(root()).args(["rules", "--explain", "contact-changed"]).output().unwrap();
+    let out = redline(root()).args(["rules", "--explain", "contact-replaced"]).output().unwrap();
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(stdout.contains("十一 item 5") && stdout.contains("level:     major"), "{stdout}");
-    // Every condition that decides the rule is shown as written, not only its change kinds.
-    assert!(stdout.contains("    added = [\"@email\", \"@phone\", \"@url\"]\n"), "{stdout}");
+    // The reference in Chinese, and every condition in words and as written.
+    assert!(stdout.contains("本政策第十一条第5项"), "{stdout}");
+    assert!(stdout.contains("    - a statement of the change is channel_replaced\n"), "{stdout}");
+    assert!(stdout.contains("    statements = [\"channel_replaced\"]\n"), "{stdout}");
+    assert!(stdout.contains("  defined:   policy/criteria.toml line "), "{stdout}");
+    // The fallback and the wholesale rule are rules like any other.
     let out = redline(root()).args(["rules", "--explain", "other-wording"]).output().unwrap();
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert_eq!(out.status.code(), Some(0));
     assert!(
-        stdout.starts_with("other-wording: built into redline\n  level:     minor"),
+        stdout.starts_with(
+            "other-wording: A wording change that no other rule matches\n  level:     minor"
+        ),
         "{stdout}"
     );
+    assert!(stdout.contains("  fallback:  "), "{stdout}");
     let out = redline(root()).args(["rules", "--explain", "nope"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let out = redline(root()).args(["rules", "--format", "markdown"]).output().unwrap();
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(stdout.contains("| Rule | Level | Title | Reference | Reason |\n|---|"), "{stdout}");
-    assert!(stdout.contains("| `contact-changed` | major |"), "{stdout}");
+    assert!(stdout.contains("| `contact-added` | major |"), "{stdout}");
     assert!(stdout.contains("| `other-wording` | minor |"), "{stdout}");
+}
+
+#[test]
+fn rules_test_runs_every_example_and_fails_on_a_wrong_one() {
+    let out = redline(root()).args(["rules", "--test"]).output().unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("ok   ownership-changed example 1: major"), "{stdout}");
+    let out = redline(root()).args(["rules", "--test", "--criteria", "builtin"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    // A team's own rule with an example that does not hold: exit 1, the failure named.
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "mine.toml",
+        b"extends = \"builtin\"\n[[rules]]\nid = \"mine\"\ntitle = \"t\"\nlevel = \"major\"\nreference = \"r\"\nreason = \"r\"\n[rules.match]\ntext = [\"zebra\"]\n[[rules.examples]]\nold = \"We keep logs.\"\nnew = \"We keep logs and a zebra.\"\nlevel = \"reconsent\"\n",
+    );
+    let out =
+        redline(dir.path()).args(["rules", "--test", "--criteria", "mine.toml"]).output().unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("FAIL mine example 1: major (expected reconsent, got major)"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn switching_off_a_rule_and_the_fallback() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "old.md", b"# P\n\nWe collect your e-mail address.\n");
+    write(
+        dir.path(),
+        "new.md",
+        b"# P\n\nWe collect your e-mail address and your postal address.\n",
+    );
+    write(
+        dir.path(),
+        "off.toml",
+        b"extends = \"builtin\"\n[[rules]]\nid = \"new-data-type\"\nlevel = \"off\"\n",
+    );
+    let (code, stdout, stderr) =
+        diff(dir.path(), &["old.md", "new.md", "--criteria", "off.toml", "--format", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert!(
+        report["findings"].as_array().unwrap().iter().all(|f| f["rule"] != "new-data-type"),
+        "{stdout}"
+    );
+    write(
+        dir.path(),
+        "bad.toml",
+        b"extends = \"builtin\"\n[[rules]]\nid = \"other-wording\"\nlevel = \"off\"\n",
+    );
+    assert_bad_input(
+        diff(dir.path(), &["old.md", "new.md", "--criteria", "bad.toml"]),
+        "bad.toml:3:6: rule `other-wording` cannot be switched off",
+    );
 }
 
 #[test]

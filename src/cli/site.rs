@@ -1,4 +1,4 @@
-//! `build`: render the archive as a static site (contracts.md "Site URL map").
+//! `build`: render the archive as a static site (README "Publish the site").
 
 use super::{EXIT_OK, Outcome};
 use anyhow::Result;

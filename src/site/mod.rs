@@ -1,6 +1,6 @@
 //! The published site (`redline build`): every released version of every document at a stable
 //! URL, the version in force, redlines between versions, a history, an "as of" table, an Atom
-//! feed and `consent.json`, at the URLs of contracts.md "Site URL map".
+//! feed and `consent.json`, at the URLs the README lists ("Publish the site").
 //!
 //! What goes in: the archive (`archive/<doc>/<version>/`: source bytes of every language and
 //! `release.toml`), the criteria (to classify each comparison), the date the site is built for

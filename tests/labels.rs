@@ -1,0 +1,152 @@
+//! Agreement with real changes labelled by reading the text (`../shared/corpus/labels/
+//! dev-labels.toml`: consecutive versions of public policies, each labelled editorial, minor,
+//! major, reconsent or degenerate, split into a development part and a held-aside part). The
+//! judgement was tuned on the development part; the held-aside part is measured. Run with
+//! `cargo test --test labels -- --nocapture` to see both parts and every disagreement of the
+//! development part; skips, saying so, when the corpus is absent.
+//!
+//! Pairs labelled `degenerate` (capture noise: error pages, truncated or flip-flopping captures)
+//! are left out of the agreement figures and reported apart: what the guards made of them.
+
+use redline::Level;
+use redline::document::Document;
+use redline::report::{Side, compare_documents};
+use redline::rules::Criteria;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+#[derive(Deserialize)]
+struct Labels {
+    pair: Vec<Pair>,
+}
+
+#[derive(Deserialize)]
+struct Pair {
+    part: String,
+    corpus: String,
+    doc: String,
+    old: String,
+    new: String,
+    level: String,
+    confidence: String,
+}
+
+fn corpus() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    if dir.join("labels/dev-labels.toml").is_file() {
+        Some(dir)
+    } else {
+        println!("skipped: {} is absent", dir.join("labels/dev-labels.toml").display());
+        None
+    }
+}
+
+#[derive(Default)]
+struct Tally {
+    pairs: usize,
+    materiality: usize,
+    exact: usize,
+    reconsent_on_minor: usize,
+}
+
+/// Held-aside floors: materiality (major and above against below) and the exact level.
+const MATERIALITY_FLOOR: f64 = 0.95;
+const EXACT_FLOOR: f64 = 0.80;
+
+#[test]
+fn judgement_agrees_with_the_labelled_changes() {
+    let Some(root) = corpus() else { return };
+    let labels: Labels =
+        toml::from_str(&std::fs::read_to_string(root.join("labels/dev-labels.toml")).unwrap())
+            .unwrap();
+    let criteria = Criteria::builtin();
+    let mut tallies = [Tally::default(), Tally::default()];
+    let mut degenerate = Vec::new();
+    for p in &labels.pair {
+        let dir = root.join(&p.corpus).join(&p.doc);
+        let read = |name: &str| {
+            let path = dir.join(name);
+            let bytes = std::fs::read(&path).unwrap();
+            Document::from_bytes(&path.display().to_string(), &bytes).unwrap()
+        };
+        let c = compare_documents(
+            &p.doc,
+            Side::file(&p.old),
+            Side::file(&p.new),
+            read(&p.old),
+            read(&p.new),
+            &criteria,
+        );
+        let got = c.report.level;
+        let rules: Vec<&str> =
+            c.report.findings.iter().filter(|f| f.level == got).map(|f| f.rule.as_str()).collect();
+        let held = p.part == "held-aside";
+        if p.level == "degenerate" {
+            degenerate.push(format!(
+                "{} {}/{} {}→{}: {got} {rules:?}",
+                if held { "held-aside " } else { "development" },
+                p.corpus,
+                p.doc,
+                &p.old[..3],
+                &p.new[..3]
+            ));
+            continue;
+        }
+        let want = Level::parse(&p.level).unwrap();
+        let t = &mut tallies[usize::from(held)];
+        t.pairs += 1;
+        let material = |l: Level| l >= Level::Major;
+        t.materiality += usize::from(material(want) == material(got));
+        t.exact += usize::from(want == got);
+        let bad = got == Level::Reconsent && want <= Level::Minor;
+        t.reconsent_on_minor += usize::from(bad);
+        if !held && want != got {
+            println!(
+                "{} development {}/{} {}→{}: labelled {} ({}), got {got} {rules:?}",
+                if material(want) == material(got) { "level" } else { "MATERIALITY" },
+                p.corpus,
+                p.doc,
+                &p.old[..3],
+                &p.new[..3],
+                p.level,
+                p.confidence
+            );
+        }
+    }
+    for (name, t) in ["development", "held-aside"].iter().zip(&tallies) {
+        println!(
+            "{name}: {} pairs; materiality {}/{} ({:.0}%), exact level {}/{} ({:.0}%), re-consent on a change labelled editorial or minor: {}",
+            t.pairs,
+            t.materiality,
+            t.pairs,
+            100.0 * t.materiality as f64 / t.pairs.max(1) as f64,
+            t.exact,
+            t.pairs,
+            100.0 * t.exact as f64 / t.pairs.max(1) as f64,
+            t.reconsent_on_minor
+        );
+    }
+    println!("degenerate pairs ({}), left out of the figures:", degenerate.len());
+    for d in &degenerate {
+        println!("  {d}");
+    }
+    let held = &tallies[1];
+    assert!(held.pairs > 20, "expected the held-aside pairs, found {}", held.pairs);
+    let ratio = |n: usize| n as f64 / held.pairs as f64;
+    assert!(
+        ratio(held.materiality) >= MATERIALITY_FLOOR,
+        "held-aside materiality {}/{}",
+        held.materiality,
+        held.pairs
+    );
+    assert!(
+        ratio(held.exact) >= EXACT_FLOOR,
+        "held-aside exact level {}/{}",
+        held.exact,
+        held.pairs
+    );
+    assert_eq!(
+        held.reconsent_on_minor, 0,
+        "re-consent on a held-aside change labelled editorial or minor"
+    );
+}
