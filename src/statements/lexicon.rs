@@ -21,36 +21,130 @@ pub(crate) enum Field {
     Place,
     /// A longer term that names nothing (wins over the terms inside it).
     Ignore,
+    /// `提供`, `provide`: sharing, or our collection when the user provides, by context.
+    Give,
+    /// `填写`, `上传`, `submit`: the user supplying information (our collection).
+    UserSupply,
+    /// `transfer`: abroad when a foreign place is named, a transfer otherwise.
+    TransferVerb,
     Negation,
     NegationPrefix,
     NotNegation,
     Exception,
+    /// A purpose cue anywhere (`为了`, `以便`, `in order to`, `to improve`).
     PurposeCue,
+    /// A purpose cue only at the start of a part (`为`, `以`, `to`).
+    PurposeLead,
+    /// `for`, `出于`: a purpose named right after it.
+    PurposeFor,
+    Consequence,
+    NoConsequence,
+    Safeguard,
+    /// An illicit practice follows (`非授权的使用`, `unauthorized access`).
+    Unauthorized,
+    /// After a practice word: it is named, not stated (`…的目的`, `发生变化`).
+    NamedAfter,
+    /// Before a practice word: it is named, not stated (`purposes of`, `the manner in which`).
+    NamedBefore,
+    /// Directly before a practice word: a noun, not a verb (`agree to the collection`).
+    NamedAdjacent,
+    Conditional,
+    Continuation,
+    SubjectWe,
+    SubjectUser,
+    /// A pronoun that is not a subject (`向您`, `为我们`, `your`, `provide you`).
+    NotSubject,
+    Ask,
+    ConsentNoun,
+    Deny,
+    DenyWeak,
+    May,
+    Must,
+    Will,
     Anaphora,
+    RecipientAnaphora,
     Object,
     Tool,
+    GenericService,
     Open,
-    ActorWe,
-    ActorUser,
 }
 
 impl Field {
-    /// Markers are resolved among themselves; content terms among themselves.
-    fn is_marker(self) -> bool {
-        matches!(
-            self,
-            Field::Negation
-                | Field::NegationPrefix
-                | Field::NotNegation
-                | Field::Exception
-                | Field::PurposeCue
-                | Field::Anaphora
-                | Field::Object
-                | Field::Tool
-                | Field::Open
-                | Field::ActorWe
-                | Field::ActorUser
-        )
+    /// The group a hit is resolved in (leftmost, then longest, wins within a group): content
+    /// terms together, the negation cues together, the subject cues together, the modalities
+    /// together, every other marker on its own.
+    pub(crate) fn layer(self) -> u8 {
+        use Field::*;
+        match self {
+            Action | Data | Recipient | Purpose | Condition | Control | Place | Ignore | Give
+            | UserSupply | TransferVerb => 0,
+            Negation | NegationPrefix | NotNegation => 1,
+            SubjectWe | SubjectUser | NotSubject => 2,
+            May | Must | Will => 3,
+            Consequence | NoConsequence => 4,
+            Deny | DenyWeak => 5,
+            Object | Tool => 6,
+            Exception => 10,
+            PurposeCue => 11,
+            PurposeLead => 12,
+            PurposeFor => 13,
+            Safeguard => 14,
+            NamedAfter => 15,
+            NamedBefore => 16,
+            NamedAdjacent => 25,
+            Unauthorized => 26,
+            Conditional => 17,
+            Continuation => 18,
+            Ask => 19,
+            ConsentNoun => 20,
+            Anaphora => 21,
+            RecipientAnaphora => 22,
+            GenericService => 23,
+            Open => 24,
+        }
+    }
+
+    /// The marker list of `lexicon.toml` that fills this field.
+    fn from_marker(name: &str) -> Option<Field> {
+        use Field::*;
+        Some(match name {
+            "give" => Give,
+            "user_supply" => UserSupply,
+            "transfer_verb" => TransferVerb,
+            "negation" => Negation,
+            "negation_prefix" => NegationPrefix,
+            "not_negation" => NotNegation,
+            "exception" => Exception,
+            "purpose" => PurposeCue,
+            "purpose_lead" => PurposeLead,
+            "purpose_for" => PurposeFor,
+            "consequence" => Consequence,
+            "no_consequence" => NoConsequence,
+            "safeguard" => Safeguard,
+            "unauthorized" => Unauthorized,
+            "named_after" => NamedAfter,
+            "named_before" => NamedBefore,
+            "named_adjacent" => NamedAdjacent,
+            "conditional" => Conditional,
+            "continuation" => Continuation,
+            "subject_we" => SubjectWe,
+            "subject_user" => SubjectUser,
+            "not_subject" => NotSubject,
+            "ask" => Ask,
+            "consent_noun" => ConsentNoun,
+            "deny" => Deny,
+            "deny_weak" => DenyWeak,
+            "may" => May,
+            "must" => Must,
+            "will" => Will,
+            "anaphora" => Anaphora,
+            "recipient_anaphora" => RecipientAnaphora,
+            "object" => Object,
+            "tool" => Tool,
+            "generic_service" => GenericService,
+            "open" => Open,
+            _ => return None,
+        })
     }
 }
 
@@ -146,20 +240,8 @@ impl Lexicon {
             }
         }
         for (name, terms) in &file.markers {
-            let field = match name.as_str() {
-                "negation" => Field::Negation,
-                "negation_prefix" => Field::NegationPrefix,
-                "not_negation" => Field::NotNegation,
-                "exception" => Field::Exception,
-                "purpose" => Field::PurposeCue,
-                "anaphora" => Field::Anaphora,
-                "object" => Field::Object,
-                "tool" => Field::Tool,
-                "open" => Field::Open,
-                "actor_we" => Field::ActorWe,
-                "actor_user" => Field::ActorUser,
-                other => panic!("statements/lexicon.toml: unknown marker list `{other}`"),
-            };
+            let field = Field::from_marker(name)
+                .unwrap_or_else(|| panic!("statements/lexicon.toml: unknown marker list `{name}`"));
             add(field, "", terms);
         }
         for terms in file.ignore.values() {
@@ -173,11 +255,10 @@ impl Lexicon {
         Lexicon { automaton, entries, ids }
     }
 
-    /// Every term in `text` (a [`match_text`] form), markers and content terms each resolved
-    /// leftmost-longest among themselves, in text order.
-    pub(crate) fn scan(&self, text: &str) -> Vec<Hit> {
-        let mut content: Vec<Hit> = Vec::new();
-        let mut markers: Vec<Hit> = Vec::new();
+    /// Every term in `text` (a [`match_text`] form) into `out`, each layer of fields (see
+    /// [`Field::layer`]) resolved leftmost-longest on its own, in text order.
+    pub(crate) fn scan_into(&self, text: &str, out: &mut Vec<Hit>) {
+        out.clear();
         for m in self.automaton.find_overlapping_iter(text) {
             let entry = &self.entries[m.pattern().as_usize()];
             let (start, end) = (m.start(), m.end());
@@ -185,12 +266,49 @@ impl Lexicon {
                 continue;
             }
             let end = if entry.prefix { word_end(text, end) } else { end };
-            let hit = Hit { start, end, entry: m.pattern().as_usize() };
-            if entry.field.is_marker() { markers.push(hit) } else { content.push(hit) }
+            out.push(Hit { start, end, entry: m.pattern().as_usize() });
         }
-        let mut out = leftmost_longest(content);
-        out.extend(leftmost_longest(markers));
-        out.sort_by_key(|h| (h.start, h.end));
+        // Leftmost, then longest, within each layer.
+        out.sort_unstable_by_key(|h| {
+            (self.entries[h.entry].field.layer(), h.start, std::cmp::Reverse(h.end), h.entry)
+        });
+        // A term listed as a purpose or a control and under another field (`个性化推荐`: a
+        // practice and a purpose) keeps both.
+        let mut layer = u8::MAX;
+        let mut taken: (usize, usize) = (0, 0);
+        let mut fields: Vec<Field> = Vec::new();
+        out.retain(|h| {
+            let field = self.entries[h.entry].field;
+            let l = field.layer();
+            if l != layer {
+                layer = l;
+                taken = (0, 0);
+                fields.clear();
+            }
+            if h.start >= taken.1 {
+                taken = (h.start, h.end);
+                fields.clear();
+                fields.push(field);
+                true
+            } else if (h.start, h.end) == taken
+                && !fields.contains(&field)
+                && (matches!(field, Field::Purpose | Field::Control)
+                    || fields.iter().all(|f| matches!(f, Field::Purpose | Field::Control)))
+            {
+                fields.push(field);
+                true
+            } else {
+                false
+            }
+        });
+        out.sort_unstable_by_key(|h| (h.start, h.end, h.entry));
+    }
+
+    /// Every term in `text`, as [`Lexicon::scan_into`].
+    #[cfg(test)]
+    pub(crate) fn scan(&self, text: &str) -> Vec<Hit> {
+        let mut out = Vec::new();
+        self.scan_into(text, &mut out);
         out
     }
 
@@ -198,20 +316,6 @@ impl Lexicon {
     pub(crate) fn entry(&self, hit: &Hit) -> &Entry {
         &self.entries[hit.entry]
     }
-}
-
-/// Keeps, of overlapping hits, the leftmost and then the longest.
-fn leftmost_longest(mut hits: Vec<Hit>) -> Vec<Hit> {
-    hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
-    let mut out = Vec::new();
-    let mut taken_to = 0;
-    for h in hits {
-        if h.start >= taken_to {
-            taken_to = h.end;
-            out.push(h);
-        }
-    }
-    out
 }
 
 fn is_word_char(c: char) -> bool {
@@ -246,7 +350,7 @@ mod tests {
             .scan(&text)
             .iter()
             .map(|h| (lex.entry(h).field, &text[h.start..h.end]))
-            .filter(|(f, _)| !f.is_marker())
+            .filter(|(f, _)| f.layer() == 0)
             .collect();
         assert_eq!(
             found,
