@@ -45,7 +45,7 @@ fn main() {
         )
         .unwrap();
         let repo = PolicyRepo::open(root).unwrap();
-        let criteria = repo.criteria().unwrap();
+        let criteria = redline::release::JudgedCriteria::of(&repo).unwrap();
         let (candidates, _) = redline::import::from_dir(&source, &service).unwrap();
 
         let t = Instant::now();
@@ -74,14 +74,16 @@ fn main() {
 
         let t = Instant::now();
         let m =
-            redline::consent::manifest(&repo, &criteria, "2026-01-01".parse().unwrap()).unwrap();
+            redline::consent::manifest(&repo, &criteria.criteria, "2026-01-01".parse().unwrap())
+                .unwrap();
         manifest_t.push(t.elapsed());
         assert_eq!(m.documents[&service].versions.len(), versions);
 
         let t = Instant::now();
-        let v = redline::archive::verify(root, std::slice::from_ref(&service)).unwrap();
+        let v = redline::verify::verify(&repo).unwrap();
         verify_t.push(t.elapsed());
         assert!(v.problems.is_empty(), "{:?}", v.problems);
+        assert_eq!(v.rejudged, versions, "every imported release is judged again");
     }
     println!("archive benchmark: {service}, {versions} versions, best of {RUNS}");
     println!("  import: classify   {}", best(&plan_t));

@@ -71,8 +71,10 @@ impl fmt::Display for Version {
     }
 }
 
-/// `release.toml` of one version (contracts.md).
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+/// `release.toml` of one version (contracts.md "Release record"), with the fields that make its
+/// verdict re-checkable (`engine`, `triggers`, `criteria_sha256`, `linked`): records written
+/// before them lack them (empty), and are verified as before.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct ReleaseRecord {
     /// `redline.release/1`.
@@ -101,8 +103,185 @@ pub struct ReleaseRecord {
     pub summary: Vec<String>,
     /// sha256 of the previous `release.toml`'s bytes; `""` for the first.
     pub previous_record: String,
+    /// The engine that judged the release ([`crate::engine::engine_id`]: `redline 0.1.0;
+    /// judgement 1`); `""` in a record written before engines were recorded.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub engine: String,
+    /// The triggers given at release ([`Trigger`]: `pia-high-risk`), in the order given.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub triggers: Vec<String>,
+    /// sha256 of the version folder's [`CRITERIA_FILE`], the criteria the release was judged
+    /// with; `""` in a record written before they were stored.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub criteria_sha256: String,
     /// File name → sha256 of its raw bytes, for every source file in the folder.
     pub sources: BTreeMap<String, String>,
+    /// The documents the source language was compared together with (`links` in
+    /// `policy.toml`: an SDK list), in the order compared; empty when it links none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub linked: Vec<LinkedText>,
+}
+
+/// A document compared together with a release's source language ([`crate::linked`]): which of
+/// its texts were compared, so `verify` can compare them again.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct LinkedText {
+    /// Its document id (`sdk`).
+    pub document: String,
+    /// Its title as the heading of its part of the comparison.
+    pub title: String,
+    /// Its file (`sdk.zh-CN.md`).
+    pub file: String,
+    /// The released version of it compared with (what this document's readers last saw); `""`
+    /// when there was none.
+    pub base: String,
+    /// sha256 of its text at release (the working file); `""` when it did not exist.
+    pub head: String,
+}
+
+/// A fact given at release that the texts cannot show (`release --trigger`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Trigger {
+    /// `pia-high-risk`: a personal-information impact assessment reported a high risk. The
+    /// policy's own update clause (十一 item 6, 个人信息安全影响评估报告表明存在高风险时) lists
+    /// it among major changes, so the release is at least `major`.
+    PiaHighRisk,
+}
+
+impl Trigger {
+    /// Every trigger.
+    pub const ALL: [Trigger; 1] = [Trigger::PiaHighRisk];
+
+    /// Its spelling in records and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Trigger::PiaHighRisk => "pia-high-risk",
+        }
+    }
+
+    /// The trigger spelled `s`.
+    pub fn parse(s: &str) -> Option<Trigger> {
+        Trigger::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+
+    /// The least level a release with this trigger has.
+    pub fn floor(self) -> Level {
+        match self {
+            Trigger::PiaHighRisk => Level::Major,
+        }
+    }
+
+    /// The summary line it adds to a release.
+    pub fn summary_line(self) -> String {
+        match self {
+            Trigger::PiaHighRisk => format!(
+                "trigger {}: an impact assessment reported a high risk (十一 item 6) ({})",
+                self.as_str(),
+                self.floor()
+            ),
+        }
+    }
+}
+
+/// The file in a version folder holding the criteria the release was judged with: the text of
+/// every layer ([`crate::rules::Criteria::from_layers`]), the built-in profile first.
+pub const CRITERIA_FILE: &str = "criteria.layers.toml";
+
+/// The schema of [`CRITERIA_FILE`].
+pub const CRITERIA_LAYERS_SCHEMA: &str = "redline.criteria-layers/1";
+
+/// The bytes of [`CRITERIA_FILE`] for `layers` (`(label, text)`, in compile order):
+///
+/// ```toml
+/// schema = "redline.criteria-layers/1"
+///
+/// [[layers]]
+/// label = "builtin"
+/// text = '''
+/// …the built-in profile, verbatim…
+/// '''
+///
+/// [[layers]]
+/// label = "policy/criteria.toml"
+/// text = '''
+/// …
+/// '''
+/// ```
+///
+/// Each text is a TOML multi-line literal string (verbatim) when it can be one, else a
+/// multi-line basic string with `\`, `"` and control characters escaped.
+pub fn criteria_layers_toml(layers: &[(String, String)]) -> String {
+    let mut out = String::from(
+        "# The criteria this version was judged with, layer by layer (redline verify judges it again).\n",
+    );
+    out.push_str("schema = ");
+    toml_string(&mut out, CRITERIA_LAYERS_SCHEMA);
+    out.push('\n');
+    for (label, text) in layers {
+        out.push_str("\n[[layers]]\nlabel = ");
+        toml_string(&mut out, label);
+        out.push_str("\ntext = ");
+        let literal_ok = !text.contains("'''")
+            && !text.ends_with('\'')
+            && !text.chars().any(|c| (c.is_control() && c != '\n' && c != '\t') || c == '\u{7f}');
+        if literal_ok {
+            out.push_str("'''\n");
+            out.push_str(text);
+            out.push_str("'''\n");
+        } else {
+            out.push_str("\"\"\"\n");
+            for c in text.chars() {
+                match c {
+                    '\\' => out.push_str("\\\\"),
+                    '"' => out.push_str("\\\""),
+                    '\n' | '\t' => out.push(c),
+                    c if c.is_control() => {
+                        let _ = write!(out, "\\u{:04X}", c as u32);
+                    }
+                    c => out.push(c),
+                }
+            }
+            out.push_str("\"\"\"\n");
+        }
+    }
+    out
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LayersFile {
+    schema: String,
+    layers: Vec<LayerEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LayerEntry {
+    label: String,
+    text: String,
+}
+
+/// Parses [`CRITERIA_FILE`]'s bytes back into `(label, text)` layers; `label` names the file in
+/// messages.
+///
+/// Errors: not UTF-8, not TOML, an unknown schema or field (naming the line).
+pub fn parse_criteria_layers(label: &str, bytes: &[u8]) -> Result<Vec<(String, String)>> {
+    let text = std::str::from_utf8(bytes).map_err(|e| Error::Io {
+        path: label.to_string(),
+        message: format!("invalid UTF-8 at byte {}", e.valid_up_to()),
+    })?;
+    let file: LayersFile = toml::from_str(text).map_err(|e| Error::toml(label, text, &e))?;
+    if file.schema != CRITERIA_LAYERS_SCHEMA {
+        return Err(Error::Config {
+            path: label.to_string(),
+            message: format!(
+                "schema `{}` is not `{CRITERIA_LAYERS_SCHEMA}`; this redline cannot read it",
+                file.schema
+            ),
+        });
+    }
+    Ok(file.layers.into_iter().map(|l| (l.label, l.text)).collect())
 }
 
 /// A released version found in the archive.
@@ -117,12 +296,52 @@ pub struct Release {
     /// sha256 (lower-case hex) of its `release.toml` bytes: what the next release's
     /// `previous_record` holds, and the `chain_head` of the consent manifest for the newest.
     pub record_sha256: String,
+    /// The file names of `[sources]` in the order the record lists them: the document's
+    /// languages, the source language first.
+    pub source_order: Vec<String>,
 }
 
 impl Release {
     /// The path of one of its files (`privacy.zh-CN.md`, `release.toml`).
     pub fn file(&self, name: &str) -> PathBuf {
         self.dir.join(name)
+    }
+
+    /// The bytes of its source `name` (a file listed in `[sources]`), checked against the
+    /// sha256 its record lists.
+    ///
+    /// Errors: `name` is not listed, the file is not a regular file of at most 64 MiB, or its
+    /// bytes do not match (the archive was altered).
+    pub fn source(&self, name: &str) -> Result<Vec<u8>> {
+        let label = format!("archive/{}/{}/{name}", self.record.document, self.version);
+        let Some(expected) = self.record.sources.get(name) else {
+            return Err(Error::Refused(format!("{label} is not listed in its release.toml")));
+        };
+        let bytes = crate::fsutil::read_regular(&self.file(name), &label)?;
+        if &sha256_hex(&bytes) != expected {
+            return Err(Error::Refused(format!(
+                "{label} does not match the sha256 in its release.toml; the archive was altered (run `redline verify`)"
+            )));
+        }
+        Ok(bytes)
+    }
+
+    /// The criteria layers stored with it ([`CRITERIA_FILE`]), checked against
+    /// `criteria_sha256`; `None` for a record that stores none.
+    ///
+    /// Errors: the file is missing, unreadable, does not match its hash, or does not parse.
+    pub fn criteria_layers(&self) -> Result<Option<Vec<(String, String)>>> {
+        if self.record.criteria_sha256.is_empty() {
+            return Ok(None);
+        }
+        let label = format!("archive/{}/{}/{CRITERIA_FILE}", self.record.document, self.version);
+        let bytes = crate::fsutil::read_regular(&self.file(CRITERIA_FILE), &label)?;
+        if sha256_hex(&bytes) != self.record.criteria_sha256 {
+            return Err(Error::Refused(format!(
+                "{label} does not match criteria_sha256 in its release.toml; the archive was altered (run `redline verify`)"
+            )));
+        }
+        parse_criteria_layers(&label, &bytes).map(Some)
     }
 
     /// The effective date of the record.
@@ -152,9 +371,153 @@ fn record_label(document: &str, version: &str) -> String {
 pub const RECORD_FILE: &str = "release.toml";
 
 /// The lock file a release holds in `archive/` while it plans and writes ([`lock`]). It starts
-/// with a dot and is a file, so [`verify`] never takes it for a document; `redline init`'s
+/// with a dot and is a file, so `verify` never takes it for a document; `redline init`'s
 /// `.gitignore` keeps it out of git.
 pub const LOCK_FILE: &str = ".lock";
+
+/// Who took the archive lock, as its file says: `pid = 4242`, `host = "build-1"`, `started =
+/// "2026-12-08T03:12:00Z"`, one per line (a lock of an older redline holds only the process id).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct LockHolder {
+    /// The process id.
+    pub pid: Option<u32>,
+    /// The host name.
+    pub host: Option<String>,
+    /// When it took the lock (UTC).
+    pub started: Option<String>,
+}
+
+impl LockHolder {
+    /// The holder as its lock file says (unknown lines ignored).
+    fn parse(text: &str) -> LockHolder {
+        let mut h = LockHolder::default();
+        for line in text.lines() {
+            let line = line.trim();
+            if let Ok(pid) = line.parse::<u32>() {
+                h.pid = Some(pid);
+                continue;
+            }
+            let Some((key, value)) = line.split_once('=') else { continue };
+            let value = value.trim().trim_matches('"').to_string();
+            match key.trim() {
+                "pid" => h.pid = value.parse().ok(),
+                "host" => h.host = Some(value),
+                "started" => h.started = Some(value),
+                _ => {}
+            }
+        }
+        h
+    }
+
+    /// `process 4242 on host build-1 (since 2026-12-08T03:12:00Z)`.
+    fn words(&self) -> String {
+        let mut out = match self.pid {
+            Some(pid) => format!("process {pid}"),
+            None => "a process it does not name".to_string(),
+        };
+        if let Some(host) = &self.host {
+            out.push_str(&format!(" on host {host}"));
+        }
+        if let Some(started) = &self.started {
+            out.push_str(&format!(" (since {started})"));
+        }
+        out
+    }
+}
+
+/// Whether the process holding a lock still runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Liveness {
+    /// It runs (on this host): a release is in progress.
+    Running,
+    /// It no longer runs (on this host): the lock was left by an interrupted release.
+    Gone,
+    /// It cannot be told: another host, no process id, or no way to ask the system.
+    Unknown,
+}
+
+/// The archive lock as found on disk ([`lock_state`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LockState {
+    /// Who took it.
+    pub holder: LockHolder,
+    /// Whether that process still runs.
+    pub liveness: Liveness,
+}
+
+impl LockState {
+    /// One sentence for a note or a refusal: who holds `archive/.lock` and what it means.
+    pub fn describe(&self) -> String {
+        let who = self.holder.words();
+        match self.liveness {
+            Liveness::Running => format!(
+                "archive/{LOCK_FILE} is held by {who}: a release is in progress (if that process is not a redline release, delete archive/{LOCK_FILE})"
+            ),
+            Liveness::Gone => format!(
+                "archive/{LOCK_FILE} was left by {who}, which no longer runs: an interrupted release; the next release replaces it"
+            ),
+            Liveness::Unknown => format!(
+                "archive/{LOCK_FILE} is held by {who}, which redline cannot check from here: if no release is running there, delete archive/{LOCK_FILE}"
+            ),
+        }
+    }
+}
+
+/// This host's name (`""` when it cannot be read).
+fn host_name() -> String {
+    #[cfg(unix)]
+    {
+        nix::unistd::gethostname().map(|h| h.to_string_lossy().into_owned()).unwrap_or_default()
+    }
+    #[cfg(not(unix))]
+    {
+        std::env::var("COMPUTERNAME").unwrap_or_default()
+    }
+}
+
+/// Whether process `pid` runs on this host.
+fn liveness(pid: u32) -> Liveness {
+    #[cfg(unix)]
+    {
+        use nix::errno::Errno;
+        let Ok(raw) = i32::try_from(pid) else { return Liveness::Unknown };
+        match nix::sys::signal::kill(nix::unistd::Pid::from_raw(raw), None) {
+            Ok(()) | Err(Errno::EPERM) => Liveness::Running,
+            Err(Errno::ESRCH) => Liveness::Gone,
+            Err(_) => Liveness::Unknown,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = pid;
+        Liveness::Unknown
+    }
+}
+
+fn state_of(text: &str) -> LockState {
+    let holder = LockHolder::parse(text);
+    let here = host_name();
+    let same_host = holder.host.as_deref().is_none_or(|h| h == here);
+    let liveness = match holder.pid {
+        Some(pid) if same_host => liveness(pid),
+        _ => Liveness::Unknown,
+    };
+    LockState { holder, liveness }
+}
+
+/// The archive lock in `archive_dir`, if there is one: who holds it and whether that process
+/// still runs. `verify`, `log` and `release --dry-run` mention it.
+pub fn lock_state(archive_dir: &Path) -> Option<LockState> {
+    let path = archive_dir.join(LOCK_FILE);
+    if !crate::fsutil::is_present(&path) {
+        return None;
+    }
+    let text = crate::fsutil::read_regular(&path, LOCK_FILE)
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default();
+    Some(state_of(&text))
+}
 
 /// An exclusive hold on `archive/` for one release: two releases at once would both plan on
 /// the same last version and fork the chain. Dropping it deletes the lock file (and `archive/`
@@ -163,13 +526,22 @@ pub const LOCK_FILE: &str = ".lock";
 pub struct ArchiveLock {
     path: PathBuf,
     created_dir: Option<PathBuf>,
+    /// What happened to a lock found in the way (replaced because its process was gone).
+    pub replaced: Option<String>,
 }
 
-/// Takes the archive lock: creates `archive_dir/.lock` (create-new, so exactly one process
-/// succeeds), holding the process id for whoever finds it.
+/// Takes the archive lock: `archive_dir/.lock` appears at once with its content (a private file
+/// hard-linked into place, so exactly one process succeeds and nobody reads a half-written
+/// lock), naming this process, host and start time.
 ///
-/// Errors: [`Error::Refused`] when the lock file exists (another release is running, or one was
-/// killed and its lock must be deleted by hand); an I/O error creating it.
+/// A lock whose process no longer runs on this host was left by an interrupted release: it is
+/// replaced safely (renamed aside first, so of several processes finding it only one removes
+/// it, and a lock taken meanwhile by someone else is put back), and [`ArchiveLock::replaced`]
+/// says so.
+///
+/// Errors: [`Error::Refused`] when the lock is held by a running process, by a process on
+/// another host or one it does not name (the message says whom, since when, and when to
+/// delete it); an I/O error creating it.
 pub fn lock(archive_dir: &Path) -> Result<ArchiveLock> {
     let created_dir = if archive_dir.exists() {
         None
@@ -177,24 +549,89 @@ pub fn lock(archive_dir: &Path) -> Result<ArchiveLock> {
         std::fs::create_dir_all(archive_dir).map_err(|e| Error::io("archive", &e))?;
         Some(archive_dir.to_path_buf())
     };
+    let remove_created = || {
+        if let Some(dir) = &created_dir {
+            let _ = std::fs::remove_dir(dir);
+        }
+    };
     let path = archive_dir.join(LOCK_FILE);
     let label = format!("archive/{LOCK_FILE}");
-    match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
-        Ok(mut f) => {
-            let _ = writeln!(f, "{}", std::process::id());
-            Ok(ArchiveLock { path, created_dir })
+    let content = format!(
+        "pid = {}\nhost = \"{}\"\nstarted = \"{}\"\n",
+        std::process::id(),
+        host_name().replace(['"', '\\', '\n'], "_"),
+        crate::time::now_utc()
+    );
+    let mut replaced = None;
+    for _ in 0..4 {
+        match create_lock(archive_dir, &path, &content) {
+            Ok(()) => {
+                return Ok(ArchiveLock { path, created_dir, replaced });
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => {
+                remove_created();
+                return Err(Error::io(&label, &e));
+            }
         }
-        Err(e) => {
-            if let Some(dir) = &created_dir {
-                let _ = std::fs::remove_dir(dir);
+        let found = match std::fs::read(&path) {
+            Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue, // released meanwhile
+            Err(e) => {
+                remove_created();
+                return Err(Error::io(&label, &e));
             }
-            if e.kind() == std::io::ErrorKind::AlreadyExists {
-                Err(Error::Refused(format!(
-                    "another release is in progress ({label} exists); if none is, delete it"
-                )))
-            } else {
-                Err(Error::io(&label, &e))
+        };
+        let state = state_of(&found);
+        if state.liveness != Liveness::Gone {
+            remove_created();
+            return Err(Error::Refused(format!(
+                "another release may be in progress: {}",
+                state.describe()
+            )));
+        }
+        // Set the stale lock aside, then check that what was set aside is what was judged stale.
+        let aside = archive_dir.join(format!("{LOCK_FILE}-stale-{}", std::process::id()));
+        match std::fs::rename(&path, &aside) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => {
+                remove_created();
+                return Err(Error::io(&label, &e));
             }
+        }
+        let moved = std::fs::read(&aside).map(|b| String::from_utf8_lossy(&b).into_owned());
+        if moved.as_deref().ok() != Some(found.as_str()) {
+            // Someone replaced it first and holds it now: give it back.
+            let _ = std::fs::hard_link(&aside, &path);
+            let _ = std::fs::remove_file(&aside);
+            continue;
+        }
+        let _ = std::fs::remove_file(&aside);
+        replaced = Some(format!(
+            "archive/{LOCK_FILE} was left by {}, which no longer runs (an interrupted release); replaced it",
+            state.holder.words()
+        ));
+    }
+    remove_created();
+    Err(Error::Refused(format!("could not take {label}: other releases keep taking it; try again")))
+}
+
+/// Creates the lock file with `content` in one step: a private file written first, then
+/// hard-linked to `path` (which fails when `path` exists). Where hard links are not supported,
+/// falls back to create-new and write.
+fn create_lock(dir: &Path, path: &Path, content: &str) -> std::io::Result<()> {
+    let tmp = dir.join(format!("{LOCK_FILE}-new-{}", std::process::id()));
+    std::fs::write(&tmp, content)?;
+    let linked = std::fs::hard_link(&tmp, path);
+    let _ = std::fs::remove_file(&tmp);
+    match linked {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(e),
+        Err(_) => {
+            let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(path)?;
+            f.write_all(content.as_bytes())?;
+            f.sync_all()
         }
     }
 }
@@ -208,18 +645,87 @@ impl Drop for ArchiveLock {
     }
 }
 
-/// What is wrong with a file (not a folder) named like a version in `archive/<document>/`.
-const NOT_A_FOLDER: &str = "a file named like a version; a version is a folder holding release.toml and its sources, so move or delete this file";
-
-/// Prefix of the temporary folder a release is built in, inside `archive/<document>/`. It starts
-/// with a dot, so it is never taken for a version, and `verify` names leftovers of a killed
-/// process.
+/// Prefix of the temporary folder a release is built in. Releases are staged where git never
+/// sees them ([`staging_parent`]: inside the git directory); outside git, or when the git
+/// directory is on another file system (a rename cannot cross it), inside
+/// `archive/<document>/`, where the dot keeps it from being taken for a version.
 pub const TEMP_PREFIX: &str = ".release-";
+
+/// The folder of the git directory where releases are staged (`.git/redline/staging`).
+const GIT_STAGING: &str = "redline/staging";
+
+/// Where a release of `doc_dir` (`archive/<document>`, existing) is staged: the git
+/// directory's `redline/staging/` when `archive_dir` is in a git work tree on the same file
+/// system (so the staged folder can be renamed into place), else `doc_dir` itself.
+fn staging_parent(archive_dir: &Path, doc_dir: &Path) -> PathBuf {
+    let Some(git_staging) = git_staging_dir(archive_dir) else { return doc_dir.to_path_buf() };
+    if std::fs::create_dir_all(&git_staging).is_err() {
+        return doc_dir.to_path_buf();
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        let dev = |p: &Path| std::fs::metadata(p).map(|m| m.dev()).ok();
+        if dev(&git_staging).is_none() || dev(&git_staging) != dev(doc_dir) {
+            return doc_dir.to_path_buf();
+        }
+    }
+    git_staging
+}
+
+/// `<git dir>/redline/staging` of the git repository holding `archive_dir`, if any.
+fn git_staging_dir(archive_dir: &Path) -> Option<PathBuf> {
+    git_dir(archive_dir).map(|g| g.join(GIT_STAGING))
+}
+
+/// The git directory (`.git`, or a worktree's) of the git work tree holding `archive_dir`, if
+/// any: where redline keeps what git must never see (staged releases, caches).
+pub fn git_dir(archive_dir: &Path) -> Option<PathBuf> {
+    let start = archive_dir.parent().unwrap_or(archive_dir);
+    let git = git2::Repository::discover(start).ok()?;
+    git.workdir()?;
+    Some(git.path().to_path_buf())
+}
+
+/// Deletes what interrupted releases left behind: staged folders in the git directory and
+/// `archive/<document>/.release-*` folders. Call it holding the lock (a staged folder is only
+/// ever in use under it). Returns the paths removed, for a note.
+pub fn remove_leftovers(archive_dir: &Path) -> Vec<String> {
+    let mut removed = Vec::new();
+    if let Some(dir) = git_staging_dir(archive_dir)
+        && let Ok(entries) = std::fs::read_dir(&dir)
+    {
+        for e in entries.flatten() {
+            if std::fs::remove_dir_all(e.path()).is_ok() {
+                removed.push(format!(
+                    "{GIT_STAGING}/{} in the git directory",
+                    e.file_name().to_string_lossy()
+                ));
+            }
+        }
+    }
+    if let Ok(docs) = std::fs::read_dir(archive_dir) {
+        for doc in docs.flatten().filter(|d| d.file_type().is_ok_and(|t| t.is_dir())) {
+            let Ok(entries) = std::fs::read_dir(doc.path()) else { continue };
+            for e in entries.flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                if name.starts_with(TEMP_PREFIX)
+                    && e.file_type().is_ok_and(|t| t.is_dir())
+                    && std::fs::remove_dir_all(e.path()).is_ok()
+                {
+                    removed.push(format!("archive/{}/{name}", doc.file_name().to_string_lossy()));
+                }
+            }
+        }
+    }
+    removed.sort();
+    removed
+}
 
 /// The released versions of `document` in `archive_dir`, oldest first.
 ///
-/// Folders whose name is not a version (temporary folders of a release in progress, notes) are
-/// skipped. Errors: a version folder whose `release.toml` is missing, unreadable or invalid
+/// Entries whose name is not a version (temporary folders of a release in progress, notes) and
+/// files named like a version are skipped (`verify` reports them as strays). Errors: a version folder whose `release.toml` is missing, unreadable or invalid
 /// (named by its repository-relative path and line).
 pub fn releases(archive_dir: &Path, document: &str) -> Result<Vec<Release>> {
     let dir = archive_dir.join(document);
@@ -234,9 +740,7 @@ pub fn releases(archive_dir: &Path, document: &str) -> Result<Vec<Release>> {
         let name = entry.file_name().to_string_lossy().into_owned();
         let Some(version) = Version::parse(&name) else { continue };
         if !entry.path().is_dir() {
-            return Err(Error::Refused(format!(
-                "archive/{document}/{name}: {NOT_A_FOLDER} (run `redline verify`)"
-            )));
+            continue; // a stray file named like a version: `verify` reports it
         }
         let label = record_label(document, &name);
         let bytes = std::fs::read(entry.path().join(RECORD_FILE)).map_err(|e| {
@@ -249,10 +753,46 @@ pub fn releases(archive_dir: &Path, document: &str) -> Result<Vec<Release>> {
             }
         })?;
         let record = ReleaseRecord::parse(&label, &bytes)?;
-        out.push(Release { version, dir: entry.path(), record, record_sha256: sha256_hex(&bytes) });
+        let source_order = source_order(&record, &bytes);
+        out.push(Release {
+            version,
+            dir: entry.path(),
+            record,
+            record_sha256: sha256_hex(&bytes),
+            source_order,
+        });
     }
     out.sort_by_key(|r| r.version);
     Ok(out)
+}
+
+/// The names of `record.sources` in the order its bytes list them (`[sources]` lines), then any
+/// the scan missed, by name.
+fn source_order(record: &ReleaseRecord, bytes: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(bytes);
+    let mut out: Vec<String> = Vec::new();
+    let mut inside = false;
+    for line in text.lines() {
+        let t = line.trim();
+        if t.starts_with('[') {
+            inside = t == "[sources]";
+            continue;
+        }
+        if inside
+            && let Ok(table) = toml::from_str::<toml::Table>(t)
+            && let Some(key) = table.keys().next()
+            && record.sources.contains_key(key)
+            && !out.contains(key)
+        {
+            out.push(key.clone());
+        }
+    }
+    for k in record.sources.keys() {
+        if !out.contains(k) {
+            out.push(k.clone());
+        }
+    }
+    out
 }
 
 /// The released version `version` of `document`, if the archive holds it.
@@ -346,7 +886,18 @@ impl ReleaseRecord {
         toml_array(&mut out, &self.summary);
         out.push_str("previous_record = ");
         toml_string(&mut out, &self.previous_record);
-        out.push_str("\n\n[sources]\n");
+        out.push('\n');
+        // The fields that make the verdict re-checkable, in records that have them.
+        if !self.engine.is_empty() {
+            out.push_str("engine = ");
+            toml_string(&mut out, &self.engine);
+            out.push_str("\ntriggers = ");
+            toml_array(&mut out, &self.triggers);
+            out.push_str("criteria_sha256 = ");
+            toml_string(&mut out, &self.criteria_sha256);
+            out.push('\n');
+        }
+        out.push_str("\n[sources]\n");
         let ordered = file_order
             .iter()
             .filter(|f| self.sources.contains_key(*f))
@@ -356,6 +907,21 @@ impl ReleaseRecord {
             out.push_str(" = ");
             toml_string(&mut out, &self.sources[name]);
             out.push('\n');
+        }
+        for l in &self.linked {
+            out.push_str("\n[[linked]]\n");
+            for (key, value) in [
+                ("document", &l.document),
+                ("title", &l.title),
+                ("file", &l.file),
+                ("base", &l.base),
+                ("head", &l.head),
+            ] {
+                out.push_str(key);
+                out.push_str(" = ");
+                toml_string(&mut out, value);
+                out.push('\n');
+            }
         }
         out
     }
@@ -399,6 +965,13 @@ impl ReleaseRecord {
         if let Err(e) = crate::time::parse_date("effective", &record.effective) {
             return Err(field_error("effective", e.to_string()));
         }
+        if let Some(t) = record.triggers.iter().find(|t| Trigger::parse(t).is_none()) {
+            let known: Vec<&str> = Trigger::ALL.iter().map(|t| t.as_str()).collect();
+            return Err(field_error(
+                "triggers",
+                format!("trigger `{t}` is not a trigger ({})", known.join(", ")),
+            ));
+        }
         Ok(record)
     }
 }
@@ -420,26 +993,29 @@ fn key_position(text: &str, key: &str) -> (usize, usize) {
 }
 
 /// Writes the version folder `archive_dir/<document>/<version>/` atomically: the files and the
-/// record are written (and synced) into a temporary folder inside `archive_dir/<document>/`,
-/// which is then renamed into place. An interrupted release leaves at most a temporary folder
-/// (named [`TEMP_PREFIX`]…, never taken for a version), never a half-written version.
+/// record are written (and synced) into a temporary folder ([`TEMP_PREFIX`]…, where git never
+/// sees it: see [`staging_parent`]), which is then renamed into place. An interrupted release
+/// leaves at most a temporary folder (removed by the next release, [`remove_leftovers`]), never
+/// a half-written version.
 ///
 /// `files` are (file name, raw bytes) in the document's language order; `record.sources` must
-/// hold exactly their sha256 (see [`source_hashes`]). Returns the folder written.
+/// hold exactly their sha256 (see [`source_hashes`]). This writes no [`CRITERIA_FILE`]
+/// (`criteria_sha256` must be empty); [`stage_release`] writes one. Returns the folder written.
 ///
 /// Errors: the version folder already exists (nothing in an existing release is ever
-/// modified), `record.sources` does not match `files`, or an I/O error (naming the path).
+/// modified), `record.sources` or `criteria_sha256` does not match the bytes, or an I/O error
+/// (naming the path).
 pub fn write_release(
     archive_dir: &Path,
     record: &ReleaseRecord,
     files: &[(String, Vec<u8>)],
 ) -> Result<PathBuf> {
-    stage_release(archive_dir, record, files)?.commit()
+    stage_release(archive_dir, record, files, None)?.commit()
 }
 
-/// A version written completely into a temporary folder beside its final place, not yet
-/// renamed into it ([`StagedRelease::commit`]). Dropping it deletes the temporary folder, so
-/// several releases can be staged and then committed together, or none of them.
+/// A version written completely into a temporary folder, not yet renamed into its place
+/// ([`StagedRelease::commit`]). Dropping it deletes the temporary folder, so several releases
+/// can be staged and then committed together, or none of them.
 #[derive(Debug)]
 pub struct StagedRelease {
     tmp: tempfile::TempDir,
@@ -449,15 +1025,18 @@ pub struct StagedRelease {
 }
 
 /// The first half of [`write_release`]: writes and syncs every file and the record into a
-/// temporary folder inside `archive_dir/<document>/` (created when missing).
+/// temporary folder (`archive/<document>/` is created when missing). `criteria` is the bytes of
+/// [`CRITERIA_FILE`] ([`criteria_layers_toml`]) when the record names their sha256
+/// (`criteria_sha256`), else `None`.
 ///
 /// Errors: as [`write_release`].
 pub fn stage_release(
     archive_dir: &Path,
     record: &ReleaseRecord,
     files: &[(String, Vec<u8>)],
+    criteria: Option<&[u8]>,
 ) -> Result<StagedRelease> {
-    stage_release_with(archive_dir, record, files, &mut |_| Ok(()))
+    stage_release_with(archive_dir, record, files, criteria, &mut |_| Ok(()))
 }
 
 /// [`write_release`] with a hook called after each file is written into the temporary folder
@@ -469,16 +1048,21 @@ fn write_release_with(
     files: &[(String, Vec<u8>)],
     after_write: &mut dyn FnMut(&Path) -> std::io::Result<()>,
 ) -> Result<PathBuf> {
-    stage_release_with(archive_dir, record, files, after_write)?.commit()
+    stage_release_with(archive_dir, record, files, None, after_write)?.commit()
 }
 
 fn stage_release_with(
     archive_dir: &Path,
     record: &ReleaseRecord,
     files: &[(String, Vec<u8>)],
+    criteria: Option<&[u8]>,
     after_write: &mut dyn FnMut(&Path) -> std::io::Result<()>,
 ) -> Result<StagedRelease> {
-    if source_hashes(files) != record.sources {
+    let criteria_matches = match criteria {
+        Some(bytes) => sha256_hex(bytes) == record.criteria_sha256,
+        None => record.criteria_sha256.is_empty(),
+    };
+    if source_hashes(files) != record.sources || !criteria_matches {
         return Err(Error::Refused(format!(
             "internal error: the record of {} {} does not list the sha256 of the files written",
             record.document, record.version
@@ -487,22 +1071,24 @@ fn stage_release_with(
     let doc_dir = archive_dir.join(&record.document);
     let target = doc_dir.join(&record.version);
     let target_label = format!("archive/{}/{}", record.document, record.version);
-    if target.exists() {
+    if crate::fsutil::is_present(&target) {
         return Err(Error::Refused(format!(
             "{target_label}/ already exists; a released version is never rewritten"
         )));
     }
     std::fs::create_dir_all(&doc_dir).map_err(|e| Error::io(&doc_dir, &e))?;
+    let parent = staging_parent(archive_dir, &doc_dir);
     let tmp = tempfile::Builder::new()
-        .prefix(TEMP_PREFIX)
-        .tempdir_in(&doc_dir)
-        .map_err(|e| Error::io(&doc_dir, &e))?;
+        .prefix(&format!("{TEMP_PREFIX}{}-", std::process::id()))
+        .tempdir_in(&parent)
+        .map_err(|e| Error::io(&parent, &e))?;
     let order: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
     let record_bytes = record.to_toml(&order);
     // The record goes last: a folder with a record is complete.
     let all = files
         .iter()
         .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .chain(criteria.map(|c| (CRITERIA_FILE, c)))
         .chain(std::iter::once((RECORD_FILE, record_bytes.as_bytes())));
     for (name, bytes) in all {
         if name.contains(['/', '\\']) || name.starts_with('.') {
@@ -534,7 +1120,7 @@ impl StagedRelease {
     /// failed; the temporary folder is deleted either way.
     pub fn commit(self) -> Result<PathBuf> {
         let StagedRelease { tmp, doc_dir, target, target_label } = self;
-        if target.exists() {
+        if crate::fsutil::is_present(&target) {
             return Err(Error::Refused(format!(
                 "{target_label}/ already exists; a released version is never rewritten"
             )));
@@ -601,476 +1187,6 @@ pub fn statuses(releases: &[Release], as_of: Date) -> Result<Vec<Status>> {
         .collect())
 }
 
-/// The kind of an integrity problem found by [`verify`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ProblemKind {
-    /// A source file's bytes no longer match the sha256 its record lists.
-    TamperedSource,
-    /// A source file listed in the record is missing.
-    MissingSource,
-    /// A file in a version folder that its record does not list.
-    UnlistedFile,
-    /// A record changed after it was released (its successor's `previous_record` no longer
-    /// matches, or its fields contradict its folder).
-    EditedRecord,
-    /// A version folder without `release.toml`.
-    DeletedRecord,
-    /// A `release.toml` that cannot be read or parsed.
-    UnreadableRecord,
-    /// `previous` / `previous_record` do not link to the version before.
-    BrokenChain,
-    /// git shows a release file changed or deleted after the commit that added it.
-    Rewritten,
-}
-
-impl ProblemKind {
-    /// Words for text output.
-    pub fn words(self) -> &'static str {
-        match self {
-            ProblemKind::TamperedSource => "tampered source",
-            ProblemKind::MissingSource => "missing source",
-            ProblemKind::UnlistedFile => "unlisted file",
-            ProblemKind::EditedRecord => "edited record",
-            ProblemKind::DeletedRecord => "deleted record",
-            ProblemKind::UnreadableRecord => "unreadable record",
-            ProblemKind::BrokenChain => "broken chain",
-            ProblemKind::Rewritten => "rewritten release",
-        }
-    }
-}
-
-/// One integrity problem: the repository-relative path it concerns and what is wrong.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct IntegrityProblem {
-    /// Repository-relative path (`archive/privacy/1.0.0/privacy.zh-CN.md`).
-    pub path: String,
-    /// What kind of problem.
-    pub kind: ProblemKind,
-    /// What is wrong, in words.
-    pub message: String,
-}
-
-impl fmt::Display for IntegrityProblem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}: {}", self.path, self.kind.words(), self.message)
-    }
-}
-
-/// The result of [`verify`].
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct Verification {
-    /// Documents checked (folders of `archive/` and the documents asked for), sorted.
-    pub documents: Vec<String>,
-    /// Version folders checked.
-    pub versions: usize,
-    /// Every problem found, in path order.
-    pub problems: Vec<IntegrityProblem>,
-    /// Observations that are not problems: checks skipped (no git, shallow clone), leftovers
-    /// of an interrupted release.
-    pub notes: Vec<String>,
-}
-
-/// Checks the archive under `root/archive/` (contracts.md "Release record"): recomputes every
-/// source hash, checks that each record is readable and names its own folder, that `previous`
-/// and `previous_record` link each version to the one before, and, where `root` is inside a git
-/// repository with full history, that no file of a release changed or disappeared after the
-/// commit that added it (in a later commit, or in the working tree compared with `HEAD`).
-///
-/// `documents` are checked even when their archive folder is absent; every other folder of
-/// `archive/` is checked too. Problems are data, not errors.
-///
-/// Errors: an I/O error listing the archive, or a git failure while walking history.
-pub fn verify(root: &Path, documents: &[String]) -> Result<Verification> {
-    let archive_dir = root.join("archive");
-    let mut docs: BTreeSet<String> = documents.iter().cloned().collect();
-    match std::fs::read_dir(&archive_dir) {
-        Ok(entries) => {
-            for entry in entries {
-                let entry = entry.map_err(|e| Error::io("archive", &e))?;
-                let name = entry.file_name().to_string_lossy().into_owned();
-                if entry.path().is_dir() && !name.starts_with('.') {
-                    docs.insert(name);
-                }
-            }
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => return Err(Error::io("archive", &e)),
-    }
-    let mut out = Verification { documents: docs.iter().cloned().collect(), ..Default::default() };
-    for doc in &docs {
-        verify_document(&archive_dir, doc, &mut out)?;
-    }
-    verify_git(root, &mut out)?;
-    out.problems.sort_by(|a, b| (&a.path, a.kind).cmp(&(&b.path, b.kind)));
-    out.problems.dedup();
-    Ok(out)
-}
-
-/// Refuses to use an archive that [`verify`] finds any problem in: the commands that read
-/// released versions (`check`, `log`, `show`, `consent`, `build`, `release`) call it first, so a
-/// tampered source, an edited record or a broken chain is never published, compared against or
-/// answered from. Checking costs what `redline verify` costs (a sha256 of every released file
-/// and a walk of the history of `archive/`).
-///
-/// Errors: [`Error::Refused`] naming the first problem (by path) and how many more there are;
-/// the errors of [`verify`].
-pub fn require_intact(root: &Path, documents: &[String]) -> Result<()> {
-    let v = verify(root, documents)?;
-    let Some(first) = v.problems.first() else { return Ok(()) };
-    let more = match v.problems.len() - 1 {
-        0 => String::new(),
-        1 => " (and 1 more problem)".to_string(),
-        n => format!(" (and {n} more problems)"),
-    };
-    Err(Error::Refused(format!(
-        "{first}{more}; the archive was altered, so it is not used (run `redline verify`)"
-    )))
-}
-
-fn verify_document(archive_dir: &Path, doc: &str, out: &mut Verification) -> Result<()> {
-    let dir = archive_dir.join(doc);
-    let entries = match std::fs::read_dir(&dir) {
-        Ok(entries) => entries,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(Error::io(format!("archive/{doc}"), &e)),
-    };
-    let mut versions = Vec::new();
-    for entry in entries {
-        let entry = entry.map_err(|e| Error::io(format!("archive/{doc}"), &e))?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        match Version::parse(&name) {
-            Some(v) if entry.path().is_dir() => versions.push((v, name)),
-            Some(_) => out.problems.push(IntegrityProblem {
-                path: format!("archive/{doc}/{name}"),
-                kind: ProblemKind::UnlistedFile,
-                message: NOT_A_FOLDER.to_string(),
-            }),
-            _ if name.starts_with(TEMP_PREFIX) => out.notes.push(format!(
-                "archive/{doc}/{name}: left over by an interrupted release; it is not a version and can be deleted"
-            )),
-            _ => out.notes.push(format!("archive/{doc}/{name}: not a version folder; ignored")),
-        }
-    }
-    versions.sort();
-    out.versions += versions.len();
-    // (version, sha256 of its record bytes when readable)
-    let mut previous: Option<(String, Option<String>)> = None;
-    for (version, name) in versions {
-        let folder = dir.join(&name);
-        let rel = format!("archive/{doc}/{name}");
-        let record_rel = format!("{rel}/{RECORD_FILE}");
-        let problem = |path: &str, kind, message: String| IntegrityProblem {
-            path: path.to_string(),
-            kind,
-            message,
-        };
-        let record_bytes = match std::fs::read(folder.join(RECORD_FILE)) {
-            Ok(b) => Some(b),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                out.problems.push(problem(
-                    &record_rel,
-                    ProblemKind::DeletedRecord,
-                    format!("the record of {version} is missing (deleted?)"),
-                ));
-                None
-            }
-            Err(e) => {
-                out.problems.push(problem(
-                    &record_rel,
-                    ProblemKind::UnreadableRecord,
-                    Error::io(&record_rel, &e).to_string(),
-                ));
-                None
-            }
-        };
-        let record = match &record_bytes {
-            Some(bytes) => match ReleaseRecord::parse(&record_rel, bytes) {
-                Ok(r) => Some(r),
-                Err(e) => {
-                    out.problems.push(problem(
-                        &record_rel,
-                        ProblemKind::UnreadableRecord,
-                        e.to_string(),
-                    ));
-                    None
-                }
-            },
-            None => None,
-        };
-        let listed: BTreeSet<String> =
-            record.as_ref().map(|r| r.sources.keys().cloned().collect()).unwrap_or_default();
-        // Files in the folder.
-        let mut present = BTreeSet::new();
-        let files = std::fs::read_dir(&folder).map_err(|e| Error::io(&rel, &e))?;
-        for f in files {
-            let f = f.map_err(|e| Error::io(&rel, &e))?;
-            let fname = f.file_name().to_string_lossy().into_owned();
-            if fname == RECORD_FILE {
-                continue;
-            }
-            present.insert(fname.clone());
-            if record.is_some() && !listed.contains(&fname) {
-                out.problems.push(problem(
-                    &format!("{rel}/{fname}"),
-                    ProblemKind::UnlistedFile,
-                    "in the version folder but not listed in [sources] of release.toml".to_string(),
-                ));
-            }
-        }
-        if let Some(record) = &record {
-            for (fname, expected) in &record.sources {
-                let path = format!("{rel}/{fname}");
-                if !present.contains(fname) {
-                    out.problems.push(problem(
-                        &path,
-                        ProblemKind::MissingSource,
-                        "listed in release.toml but missing".to_string(),
-                    ));
-                    continue;
-                }
-                match std::fs::read(folder.join(fname)) {
-                    Ok(bytes) => {
-                        let actual = sha256_hex(&bytes);
-                        if &actual != expected {
-                            out.problems.push(problem(
-                                &path,
-                                ProblemKind::TamperedSource,
-                                format!("sha256 is {actual}, release.toml records {expected}"),
-                            ));
-                        }
-                    }
-                    Err(e) => out.problems.push(problem(
-                        &path,
-                        ProblemKind::TamperedSource,
-                        Error::io(&path, &e).to_string(),
-                    )),
-                }
-            }
-            let mut wrong = Vec::new();
-            if record.document != doc {
-                wrong.push(format!("document is `{}`, its folder says `{doc}`", record.document));
-            }
-            if record.version != name {
-                wrong.push(format!("version is `{}`, its folder says `{name}`", record.version));
-            }
-            if !wrong.is_empty() {
-                out.problems.push(problem(
-                    &record_rel,
-                    ProblemKind::EditedRecord,
-                    wrong.join("; "),
-                ));
-            }
-            let (expected_prev, expected_hash) = match &previous {
-                Some((v, h)) => (v.clone(), h.clone()),
-                None => (String::new(), Some(String::new())),
-            };
-            if record.previous != expected_prev {
-                out.problems.push(problem(
-                    &record_rel,
-                    ProblemKind::BrokenChain,
-                    if expected_prev.is_empty() {
-                        format!(
-                            "previous is \"{}\" but no version before it is in the archive (deleted?)",
-                            record.previous
-                        )
-                    } else {
-                        format!(
-                            "previous is \"{}\" but the version before it in the archive is {expected_prev}",
-                            record.previous
-                        )
-                    },
-                ));
-            } else if let Some(expected_hash) = expected_hash
-                && record.previous_record != expected_hash
-            {
-                if expected_prev.is_empty() {
-                    out.problems.push(problem(
-                        &record_rel,
-                        ProblemKind::BrokenChain,
-                        "previous_record must be \"\" for the first release".to_string(),
-                    ));
-                } else {
-                    out.problems.push(problem(
-                        &format!("archive/{doc}/{expected_prev}/{RECORD_FILE}"),
-                        ProblemKind::EditedRecord,
-                        format!(
-                            "its sha256 is {expected_hash}, but {record_rel} recorded {} when {name} was released: one of the two records was edited",
-                            record.previous_record
-                        ),
-                    ));
-                }
-            }
-        }
-        previous = Some((name, record_bytes.as_deref().map(sha256_hex)));
-    }
-    Ok(())
-}
-
-/// The git part of [`verify`]: a file of `archive/` changed or deleted in a commit after the one
-/// that added it, or in the working tree compared with `HEAD`.
-fn verify_git(root: &Path, out: &mut Verification) -> Result<()> {
-    let Ok(git) = git2::Repository::discover(root) else {
-        out.notes.push(
-            "not a git repository: hashes and the chain were checked, history was not".to_string(),
-        );
-        return Ok(());
-    };
-    let Some(workdir) = git.workdir() else { return Ok(()) };
-    let (Ok(workdir), Ok(root_abs)) = (workdir.canonicalize(), root.canonicalize()) else {
-        return Ok(());
-    };
-    let Ok(rel_root) = root_abs.strip_prefix(&workdir) else { return Ok(()) };
-    let mut parts: Vec<String> =
-        rel_root.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
-    parts.push("archive".to_string());
-    let prefix = parts.join("/");
-    let head = match git.head() {
-        Ok(h) => h.peel_to_commit().map_err(|e| Error::Git(format!("cannot read HEAD: {e}")))?,
-        Err(_) => return Ok(()), // no commit yet: nothing committed to protect
-    };
-    let git_err = |what: &str, e: git2::Error| Error::Git(format!("{what}: {}", e.message()));
-    // The working tree against HEAD.
-    let head_files = archive_files(&git, &head, &prefix)?;
-    for (path, id) in &head_files {
-        let Some(rel_to_root) = path.strip_prefix(&format!("{prefix}/")) else { continue };
-        let label = format!("archive/{rel_to_root}");
-        match std::fs::read(root.join("archive").join(rel_to_root)) {
-            Ok(bytes) => {
-                let now = git2::Oid::hash_object(git2::ObjectType::Blob, &bytes)
-                    .map_err(|e| git_err("hashing", e))?;
-                if now != *id {
-                    out.problems.push(IntegrityProblem {
-                        path: label,
-                        kind: ProblemKind::Rewritten,
-                        message: format!(
-                            "differs from the committed file (HEAD {}); a released file is never modified",
-                            short(&head.id())
-                        ),
-                    });
-                }
-            }
-            Err(_) => out.problems.push(IntegrityProblem {
-                path: label,
-                kind: ProblemKind::Rewritten,
-                message: format!(
-                    "committed in HEAD {} but deleted from the working tree",
-                    short(&head.id())
-                ),
-            }),
-        }
-    }
-    if git.is_shallow() {
-        out.notes.push(
-            "shallow clone: the history of archive/ was not checked; fetch full history (`git fetch --unshallow`, or `fetch-depth: 0` in CI) to check it"
-                .to_string(),
-        );
-        return Ok(());
-    }
-    // Every commit from HEAD, parents before children.
-    let mut walk = git.revwalk().map_err(|e| git_err("walking history", e))?;
-    walk.push(head.id()).map_err(|e| git_err("walking history", e))?;
-    walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE)
-        .map_err(|e| git_err("walking history", e))?;
-    // path -> (blob, commit that added it)
-    let mut first: BTreeMap<String, (git2::Oid, git2::Oid)> = BTreeMap::new();
-    let mut flagged: BTreeSet<String> = BTreeSet::new();
-    let mut cache: BTreeMap<git2::Oid, BTreeMap<String, git2::Oid>> = BTreeMap::new();
-    for oid in walk {
-        let oid = oid.map_err(|e| git_err("walking history", e))?;
-        let commit = git.find_commit(oid).map_err(|e| git_err("reading a commit", e))?;
-        let files = archive_files_cached(&git, &commit, &prefix, &mut cache)?;
-        let parents: Vec<BTreeMap<String, git2::Oid>> = commit
-            .parents()
-            .map(|p| archive_files_cached(&git, &p, &prefix, &mut cache))
-            .collect::<Result<_>>()?;
-        for (path, id) in &files {
-            match first.get(path) {
-                None => {
-                    first.insert(path.clone(), (*id, oid));
-                }
-                Some((orig, added)) if orig != id && flagged.insert(path.clone()) => {
-                    out.problems.push(IntegrityProblem {
-                        path: display_path(path, &prefix),
-                        kind: ProblemKind::Rewritten,
-                        message: format!(
-                            "changed in commit {} after commit {} added it",
-                            short(&oid),
-                            short(added)
-                        ),
-                    });
-                }
-                _ => {}
-            }
-        }
-        for parent in &parents {
-            for path in parent.keys() {
-                if !files.contains_key(path) && flagged.insert(path.clone()) {
-                    out.problems.push(IntegrityProblem {
-                        path: display_path(path, &prefix),
-                        kind: ProblemKind::Rewritten,
-                        message: format!("deleted in commit {}", short(&oid)),
-                    });
-                }
-            }
-        }
-    }
-    Ok(())
-}
-
-fn short(oid: &git2::Oid) -> String {
-    oid.to_string()[..10].to_string()
-}
-
-fn display_path(path: &str, prefix: &str) -> String {
-    match path.strip_prefix(&format!("{prefix}/")) {
-        Some(rest) => format!("archive/{rest}"),
-        None => path.to_string(),
-    }
-}
-
-fn archive_files_cached(
-    git: &git2::Repository,
-    commit: &git2::Commit<'_>,
-    prefix: &str,
-    cache: &mut BTreeMap<git2::Oid, BTreeMap<String, git2::Oid>>,
-) -> Result<BTreeMap<String, git2::Oid>> {
-    let tree =
-        commit.tree().map_err(|e| Error::Git(format!("reading a commit: {}", e.message())))?;
-    let key = match tree.get_path(Path::new(prefix)) {
-        Ok(entry) => entry.id(),
-        Err(_) => return Ok(BTreeMap::new()),
-    };
-    if let Some(files) = cache.get(&key) {
-        return Ok(files.clone());
-    }
-    let files = archive_files(git, commit, prefix)?;
-    cache.insert(key, files.clone());
-    Ok(files)
-}
-
-/// The files (blobs) under `prefix` in `commit`'s tree: repository path → blob id.
-fn archive_files(
-    git: &git2::Repository,
-    commit: &git2::Commit<'_>,
-    prefix: &str,
-) -> Result<BTreeMap<String, git2::Oid>> {
-    let err =
-        |e: git2::Error| Error::Git(format!("reading {prefix}/ at a commit: {}", e.message()));
-    let tree = commit.tree().map_err(err)?;
-    let Ok(entry) = tree.get_path(Path::new(prefix)) else { return Ok(BTreeMap::new()) };
-    let Ok(sub) = git.find_tree(entry.id()) else { return Ok(BTreeMap::new()) };
-    let mut out = BTreeMap::new();
-    sub.walk(git2::TreeWalkMode::PreOrder, |dir, e| {
-        if e.kind() == Some(git2::ObjectType::Blob) {
-            out.insert(format!("{prefix}/{dir}{}", e.name().unwrap_or("")), e.id());
-        }
-        git2::TreeWalkResult::Ok
-    })
-    .map_err(err)?;
-    Ok(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1109,6 +1225,7 @@ mod tests {
             summary: vec!["device-permissions: row added 穿山甲广告SDK (reconsent)".to_string()],
             previous_record: sha256_hex(b"previous"),
             sources: source_hashes(files),
+            ..Default::default()
         }
     }
 
@@ -1258,6 +1375,151 @@ previous_record = "{}"
             }
         }
         out
+    }
+
+    #[test]
+    fn records_with_the_judgement_fields_round_trip() {
+        let files = files();
+        let mut r = record(&files);
+        r.engine = "redline 0.1.0; judgement 1".to_string();
+        r.triggers = vec!["pia-high-risk".to_string()];
+        r.criteria_sha256 = sha256_hex(b"criteria");
+        r.linked = vec![LinkedText {
+            document: "sdk".to_string(),
+            title: "第三方SDK目录".to_string(),
+            file: "sdk.zh-CN.md".to_string(),
+            base: "1.0.0".to_string(),
+            head: sha256_hex(b"sdk"),
+        }];
+        let order: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
+        let text = r.to_toml(&order);
+        let tail = format!(
+            "previous_record = \"{}\"\nengine = \"redline 0.1.0; judgement 1\"\ntriggers = [\"pia-high-risk\"]\ncriteria_sha256 = \"{}\"\n\n[sources]\n",
+            sha256_hex(b"previous"),
+            sha256_hex(b"criteria")
+        );
+        assert!(text.contains(&tail), "{text}");
+        assert!(
+            text.ends_with(&format!(
+                "\n[[linked]]\ndocument = \"sdk\"\ntitle = \"第三方SDK目录\"\nfile = \"sdk.zh-CN.md\"\nbase = \"1.0.0\"\nhead = \"{}\"\n",
+                sha256_hex(b"sdk")
+            )),
+            "{text}"
+        );
+        assert_eq!(ReleaseRecord::parse("r", text.as_bytes()).unwrap(), r);
+        // An unknown trigger is refused, naming its line.
+        let bad = text.replace("[\"pia-high-risk\"]", "[\"moon-phase\"]");
+        let e = ReleaseRecord::parse("r", bad.as_bytes()).unwrap_err().to_string();
+        assert_eq!(e, "r:15:12: trigger `moon-phase` is not a trigger (pia-high-risk)");
+        // A record without them reads as before, and writes the same bytes.
+        let old = record(&files);
+        assert!(!old.to_toml(&order).contains("engine"));
+    }
+
+    #[test]
+    fn criteria_layers_round_trip_whatever_their_text() {
+        let layers = vec![
+            ("builtin".to_string(), crate::rules::BUILTIN_CRITERIA.to_string()),
+            (
+                "policy/criteria.toml".to_string(),
+                "extends = \"builtin\"\n# it's '''quoted'''\n\\ and \"\"\" too\n".to_string(),
+            ),
+            ("odd".to_string(), "ends with a quote'".to_string()),
+            ("controls".to_string(), "a\u{5}b\tc\r\nd\\u0041".to_string()),
+            ("empty".to_string(), String::new()),
+        ];
+        let bytes = criteria_layers_toml(&layers);
+        assert_eq!(parse_criteria_layers("c", bytes.as_bytes()).unwrap(), layers);
+        let plain = vec![("p".to_string(), "a = 1\n# plain text\n".to_string())];
+        let bytes = criteria_layers_toml(&plain);
+        assert!(bytes.contains("label = \"p\"\ntext = '''\na = 1\n# plain text\n'''\n"), "{bytes}");
+        let e = parse_criteria_layers("c", b"schema = \"x\"\nlayers = []\n").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "c: schema `x` is not `redline.criteria-layers/1`; this redline cannot read it"
+        );
+        // The stored built-in layer compiles to the built-in criteria.
+        let one = vec![layers[0].clone()];
+        let stored = parse_criteria_layers("c", criteria_layers_toml(&one).as_bytes()).unwrap();
+        let compiled = crate::rules::Criteria::from_layers(&stored).unwrap();
+        assert_eq!(compiled.rules.len(), crate::rules::Criteria::builtin().rules.len());
+    }
+
+    #[test]
+    fn triggers_are_spelled_and_raise_the_level() {
+        assert_eq!(Trigger::parse("pia-high-risk"), Some(Trigger::PiaHighRisk));
+        assert_eq!(Trigger::parse("pia"), None);
+        assert_eq!(Trigger::PiaHighRisk.floor(), Level::Major);
+        assert_eq!(
+            Trigger::PiaHighRisk.summary_line(),
+            "trigger pia-high-risk: an impact assessment reported a high risk (十一 item 6) (major)"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_stale_lock_is_replaced_and_a_live_one_respected() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("archive");
+        std::fs::create_dir_all(&dir).unwrap();
+        assert_eq!(lock_state(&dir), None);
+        {
+            let held = lock(&dir).unwrap();
+            assert_eq!(held.replaced, None);
+            let state = lock_state(&dir).unwrap();
+            assert_eq!(state.holder.pid, Some(std::process::id()));
+            assert_eq!(state.holder.host.as_deref(), Some(host_name().as_str()));
+            assert!(state.holder.started.as_deref().is_some_and(|s| s.ends_with('Z')));
+            assert_eq!(state.liveness, Liveness::Running);
+            let e = lock(&dir).unwrap_err().to_string();
+            assert!(
+                e.starts_with(
+                    "another release may be in progress: archive/.lock is held by process "
+                ),
+                "{e}"
+            );
+        }
+        assert_eq!(lock_state(&dir), None, "dropping it releases it");
+        // A process that no longer runs: replaced, and said so.
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let gone = child.id();
+        child.wait().unwrap();
+        let host = host_name();
+        std::fs::write(dir.join(LOCK_FILE), format!("pid = {gone}\nhost = \"{host}\"\n")).unwrap();
+        assert_eq!(lock_state(&dir).unwrap().liveness, Liveness::Gone);
+        let held = lock(&dir).unwrap();
+        assert_eq!(
+            held.replaced,
+            Some(format!(
+                "archive/.lock was left by process {gone} on host {host}, which no longer runs (an interrupted release); replaced it"
+            ))
+        );
+        let names: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, [LOCK_FILE], "nothing set aside is left");
+        drop(held);
+        // Another host cannot be checked; an unnamed process neither.
+        std::fs::write(dir.join(LOCK_FILE), format!("pid = {gone}\nhost = \"elsewhere\"\n"))
+            .unwrap();
+        assert_eq!(lock_state(&dir).unwrap().liveness, Liveness::Unknown);
+        assert!(lock(&dir).is_err());
+        std::fs::write(dir.join(LOCK_FILE), "").unwrap();
+        assert_eq!(lock_state(&dir).unwrap().liveness, Liveness::Unknown);
+        assert!(lock(&dir).is_err());
+    }
+
+    #[test]
+    fn leftovers_of_interrupted_releases_are_removed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("archive");
+        std::fs::create_dir_all(dir.join("privacy/.release-1-abc")).unwrap();
+        std::fs::create_dir_all(dir.join("privacy/1.0.0")).unwrap();
+        std::fs::write(dir.join("privacy/.release-1-abc/x.md"), "half").unwrap();
+        assert_eq!(remove_leftovers(&dir), ["archive/privacy/.release-1-abc"]);
+        assert!(dir.join("privacy/1.0.0").is_dir());
+        assert!(remove_leftovers(&dir).is_empty());
     }
 
     #[test]

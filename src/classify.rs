@@ -201,6 +201,8 @@ struct Ctx<'a> {
     statement_neutral: bool,
     /// What the change does to the statements.
     deltas: Vec<Delta>,
+    /// Why the change is editorial, when it is (none when it changes a contact channel).
+    evidence: Option<crate::diff::Evidence>,
 }
 
 fn duration_change(old: &str, new: &str) -> Option<DurationChange> {
@@ -346,7 +348,13 @@ impl<'a> Sides<'a> {
             emphasis_removed,
             statement_neutral: false,
             deltas: compare::deltas(change, &self.statements),
+            evidence: change.evidence,
         };
+        // A `mailto:` or `tel:` target, or a link in a contact clause, is contact data: a change
+        // of it is not editorial.
+        if ctx.deltas.iter().any(|d| d.kind.is_channel()) {
+            ctx.evidence = None;
+        }
         ctx.statement_neutral = ctx.deltas.is_empty() && self.states_practices(change);
         ctx.direction = direction(&ctx, criteria);
         ctx
@@ -482,7 +490,7 @@ impl Condition {
                 !ctx.changed_columns.is_empty() && ctx.changed_columns.iter().all(|h| cols.any(h)),
             ),
             Condition::Directions(d) => holds(d.contains(&ctx.direction)),
-            Condition::Evidence(e) => holds(c.evidence.is_some_and(|x| e.contains(&x))),
+            Condition::Evidence(e) => holds(ctx.evidence.is_some_and(|x| e.contains(&x))),
             Condition::Duration(d) => holds(ctx.duration == Some(*d)),
             Condition::Rewritten(r) => holds(*r == (c.similarity < crate::diff::PAIR_THRESHOLD)),
             Condition::Text(t) => terms(t.counts(primary).into_keys().collect()),
@@ -519,7 +527,7 @@ impl Condition {
 /// Whether `rule` matches the change; what its conditions found. A rule that does not look at
 /// editorial evidence never matches an editorial change.
 fn matches(rule: &Rule, ctx: &Ctx<'_>, docs: &mut DocCounts<'_>) -> Option<Found> {
-    if ctx.change.evidence.is_some() && rule.evidence().is_empty() {
+    if ctx.evidence.is_some() && rule.evidence().is_empty() {
         return None;
     }
     if rule.is_fallback() || rule.is_document_level() {
@@ -822,6 +830,7 @@ pub fn classify(
             new: &new_statements,
             old_index: &old_index,
             new_index: &new_index,
+            old_to_new: &diff.old_to_new,
         },
         old_cats: (0..old.sections.len()).map(|_| OnceLock::new()).collect(),
         new_cats: (0..new.sections.len()).map(|_| OnceLock::new()).collect(),
@@ -844,13 +853,13 @@ pub fn classify(
             }
         }
         if matched.is_empty()
-            && change.evidence.is_none()
+            && ctx.evidence.is_none()
             && let Some(rule) = fallback
             && let Some(k) = criteria.rules.iter().position(|r| r.id == rule.id)
         {
             matched.push((k, rule_level(rule, &ctx, criteria), Found::default()));
         }
-        let base = if change.evidence.is_some() { Level::Editorial } else { Level::Minor };
+        let base = if ctx.evidence.is_some() { Level::Editorial } else { Level::Minor };
         let mut change_level = matched.iter().map(|m| m.1).max().unwrap_or(base);
         let mut quals: BTreeSet<Qualifier> = BTreeSet::new();
         for (k, l, _) in &matched {

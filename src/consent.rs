@@ -1,20 +1,22 @@
-//! The consent decision and the consent manifest (contracts.md "Consent manifest",
-//! `redline.consent/1`): for a user who accepted version X of a document, what the app must show
-//! before the latest released version applies.
+//! The consent decision and the consent manifest (`redline.consent/2`): for a user who accepted
+//! version X of a document, what the app must show before the latest released version applies.
 //!
 //! Decisions aim at the latest released version, which may still be upcoming: a user is asked to
-//! accept the version that will apply, ahead of its effective date. `decisions[X]` is the higher
-//! of the maximum level of the releases after X and the level of the direct diff from X to the
-//! latest version (source language), so two minor edits that together add a data type do not
-//! slip through; the level maps to a decision as contracts.md says (reconsent → `reconsent`,
-//! major → `notice`, lower → `none`).
+//! accept the version that will apply, ahead of its effective date. `decisions[X]` comes from the
+//! level of the **direct** difference between X and the latest version (source language), judged
+//! with the criteria stored with the latest release (the current criteria when it stores none):
+//! the user read X and is about to be bound by the latest, so what matters is what changed
+//! between those two texts. Two minor edits that together add a data type are caught, and a
+//! change that was later undone (A → B → A) asks nothing of a user who accepted A. The level
+//! maps to a decision: reconsent → `reconsent`, major → `notice`, lower → `none`.
+//! `chain_level[X]`, the highest level of the releases after X, stays as information.
 
 use crate::archive::{self, Release, Status, Version};
 use crate::document::Document;
 use crate::error::{Error, Result};
 use crate::model::{Decision, Level};
 use crate::repo::{DocumentConfig, PolicyRepo};
-use crate::report::{Input, Side, compare, compare_documents};
+use crate::report::{Input, Side, compare_documents};
 use crate::rules::Criteria;
 use jiff::civil::Date;
 use serde::Serialize;
@@ -22,7 +24,7 @@ use serde::ser::SerializeMap;
 use std::collections::BTreeMap;
 
 /// The consent manifest schema.
-pub const CONSENT_SCHEMA: &str = "redline.consent/1";
+pub const CONSENT_SCHEMA: &str = "redline.consent/2";
 
 /// A map serialised as a JSON object in insertion order (versions oldest first, languages source
 /// first), so the manifest reads in a natural order and stays deterministic.
@@ -56,7 +58,7 @@ impl<V: Serialize> Serialize for OrderedMap<V> {
     }
 }
 
-/// `redline.consent/1`: every document of the repository.
+/// `redline.consent/2`: every document of the repository.
 #[derive(Debug, Clone, Serialize)]
 pub struct ConsentManifest {
     /// Always [`CONSENT_SCHEMA`].
@@ -91,6 +93,9 @@ pub struct VersionEntry {
     pub level: Level,
     /// The summary lines of its release record.
     pub summary: Vec<String>,
+    /// The earliest earlier version whose source text is byte for byte the same (a change that
+    /// was undone), or `null`.
+    pub same_as: Option<String>,
 }
 
 /// The status of one language of a document (contracts.md "language status").
@@ -122,12 +127,14 @@ pub struct DocumentConsent {
     pub current: Option<VersionRef>,
     /// The newest released version (it may be upcoming); `null` before the first release.
     pub latest: Option<VersionRef>,
-    /// The newest version whose release requires re-consent, or `null`.
-    pub reconsent_since: Option<String>,
-    /// The newest version whose release requires notice (major or reconsent), or `null`.
-    pub notice_since: Option<String>,
-    /// Accepted version → decision, oldest first (the latest maps to `none`).
+    /// Accepted version → decision, oldest first (the latest maps to `none`): from the level of
+    /// the direct difference between that version and `latest`.
     pub decisions: OrderedMap<Decision>,
+    /// Accepted version → the level of the direct difference between it and `latest`.
+    pub levels: OrderedMap<Level>,
+    /// Accepted version → the highest level of the releases after it (information: a change
+    /// undone later still counts here, not in `decisions`).
+    pub chain_level: OrderedMap<Level>,
     /// Every released version, oldest first.
     pub versions: Vec<VersionEntry>,
     /// Language → status, source language first, for the latest version.
@@ -145,8 +152,10 @@ pub struct ConsentAnswer {
     pub accepted: String,
     /// The latest released version, which the decision aims at.
     pub latest: String,
-    /// The level behind the decision (the higher of the releases after X and the direct diff).
+    /// The level behind the decision: of the direct difference between `accepted` and `latest`.
     pub level: Level,
+    /// The highest level of the releases after `accepted` (information).
+    pub chain_level: Level,
     /// Whether `accepted` is a released version (an unknown one means `reconsent`).
     pub known: bool,
     /// The latest version's effective date.
@@ -216,12 +225,21 @@ fn version_ref(doc: &DocumentConfig, r: &Release) -> VersionRef {
     }
 }
 
-fn version_entry(r: &Release) -> Result<VersionEntry> {
+/// The manifest entry of `releases[index]`, with the earlier version its source text equals.
+fn version_entry(doc: &DocumentConfig, releases: &[Release], index: usize) -> Result<VersionEntry> {
+    let r = &releases[index];
+    let file = doc.file_name(&doc.source_language);
+    let hash = r.record.sources.get(&file);
+    let same_as = releases[..index]
+        .iter()
+        .find(|e| hash.is_some() && e.record.sources.get(&file) == hash)
+        .map(|e| e.version.to_string());
     Ok(VersionEntry {
         version: r.version.to_string(),
         effective: r.record.effective.clone(),
         level: r.level()?,
         summary: r.record.summary.clone(),
+        same_as,
     })
 }
 
@@ -239,21 +257,17 @@ fn document_consent(
         .find(|(_, s)| **s == Status::InForce)
         .map(|(r, _)| version_ref(doc, r));
     let latest = releases.last();
-    let levels: Vec<Level> = releases.iter().map(Release::level).collect::<Result<_>>()?;
-    let newest_at = |min: Level| {
-        releases.iter().zip(&levels).rev().find(|(_, l)| **l >= min).map(|(r, _)| r.version)
-    };
-    let decisions = combined_levels(criteria, doc, &releases)?
-        .into_iter()
-        .map(|(v, l)| (v.to_string(), l.decision()))
-        .collect();
+    let direct = direct_levels(criteria, doc, &releases)?;
+    let chain = chain_levels(&releases)?;
     Ok(DocumentConsent {
         current,
         latest: latest.map(|r| version_ref(doc, r)),
-        reconsent_since: newest_at(Level::Reconsent).map(|v| v.to_string()),
-        notice_since: newest_at(Level::Major).map(|v| v.to_string()),
-        decisions: OrderedMap(decisions),
-        versions: releases.iter().map(version_entry).collect::<Result<_>>()?,
+        decisions: OrderedMap(direct.iter().map(|(v, l)| (v.to_string(), l.decision())).collect()),
+        levels: OrderedMap(direct.iter().map(|(v, l)| (v.to_string(), *l)).collect()),
+        chain_level: OrderedMap(chain.iter().map(|(v, l)| (v.to_string(), *l)).collect()),
+        versions: (0..releases.len())
+            .map(|i| version_entry(doc, &releases, i))
+            .collect::<Result<_>>()?,
         languages: OrderedMap(
             doc.languages()
                 .into_iter()
@@ -264,64 +278,64 @@ fn document_consent(
     })
 }
 
-/// For every released version X (oldest first), its [`combined_level`]. The latest version is
-/// parsed once; a version followed by a `reconsent` release needs no direct diff (nothing is
-/// higher).
-fn combined_levels(
+/// The criteria the latest release was judged with, when its version folder stores them.
+fn latest_criteria(releases: &[Release]) -> Result<Option<Criteria>> {
+    match releases.last().map(Release::criteria_layers).transpose()?.flatten() {
+        Some(layers) => Ok(Some(Criteria::from_layers(&layers)?)),
+        None => Ok(None),
+    }
+}
+
+/// For every released version X (oldest first), the level of the direct difference between X
+/// and the latest release (source language), judged with the latest release's criteria; `none`
+/// for the latest itself and for a version whose source text is the same.
+fn direct_levels(
     criteria: &Criteria,
     doc: &DocumentConfig,
     releases: &[Release],
 ) -> Result<Vec<(Version, Level)>> {
     let Some(latest) = releases.last() else { return Ok(Vec::new()) };
+    let stored = latest_criteria(releases)?;
+    let criteria = stored.as_ref().unwrap_or(criteria);
     let file = doc.file_name(&doc.source_language);
     let head = archived_input(doc, latest, &file)?;
     let head_doc = Document::from_bytes(&head.side.display(), &head.bytes)?;
-    let mut after = Level::None;
+    let latest_hash = latest.record.sources.get(&file);
     let mut out = Vec::with_capacity(releases.len());
-    for (i, r) in releases.iter().enumerate().rev() {
-        let mut level = after;
-        if i + 1 < releases.len() && level < Level::Reconsent {
+    for r in releases {
+        let level = if r.version == latest.version
+            || (latest_hash.is_some() && r.record.sources.get(&file) == latest_hash)
+        {
+            Level::None
+        } else {
             let base = archived_input(doc, r, &file)?;
             let base_doc = Document::from_bytes(&base.side.display(), &base.bytes)?;
-            let c = compare_documents(
+            compare_documents(
                 &doc.id,
                 base.side,
                 head.side.clone(),
                 base_doc,
                 head_doc.clone(),
                 criteria,
-            );
-            level = level.max(c.report.level);
-        }
+            )
+            .report
+            .level
+        };
         out.push((r.version, level));
+    }
+    Ok(out)
+}
+
+/// For every released version X (oldest first), the highest level of the releases after it.
+fn chain_levels(releases: &[Release]) -> Result<Vec<(Version, Level)>> {
+    let mut after = Level::None;
+    let mut out = Vec::with_capacity(releases.len());
+    for r in releases.iter().rev() {
+        out.push((r.version, after));
         after = after.max(r.level()?);
     }
     out.reverse();
     Ok(out)
-}
-
-/// The level a user who accepted `releases[index]` faces: the higher of the maximum level of the
-/// releases after it and the level of the direct diff (source language) from it to the latest.
-fn combined_level(
-    criteria: &Criteria,
-    doc: &DocumentConfig,
-    releases: &[Release],
-    index: usize,
-) -> Result<Level> {
-    let mut level = Level::None;
-    for later in &releases[index + 1..] {
-        level = level.max(later.level()?);
-    }
-    if let Some(latest) = releases.last()
-        && index + 1 < releases.len()
-        && level < Level::Reconsent
-    {
-        let file = doc.file_name(&doc.source_language);
-        let base = archived_input(doc, &releases[index], &file)?;
-        let head = archived_input(doc, latest, &file)?;
-        level = level.max(compare(&doc.id, &base, &head, criteria)?.report.level);
-    }
-    Ok(level)
 }
 
 fn archived_input(doc: &DocumentConfig, r: &Release, file: &str) -> Result<Input> {
@@ -372,18 +386,23 @@ pub fn decide(
         .map(|(r, _)| r.version.to_string());
     let upcoming = statuses.last() == Some(&Status::Upcoming);
     let index = releases.iter().position(|r| r.version == version);
-    let (level, changes) = match index {
-        Some(i) => (
-            combined_level(criteria, doc, &releases, i)?,
-            releases[i + 1..].iter().map(version_entry).collect::<Result<Vec<_>>>()?,
-        ),
-        None => (Level::Reconsent, releases.iter().map(version_entry).collect::<Result<_>>()?),
+    let entries = |from: usize| {
+        (from..releases.len()).map(|i| version_entry(doc, &releases, i)).collect::<Result<Vec<_>>>()
+    };
+    let (level, chain_level, changes) = match index {
+        Some(i) => {
+            let direct = direct_levels(criteria, doc, &releases)?;
+            let chain = chain_levels(&releases)?;
+            (direct[i].1, chain[i].1, entries(i + 1)?)
+        }
+        None => (Level::Reconsent, Level::Reconsent, entries(0)?),
     };
     Ok(ConsentAnswer {
         decision: level.decision(),
         accepted: accepted.to_string(),
         latest: latest.version.to_string(),
         level,
+        chain_level,
         known: index.is_some(),
         effective: latest.record.effective.clone(),
         upcoming,

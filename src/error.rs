@@ -124,6 +124,7 @@ impl Error {
                 "a part of this path is a file, not a folder".to_string()
             }
             std::io::ErrorKind::InvalidData => "is not a readable text file".to_string(),
+            _ if crate::fsutil::is_symlink_loop(err) => crate::fsutil::LOOP_MESSAGE.to_string(),
             // Other OS texts without the trailing ` (os error N)`, lower-cased like ours.
             _ => {
                 let text = err.to_string();

@@ -7,14 +7,20 @@
 //! History predates the notice rule, so that check is skipped; equal dates are fine, a date
 //! earlier than the previous one is kept and reported as a warning, and a version identical to
 //! the one before (once decoded) is skipped with a warning (it would have no number of its own).
+//!
+//! Real histories rarely lint clean, so an import does not lint; it checks only what would
+//! corrupt the archive ([`check_candidate`]): front matter naming another document or
+//! language, and section ids that are not well-formed (`../../..`, `a/b`), which become part of
+//! the archive's pages and links. Each release stores the criteria it was judged with and the
+//! engine that judged it, like any release, so `verify` can judge it again.
 
 use crate::archive::{self, RELEASE_SCHEMA, ReleaseRecord, Version};
 use crate::document::Document;
 use crate::error::{Error, Result};
 use crate::model::{Bump, Level};
+use crate::release::JudgedCriteria;
 use crate::repo::{DocumentConfig, PolicyRepo};
 use crate::report::{Input, Side, compare};
-use crate::rules::Criteria;
 use jiff::civil::Date;
 use std::path::{Path, PathBuf};
 
@@ -58,7 +64,7 @@ pub fn from_dir(dir: &Path, label: &str) -> Result<(Vec<Candidate>, Vec<String>)
     ignored.sort();
     let mut out = Vec::with_capacity(found.len());
     for (_, _, date, plain_text, file_label, path) in found {
-        let bytes = std::fs::read(&path).map_err(|e| Error::io(&file_label, &e))?;
+        let bytes = crate::fsutil::read_regular(&path, &file_label)?;
         out.push(Candidate { label: file_label, date, bytes, commit: None, plain_text });
     }
     Ok((out, ignored))
@@ -171,6 +177,50 @@ pub struct ImportedRelease {
     pub record: ReleaseRecord,
     /// Its one source file (the document's source language).
     pub files: Vec<(String, Vec<u8>)>,
+    /// The bytes of [`archive::CRITERIA_FILE`].
+    pub criteria_file: Vec<u8>,
+}
+
+/// Refuses a version whose text would corrupt the archive: front matter whose `id` is not the
+/// document's or whose `lang` is not its source language (the site and `consent.json` would
+/// file it under another document or language), or an explicit section id that is not
+/// well-formed ([`crate::lint::is_well_formed_id`]; ids name anchors and pages). Everything
+/// else a real history holds (no front matter, missing ids, broken links) is kept as it was.
+///
+/// Errors: [`Error::Refused`] naming the version (its file or `REV:PATH`) and line.
+pub fn check_candidate(doc: &DocumentConfig, label: &str, parsed: &Document) -> Result<()> {
+    if let Some(fm) = &parsed.front_matter {
+        for (field, expected) in [("id", doc.id.as_str()), ("lang", doc.source_language.as_str())] {
+            let Some(found) = fm.fields.get(field) else { continue };
+            if found != expected {
+                let line = fm
+                    .raw
+                    .lines()
+                    .position(|l| {
+                        let l = l.trim_start();
+                        l.strip_prefix(field)
+                            .is_some_and(|r| r.trim_start().starts_with(['=', ':']))
+                    })
+                    .map_or(1, |i| i + 2);
+                return Err(Error::Refused(format!(
+                    "{label}:{line}: the front matter says {field} = `{found}`, but it is imported as {} `{expected}`; fix that line (or import into the right document) first",
+                    if field == "id" { "document" } else { "language" }
+                )));
+            }
+        }
+    }
+    if let Some(s) = parsed
+        .sections
+        .iter()
+        .skip(1)
+        .find(|s| s.explicit_id && !crate::lint::is_well_formed_id(&s.id))
+    {
+        return Err(Error::Refused(format!(
+            "{label}:{}: section id `{}` is not well-formed (lower-case ASCII letters and digits joined by `-` or `_`); it would name pages and links of the archive, so fix it before importing",
+            s.line, s.id
+        )));
+    }
+    Ok(())
 }
 
 /// What an import writes.
@@ -182,15 +232,16 @@ pub struct ImportPlan {
     pub warnings: Vec<String>,
 }
 
-/// Plans the import of `candidates` (oldest first) as releases of `document`'s source language.
-/// `commit` is the candidate's commit, else `head_commit`; `released_at` is written as given.
+/// Plans the import of `candidates` (oldest first) as releases of `document`'s source language,
+/// judged with `criteria` (stored with each release). `commit` is the candidate's commit, else
+/// `head_commit`; `released_at` is written as given.
 ///
 /// Errors: the archive already has a version of the document, there is no candidate, a
 /// candidate's format (plain text or Markdown) differs from the document's extension, or a
-/// candidate does not decode or parse (naming it).
+/// candidate does not decode or parse, or fails [`check_candidate`] (naming it).
 pub fn plan(
     repo: &PolicyRepo,
-    criteria: &Criteria,
+    criteria: &JudgedCriteria,
     document: &str,
     candidates: Vec<Candidate>,
     head_commit: &str,
@@ -206,6 +257,9 @@ pub fn plan(
     }
     let file = doc.file_name(&doc.source_language);
     let doc_plain = file.to_ascii_lowercase().ends_with(".txt");
+    let criteria_file = archive::criteria_layers_toml(&criteria.layers);
+    let criteria_sha256 = archive::sha256_hex(criteria_file.as_bytes());
+    let engine = crate::engine::engine_id();
     let mut out = ImportPlan::default();
     // (candidate, version, record sha256 as written)
     let mut previous: Option<(Input, Version, String, Date)> = None;
@@ -223,21 +277,19 @@ pub fn plan(
             side: Side { label: c.label.clone(), version: None, rev: None, path: c.label.clone() },
             bytes: c.bytes.clone(),
         };
+        check_candidate(doc, &c.label, &Document::from_bytes(&c.label, &c.bytes)?)?;
         let (version, level, qualifiers, summary, previous_version, previous_record) =
             match &previous {
-                None => {
-                    Document::from_bytes(&c.label, &c.bytes)?;
-                    (
-                        Version { major: 1, minor: 0, patch: 0 },
-                        Level::None,
-                        Vec::new(),
-                        Vec::new(),
-                        String::new(),
-                        String::new(),
-                    )
-                }
+                None => (
+                    Version { major: 1, minor: 0, patch: 0 },
+                    Level::None,
+                    Vec::new(),
+                    Vec::new(),
+                    String::new(),
+                    String::new(),
+                ),
                 Some((prev_input, prev_version, prev_hash, prev_date)) => {
-                    let comparison = compare(&doc.id, prev_input, &input, criteria)?;
+                    let comparison = compare(&doc.id, prev_input, &input, &criteria.criteria)?;
                     let level = comparison.report.level;
                     if level == Level::None {
                         out.warnings.push(format!(
@@ -283,11 +335,20 @@ pub fn plan(
             qualifiers,
             summary,
             previous_record,
+            engine: engine.clone(),
+            triggers: Vec::new(),
+            criteria_sha256: criteria_sha256.clone(),
             sources: archive::source_hashes(&files),
+            linked: Vec::new(),
         };
         let hash = archive::sha256_hex(record.to_toml(std::slice::from_ref(&file)).as_bytes());
         previous = Some((input, version, hash, c.date));
-        out.releases.push(ImportedRelease { label: c.label, record, files });
+        out.releases.push(ImportedRelease {
+            label: c.label,
+            record,
+            files,
+            criteria_file: criteria_file.as_bytes().to_vec(),
+        });
     }
     Ok(out)
 }
@@ -317,7 +378,14 @@ pub fn refuse_nonempty(repo: &PolicyRepo, doc: &DocumentConfig) -> Result<()> {
 pub fn write(repo: &PolicyRepo, plan: &ImportPlan) -> Result<Vec<PathBuf>> {
     let mut written: Vec<PathBuf> = Vec::new();
     for r in &plan.releases {
-        match archive::write_release(&repo.archive_dir(), &r.record, &r.files) {
+        let result = archive::stage_release(
+            &repo.archive_dir(),
+            &r.record,
+            &r.files,
+            Some(&r.criteria_file),
+        )
+        .and_then(archive::StagedRelease::commit);
+        match result {
             Ok(dir) => written.push(dir),
             Err(e) => {
                 let done = match written.len() {

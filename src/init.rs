@@ -9,24 +9,35 @@
 //! | `policy/privacy.zh-CN.md` | an example policy with explicit ids, a permissions table and an SDK table |
 //! | `templates/README.md` | how to override the site's templates |
 //! | `.github/workflows/policy.yml` | a CI example: lint with annotations, check against the base branch |
-//! | `.gitignore` | the built site |
+//! | `.gitignore` | the built site, the archive lock |
+//! | `.gitattributes` | `/archive/** -text`: git never converts the line endings of released files |
 
 use crate::error::{Error, Result};
 use std::path::Path;
 
 /// The scaffold: repository-relative path and content.
-pub const FILES: [(&str, &str); 6] = [
+pub const FILES: [(&str, &str); 7] = [
     ("policy/policy.toml", include_str!("init/policy.toml")),
     ("policy/criteria.toml", include_str!("init/criteria.toml")),
     ("policy/privacy.zh-CN.md", include_str!("init/privacy.zh-CN.md")),
     ("templates/README.md", include_str!("init/templates.md")),
     (".github/workflows/policy.yml", include_str!("init/ci.yml")),
     (".gitignore", include_str!("init/gitignore")),
+    (".gitattributes", include_str!("init/gitattributes")),
 ];
+
+/// The `.gitattributes` line that keeps released files byte-exact.
+pub const ARCHIVE_ATTRIBUTES: &str = "/archive/** -text";
+
+/// Files the scaffold may find already there (kept; `.gitattributes` gains
+/// [`ARCHIVE_ATTRIBUTES`] when it lacks it).
+const SHARED: [&str; 2] = [".gitignore", ".gitattributes"];
 
 /// Writes the scaffold into `dir` (which must exist) and returns the paths written. Each file is
 /// written to a temporary file and renamed into place; an existing file is never overwritten
-/// (a `.gitignore` already there is kept as it is).
+/// (a `.gitignore` already there is kept as it is; a `.gitattributes` already there is kept and
+/// gains the line [`ARCHIVE_ATTRIBUTES`] at its end when it lacks it, listed as `.gitattributes
+/// (updated)`).
 ///
 /// Errors: [`Error::Refused`] when `dir/policy/policy.toml` exists (already a policy repository)
 /// or another scaffold file exists; an I/O error naming the file.
@@ -37,7 +48,7 @@ pub fn scaffold(dir: &Path) -> Result<Vec<String>> {
             dir.display()
         )));
     }
-    for (rel, _) in FILES.iter().filter(|(rel, _)| *rel != ".gitignore") {
+    for (rel, _) in FILES.iter().filter(|(rel, _)| !SHARED.contains(rel)) {
         if dir.join(rel).exists() {
             return Err(Error::Refused(format!(
                 "{rel} already exists in {}; move it away first (nothing was written)",
@@ -49,6 +60,16 @@ pub fn scaffold(dir: &Path) -> Result<Vec<String>> {
     for (rel, content) in FILES {
         let path = dir.join(rel);
         if path.exists() {
+            if rel == ".gitattributes" {
+                let bytes = crate::fsutil::read_regular(&path, rel)?;
+                let text = String::from_utf8_lossy(&bytes);
+                if !text.lines().any(|l| l.trim() == ARCHIVE_ATTRIBUTES) {
+                    let sep = if text.is_empty() || text.ends_with('\n') { "" } else { "\n" };
+                    let updated = format!("{text}{sep}{content}");
+                    crate::fsutil::write_atomically(&path, rel, updated.as_bytes())?;
+                    written.push(format!("{rel} (updated)"));
+                }
+            }
             continue;
         }
         let parent = path.parent().unwrap_or(dir);

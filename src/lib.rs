@@ -12,10 +12,12 @@
 //! * [`classify`] turns each change into a level with the rule, reason and reference behind it;
 //! * [`report`] is the serialisable verdict (`redline.report/1`) and its text/Markdown renderings;
 //! * [`archive`] is the append-only, hash-chained record of released versions, [`release`]
-//!   appends to it, [`consent`] answers what a user of an older version must see,
+//!   appends to it (each release names the [`engine`] that judged it), [`verify`] checks it
+//!   and judges its releases again, [`consent`] answers what a user of an older version must see,
 //!   [`history`] classifies the git commits that touched a document and [`import`] backfills an
 //!   archive from an existing history;
-//! * [`map`] tells which data practices each section and block describes (`redline map`);
+//! * [`map`] tells which data practices each section and block describes (`redline map`), with
+//!   the model of [`learned`] for Chinese;
 //! * [`lint`] reports every problem in a policy's Markdown with its line, column and a hint;
 //!   [`translation`] tracks translations' section ids and stale sections; [`linked`] compares a
 //!   document with the documents it links to and pairs sections that moved between documents;
@@ -29,12 +31,14 @@ pub mod classify;
 pub mod consent;
 pub mod diff;
 pub mod document;
+pub mod engine;
 pub mod error;
 pub mod fsutil;
 pub mod git;
 pub mod history;
 pub mod import;
 pub mod init;
+pub mod learned;
 pub mod linked;
 pub mod lint;
 pub mod map;
@@ -49,6 +53,7 @@ pub mod statements;
 pub mod text;
 pub mod time;
 pub mod translation;
+pub mod verify;
 
 pub use error::{Error, Result};
 pub use model::{Bump, ChangeKind, Decision, Direction, Level, Qualifier};

@@ -85,9 +85,12 @@ pub fn linked_parts(
         let l = if k.languages().contains(&lang) { lang } else { k.source_language.as_str() };
         let rel = repo.source_rel(k, l);
         let file = k.file_name(l);
-        let head = match std::fs::read(repo.root.join(&rel)) {
-            Ok(bytes) => Some(input("working tree", None, None, rel.clone(), bytes)),
-            Err(_) => None,
+        let head_path = repo.root.join(&rel);
+        let head = if crate::fsutil::is_present(&head_path) {
+            let bytes = crate::fsutil::read_regular(&head_path, &rel)?;
+            Some(input("working tree", None, None, rel.clone(), bytes))
+        } else {
+            None
         };
         let old = match base {
             LinkedBase::Revision(rev) => {
@@ -123,8 +126,7 @@ pub fn linked_parts(
                     Some(r) => {
                         let version = r.version.to_string();
                         let path = format!("archive/{}/{version}/{file}", k.id);
-                        let bytes =
-                            std::fs::read(r.dir.join(&file)).map_err(|e| Error::io(&path, &e))?;
+                        let bytes = crate::fsutil::read_regular(&r.dir.join(&file), &path)?;
                         Some(input(&version, Some(version.clone()), None, path, bytes))
                     }
                     None => None,

@@ -942,7 +942,10 @@ fn highlight(
         }
         let Some(m) = mapped.get(s.id.as_str()) else { continue };
         for (b, mb) in s.blocks.iter().zip(&m.blocks) {
-            if !practices.iter().any(|p| mb.categories.contains(*p)) {
+            // A contact block names the operator, not a practice (示例健康科技有限公司).
+            if !practices.iter().any(|p| mb.categories.contains(*p))
+                || mb.categories.contains("contact")
+            {
                 continue;
             }
             let plain = match_text(&b.text);
@@ -1449,10 +1452,22 @@ pub fn is_markdown(path: &Path) -> bool {
 
 /// Reads and parses a file for linting: the decoded text, the document and its parse problems,
 /// or the diagnostic that stops it (`missing-file`, `invalid-utf8`).
-fn load(
-    root: &Path,
-    rel: &str,
-) -> std::result::Result<(String, Document, Vec<Problem>), Box<Diagnostic>> {
+///
+/// Errors (outside): a file that is present but not a regular file of at most 64 MiB (a named
+/// pipe, a device, a link loop; [`crate::fsutil::read_regular`]): bad input, not a diagnostic.
+fn load(root: &Path, rel: &str) -> crate::Result<Loaded> {
+    let path = root.join(rel);
+    if crate::fsutil::is_present(&path) && !path.is_dir() {
+        crate::fsutil::read_regular(&path, rel)?;
+    }
+    Ok(load_checked(root, rel))
+}
+
+/// A file read for linting: its text, document and parse problems, or the diagnostic that
+/// stops it.
+type Loaded = std::result::Result<(String, Document, Vec<Problem>), Box<Diagnostic>>;
+
+fn load_checked(root: &Path, rel: &str) -> Loaded {
     let point = |code: &'static str, line: usize, column: usize, message: String, hint: &str| {
         Box::new(Diagnostic {
             code,
@@ -1466,7 +1481,7 @@ fn load(
             related: None,
         })
     };
-    let bytes = std::fs::read(root.join(rel)).map_err(|_| {
+    let bytes = crate::fsutil::read_regular(&root.join(rel), rel).map_err(|_| {
         point(
             "missing-file",
             1,
@@ -1537,7 +1552,7 @@ pub fn lint_repository(
     let mut all: BTreeMap<String, Document> = BTreeMap::new();
     for d in repo.documents() {
         for (lang, rel) in repo.sources(d) {
-            if let Ok((_, doc, _)) = load(&repo.root, &rel) {
+            if let Ok((_, doc, _)) = load(&repo.root, &rel)? {
                 all.insert(d.file_name(&lang), doc);
             }
         }
@@ -1550,7 +1565,7 @@ pub fn lint_repository(
         let mut source_ids_unique = true;
         for (lang, rel) in repo.sources(d) {
             report.files.push(rel.clone());
-            let (text, doc, problems) = match load(&repo.root, &rel) {
+            let (text, doc, problems) = match load(&repo.root, &rel)? {
                 Ok(x) => x,
                 Err(diag) => {
                     report.diagnostics.push(*diag);
@@ -1605,9 +1620,16 @@ pub fn lint_repository(
 
 /// Lints one file outside a policy repository (or not listed in it): structure and content,
 /// without front-matter expectations.
-pub fn lint_file(rel: &str, root: &Path, criteria: &Criteria, config: &LintConfig) -> LintReport {
+///
+/// Errors: the file is present but not a regular file of at most 64 MiB.
+pub fn lint_file(
+    rel: &str,
+    root: &Path,
+    criteria: &Criteria,
+    config: &LintConfig,
+) -> crate::Result<LintReport> {
     let mut report = LintReport { files: vec![rel.to_string()], ..LintReport::default() };
-    match load(root, rel) {
+    match load(root, rel)? {
         Err(d) => report.diagnostics.push(*d),
         Ok((text, doc, problems)) => {
             let dir = root.join(rel).parent().map(Path::to_path_buf);
@@ -1618,7 +1640,7 @@ pub fn lint_file(rel: &str, root: &Path, criteria: &Criteria, config: &LintConfi
         }
     }
     report.finish();
-    report
+    Ok(report)
 }
 
 #[cfg(test)]

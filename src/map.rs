@@ -33,10 +33,11 @@
 
 use crate::classify::{heading_categories, text_categories};
 use crate::document::{Block, BlockKind, Document, Format, PREAMBLE_ID, Section, slugify};
+use crate::learned::{CATEGORIES, Model, document_units};
 use crate::rules::Criteria;
 use regex::Regex;
 use serde::Serialize;
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::LazyLock;
 
 /// The map schema this crate writes.
@@ -148,6 +149,16 @@ fn join(set: &BTreeSet<String>) -> String {
 /// Maps `doc`'s sections and blocks to practice categories under `criteria` (plain text is
 /// outlined first, see [`outline`]).
 pub fn map_document(doc: &Document, criteria: &Criteria) -> PracticeMap {
+    map_with(doc, criteria, true)
+}
+
+/// Maps `doc` like [`map_document`] but with the lexicons only, whatever its language (how an
+/// English document is always mapped).
+pub fn map_document_lexicons(doc: &Document, criteria: &Criteria) -> PracticeMap {
+    map_with(doc, criteria, false)
+}
+
+fn map_with(doc: &Document, criteria: &Criteria, learn: bool) -> PracticeMap {
     let outlined;
     let doc = if doc.format == Format::PlainText {
         outlined = outline(doc);
@@ -160,6 +171,13 @@ pub fn map_document(doc: &Document, criteria: &Criteria) -> PracticeMap {
     let keep = |set: BTreeSet<String>| -> BTreeSet<String> {
         set.into_iter().filter(|c| practice.contains(c.as_str())).collect()
     };
+    // Sections the criteria pin (or one under them) keep their pins: the model skips them.
+    let pinned_sections: HashSet<usize> = (0..doc.sections.len())
+        .filter(|&i| {
+            doc.ancestry(i).iter().any(|&a| criteria.sections.contains_key(&doc.sections[a].id))
+        })
+        .collect();
+    let learned = (learn && is_chinese(doc)).then(|| learned_blocks(doc, &pinned_sections));
     let mut sections = Vec::new();
     for (index, section) in doc.sections.iter().enumerate() {
         if index == 0 && section.blocks.is_empty() {
@@ -168,18 +186,29 @@ pub fn map_document(doc: &Document, criteria: &Criteria) -> PracticeMap {
         // A section pinned or titled as something other than a practice (definitions) is still
         // categorised: its blocks do not fall back to their terms.
         let named = context_categories(doc, index, criteria);
+        let pinned = pinned_sections.contains(&index);
         let categorised = !named.is_empty();
         let context = keep(named);
         let mut blocks = Vec::new();
-        for block in &section.blocks {
+        for (b, block) in section.blocks.iter().enumerate() {
             let mut cats = context.clone();
+            let mut header = BTreeSet::new();
             if let Some(t) = block.table
                 && matches!(block.kind, BlockKind::TableRow)
                 && let Some(first) = section.tables[t].header.first()
             {
-                cats.extend(keep(heading_categories(first, criteria)));
+                header = keep(heading_categories(first, criteria));
+                cats.extend(header.iter().cloned());
             }
-            let categories = block_categories(&block.text, &cats, categorised, criteria);
+            let mut categories = block_categories(&block.text, &cats, categorised, criteria);
+            if let Some(learned) = learned.as_ref().filter(|_| !pinned) {
+                // The model decides the eleven practice categories; the lexicons keep the others
+                // (cross-border transfer), and a table row keeps what its header names (the
+                // model never saw a table: the corpus flattens them).
+                categories.retain(|c| !CATEGORIES.contains(&c.as_str()));
+                categories.extend(keep(learned.get(&(index, b)).cloned().unwrap_or_default()));
+                categories.extend(header);
+            }
             blocks.push(MappedBlock { text: block.text.clone(), line: block.line, categories });
         }
         let categories = if context.is_empty() {
@@ -199,6 +228,67 @@ pub fn map_document(doc: &Document, criteria: &Criteria) -> PracticeMap {
     }
     PracticeMap { schema: MAP_SCHEMA, path: doc.path.clone(), format: doc.format, sections }
 }
+
+/// Whether a document is Chinese: its front matter's `lang` starts with `zh`, or, without one,
+/// Han characters make up at least 30 % of its letters.
+pub fn is_chinese(doc: &Document) -> bool {
+    if let Some(lang) = doc.field("lang") {
+        return lang.to_ascii_lowercase().starts_with("zh");
+    }
+    let (mut han, mut letters) = (0usize, 0usize);
+    for c in doc.text.chars().filter(|c| c.is_alphabetic()) {
+        letters += 1;
+        if matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF) {
+            han += 1;
+        }
+    }
+    letters > 0 && han * 10 >= letters * 3
+}
+
+/// The learned categories of every block of `doc` (plain text already outlined) outside the
+/// sections in `skip`, keyed by
+/// `(section index, block index)`: each sentence's categories from the embedded model
+/// ([`crate::learned`]); the block keeps those more than [`LEARNED_SHARE`] of its practice
+/// sentences have, or, when none has that share, the most frequent ones.
+fn learned_blocks(
+    doc: &Document,
+    skip: &HashSet<usize>,
+) -> HashMap<(usize, usize), BTreeSet<String>> {
+    let model = Model::embedded();
+    let units = document_units(doc);
+    let mut per_block: HashMap<(usize, usize), Vec<u16>> = HashMap::new();
+    for (at, unit) in units.iter().filter(|(at, _)| !skip.contains(&at.0)) {
+        per_block.entry(*at).or_default().push(model.predict(unit));
+    }
+    per_block
+        .into_iter()
+        .map(|(at, sets)| {
+            let practice: Vec<u16> = sets.into_iter().filter(|s| *s != 0).collect();
+            let n = practice.len();
+            let have: Vec<usize> = (0..CATEGORIES.len())
+                .map(|k| practice.iter().filter(|s| *s & (1 << k) != 0).count())
+                .collect();
+            let most = have.iter().copied().max().unwrap_or(0);
+            // More than the share, or else the most frequent: a block with a practice sentence
+            // always gets a category.
+            let cats = (0..CATEGORIES.len())
+                .filter(|&k| {
+                    have[k] * LEARNED_SHARE.1 > n * LEARNED_SHARE.0
+                        || (have[k] == most
+                            && most * LEARNED_SHARE.1 <= n * LEARNED_SHARE.0
+                            && most > 0)
+                })
+                .map(|k| CATEGORIES[k].to_string())
+                .collect();
+            (at, cats)
+        })
+        .collect()
+}
+
+/// A block keeps a learned category when more than this share (numerator, denominator) of its
+/// practice sentences have. Half was chosen on the development part of CAPP-130 (a third, a
+/// half and two thirds tried).
+pub const LEARNED_SHARE: (usize, usize) = (1, 2);
 
 /// The categories of one block, decided sentence by sentence (see [`sentences`]).
 ///
@@ -628,7 +718,7 @@ mod tests {
     fn chapters_cover_their_subheadings_and_sentences_displace_context() {
         let text = "## 一、我们如何收集和使用您的个人信息 {#c}\n\n### 为您提供安全保障 {#s}\n\n我们会收集您的设备信息。\n\n相机权限：用于扫码。\n\n我们会收集您的位置。我们会收集您的订单。我们不会开启相机权限。\n\n## 您的权利 {#r}\n\n### 相机权限 {#p}\n\n您可以在系统设置中关闭。\n";
         let doc = parse("p.md", text).unwrap();
-        let map = map_document(&doc, &Criteria::builtin());
+        let map = map_document_lexicons(&doc, &Criteria::builtin());
         let by_id = |id: &str| map.sections.iter().find(|s| s.id == id).unwrap();
         // A purpose named in a collection chapter's subheading stays collection.
         assert_eq!(by_id("s").categories, cats(&["collection", "use"]));
@@ -680,7 +770,7 @@ mod tests {
     fn innermost_heading_and_table_header_decide() {
         let text = "## 二、我们可能收集的个人信息 {#c}\n\n我们收集您的手机号，用于注册。\n\n### 3.7 设备权限调用 {#p}\n\n相机权限。\n\n| 接入第三方SDK | 目的 |\n| --- | --- |\n| 友盟 | 统计 |\n\n## 十二、如何联系我们 {#contact}\n\n邮箱 a@b.cn\n";
         let doc = parse("p.md", text).unwrap();
-        let map = map_document(&doc, &Criteria::builtin());
+        let map = map_document_lexicons(&doc, &Criteria::builtin());
         let by_id = |id: &str| map.sections.iter().find(|s| s.id == id).unwrap();
         assert_eq!(by_id("c").categories, cats(&["collection"]));
         // "用于" adds use (terms_add) to the collection clause.

@@ -11,7 +11,7 @@
 //! is still computed and shown, as information; a release in which only translations changed is
 //! `editorial` (a corrected translation is a patch release).
 
-use crate::archive::{self, RELEASE_SCHEMA, Release, ReleaseRecord, Version};
+use crate::archive::{self, LinkedText, RELEASE_SCHEMA, Release, ReleaseRecord, Trigger, Version};
 use crate::classify::Finding;
 use crate::diff::SegmentOp;
 use crate::error::{Error, Result};
@@ -38,6 +38,9 @@ pub struct ReleaseOptions {
     pub allow_dirty: bool,
     /// `--tag`: also create the git tag `<document>-v<version>` at `HEAD`.
     pub tag: bool,
+    /// `--trigger`: facts the texts cannot show ([`Trigger`]), each raising the level to its
+    /// floor; recorded in `triggers`.
+    pub triggers: Vec<Trigger>,
 }
 
 /// How one language of the working document compares with the same language of the last
@@ -73,6 +76,8 @@ pub struct ReleasePlan {
     pub tag: Option<String>,
     /// The folder that will be written.
     pub dir: PathBuf,
+    /// The bytes of [`archive::CRITERIA_FILE`]: the criteria it was judged with.
+    pub criteria_file: Vec<u8>,
 }
 
 impl ReleasePlan {
@@ -145,7 +150,7 @@ pub fn tag_name(document: &str, version: &str) -> String {
 /// reconsent release, or before the previous version's, an existing tag.
 pub fn plan(
     repo: &PolicyRepo,
-    criteria: &Criteria,
+    criteria: &JudgedCriteria,
     document: &str,
     opts: &ReleaseOptions,
     released_at: &str,
@@ -167,10 +172,20 @@ pub fn plan(
             list.join(", ")
         )));
     }
-    let languages = compare_languages(repo, criteria, doc, &files, last)?;
-    let level = release_level(&languages);
+    let (languages, linked) = compare_languages(repo, &criteria.criteria, doc, &files, last)?;
+    if last.is_none()
+        && let Some(t) = opts.triggers.first()
+    {
+        return Err(Error::Refused(format!(
+            "--trigger {}: the first release of {} has no earlier version whose readers a notice could reach; release it without the trigger",
+            t.as_str(),
+            doc.id
+        )));
+    }
+    let verdict = verdict(&languages, &opts.triggers, last.is_none());
+    let level = verdict.level;
     if let Some(last) = last
-        && level == Level::None
+        && release_level(&languages) == Level::None
     {
         return Err(Error::Refused(format!(
             "{NOTHING_TO_RELEASE}: no language of {} changed since {} ({} identical)",
@@ -201,7 +216,7 @@ pub fn plan(
             }
         )));
     }
-    let bump = if last.is_some() { level.bump() } else { crate::model::Bump::None };
+    let bump = verdict.bump;
     let proposed = match last {
         Some(last) => last.version.bumped(bump)?,
         None => Version { major: 1, minor: 0, patch: 0 },
@@ -252,12 +267,8 @@ pub fn plan(
     } else {
         None
     };
-    let qualifiers: BTreeSet<Qualifier> = languages
-        .first()
-        .and_then(|l| l.comparison.as_ref())
-        .map(|c| c.report.qualifiers.iter().copied().collect())
-        .unwrap_or_default();
     let stale = stale_translations(repo, doc)?;
+    let criteria_file = archive::criteria_layers_toml(&criteria.layers);
     let record = ReleaseRecord {
         schema: RELEASE_SCHEMA.to_string(),
         document: doc.id.clone(),
@@ -269,12 +280,244 @@ pub fn plan(
         dirty,
         level: level.as_str().to_string(),
         bump: bump.as_str().to_string(),
-        qualifiers: qualifiers.iter().map(|q| q.as_str().to_string()).collect(),
-        summary: summary(&languages),
+        qualifiers: verdict.qualifiers,
+        summary: verdict.summary,
         previous_record: last.map(|l| l.record_sha256.clone()).unwrap_or_default(),
+        engine: crate::engine::engine_id(),
+        triggers: opts.triggers.iter().map(|t| t.as_str().to_string()).collect(),
+        criteria_sha256: archive::sha256_hex(criteria_file.as_bytes()),
         sources: archive::source_hashes(&files),
+        linked,
     };
-    Ok(ReleasePlan { record, files, release_date, languages, stale, tag, dir })
+    Ok(ReleasePlan {
+        record,
+        files,
+        release_date,
+        languages,
+        stale,
+        tag,
+        dir,
+        criteria_file: criteria_file.into_bytes(),
+    })
+}
+
+/// Criteria together with the texts of their layers ([`PolicyRepo::criteria_layers`]),
+/// compiled from those texts ([`Criteria::from_layers`]): what a release is judged with and
+/// stores beside its sources ([`archive::CRITERIA_FILE`]).
+#[derive(Debug)]
+pub struct JudgedCriteria {
+    /// `(label, text)` of each layer, the built-in profile first.
+    pub layers: Vec<(String, String)>,
+    /// The criteria compiled from them.
+    pub criteria: Criteria,
+}
+
+impl JudgedCriteria {
+    /// The repository's criteria, checked as [`PolicyRepo::criteria`] checks them (the same
+    /// errors, naming the file and line), then compiled from their layers' texts.
+    ///
+    /// Errors: as [`PolicyRepo::criteria`].
+    pub fn of(repo: &PolicyRepo) -> Result<JudgedCriteria> {
+        repo.criteria()?;
+        let layers = repo.criteria_layers()?;
+        let criteria = Criteria::from_layers(&layers)?;
+        Ok(JudgedCriteria { layers, criteria })
+    }
+}
+
+/// A release's verdict: level, bump, qualifiers and summary, as its record spells them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    /// The level.
+    pub level: Level,
+    /// The bump.
+    pub bump: crate::model::Bump,
+    /// The qualifiers (contract spellings, in the enumeration's order).
+    pub qualifiers: Vec<String>,
+    /// The summary lines.
+    pub summary: Vec<String>,
+}
+
+impl Verdict {
+    /// The verdict a record states.
+    pub fn of_record(r: &ReleaseRecord) -> (String, String, Vec<String>, Vec<String>) {
+        (r.level.clone(), r.bump.clone(), r.qualifiers.clone(), r.summary.clone())
+    }
+
+    /// The same four values as [`Verdict::of_record`] gives, for comparing.
+    pub fn spelled(&self) -> (String, String, Vec<String>, Vec<String>) {
+        (
+            self.level.as_str().to_string(),
+            self.bump.as_str().to_string(),
+            self.qualifiers.clone(),
+            self.summary.clone(),
+        )
+    }
+}
+
+/// The verdict of a release from its per-language results (source language first) and its
+/// triggers: the level of [`release_level`], raised to each trigger's floor; the bump that
+/// level implies (`none` for a `first` release); the source language's qualifiers; the
+/// [`summary`] lines, then one line per trigger.
+pub fn verdict(languages: &[LanguageChange], triggers: &[Trigger], first: bool) -> Verdict {
+    let mut level = release_level(languages);
+    let mut lines = summary(languages);
+    for t in triggers {
+        level = level.max(t.floor());
+        lines.push(t.summary_line());
+    }
+    let qualifiers: BTreeSet<Qualifier> = languages
+        .first()
+        .and_then(|l| l.comparison.as_ref())
+        .map(|c| c.report.qualifiers.iter().copied().collect())
+        .unwrap_or_default();
+    Verdict {
+        level,
+        bump: if first { crate::model::Bump::None } else { level.bump() },
+        qualifiers: qualifiers.iter().map(|q| q.as_str().to_string()).collect(),
+        summary: lines,
+    }
+}
+
+/// Judges an archived release again from what the archive holds: its texts and the previous
+/// version's (every language, in the order its record lists them, the source first), the
+/// linked documents' texts it names (found among their releases by sha256), its stored
+/// criteria and its triggers. `criteria` caches compiled criteria by the sha256 of their file.
+///
+/// Errors: a text, the criteria or a linked text that cannot be read, does not match its
+/// hash, or is not in the archive (a linked document's text that was never released); criteria
+/// that no longer compile; a text that no longer parses.
+pub fn rejudge(
+    repo: &PolicyRepo,
+    release: &Release,
+    previous: Option<&Release>,
+    criteria: &mut std::collections::HashMap<String, std::sync::Arc<Criteria>>,
+) -> Result<Verdict> {
+    let record = &release.record;
+    let Some(previous) = previous else {
+        return Ok(verdict(&[], &[], true));
+    };
+    let compiled = match criteria.get(&record.criteria_sha256) {
+        Some(c) => c.clone(),
+        None => {
+            let layers = release.criteria_layers()?.ok_or_else(|| {
+                Error::Refused(format!(
+                    "archive/{}/{}: its record stores no criteria",
+                    record.document, record.version
+                ))
+            })?;
+            let c = std::sync::Arc::new(Criteria::from_layers(&layers)?);
+            criteria.insert(record.criteria_sha256.clone(), c.clone());
+            c
+        }
+    };
+    let triggers: Vec<Trigger> = record.triggers.iter().filter_map(|t| Trigger::parse(t)).collect();
+    let mut languages = Vec::new();
+    for (i, file) in release.source_order.iter().enumerate() {
+        let lang = lang_of(&record.document, file);
+        if !previous.record.sources.contains_key(file) {
+            languages.push(LanguageChange {
+                lang,
+                file: file.clone(),
+                level: Level::Editorial,
+                comparison: None,
+            });
+            continue;
+        }
+        let side = |r: &Release| Side {
+            label: r.version.to_string(),
+            version: Some(r.version.to_string()),
+            rev: None,
+            path: format!("archive/{}/{}/{file}", r.record.document, r.version),
+        };
+        let base = Input { side: side(previous), bytes: previous.source(file)? };
+        let head = Input { side: side(release), bytes: release.source(file)? };
+        let comparison = if i == 0 && !record.linked.is_empty() {
+            let parts = record
+                .linked
+                .iter()
+                .map(|l| linked_part(repo, record, l))
+                .collect::<Result<Vec<_>>>()?;
+            let main = crate::linked::Part {
+                id: record.document.clone(),
+                title: repo
+                    .document(Some(&record.document))
+                    .map(|d| d.display_title().to_string())
+                    .unwrap_or_else(|_| record.document.clone()),
+                base: Some(base),
+                head: Some(head),
+            };
+            crate::linked::compare_linked(&main, &parts, &compiled)?
+        } else {
+            compare(&record.document, &base, &head, &compiled)?
+        };
+        languages.push(LanguageChange {
+            lang,
+            file: file.clone(),
+            level: comparison.report.level,
+            comparison: Some(comparison),
+        });
+    }
+    Ok(verdict(&languages, &triggers, false))
+}
+
+/// The language of a source file name (`privacy.zh-CN.md` of `privacy` → `zh-CN`).
+fn lang_of(document: &str, file: &str) -> String {
+    let rest = file.strip_prefix(&format!("{document}.")).unwrap_or(file);
+    rest.rsplit_once('.').map_or(rest, |(lang, _)| lang).to_string()
+}
+
+/// The part of a linked document in a release's comparison, from the archive: its base the
+/// version the record names, its head the released text with the sha256 the record names.
+fn linked_part(
+    repo: &PolicyRepo,
+    record: &ReleaseRecord,
+    l: &LinkedText,
+) -> Result<crate::linked::Part> {
+    let releases = archive::releases(&repo.archive_dir(), &l.document)?;
+    let base = if l.base.is_empty() {
+        None
+    } else {
+        let r = releases.iter().find(|r| r.version.to_string() == l.base).ok_or_else(|| {
+            Error::Refused(format!(
+                "{} {} was compared with {} {}, which the archive does not hold",
+                record.document, record.version, l.document, l.base
+            ))
+        })?;
+        Some(Input {
+            side: Side {
+                label: l.base.clone(),
+                version: Some(l.base.clone()),
+                rev: None,
+                path: format!("archive/{}/{}/{}", l.document, l.base, l.file),
+            },
+            bytes: r.source(&l.file)?,
+        })
+    };
+    let head = if l.head.is_empty() {
+        None
+    } else {
+        let r = releases
+            .iter()
+            .rev()
+            .find(|r| r.record.sources.get(&l.file) == Some(&l.head))
+            .ok_or_else(|| {
+                Error::Refused(format!(
+                    "the text of {} it was compared with (sha256 {}) was never released, so it cannot be compared again",
+                    l.file, l.head
+                ))
+            })?;
+        Some(Input {
+            side: Side {
+                label: "working tree".to_string(),
+                version: None,
+                rev: None,
+                path: format!("policy/{}", l.file),
+            },
+            bytes: r.source(&l.file)?,
+        })
+    };
+    Ok(crate::linked::Part { id: l.document.clone(), title: l.title.clone(), base, head })
 }
 
 /// The translations of `doc` with stale sections in the working tree
@@ -298,7 +541,13 @@ fn stale_translations(repo: &PolicyRepo, doc: &DocumentConfig) -> Result<Vec<Sta
 ///
 /// Errors: the folder appeared since planning, an I/O error, or a git error creating the tag.
 pub fn publish(repo: &PolicyRepo, plan: &ReleasePlan) -> Result<PathBuf> {
-    let dir = archive::write_release(&repo.archive_dir(), &plan.record, &plan.files)?;
+    let dir = archive::stage_release(
+        &repo.archive_dir(),
+        &plan.record,
+        &plan.files,
+        Some(&plan.criteria_file),
+    )?
+    .commit()?;
     create_tag(repo, plan)?;
     Ok(dir)
 }
@@ -360,7 +609,12 @@ pub fn publish_all(repo: &PolicyRepo, plans: &[ReleasePlan]) -> Result<Vec<PathB
     };
     let mut staged = Vec::new();
     for plan in plans {
-        match archive::stage_release(&archive_dir, &plan.record, &plan.files) {
+        match archive::stage_release(
+            &archive_dir,
+            &plan.record,
+            &plan.files,
+            Some(&plan.criteria_file),
+        ) {
             Ok(s) => staged.push(s),
             Err(e) => {
                 drop(staged);
@@ -416,29 +670,33 @@ fn read_sources(repo: &PolicyRepo, doc: &DocumentConfig) -> Result<Vec<(String, 
     let mut out = Vec::new();
     for lang in doc.languages() {
         let rel = repo.source_rel(doc, lang);
-        let bytes = std::fs::read(repo.root.join(&rel)).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound if lang != doc.source_language => Error::Io {
+        let path = repo.root.join(&rel);
+        if lang != doc.source_language && !crate::fsutil::is_present(&path) {
+            return Err(Error::Io {
                 path: rel.clone(),
                 message: format!(
                     "no such file; every language listed in policy/policy.toml is released together (remove `{lang}` from translations to release without it)"
                 ),
-            },
-            _ => Error::io(&rel, &e),
-        })?;
+            });
+        }
+        let bytes = crate::fsutil::read_regular(&path, &rel)?;
         crate::document::Document::from_bytes(&rel, &bytes)?;
         out.push((doc.file_name(lang), bytes));
     }
     Ok(out)
 }
 
+/// Each language of the working document compared with the last release, and the linked
+/// documents' texts the source language was compared together with.
 fn compare_languages(
     repo: &PolicyRepo,
     criteria: &Criteria,
     doc: &DocumentConfig,
     files: &[(String, Vec<u8>)],
     last: Option<&Release>,
-) -> Result<Vec<LanguageChange>> {
+) -> Result<(Vec<LanguageChange>, Vec<LinkedText>)> {
     let mut out = Vec::new();
+    let mut linked_texts = Vec::new();
     for (lang, (file, bytes)) in doc.languages().into_iter().zip(files) {
         let Some(last) = last else {
             out.push(LanguageChange {
@@ -449,7 +707,7 @@ fn compare_languages(
             });
             continue;
         };
-        let Some(expected) = last.record.sources.get(file) else {
+        if !last.record.sources.contains_key(file) {
             out.push(LanguageChange {
                 lang: lang.to_string(),
                 file: file.clone(),
@@ -457,14 +715,9 @@ fn compare_languages(
                 comparison: None,
             });
             continue;
-        };
-        let base_rel = format!("archive/{}/{}/{file}", doc.id, last.version);
-        let base_bytes = std::fs::read(last.file(file)).map_err(|e| Error::io(&base_rel, &e))?;
-        if &archive::sha256_hex(&base_bytes) != expected {
-            return Err(Error::Refused(format!(
-                "{base_rel} does not match the sha256 in its release.toml; the archive was altered (run `redline verify`)"
-            )));
         }
+        let base_rel = format!("archive/{}/{}/{file}", doc.id, last.version);
+        let base_bytes = last.source(file)?;
         let base = Input {
             side: Side {
                 label: last.version.to_string(),
@@ -496,6 +749,17 @@ fn compare_languages(
         } else {
             Vec::new()
         };
+        for part in &linked {
+            let k = repo.document(Some(&part.id))?;
+            let l = if k.languages().contains(&lang) { lang } else { k.source_language.as_str() };
+            linked_texts.push(LinkedText {
+                document: part.id.clone(),
+                title: part.title.clone(),
+                file: k.file_name(l),
+                base: part.base.as_ref().and_then(|b| b.side.version.clone()).unwrap_or_default(),
+                head: part.head.as_ref().map(|h| archive::sha256_hex(&h.bytes)).unwrap_or_default(),
+            });
+        }
         let comparison = if linked.is_empty() {
             compare(&doc.id, &base, &head, criteria)?
         } else {
@@ -514,7 +778,7 @@ fn compare_languages(
             comparison: Some(comparison),
         });
     }
-    Ok(out)
+    Ok((out, linked_texts))
 }
 
 fn effective_date(
@@ -749,6 +1013,9 @@ mod tests {
             reason: String::new(),
             location: Location { path: "p".into(), line: Some(1), side: "new" },
             also: vec![],
+            statement: None,
+            reasons: Default::default(),
+            references: Default::default(),
         }
     }
 

@@ -250,7 +250,9 @@ impl PolicyRepo {
         let start = start.canonicalize().unwrap_or_else(|_| start.to_path_buf());
         for dir in start.ancestors() {
             let candidate = dir.join("policy").join("policy.toml");
-            if candidate.is_file() {
+            // Present in any form: a pipe, a loop or a folder there is an error naming it, not
+            // a reason to look further up.
+            if crate::fsutil::is_present(&candidate) {
                 return PolicyRepo::open(dir).map(Some);
             }
         }
@@ -265,7 +267,7 @@ impl PolicyRepo {
     /// an unknown disclosure or promise. The time zone is checked by [`PolicyRepo::timezone`].
     pub fn open(root: &Path) -> Result<PolicyRepo> {
         let path = root.join("policy").join("policy.toml");
-        let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, &e))?;
+        let bytes = crate::fsutil::read_regular(&path, &path.display().to_string())?;
         let label = POLICY_TOML;
         let text = crate::text::decode(label, &bytes)?;
         let config: PolicyConfig =
@@ -350,17 +352,51 @@ impl PolicyRepo {
     }
 
     /// The criteria: the configured file, `policy/criteria.toml` when present, else built-in.
+    ///
+    /// Errors: the file is not a regular file of at most 64 MiB, not UTF-8, or not valid
+    /// criteria (naming the file and line).
     pub fn criteria(&self) -> Result<Criteria> {
+        match self.criteria_file()? {
+            Some((label, text)) => Criteria::from_str(&label, &text),
+            None => Ok(Criteria::builtin()),
+        }
+    }
+
+    /// The criteria's layers as [`Criteria::from_layers`] compiles them, each `(label, text)`:
+    /// the built-in profile (`builtin`) when the repository's file extends it or there is no
+    /// file, then the repository's file (`policy/criteria.toml`) with its decoded text. A release
+    /// stores them ([`crate::archive::CriteriaLayers`]).
+    ///
+    /// Errors: as [`PolicyRepo::criteria`] reading the file.
+    pub fn criteria_layers(&self) -> Result<Vec<(String, String)>> {
+        let builtin = || ("builtin".to_string(), crate::rules::BUILTIN_CRITERIA.to_string());
+        Ok(match self.criteria_file()? {
+            None => vec![builtin()],
+            Some((label, text)) => {
+                let extends = toml::from_str::<toml::Table>(&text)
+                    .ok()
+                    .and_then(|t| t.get("extends").and_then(|v| v.as_str().map(str::to_string)));
+                if extends.as_deref() == Some("builtin") {
+                    vec![builtin(), (label, text)]
+                } else {
+                    vec![(label, text)]
+                }
+            }
+        })
+    }
+
+    /// The repository's criteria file, `(label, decoded text)`: the configured one, else
+    /// `policy/criteria.toml` when present; `None` for the built-in profile.
+    fn criteria_file(&self) -> Result<Option<(String, String)>> {
         let rel = self.config.criteria.as_deref().unwrap_or("criteria.toml");
         let path = self.root.join("policy").join(rel);
-        if path.is_file() || self.config.criteria.is_some() {
-            let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, &e))?;
-            let label = format!("policy/{rel}");
-            let text = crate::text::decode(&label, &bytes)?;
-            Criteria::from_str(&label, &text)
-        } else {
-            Ok(Criteria::builtin())
+        if !crate::fsutil::is_present(&path) && self.config.criteria.is_none() {
+            return Ok(None);
         }
+        let bytes = crate::fsutil::read_regular(&path, &path.display().to_string())?;
+        let label = format!("policy/{rel}");
+        let text = crate::text::decode(&label, &bytes)?;
+        Ok(Some((label, text)))
     }
 
     /// The archive folder (`archive/`).

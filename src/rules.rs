@@ -194,7 +194,13 @@ impl RuleFile {
             escalate_sensitive: self.escalate_sensitive.or(base.escalate_sensitive),
             cap: self.cap.or(base.cap),
             when: self.when.clone().or_else(|| base.when.clone()),
-            examples: base.examples.iter().chain(&self.examples).cloned().collect(),
+            // Examples written for the base rule no longer hold once its level or conditions
+            // change.
+            examples: if self.level.is_some() || self.when.is_some() {
+                self.examples.clone()
+            } else {
+                base.examples.iter().chain(&self.examples).cloned().collect()
+            },
         }
     }
 }
@@ -585,6 +591,14 @@ impl DeltaKind {
         )
     }
 
+    /// Whether the delta is about a contact channel.
+    pub fn is_channel(self) -> bool {
+        matches!(
+            self,
+            DeltaKind::ChannelAdded | DeltaKind::ChannelRemoved | DeltaKind::ChannelReplaced
+        )
+    }
+
     /// The snake_case spelling used in criteria files and reports.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -949,21 +963,25 @@ impl Criteria {
         }
     }
 
-    /// Compiles criteria from explicit layers, lowest first: (label, TOML text). A release
-    /// stores the texts it was judged with ([`Criteria::layers`]) so it can be judged again
-    /// with exactly those rules, whatever the built-in profile has become since; `extends` in a
-    /// layer is then ignored (the layers below it are given).
+    /// Compiles criteria from the texts of their layers, in order, exactly as [`Criteria::from_str`]
+    /// compiles a file and the profile it extends: `[("builtin", <built-in text>), ("policy/criteria.toml",
+    /// <its text>)]`, or one layer. A release stores these texts beside its sources, so the level
+    /// can be computed again later from the very criteria it was judged with. The built-in layer
+    /// must be labelled `builtin`.
     ///
-    /// Errors: as [`Criteria::from_str`], naming the layer's label.
+    /// Errors: no layer, or a layer that does not parse or compile (naming its label and line).
     pub fn from_layers(layers: &[(String, String)]) -> Result<Criteria> {
-        let mut raws = Vec::new();
+        if layers.is_empty() {
+            return Err(Error::Config {
+                path: "criteria".to_string(),
+                message: "no criteria layer to compile".to_string(),
+            });
+        }
+        let mut raws = Vec::with_capacity(layers.len());
         for (label, text) in layers {
             let file: CriteriaFile =
                 toml::from_str(text).map_err(|e| Error::toml(label, text, &e))?;
             raws.push(Raw::new(file, text, label));
-        }
-        if raws.is_empty() {
-            return Criteria::from_str("builtin", BUILTIN_CRITERIA);
         }
         compile(raws)
     }

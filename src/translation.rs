@@ -203,7 +203,9 @@ pub fn archive_history_until(
         }
         let read = |name: &str| {
             let label = format!("archive/{}/{}/{name}", doc.id, release.version);
-            std::fs::read(release.dir.join(name)).ok().and_then(|b| parse_bytes(&label, &b))
+            crate::fsutil::read_regular(&release.dir.join(name), &label)
+                .ok()
+                .and_then(|b| parse_bytes(&label, &b))
         };
         out.push(Snapshot {
             label: release.version.to_string(),
@@ -289,7 +291,9 @@ pub fn history(repo: &PolicyRepo, doc: &DocumentConfig, lang: &str) -> Result<Ve
     };
     let read = |l: &str| {
         let rel = repo.source_rel(doc, l);
-        std::fs::read(repo.root.join(&rel)).ok().and_then(|b| parse_bytes(&rel, &b))
+        crate::fsutil::read_regular(&repo.root.join(&rel), &rel)
+            .ok()
+            .and_then(|b| parse_bytes(&rel, &b))
     };
     let working = Snapshot {
         label: "working tree".to_string(),

@@ -170,6 +170,7 @@ fn the_direct_diff_catches_what_the_release_levels_miss() {
             summary: vec![],
             previous_record: previous.1.clone(),
             sources: archive::source_hashes(&files),
+            ..Default::default()
         };
         let dir = archive::write_release(&archive_dir, &record, &files).unwrap();
         previous = (version.to_string(), sha256(&std::fs::read(dir.join("release.toml")).unwrap()));

@@ -289,7 +289,7 @@ fn init_scaffolds_a_repository_that_passes_lint_and_check() {
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(
         stdout,
-        "created policy/policy.toml\ncreated policy/criteria.toml\ncreated policy/privacy.zh-CN.md\ncreated templates/README.md\ncreated .github/workflows/policy.yml\ncreated .gitignore\ninitialised a git repository (commit the files, then run `redline check`)\nnext: edit policy/*.md, then run `redline lint --all` and `redline check --all`\n"
+        "created policy/policy.toml\ncreated policy/criteria.toml\ncreated policy/privacy.zh-CN.md\ncreated templates/README.md\ncreated .github/workflows/policy.yml\ncreated .gitignore\ncreated .gitattributes\ninitialised a git repository (commit the files, then run `redline check`)\nnext: edit policy/*.md, then run `redline lint --all` and `redline check --all`\n"
     );
     let repo = dir.path().join("site-policy");
     assert!(repo.join(".git").is_dir());

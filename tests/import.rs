@@ -20,7 +20,7 @@ fn svc_repo(extension: Option<&str>) -> TestRepo {
     repo
 }
 
-const V1: &str = "# Privacy policy {#top}\n\n## What we collect {#collect}\n\nWe collect your email address to send receipts.\n\n## Your rights {#rights}\n\nYou may ask us to delete your data.\n";
+const V1: &str = "+++\nid = \"svc\"\ntitle = \"Privacy policy\"\nlang = \"en\"\n+++\n\n# Privacy policy {#top}\n\n## What we collect {#collect}\n\nWe collect your email address to send receipts.\n\n## Your rights {#rights}\n\nYou may ask us to delete your data.\n";
 
 fn v2() -> String {
     V1.replace("to send receipts", "to send you receipts")
@@ -78,7 +78,7 @@ fn a_folder_of_dated_versions_becomes_a_chain_of_releases() {
     assert_eq!(record(&repo, "1.0.0").previous_record, "");
     assert_eq!(
         repo.ok(&["verify"]).lines().last().unwrap(),
-        "archive intact: 3 versions of 1 document (svc); every source hash and the chain verified"
+        "archive intact: 3 versions of 1 document (svc); every source hash and the chain verified, 3 releases judged again"
     );
     // The newest version number is in force once its (earlier) date has passed.
     let log = repo.ok(&["log", "--as-of", "2024-06-01"]);

@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// The macro-F1 the held-aside part reaches (asserted; the measured figure is printed).
-const HELD_ASIDE_MACRO_FLOOR: f64 = 0.72;
+const HELD_ASIDE_MACRO_FLOOR: f64 = 0.78;
 
 fn corpus() -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/capp130");

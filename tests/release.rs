@@ -47,11 +47,16 @@ bump = "none"
 qualifiers = []
 summary = []
 previous_record = ""
+engine = "{}"
+triggers = []
+criteria_sha256 = "{}"
 
 [sources]
 "privacy.zh-CN.md" = "{}"
 "privacy.en.md" = "{}"
 "#,
+        redline::engine::engine_id(),
+        sha256(&repo.bytes("archive/privacy/1.0.0/criteria.layers.toml")),
         sha256(&zh),
         sha256(&en)
     );
@@ -63,6 +68,7 @@ previous_record = ""
         [
             "privacy/",
             "privacy/1.0.0/",
+            "privacy/1.0.0/criteria.layers.toml",
             "privacy/1.0.0/privacy.en.md",
             "privacy/1.0.0/privacy.zh-CN.md",
             "privacy/1.0.0/release.toml"
@@ -188,7 +194,7 @@ fn a_release_sequence_numbers_dates_and_chains_versions() {
     let out = repo.ok(&["verify"]);
     assert_eq!(
         out,
-        "archive intact: 5 versions of 1 document (privacy); every source hash and the chain verified\n"
+        "archive intact: 5 versions of 1 document (privacy); every source hash and the chain verified, 5 releases judged again\n"
     );
     // check now compares with the newest release
     let check = repo.ok(&["check", "--format", "json"]);
@@ -315,7 +321,7 @@ fn a_version_folder_without_its_record_is_refused() {
     let e = repo.fails(&["release", "--as-of", "2026-11-30"], 2);
     assert_eq!(
         e,
-        "error: archive/privacy/1.1.0/release.toml: deleted record: the record of 1.1.0 is missing (deleted?); the archive was altered, so it is not used (run `redline verify`)\n"
+        "error: archive/privacy/1.1.0/release.toml: deleted record: the record of 1.1.0 is missing (deleted?); to recover: restore archive/privacy/1.1.0/release.toml from a copy of the archive (a clone or a backup); a released file is never modified; the archive was altered, so it is not used (run `redline verify`)\n"
     );
     assert_eq!(repo.archive_snapshot(), before);
 }
@@ -416,7 +422,10 @@ fn release_all_releases_every_changed_document() {
     let mut toml = repo.read("policy/policy.toml");
     toml.push_str("\n[[documents]]\nid = \"terms\"\nsource_language = \"zh-CN\"\n");
     repo.write("policy/policy.toml", toml);
-    repo.write("policy/terms.zh-CN.md", "## 条款 {#terms}\n\n使用本服务即表示同意本条款。\n");
+    repo.write(
+        "policy/terms.zh-CN.md",
+        "+++\nid = \"terms\"\ntitle = \"条款\"\nlang = \"zh-CN\"\n+++\n\n## 条款 {#terms}\n\n使用本服务即表示同意本条款。\n",
+    );
     repo.commit_all("Add terms", "2026-11-02T10:00:00+08:00");
     let out = repo.ok(&["release", "--all", "--as-of", "2026-11-29"]);
     assert!(out.contains("released privacy 1.0.0"), "{out}");
@@ -438,7 +447,7 @@ fn release_all_releases_every_changed_document() {
     assert!(log.contains("\nterms (as of 2026-12-01)\n  1.0.0 "), "{log}");
     assert_eq!(
         repo.ok(&["verify"]).lines().last().unwrap(),
-        "archive intact: 3 versions of 2 documents (privacy, terms); every source hash and the chain verified"
+        "archive intact: 3 versions of 2 documents (privacy, terms); every source hash and the chain verified, 3 releases judged again"
     );
 }
 
@@ -683,6 +692,22 @@ fn a_translation_that_adds_a_data_type_alone_is_not_reconsent() {
     );
 }
 
+/// Runs a release that lint must stop: exit 2, nothing on stdout, the lint errors on stderr
+/// and the refusal as the last line. Returns stderr.
+fn lint_refusal(repo: &TestRepo, args: &[&str]) -> String {
+    let out = repo.redline(args).output().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(out.stdout.is_empty());
+    let last = stderr.lines().last().unwrap();
+    assert!(
+        last.starts_with("error: refusing to release: `redline lint` finds 1 error (above)"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("warning["), "only errors are printed: {stderr}");
+    stderr
+}
+
 #[test]
 fn a_malformed_source_is_bad_input_and_nothing_is_written() {
     let repo = TestRepo::new();
@@ -692,7 +717,16 @@ fn a_malformed_source_is_bad_input_and_nothing_is_written() {
     // Two headings with the same explicit id.
     repo.edit_zh(|t| t.replacen("## 定义 {#definitions}", "## 定义 {#notice}", 1));
     repo.commit_all("Duplicate id", "2026-11-30T09:00:00+08:00");
-    let e = repo.fails(&["release", "--as-of", "2026-11-30"], 2);
+    // lint finds it first: release prints the error and refuses (a release never publishes
+    // what lint rejects).
+    let e = lint_refusal(&repo, &["release", "--as-of", "2026-11-30"]);
+    assert!(
+        e.contains("error[duplicate-id]: duplicate section id `notice` (also at line 7)"),
+        "{e}"
+    );
+    assert!(e.contains("--> policy/privacy.zh-CN.md:23:"), "{e}");
+    // Past lint (a dry run plans too), the parser says the same in one line.
+    let e = repo.fails(&["diff", "policy/privacy.en.md", "policy/privacy.zh-CN.md"], 2);
     assert_eq!(
         e,
         "error: policy/privacy.zh-CN.md:23: duplicate section id `notice` (also at line 7); give one of the two headings another {#id}\n"
@@ -703,16 +737,18 @@ fn a_malformed_source_is_bad_input_and_nothing_is_written() {
     en.extend_from_slice(b"\n\xfe\n");
     repo.write("policy/privacy.en.md", en);
     repo.commit_all("Broken bytes", "2026-11-30T11:00:00+08:00");
-    let e = repo.fails(&["release", "--as-of", "2026-11-30"], 2);
-    assert!(e.starts_with("error: policy/privacy.en.md:"), "{e}");
-    assert!(e.ends_with(": invalid UTF-8 (byte 0xfe); save the file as UTF-8\n"), "{e}");
+    let e = lint_refusal(&repo, &["release", "--as-of", "2026-11-30"]);
+    assert!(e.contains("error[invalid-utf8]: invalid UTF-8 (byte 0xfe)"), "{e}");
+    assert!(e.contains("--> policy/privacy.en.md:"), "{e}");
     // A missing translation.
     std::fs::remove_file(repo.file("policy/privacy.en.md")).unwrap();
     repo.commit_all("No translation", "2026-11-30T12:00:00+08:00");
-    let e = repo.fails(&["release", "--as-of", "2026-11-30"], 2);
-    assert_eq!(
-        e,
-        "error: policy/privacy.en.md: no such file; every language listed in policy/policy.toml is released together (remove `en` from translations to release without it)\n"
+    let e = lint_refusal(&repo, &["release", "--as-of", "2026-11-30"]);
+    assert!(
+        e.contains(
+            "error[missing-file]: this file is listed in policy/policy.toml but does not exist"
+        ),
+        "{e}"
     );
     assert_eq!(repo.archive_snapshot(), before);
 }

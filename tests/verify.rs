@@ -20,19 +20,26 @@ fn released() -> TestRepo {
     let out = repo.ok(&["verify"]);
     assert_eq!(
         out,
-        "archive intact: 3 versions of 1 document (privacy); every source hash and the chain verified\n"
+        "archive intact: 3 versions of 1 document (privacy); every source hash and the chain verified, 3 releases judged again\n"
     );
     repo
 }
 
-/// Runs verify, expecting exit 1; returns its stdout lines without the final count line.
+/// Runs verify, expecting exit 1; returns its problem lines (without the `  fix:` line under
+/// each, which every problem has) and without the final count line.
 fn problems(repo: &TestRepo) -> Vec<String> {
     let out = repo.redline(&["verify"]).output().unwrap();
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert_eq!(out.status.code(), Some(1), "{stdout}");
-    let mut lines: Vec<String> = stdout.lines().map(str::to_string).collect();
+    let all: Vec<&str> = stdout.lines().collect();
+    for (i, line) in all.iter().enumerate().take(all.len() - 1) {
+        assert_eq!(line.starts_with("  fix: "), i % 2 == 1, "a fix under each problem: {stdout}");
+    }
+    let mut lines: Vec<String> =
+        stdout.lines().filter(|l| !l.starts_with("  fix: ")).map(str::to_string).collect();
     let last = lines.pop().unwrap();
-    assert!(last.ends_with("in 3 versions of 1 document (privacy)"), "{last}");
+    // Stray files, when there are any, are counted after the versions.
+    assert!(last.contains("in 3 versions of 1 document (privacy)"), "{last}");
     lines
 }
 
@@ -105,7 +112,7 @@ fn the_newest_record_is_protected_by_git() {
 }
 
 #[test]
-fn a_file_changed_in_a_later_commit_is_a_rewritten_release() {
+fn a_file_changed_in_a_later_commit_is_a_rewritten_release_until_restored() {
     let repo = released();
     let rel = "archive/privacy/2.0.0/privacy.en.md";
     let added = repo.head();
@@ -113,17 +120,20 @@ fn a_file_changed_in_a_later_commit_is_a_rewritten_release() {
     repo.write(rel, b"rewritten\n");
     repo.commit_all("Rewrite history", "2026-12-09T09:00:00+08:00");
     let rewrite = repo.head();
-    // Put the bytes back: the hashes match again, but git remembers.
-    repo.write(rel, &original);
-    repo.commit_all("Restore", "2026-12-09T10:00:00+08:00");
-    assert_eq!(
-        problems(&repo),
-        [format!(
+    let lines = problems(&repo);
+    assert!(
+        lines.contains(&format!(
             "{rel}: rewritten release: changed in commit {} after commit {} added it",
             &rewrite[..10],
             &added[..10]
-        )]
+        )),
+        "{lines:?}"
     );
+    // Put the bytes back: the file is again what the commit that added it holds, so it is
+    // intact, whatever happened in between (an accident that was reverted).
+    repo.write(rel, &original);
+    repo.commit_all("Restore", "2026-12-09T10:00:00+08:00");
+    repo.ok(&["verify"]);
 }
 
 #[test]
@@ -176,10 +186,20 @@ fn a_deleted_version_breaks_the_chain() {
     let out = repo.redline(&["verify"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8(out.stdout).unwrap();
-    let lines: Vec<&str> = stdout.lines().collect();
+    let lines: Vec<&str> = stdout.lines().filter(|l| !l.starts_with("  fix: ")).collect();
+    assert!(
+        stdout.contains(&format!(
+            "archive/privacy/2.0.0/release.toml: broken chain: previous is \"1.1.0\" but the version before it in the archive is 1.0.0\n  fix: restore the deleted version: git checkout {} -- archive/privacy/1.1.0\n",
+            &repo.git(&["rev-parse", "HEAD~3"], None)[..10]
+        )),
+        "{stdout}"
+    );
     assert_eq!(
         lines,
         [
+            "archive/privacy/1.1.0/criteria.layers.toml: rewritten release: deleted in commit "
+                .to_string()
+                + &deleted[..10],
             "archive/privacy/1.1.0/privacy.en.md: rewritten release: deleted in commit ".to_string()
                 + &deleted[..10],
             "archive/privacy/1.1.0/privacy.zh-CN.md: rewritten release: deleted in commit ".to_string()
@@ -187,7 +207,7 @@ fn a_deleted_version_breaks_the_chain() {
             "archive/privacy/1.1.0/release.toml: rewritten release: deleted in commit ".to_string()
                 + &deleted[..10],
             "archive/privacy/2.0.0/release.toml: broken chain: previous is \"1.1.0\" but the version before it in the archive is 1.0.0".to_string(),
-            "4 integrity problems in 2 versions of 1 document (privacy)".to_string(),
+            "5 integrity problems in 2 versions of 1 document (privacy)".to_string(),
         ]
     );
 }
@@ -200,12 +220,17 @@ fn the_newest_version_deleted_before_commit_is_caught() {
     assert_eq!(out.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let problems = v["problems"].as_array().unwrap();
-    assert_eq!(problems.len(), 3, "{v}");
-    assert_eq!(problems[0]["path"], "archive/privacy/2.0.0/privacy.en.md");
-    assert_eq!(problems[0]["kind"], "rewritten");
-    assert!(
-        problems[0]["message"].as_str().unwrap().ends_with("but deleted from the working tree")
-    );
+    // Its sources, its criteria and its record.
+    assert_eq!(problems.len(), 4, "{v}");
+    assert_eq!(problems[1]["path"], "archive/privacy/2.0.0/privacy.en.md");
+    for p in problems {
+        assert_eq!(p["kind"], "rewritten");
+        assert!(p["message"].as_str().unwrap().ends_with("but deleted from the working tree"));
+        assert!(
+            p["fix"].as_str().unwrap().starts_with("restore the released bytes: git checkout ")
+        );
+        assert_eq!(p["blocks"], true);
+    }
     assert_eq!(v["versions"], 2);
 }
 
@@ -234,14 +259,15 @@ fn a_shallow_clone_verifies_hashes_and_says_history_was_not_checked() {
 }
 
 #[test]
-fn a_leftover_temporary_folder_is_a_note_not_a_problem() {
+fn a_leftover_temporary_folder_is_a_stray_not_a_problem() {
     let repo = released();
     repo.write("archive/privacy/.release-abc123/privacy.zh-CN.md", "half\n");
     let out = repo.redline(&["verify"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8(out.stderr).unwrap(), "");
     assert_eq!(
-        String::from_utf8(out.stderr).unwrap(),
-        "note: archive/privacy/.release-abc123: left over by an interrupted release; it is not a version and can be deleted\n"
+        String::from_utf8(out.stdout).unwrap(),
+        "archive/privacy/.release-abc123: stray file: left over by an interrupted release; it is not a version (the next release removes it)\n  fix: rm -r -- archive/privacy/.release-abc123\narchive intact: 3 versions of 1 document (privacy); every source hash and the chain verified, 3 releases judged again; 1 stray file to remove (it stops nothing)\n"
     );
     // and release ignores it
     repo.edit_zh(minor2);

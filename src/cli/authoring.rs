@@ -99,7 +99,7 @@ pub(crate) fn lint(args: LintArgs, cwd: &Path, color: bool) -> Result<Outcome> {
                         .to_string()
                 });
             }
-            if !full.exists() {
+            if !redline::fsutil::is_present(&full) {
                 bail!(Error::Io { path: file.clone(), message: "no such file or directory".to_string() });
             }
             let in_repo = repo.as_ref().and_then(|r| {
@@ -109,17 +109,22 @@ pub(crate) fn lint(args: LintArgs, cwd: &Path, color: bool) -> Result<Outcome> {
                 Some((r, doc.id.clone()))
             });
             match in_repo {
-                Some((r, id)) => lint_documents(r, &[r.document(Some(&id))?], &criteria, args.fix)?,
+                Some((r, id)) => {
+                    super::release::require_intact(r)?;
+                    lint_documents(r, &[r.document(Some(&id))?], &criteria, args.fix)?
+                }
                 None => {
                     if args.fix {
                         fix_files(cwd, std::slice::from_ref(file))?;
                     }
-                    lint_file(file, cwd, &criteria, &LintConfig::default())
+                    lint_file(file, cwd, &criteria, &LintConfig::default())?
                 }
             }
         }
         (None, Some(repo)) => {
             let docs = repo.select(args.document.as_deref(), args.all)?;
+            // lint compares with archived versions (dates, translations): check them first.
+            super::release::require_intact(repo)?;
             lint_documents(repo, &docs, &criteria, args.fix)?
         }
         (None, None) => bail!(Error::Refused(
@@ -134,7 +139,9 @@ pub(crate) fn lint(args: LintArgs, cwd: &Path, color: bool) -> Result<Outcome> {
     Ok(Outcome { stdout, code: if report.errors() > 0 { EXIT_FAILED } else { EXIT_OK } })
 }
 
-fn lint_documents(
+/// Lints `docs` of `repo` (every language of each), after adding missing ids with `fix`;
+/// `release` runs it first and refuses on any error.
+pub(super) fn lint_documents(
     repo: &PolicyRepo,
     docs: &[&DocumentConfig],
     criteria: &Criteria,
@@ -168,9 +175,38 @@ pub(crate) struct MapArgs {
 pub(crate) fn map(args: MapArgs, cwd: &Path) -> Result<Outcome> {
     let repo = PolicyRepo::discover(cwd)?;
     let criteria = super::compare::load_criteria(args.criteria.as_deref(), repo.as_ref(), cwd)?;
-    let (label, bytes) = match (&args.file, &repo) {
+    let doc = document_arg(&args, repo.as_ref(), cwd, "map")?;
+    let map = redline::map::map_document(&doc, &criteria);
+    let stdout = match args.format {
+        MapFormat::Json => map.to_json(),
+        MapFormat::Text => map.to_text(60),
+    };
+    Ok(Outcome { stdout, code: EXIT_OK })
+}
+
+/// `redline statements`: every clause of a document with the statement the judgement reads.
+pub(crate) fn statements(args: MapArgs, cwd: &Path) -> Result<Outcome> {
+    let repo = PolicyRepo::discover(cwd)?;
+    let doc = document_arg(&args, repo.as_ref(), cwd, "statements")?;
+    let statements = redline::statements::extract(&doc);
+    let stdout = match args.format {
+        MapFormat::Json => statements.to_json(&doc),
+        MapFormat::Text => statements.to_text(&doc),
+    };
+    Ok(Outcome { stdout, code: EXIT_OK })
+}
+
+/// The document a `map` or `statements` command reads: the file given, else the document's
+/// source (or `--lang`) in the policy repository.
+fn document_arg(
+    args: &MapArgs,
+    repo: Option<&PolicyRepo>,
+    cwd: &Path,
+    command: &str,
+) -> Result<Document> {
+    let (label, bytes) = match (&args.file, repo) {
         (Some(file), _) => {
-            let bytes = std::fs::read(cwd.join(file)).map_err(|e| Error::io(file, &e))?;
+            let bytes = redline::fsutil::read_named(&cwd.join(file), file)?;
             (file.clone(), bytes)
         }
         (None, Some(repo)) => {
@@ -184,20 +220,14 @@ pub(crate) fn map(args: MapArgs, cwd: &Path) -> Result<Outcome> {
                 )));
             }
             let rel = repo.source_rel(doc, &lang);
-            let bytes = std::fs::read(repo.root.join(&rel)).map_err(|e| Error::io(&rel, &e))?;
+            let bytes = redline::fsutil::read_regular(&repo.root.join(&rel), &rel)?;
             (rel, bytes)
         }
-        (None, None) => bail!(Error::Refused(
-            "no policy repository here (policy/policy.toml not found in this folder or above); pass a file: `redline map FILE`".to_string()
-        )),
+        (None, None) => bail!(Error::Refused(format!(
+            "no policy repository here (policy/policy.toml not found in this folder or above); pass a file: `redline {command} FILE`"
+        ))),
     };
-    let doc = Document::from_bytes(&label, &bytes)?;
-    let map = redline::map::map_document(&doc, &criteria);
-    let stdout = match args.format {
-        MapFormat::Json => map.to_json(),
-        MapFormat::Text => map.to_text(60),
-    };
-    Ok(Outcome { stdout, code: EXIT_OK })
+    Ok(Document::from_bytes(&label, &bytes)?)
 }
 
 pub(crate) fn init(dir: Option<String>, cwd: &Path) -> Result<Outcome> {

@@ -21,7 +21,7 @@ pub(crate) struct CheckArgs {
 }
 
 fn working(repo: &PolicyRepo, rel: &str) -> Result<Input> {
-    let bytes = std::fs::read(repo.root.join(rel)).map_err(|e| Error::io(rel, &e))?;
+    let bytes = redline::fsutil::read_regular(&repo.root.join(rel), rel)?;
     Ok(Input {
         side: Side {
             label: "working tree".to_string(),
@@ -75,12 +75,15 @@ fn check_one(
     if lang == doc.source_language {
         for t in &doc.translations {
             let trel = repo.source_rel(doc, t);
-            let Ok(bytes) = std::fs::read(repo.root.join(&trel)) else {
+            let tpath = repo.root.join(&trel);
+            // Missing is a notice; present but a pipe, a loop or too big is an error naming it.
+            if !redline::fsutil::is_present(&tpath) {
                 comparison.report.notices.push(format!(
                     "translation {t}: {trel} does not exist (language status `missing`)"
                 ));
                 continue;
-            };
+            }
+            let bytes = redline::fsutil::read_regular(&tpath, &trel)?;
             let text = redline::text::decode(&trel, &bytes)?;
             let (translation, _) = redline::document::parse_lenient(&trel, &text);
             let ids = compare_ids(&main_sections(&comparison.new), &translation);

@@ -27,7 +27,7 @@ pub(super) fn check_base(
     if let Some(last) = releases.last() {
         let version = last.version.to_string();
         let path = format!("archive/{id}/{version}/{file}");
-        let bytes = std::fs::read(repo.root.join(&path)).map_err(|e| Error::io(&path, &e))?;
+        let bytes = redline::fsutil::read_regular(&repo.root.join(&path), &path)?;
         return Ok(Input {
             side: Side { label: version.clone(), version: Some(version), rev: None, path },
             bytes,
@@ -82,9 +82,10 @@ fn relabel(e: Error, typed: &str) -> Error {
 pub(super) fn read_input(arg: &str, cwd: &Path) -> Result<Input> {
     let path = PathBuf::from(arg);
     let full = cwd.join(&path);
-    // Any readable file that is not a folder: a regular file, /dev/null, a pipe (`<(…)`).
-    if full.exists() && !full.is_dir() {
-        let bytes = std::fs::read(&full).map_err(|e| Error::io(arg, &e))?;
+    // Any readable file that is not a folder: a regular file, /dev/null, a pipe (`<(…)`), read
+    // up to the size cap; a dangling link or a link loop is named as such.
+    if redline::fsutil::is_present(&full) && !full.is_dir() {
+        let bytes = redline::fsutil::read_named(&full, arg)?;
         return Ok(Input { side: Side::file(arg), bytes });
     }
     if let Some((rev, file)) = arg.split_once(':')

@@ -124,8 +124,8 @@ enum Command {
         #[command(flatten)]
         report: ReportArgs,
     },
-    /// Publish the working document as a new version in archive/ (classified against the last
-    /// release; refuses, writing nothing, when anything is wrong).
+    /// Publish the working document as a new version in archive/ (linted first, classified
+    /// against the last release; refuses, writing nothing, when anything is wrong).
     #[command(disable_version_flag = true)]
     Release(release::ReleaseArgs),
     /// List every released version: effective date, in force / upcoming / superseded, level,
@@ -133,8 +133,9 @@ enum Command {
     Log(release::LogArgs),
     /// Print the source of a released version.
     Show(release::ShowArgs),
-    /// Check the archive: every source hash, the hash chain, and (with git history) that no
-    /// release file changed after the commit that added it. Exit 1 on any problem.
+    /// Check the archive: every source hash, the hash chain, each release judged again, and
+    /// (with git history) that each archived file holds the bytes of the commit that added it.
+    /// Each problem says how to recover; exit 1 on any but stray files.
     Verify(release::VerifyArgs),
     /// What the app must show a user who accepted a version (none, notice, reconsent).
     Consent(release::ConsentArgs),
@@ -179,6 +180,21 @@ enum Command {
         /// A criteria file, or `builtin`.
         #[arg(long, value_name = "FILE|builtin")]
         criteria: Option<String>,
+    },
+    /// Print every clause's statement: practice, data, recipients, purposes, conditions (what the
+    /// judgement reads).
+    Statements {
+        /// A Markdown or plain-text file (default: the document's source in a policy repository).
+        file: Option<String>,
+        /// The document (default: the first in policy/policy.toml).
+        #[arg(long)]
+        document: Option<String>,
+        /// The language (default: the document's source language).
+        #[arg(long)]
+        lang: Option<String>,
+        /// Output format: text or json (`redline.statements/1`).
+        #[arg(long, value_enum, default_value_t = authoring::MapFormat::Text)]
+        format: authoring::MapFormat,
     },
     /// Scaffold a policy repository in DIR (default: here), then `git init` if DIR is not in one.
     Init {
@@ -361,6 +377,10 @@ fn run(command: Command, color: bool) -> Result<Outcome> {
         Command::Map { file, document, lang, format, criteria } => {
             authoring::map(authoring::MapArgs { file, document, lang, format, criteria }, &cwd)
         }
+        Command::Statements { file, document, lang, format } => authoring::statements(
+            authoring::MapArgs { file, document, lang, format, criteria: None },
+            &cwd,
+        ),
         Command::Init { dir } => authoring::init(dir, &cwd),
         Command::Build { out, base_url, as_of, preview } => {
             site::run_build(&cwd, out, base_url, as_of, preview)

@@ -46,6 +46,26 @@ pub(crate) struct ReleaseArgs {
     /// Also create the git tag <document>-v<version> at HEAD.
     #[arg(long)]
     tag: bool,
+    /// A fact the texts cannot show, recorded with the release: pia-high-risk (an impact
+    /// assessment reported a high risk; the release is at least major). Repeatable.
+    #[arg(long, value_enum, value_name = "TRIGGER")]
+    trigger: Vec<TriggerArg>,
+}
+
+/// `release --trigger`.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub(crate) enum TriggerArg {
+    /// A personal-information impact assessment reported a high risk (the policy's 十一 item 6):
+    /// at least major.
+    PiaHighRisk,
+}
+
+impl TriggerArg {
+    fn trigger(self) -> redline::archive::Trigger {
+        match self {
+            TriggerArg::PiaHighRisk => redline::archive::Trigger::PiaHighRisk,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -133,11 +153,20 @@ fn require_repo(cwd: &Path) -> Result<PolicyRepo> {
     })?)
 }
 
-/// Refuses an archive with an integrity problem ([`archive::require_intact`]) before a command
-/// reads it.
+/// Refuses an archive with a blocking integrity problem ([`redline::verify::require_intact`])
+/// before a command reads it.
 pub(super) fn require_intact(repo: &PolicyRepo) -> Result<()> {
-    let ids: Vec<String> = repo.config.documents.iter().map(|d| d.id.clone()).collect();
-    Ok(archive::require_intact(&repo.root, &ids)?)
+    for warning in redline::verify::require_intact(repo)? {
+        super::stderr_line(&format!("warning: {warning}"));
+    }
+    Ok(())
+}
+
+/// Says on stderr that `archive/.lock` is there, and what it means.
+fn note_lock(repo: &PolicyRepo) {
+    if let Some(state) = archive::lock_state(&repo.archive_dir()) {
+        super::stderr_line(&format!("note: {}", state.describe()));
+    }
 }
 
 fn parse_version(what: &str, s: &str) -> Result<Version> {
@@ -160,7 +189,11 @@ fn json(value: &impl serde::Serialize) -> Result<String> {
 
 pub(super) fn release(args: ReleaseArgs, cwd: &Path) -> Result<Outcome> {
     let repo = require_repo(cwd)?;
-    let criteria = repo.criteria()?;
+    let criteria = redline::release::JudgedCriteria::of(&repo)?;
+    let mut triggers: Vec<redline::archive::Trigger> =
+        args.trigger.iter().map(|t| t.trigger()).collect();
+    triggers.sort();
+    triggers.dedup();
     let opts = redline::release::ReleaseOptions {
         effective: args
             .effective
@@ -171,6 +204,7 @@ pub(super) fn release(args: ReleaseArgs, cwd: &Path) -> Result<Outcome> {
         as_of: parse_as_of(args.as_of.as_deref())?,
         allow_dirty: args.allow_dirty,
         tag: args.tag,
+        triggers,
     };
     let released_at = redline::time::now_utc();
     let documents: Vec<String> = if args.all {
@@ -178,9 +212,45 @@ pub(super) fn release(args: ReleaseArgs, cwd: &Path) -> Result<Outcome> {
     } else {
         vec![repo.document(args.document.as_deref())?.id.clone()]
     };
-    // One release at a time: the plan reads the last version, the write adds the next.
-    let _lock = if args.dry_run { None } else { Some(archive::lock(&repo.archive_dir())?) };
+    // One release at a time: the plan reads the last version, the write adds the next. A lock
+    // left by an interrupted release is replaced, and what it left behind removed.
+    let _lock = if args.dry_run {
+        note_lock(&repo);
+        None
+    } else {
+        let lock = archive::lock(&repo.archive_dir())?;
+        if let Some(note) = &lock.replaced {
+            super::stderr_line(&format!("note: {note}"));
+        }
+        for left in archive::remove_leftovers(&repo.archive_dir()) {
+            super::stderr_line(&format!("note: removed {left}, left by an interrupted release"));
+        }
+        Some(lock)
+    };
     require_intact(&repo)?;
+    // What lint rejects is never published: the archive cannot change afterwards.
+    let docs: Vec<&redline::repo::DocumentConfig> =
+        documents.iter().map(|id| repo.document(Some(id))).collect::<redline::Result<_>>()?;
+    let mut lint = super::authoring::lint_documents(&repo, &docs, &criteria.criteria, false)?;
+    if lint.errors() > 0 {
+        // The errors stop it; warnings stay for `redline lint`.
+        lint.diagnostics.retain(|d| d.severity == redline::lint::Severity::Error);
+        let color =
+            anstream::AutoStream::choice(&std::io::stderr()) != anstream::ColorChoice::Never;
+        let text = lint.to_text(color);
+        let mut stderr = std::io::stderr().lock();
+        let _ =
+            std::io::Write::write_all(&mut stderr, redline::text::terminal_safe(&text).as_bytes());
+        drop(stderr);
+        return Err(Error::Refused(format!(
+            "refusing to release: `redline lint` finds {} error{} (above) in {}; fix {} and release again (a released version can never be corrected)",
+            lint.errors(),
+            if lint.errors() == 1 { "" } else { "s" },
+            documents.join(", "),
+            if lint.errors() == 1 { "it" } else { "them" }
+        ))
+        .into());
+    }
     // Plan every document before writing anything: one refusal writes nothing.
     let mut plans = Vec::new();
     let mut unchanged = Vec::new();
@@ -312,6 +382,7 @@ fn describe_release(out: &mut String, plan: &redline::release::ReleasePlan, dry_
     for (name, _) in &plan.files {
         writeln!(out, "  {dir}/{name}").unwrap();
     }
+    writeln!(out, "  {dir}/{}", archive::CRITERIA_FILE).unwrap();
     writeln!(out, "  {dir}/{}", archive::RECORD_FILE).unwrap();
     if let Some(tag) = &plan.tag {
         writeln!(out, "  tag {tag}").unwrap();
@@ -331,6 +402,7 @@ pub(super) fn log(args: LogArgs, cwd: &Path) -> Result<Outcome> {
     } else {
         vec![repo.document(args.document.as_deref())?.id.clone()]
     };
+    note_lock(&repo);
     require_intact(&repo)?;
     let mut text = String::new();
     let mut docs = serde_json::Map::new();
@@ -345,7 +417,17 @@ pub(super) fn log(args: LogArgs, cwd: &Path) -> Result<Outcome> {
         if releases.is_empty() {
             writeln!(text, "  no release yet (redline release publishes the first)").unwrap();
         }
-        for (r, s) in releases.iter().zip(&statuses).rev() {
+        let doc = repo.document(Some(id))?;
+        let file = doc.file_name(&doc.source_language);
+        // The earliest earlier release whose source text is the same (a change undone).
+        let same_as = |i: usize| {
+            let hash = releases[i].record.sources.get(&file)?;
+            releases[..i]
+                .iter()
+                .find(|e| e.record.sources.get(&file) == Some(hash))
+                .map(|e| e.version.to_string())
+        };
+        for (i, (r, s)) in releases.iter().zip(&statuses).enumerate().rev() {
             let rec = &r.record;
             writeln!(
                 text,
@@ -360,13 +442,18 @@ pub(super) fn log(args: LogArgs, cwd: &Path) -> Result<Outcome> {
             if rec.previous.is_empty() {
                 writeln!(text, "      first release").unwrap();
             }
+            if let Some(v) = same_as(i) {
+                writeln!(text, "      same as {v}: its text is that of an earlier release")
+                    .unwrap();
+            }
             for line in &rec.summary {
                 writeln!(text, "      {line}").unwrap();
             }
         }
-        for (r, s) in releases.iter().zip(&statuses) {
+        for (i, (r, s)) in releases.iter().zip(&statuses).enumerate() {
             let rec = &r.record;
             entries.push(serde_json::json!({
+                "same_as": same_as(i),
                 "version": rec.version,
                 "effective": rec.effective,
                 "status": s,
@@ -421,7 +508,7 @@ pub(super) fn show(args: ShowArgs, cwd: &Path) -> Result<Outcome> {
         ))
         .into());
     };
-    let bytes = std::fs::read(release.file(&file)).map_err(|e| Error::io(&rel, &e))?;
+    let bytes = redline::fsutil::read_regular(&release.file(&file), &rel)?;
     if &archive::sha256_hex(&bytes) != expected {
         return Err(Error::Refused(format!(
             "{rel} does not match the sha256 in its release.toml; the archive was altered (run `redline verify`)"
@@ -437,18 +524,18 @@ pub(super) fn show(args: ShowArgs, cwd: &Path) -> Result<Outcome> {
 
 pub(super) fn verify(args: VerifyArgs, cwd: &Path) -> Result<Outcome> {
     let repo = require_repo(cwd)?;
-    let ids: Vec<String> = repo.config.documents.iter().map(|d| d.id.clone()).collect();
-    let v = archive::verify(&repo.root, &ids)?;
+    let v = redline::verify::verify(&repo)?;
     for note in &v.notes {
         super::stderr_line(&format!("note: {note}"));
     }
-    let code = if v.problems.is_empty() { EXIT_OK } else { EXIT_FAILED };
+    let code = if v.intact() { EXIT_OK } else { EXIT_FAILED };
     let stdout = match args.format {
         OutputFormat::Json => json(&v)?,
         OutputFormat::Text => {
             let mut out = String::new();
             for p in &v.problems {
                 writeln!(out, "{p}").unwrap();
+                writeln!(out, "  fix: {}", p.fix).unwrap();
             }
             let docs = format!(
                 "{} version{} of {} document{} ({})",
@@ -458,15 +545,29 @@ pub(super) fn verify(args: VerifyArgs, cwd: &Path) -> Result<Outcome> {
                 if v.documents.len() == 1 { "" } else { "s" },
                 v.documents.join(", ")
             );
-            if v.problems.is_empty() {
-                writeln!(out, "archive intact: {docs}; every source hash and the chain verified")
-                    .unwrap();
+            let strays = v.problems.iter().filter(|p| !p.blocks).count();
+            let strays = match strays {
+                0 => String::new(),
+                1 => "; 1 stray file to remove (it stops nothing)".to_string(),
+                n => format!("; {n} stray files to remove (they stop nothing)"),
+            };
+            let blocking = v.blocking().count();
+            if blocking == 0 {
+                let rejudged = match v.rejudged {
+                    0 => String::new(),
+                    1 => ", 1 release judged again".to_string(),
+                    n => format!(", {n} releases judged again"),
+                };
+                writeln!(
+                    out,
+                    "archive intact: {docs}; every source hash and the chain verified{rejudged}{strays}"
+                )
+                .unwrap();
             } else {
                 writeln!(
                     out,
-                    "{} integrity problem{} in {docs}",
-                    v.problems.len(),
-                    if v.problems.len() == 1 { "" } else { "s" }
+                    "{blocking} integrity problem{} in {docs}{strays}",
+                    if blocking == 1 { "" } else { "s" }
                 )
                 .unwrap();
             }
@@ -512,11 +613,18 @@ pub(super) fn consent(args: ConsentArgs, cwd: &Path) -> Result<Outcome> {
                 )
                 .unwrap();
             } else if !answer.changes.is_empty() {
-                writeln!(out, "  accepted {}; level {} since then:", answer.accepted, answer.level)
-                    .unwrap();
+                writeln!(
+                    out,
+                    "  accepted {}; the text now differs from it at level {} (the releases since reached {}):",
+                    answer.accepted, answer.level, answer.chain_level
+                )
+                .unwrap();
             }
             for c in &answer.changes {
-                writeln!(out, "  {}  effective {}  {}", c.version, c.effective, c.level).unwrap();
+                let same =
+                    c.same_as.as_ref().map(|v| format!("  (same as {v})")).unwrap_or_default();
+                writeln!(out, "  {}  effective {}  {}{same}", c.version, c.effective, c.level)
+                    .unwrap();
                 for line in &c.summary {
                     writeln!(out, "      {line}").unwrap();
                 }
@@ -605,9 +713,15 @@ pub(super) fn history(args: HistoryArgs, cwd: &Path) -> Result<Outcome> {
 
 pub(super) fn import(args: ImportArgs, cwd: &Path) -> Result<Outcome> {
     let repo = require_repo(cwd)?;
-    let criteria = repo.criteria()?;
+    let criteria = redline::release::JudgedCriteria::of(&repo)?;
     let doc = repo.document(args.document.as_deref())?.clone();
-    let _lock = archive::lock(&repo.archive_dir())?;
+    let lock = archive::lock(&repo.archive_dir())?;
+    if let Some(note) = &lock.replaced {
+        super::stderr_line(&format!("note: {note}"));
+    }
+    for left in archive::remove_leftovers(&repo.archive_dir()) {
+        super::stderr_line(&format!("note: removed {left}, left by an interrupted release"));
+    }
     redline::import::refuse_nonempty(&repo, &doc)?;
     let source = cwd.join(&args.source);
     let candidates = if source.is_dir() {

@@ -222,7 +222,7 @@ fn lang_rank(config: &DocumentConfig, lang: &str) -> (usize, String) {
 }
 
 fn read_lang_file(path: &Path, label: &str, lang: String, file: String) -> Result<LangFile> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(label, &e))?;
+    let bytes = crate::fsutil::read_regular(path, label)?;
     let doc = Document::from_bytes(label, &bytes)?;
     Ok(LangFile { lang, file, bytes, doc })
 }

@@ -96,8 +96,10 @@ fn en_cuts(text: &str, cuts: &mut Vec<usize>) {
                 }
                 if c == '.' {
                     let word_start = text[..i]
-                        .rfind(|ch: char| ch.is_whitespace() || ch == '(')
-                        .map_or(0, |p| p + 1);
+                        .char_indices()
+                        .rev()
+                        .find(|(_, ch)| ch.is_whitespace() || *ch == '(')
+                        .map_or(0, |(p, ch)| p + ch.len_utf8());
                     let word = text[word_start..=i].to_lowercase();
                     if ABBREVIATIONS.contains(&word.as_str()) {
                         continue;

@@ -63,9 +63,10 @@ fn general_covers(data: &str) -> bool {
     !is_sensitive(data)
 }
 
-/// What one version affirms, promises, offers and names, across all its clauses.
+/// What one version affirms, across its clauses of one kind (unconditional, or under a
+/// condition).
 #[derive(Debug, Default)]
-pub struct Index {
+struct Facts {
     /// Data ids processed in an affirmed practice.
     data: HashSet<String>,
     /// Data items (synonym groups) processed in an affirmed practice.
@@ -80,14 +81,75 @@ pub struct Index {
     actions: HashSet<String>,
     /// Data ids sent abroad (`*` for unspecified).
     abroad: HashSet<String>,
+}
+
+impl Facts {
+    /// What a clause without a practice names: kinds of data, purposes, recipients.
+    fn mention(&mut self, s: &Statement) {
+        self.data.extend(s.data.iter().cloned());
+        self.items.extend(s.items.iter().filter(|i| !i.starts_with("recipient/")).cloned());
+        self.purposes.extend(s.purposes.iter().cloned());
+        self.recipients.extend(recipient_keys(s));
+    }
+
+    fn add(&mut self, s: &Statement) {
+        self.data.extend(s.data.iter().cloned());
+        self.items.extend(s.items.iter().filter(|i| !i.starts_with("recipient/")).cloned());
+        self.purposes.extend(s.purposes.iter().cloned());
+        self.actions.extend(s.actions.iter().cloned());
+        if s.actions.contains("abroad") || s.places.contains("abroad") {
+            self.abroad.extend(data_or_any(s));
+        }
+        if s.actions.iter().any(|a| is_transfer(a)) {
+            let recipients = recipient_keys(s);
+            self.recipients.extend(recipients.iter().cloned());
+            let rs = if recipients.is_empty() { vec!["*".to_string()] } else { recipients };
+            for d in data_or_any(s) {
+                for r in &rs {
+                    self.sharing.insert((d.clone(), r.clone()));
+                }
+            }
+        }
+    }
+
+    /// Whether recipient `r` (a key) was given data, directly or through a general word that
+    /// covers it.
+    fn knows_recipient(&self, r: &str) -> bool {
+        self.recipients.contains(r)
+            || (COVERED_BY_GENERAL.contains(&r)
+                && (self.recipients.contains("third_party") || self.recipients.contains("partner")))
+    }
+
+    /// Whether data `d` went to recipient `r` (a general recipient or general data covering
+    /// it; a clause that names no recipient covers only the ordinary kinds).
+    fn knows_sharing(&self, d: &str, r: &str) -> bool {
+        let general = COVERED_BY_GENERAL.contains(&r) || r == "*";
+        let recipient_ok =
+            |x: &str| x == r || (general && matches!(x, "third_party" | "partner" | "*"));
+        self.sharing.iter().any(|(od, or)| {
+            recipient_ok(or)
+                && (od == d
+                    || (matches!(od.as_str(), "personal_info" | "*") && general_covers(d))
+                    || (od == "sensitive_info" && is_sensitive(d)))
+        })
+    }
+}
+
+/// What one version affirms, promises, offers and names, across all its clauses. Practices
+/// stated under a condition (consent, a legal requirement) are kept apart: they do not cover the
+/// same practice stated without it.
+#[derive(Debug, Default)]
+pub struct Index {
+    /// Practices affirmed without a consent or legal condition.
+    free: Facts,
+    /// Practices affirmed under such a condition.
+    conditioned: Facts,
     /// Promises: negated practices.
     promises: Vec<Statement>,
-    /// Controls offered (id), with the data they concern (`*` for unspecified).
+    /// Controls offered, keyed by what they govern ([`control_keys`]).
     controls: HashSet<String>,
     /// Contact channels.
     channels: HashSet<String>,
-    /// Consent conditions on affirmed practices: (action, data) pairs under consent.
-    consented: HashSet<(String, String)>,
 }
 
 fn recipient_keys(s: &Statement) -> Vec<String> {
@@ -107,76 +169,46 @@ fn data_or_any(s: &Statement) -> Vec<String> {
     if s.data.is_empty() { vec!["*".to_string()] } else { s.data.iter().cloned().collect() }
 }
 
+/// Whether a practice depends on consent or a legal requirement.
+fn conditioned(s: &Statement) -> bool {
+    ["consent", "explicit_consent", "legal"].iter().any(|c| s.conditions.contains(*c))
+}
+
 impl Index {
     /// Indexes every clause of a version.
     pub fn of(statements: &DocumentStatements) -> Index {
         let mut ix = Index::default();
         for c in &statements.clauses {
-            ix.add(&c.statement);
+            ix.add(c);
         }
         ix
     }
 
-    fn add(&mut self, s: &Statement) {
+    fn add(&mut self, clause: &Clause) {
+        let s = &clause.statement;
         self.channels.extend(s.channels.iter().cloned());
-        for c in &s.controls {
-            self.controls.insert(c.clone());
-        }
+        self.controls.extend(control_keys(clause));
         if !s.is_practice() {
+            // A list of data or purposes with no practice word of its own (`Your name and
+            // e-mail address;` under "We collect:") still tells the reader what is processed.
+            self.free.mention(s);
             return;
         }
         if s.polarity == Polarity::Negate {
             self.promises.push(s.clone());
             return;
         }
-        self.data.extend(s.data.iter().cloned());
-        self.items.extend(s.items.iter().filter(|i| !i.starts_with("recipient/")).cloned());
-        self.purposes.extend(s.purposes.iter().cloned());
-        self.actions.extend(s.actions.iter().cloned());
-        if s.conditions.contains("consent") || s.conditions.contains("explicit_consent") {
-            for a in &s.actions {
-                for d in data_or_any(s) {
-                    self.consented.insert((a.clone(), d));
-                }
-            }
-        }
-        if s.actions.contains("abroad") || s.places.contains("abroad") {
-            self.abroad.extend(data_or_any(s));
-        }
-        if s.actions.iter().any(|a| is_transfer(a)) {
-            let recipients = recipient_keys(s);
-            self.recipients.extend(recipients.iter().cloned());
-            let rs = if recipients.is_empty() { vec!["*".to_string()] } else { recipients };
-            for d in data_or_any(s) {
-                for r in &rs {
-                    self.sharing.insert((d.clone(), r.clone()));
-                }
-            }
-        }
+        if conditioned(s) { self.conditioned.add(s) } else { self.free.add(s) }
     }
 
-    /// Whether recipient `r` (a key) was given data before, directly or through a general word
-    /// that covers it.
-    fn knows_recipient(&self, r: &str) -> bool {
-        self.recipients.contains(r)
-            || (COVERED_BY_GENERAL.contains(&r)
-                && (self.recipients.contains("third_party") || self.recipients.contains("partner")))
+    /// Data ids processed in any affirmed practice.
+    fn any_data(&self, d: &str) -> bool {
+        self.free.data.contains(d) || self.conditioned.data.contains(d)
     }
 
-    /// Whether data `d` went to recipient `r` before (a general recipient or general data
-    /// covering it).
-    fn knows_sharing(&self, d: &str, r: &str) -> bool {
-        let general_r = |x: &str| {
-            x == r
-                || (COVERED_BY_GENERAL.contains(&r) && matches!(x, "third_party" | "partner"))
-                || x == "*"
-        };
-        self.sharing.iter().any(|(od, or)| {
-            general_r(or)
-                && (od == d
-                    || (matches!(od.as_str(), "personal_info" | "*") && general_covers(d))
-                    || (od == "sensitive_info" && is_sensitive(d)))
-        })
+    /// Recipients given data in any affirmed practice.
+    fn any_recipient(&self, r: &str) -> bool {
+        self.free.recipients.contains(r) || self.conditioned.recipients.contains(r)
     }
 
     /// Whether a promise like `s` (a negated practice of the same kind about overlapping data or
@@ -193,6 +225,26 @@ impl Index {
                     || p.recipients.iter().any(|r| s.recipients.contains(r)))
         })
     }
+}
+
+/// What a clause lets users control, keyed by what it is about: a table row by its first cell
+/// (the permission `相机` can be switched off), a clause by its kinds of data, else the control
+/// alone. A control lost for one permission is lost even when another can still be switched off.
+fn control_keys(clause: &Clause) -> Vec<String> {
+    let s = &clause.statement;
+    let about: Vec<String> = match clause.text.split_once(" | ") {
+        Some((first, _)) => vec![editorial_key(first)],
+        None if !s.data.is_empty() => s.data.iter().cloned().collect(),
+        None => vec![String::new()],
+    };
+    s.controls.iter().flat_map(|c| about.iter().map(move |a| format!("{c}@{a}"))).collect()
+}
+
+/// A control key as words: the control and what it is about.
+fn control_word(key: &str, s: &Statement) -> String {
+    let (control, about) = key.split_once('@').unwrap_or((key, ""));
+    let control = s.word(control).to_string();
+    if about.is_empty() { control } else { format!("{control} ({about})") }
 }
 
 /// The clause pairs of a change: (old, new), either side absent for a removed or added clause.
@@ -266,6 +318,8 @@ pub struct Sides<'a> {
     pub old_index: &'a Index,
     /// What the new version says as a whole.
     pub new_index: &'a Index,
+    /// For each old section, the new section it was paired with.
+    pub old_to_new: &'a [Option<usize>],
 }
 
 /// What `change` does to the statements.
@@ -273,7 +327,7 @@ pub fn deltas(change: &Change, sides: &Sides<'_>) -> Vec<Delta> {
     let old = block_clauses(sides.old, change.old_section, change.old_block);
     let new = block_clauses(sides.new, change.new_section, change.new_block);
     let mut out = Vec::new();
-    channel_deltas(old, new, sides, &mut out);
+    channel_deltas(change, old, new, sides, &mut out);
     let editorial = change.evidence.is_some();
     if editorial
         || matches!(
@@ -311,29 +365,129 @@ fn block_clauses(st: &DocumentStatements, s: Option<usize>, b: Option<usize>) ->
     }
 }
 
-/// Contact channels the change removes from, or adds to, the policy as a whole.
-fn channel_deltas(old: &[Clause], new: &[Clause], sides: &Sides<'_>, out: &mut Vec<Delta>) {
-    let gone: Vec<(&Clause, &String)> = old
+/// Words of a clause about reaching the operator: a web address in such a clause is a contact
+/// channel (a form, a complaint page); elsewhere it is a link.
+const CONTACT_WORDS: [&str; 24] = [
+    "联系",
+    "投诉",
+    "举报",
+    "客服",
+    "邮箱",
+    "电话",
+    "反馈",
+    "申诉",
+    "个人信息保护负责人",
+    "数据保护官",
+    "contact",
+    "complain",
+    "complaint",
+    "e-mail",
+    "email",
+    "call",
+    "reach us",
+    "write to",
+    "questions",
+    "data protection officer",
+    "dpo",
+    "request",
+    "customer service",
+    "support",
+];
+
+/// A channel as the place a reader gets to: an e-mail address or phone number as written, a web
+/// address by its site (`support.example.com/contact?tags=x` and `support.example.com/request`
+/// are the operator's one support site; a form that moved on it is the same channel).
+fn channel_key(channel: &str) -> String {
+    match channel.strip_prefix("url:") {
+        Some(url) => {
+            let host = url.split(['/', '?', '#']).next().unwrap_or(url);
+            let labels: Vec<&str> = host.split('.').filter(|l| !l.is_empty()).collect();
+            // The registrable domain: the last two labels, three under a two-letter country code
+            // with a generic second level (example.com.cn, example.co.uk).
+            let keep = match labels.as_slice() {
+                [.., second, last]
+                    if last.len() == 2
+                        && matches!(
+                            *second,
+                            "com" | "co" | "org" | "net" | "gov" | "edu" | "ac"
+                        ) =>
+                {
+                    3
+                }
+                _ => 2,
+            };
+            format!("url:{}", labels[labels.len().saturating_sub(keep)..].join("."))
+        }
+        None => channel.to_string(),
+    }
+}
+
+/// The channels of a clause that are contact channels, by [`channel_key`]: every e-mail address
+/// and phone number, and web sites named in a clause about contacting the operator.
+fn contact_channels(c: &Clause) -> impl Iterator<Item = String> + '_ {
+    let text = crate::normalize::match_text(&c.text);
+    let contact = CONTACT_WORDS.iter().any(|w| text.contains(w));
+    c.statement
+        .channels
         .iter()
-        .flat_map(|c| c.statement.channels.iter().map(move |ch| (c, ch)))
-        .filter(|(_, ch)| !sides.new_index.channels.contains(*ch))
-        .collect();
-    let came: Vec<(&Clause, &String)> = new
+        .filter(move |ch| contact || !ch.starts_with("url:"))
+        .map(|ch| channel_key(ch))
+}
+
+/// Contact channels the change removes from, or adds to, the policy as a whole. A channel
+/// removed while its section keeps another is not a way to reach the operator lost; one that
+/// gives way to a channel the policy did not have before is replaced.
+fn channel_deltas(
+    change: &Change,
+    old: &[Clause],
+    new: &[Clause],
+    sides: &Sides<'_>,
+    out: &mut Vec<Delta>,
+) {
+    let in_new: HashSet<String> =
+        sides.new.clauses.iter().flat_map(|c| contact_channels(c)).collect();
+    let in_old: HashSet<String> =
+        sides.old.clauses.iter().flat_map(|c| contact_channels(c)).collect();
+    let gone: Vec<(&Clause, String)> = old
         .iter()
-        .flat_map(|c| c.statement.channels.iter().map(move |ch| (c, ch)))
-        .filter(|(_, ch)| !sides.old_index.channels.contains(*ch))
+        .flat_map(|c| contact_channels(c).map(move |ch| (c, ch)))
+        .filter(|(_, ch)| !in_new.contains(ch))
         .collect();
+    let came: Vec<(&Clause, String)> = new
+        .iter()
+        .flat_map(|c| contact_channels(c).map(move |ch| (c, ch)))
+        .filter(|(_, ch)| !in_old.contains(ch))
+        .collect();
+    let word = |(_, ch): &(&Clause, String)| channel_word(ch);
     if let Some((clause, _)) = came.first() {
         let kind =
             if gone.is_empty() { DeltaKind::ChannelAdded } else { DeltaKind::ChannelReplaced };
         let mut d = delta(kind, clause, "new");
-        d.words = came.iter().map(|(_, ch)| channel_word(ch)).collect();
-        d.words.extend(gone.iter().map(|(_, ch)| channel_word(ch)));
+        let came: Vec<String> = came.iter().map(word).collect();
+        let gone: Vec<String> = gone.iter().map(word).collect();
+        d.words = if gone.is_empty() {
+            came
+        } else {
+            vec![format!("{} → {}", gone.join(", "), came.join(", "))]
+        };
         out.push(d);
     } else if let Some((clause, _)) = gone.first() {
-        let mut d = delta(DeltaKind::ChannelRemoved, clause, "old");
-        d.words = gone.iter().map(|(_, ch)| channel_word(ch)).collect();
-        out.push(d);
+        // The section still offers a channel: the operator stays reachable there.
+        let section =
+            change.new_section.or_else(|| change.old_section.and_then(|s| sides.old_to_new[s]));
+        let kept = section.is_some_and(|s| {
+            sides
+                .new
+                .clauses
+                .iter()
+                .filter(|c| c.section == s)
+                .any(|c| contact_channels(c).next().is_some())
+        });
+        if !kept {
+            let mut d = delta(DeltaKind::ChannelRemoved, clause, "old");
+            d.words = gone.iter().map(word).collect();
+            out.push(d);
+        }
     }
 }
 
@@ -364,10 +518,37 @@ fn added(paired: Option<&Clause>, n: &Clause, sides: &Sides<'_>, out: &mut Vec<D
     if s.conditions.contains("anonymised") {
         return;
     }
+    let loose = novelty(s, n, &[&old.free, &old.conditioned]);
+    // A practice the old version allowed only with consent or by law, now stated without.
+    if !conditioned(s) && loose.is_empty() {
+        let strict = novelty(s, n, &[&old.free]);
+        if let Some(first) = strict.first() {
+            let mut d = delta(DeltaKind::ConditionRemoved, n, "new");
+            d.data = first.data.clone();
+            d.recipients = first.recipients.clone();
+            d.words = first.words.clone();
+            out.push(d);
+        }
+    }
+    out.extend(loose);
+    if let Some(o) = paired
+        && s.open
+        && !o.statement.open
+    {
+        let mut d = delta(DeltaKind::Opened, n, "new");
+        d.data = s.data.clone();
+        out.push(d);
+    }
+}
+
+/// What an affirmed practice says that `facts` (of the old version) do not: new kinds of data,
+/// recipients, data given to a recipient, purposes, places and kinds of practice.
+fn novelty(s: &Statement, n: &Clause, facts: &[&Facts]) -> Vec<Delta> {
+    let mut out = Vec::new();
     let new_items: BTreeSet<String> = s
         .items
         .iter()
-        .filter(|i| !i.starts_with("recipient/") && !old.items.contains(*i))
+        .filter(|i| !i.starts_with("recipient/") && !facts.iter().any(|f| f.items.contains(*i)))
         .cloned()
         .collect();
     let new_data: BTreeSet<String> = s
@@ -375,7 +556,8 @@ fn added(paired: Option<&Clause>, n: &Clause, sides: &Sides<'_>, out: &mut Vec<D
         .iter()
         .filter(|d| !matches!(d.as_str(), "personal_info" | "sensitive_info"))
         .filter(|d| {
-            !old.data.contains(*d) || new_items.iter().any(|i| i.starts_with(&format!("{d}/")))
+            !facts.iter().any(|f| f.data.contains(*d))
+                || new_items.iter().any(|i| i.starts_with(&format!("{d}/")))
         })
         .cloned()
         .collect();
@@ -389,7 +571,7 @@ fn added(paired: Option<&Clause>, n: &Clause, sides: &Sides<'_>, out: &mut Vec<D
     if s.actions.iter().any(|a| is_transfer(a) && a != "abroad") {
         let keys = recipient_keys(s);
         let new_recipients: BTreeSet<String> =
-            keys.iter().filter(|r| !old.knows_recipient(r)).cloned().collect();
+            keys.iter().filter(|r| !facts.iter().any(|f| f.knows_recipient(r))).cloned().collect();
         if !new_recipients.is_empty() {
             let mut d = delta(DeltaKind::NewRecipient, n, "new");
             d.words = new_recipients.iter().map(|r| recipient_word(s, r)).collect();
@@ -403,7 +585,7 @@ fn added(paired: Option<&Clause>, n: &Clause, sides: &Sides<'_>, out: &mut Vec<D
         let mut shared_to = BTreeSet::new();
         for data in data_or_any(s) {
             for r in &rs {
-                if data != "*" && !old.knows_sharing(&data, r) {
+                if data != "*" && !facts.iter().any(|f| f.knows_sharing(&data, r)) {
                     shared_data.insert(data.clone());
                     if r != "*" {
                         shared_to.insert(r.clone());
@@ -421,8 +603,12 @@ fn added(paired: Option<&Clause>, n: &Clause, sides: &Sides<'_>, out: &mut Vec<D
             out.push(d);
         }
     }
-    let new_purposes: BTreeSet<String> =
-        s.purposes.iter().filter(|p| !old.purposes.contains(*p)).cloned().collect();
+    let new_purposes: BTreeSet<String> = s
+        .purposes
+        .iter()
+        .filter(|p| !facts.iter().any(|f| f.purposes.contains(*p)))
+        .cloned()
+        .collect();
     if !new_purposes.is_empty() {
         let mut d = delta(DeltaKind::NewPurpose, n, "new");
         d.words = new_purposes.iter().map(|p| s.word(p).to_string()).collect();
@@ -433,7 +619,11 @@ fn added(paired: Option<&Clause>, n: &Clause, sides: &Sides<'_>, out: &mut Vec<D
     if s.actions.contains("abroad") || s.places.contains("abroad") {
         let new_abroad: BTreeSet<String> = data_or_any(s)
             .into_iter()
-            .filter(|d| !old.abroad.contains(d) && !(old.abroad.contains("*") && !is_sensitive(d)))
+            .filter(|d| {
+                !facts
+                    .iter()
+                    .any(|f| f.abroad.contains(d) || (f.abroad.contains("*") && !is_sensitive(d)))
+            })
             .collect();
         let moved = s.actions.iter().any(|a| is_transfer(a) || a == "store" || a == "use");
         if !new_abroad.is_empty() && moved {
@@ -444,7 +634,7 @@ fn added(paired: Option<&Clause>, n: &Clause, sides: &Sides<'_>, out: &mut Vec<D
         }
     }
     for a in ["sell", "profile", "disclose"] {
-        if s.actions.contains(a) && !old.actions.contains(a) {
+        if s.actions.contains(a) && !facts.iter().any(|f| f.actions.contains(a)) {
             let mut d = delta(DeltaKind::NewPractice, n, "new");
             d.actions = [a.to_string()].into();
             d.data = s.data.clone();
@@ -452,14 +642,7 @@ fn added(paired: Option<&Clause>, n: &Clause, sides: &Sides<'_>, out: &mut Vec<D
             out.push(d);
         }
     }
-    if let Some(o) = paired
-        && s.open
-        && !o.statement.open
-    {
-        let mut d = delta(DeltaKind::Opened, n, "new");
-        d.data = s.data.clone();
-        out.push(d);
-    }
+    out
 }
 
 /// What an edit changes inside one clause: a negation, a consent condition, a control.
@@ -487,20 +670,17 @@ fn edited(o: &Clause, n: &Clause, sides: &Sides<'_>, out: &mut Vec<Delta>) {
     } else if !consent(os) && consent(ns) && ns.is_practice() {
         out.push(delta(DeltaKind::ConditionAdded, n, "new"));
     }
-    let lost: Vec<&String> = os
-        .controls
+    let (okeys, nkeys) = (control_keys(o), control_keys(n));
+    let lost: Vec<&String> = okeys
         .iter()
-        .filter(|c| !ns.controls.contains(*c) && !sides.new_index.controls.contains(*c))
+        .filter(|c| !nkeys.contains(*c) && !sides.new_index.controls.contains(*c))
         .collect();
     if !lost.is_empty() {
         let mut d = delta(DeltaKind::ControlRemoved, o, "old");
-        d.words = lost.iter().map(|c| (*c).clone()).collect();
+        d.words = lost.iter().map(|c| control_word(c, os)).collect();
+        d.data = os.data.clone();
         out.push(d);
-    } else if ns
-        .controls
-        .iter()
-        .any(|c| !os.controls.contains(c) && !sides.old_index.controls.contains(c))
-    {
+    } else if nkeys.iter().any(|c| !okeys.contains(c) && !sides.old_index.controls.contains(c)) {
         out.push(delta(DeltaKind::ControlAdded, n, "new"));
     }
 }
@@ -519,18 +699,20 @@ fn removed(o: &Clause, sides: &Sides<'_>, out: &mut Vec<Delta>) {
         }
         return;
     }
-    let lost: Vec<&String> = s.controls.iter().filter(|c| !new.controls.contains(*c)).collect();
+    let keys = control_keys(o);
+    let lost: Vec<&String> = keys.iter().filter(|c| !new.controls.contains(*c)).collect();
     if !lost.is_empty() {
         let mut d = delta(DeltaKind::ControlRemoved, o, "old");
-        d.words = lost.iter().map(|c| (*c).clone()).collect();
+        d.words = lost.iter().map(|c| control_word(c, s)).collect();
+        d.data = s.data.clone();
         out.push(d);
     }
     if s.is_practice() {
-        let gone_data = s.data.iter().any(|d| !new.data.contains(d));
-        let gone_recipient = recipient_keys(s).iter().any(|r| !new.recipients.contains(r));
+        let gone_data = s.data.iter().any(|d| !new.any_data(d));
+        let gone_recipient = recipient_keys(s).iter().any(|r| !new.any_recipient(r));
         if gone_data || gone_recipient {
             let mut d = delta(DeltaKind::PracticeRemoved, o, "old");
-            d.data = s.data.iter().filter(|d| !new.data.contains(*d)).cloned().collect();
+            d.data = s.data.iter().filter(|d| !new.any_data(d)).cloned().collect();
             out.push(d);
         }
     }
@@ -545,7 +727,7 @@ fn removed_parts(o: &Clause, n: &Clause, sides: &Sides<'_>, out: &mut Vec<Delta>
     let dropped: BTreeSet<String> = os
         .data
         .iter()
-        .filter(|d| !ns.data.contains(*d) && !sides.new_index.data.contains(*d))
+        .filter(|d| !ns.data.contains(*d) && !sides.new_index.any_data(d))
         .cloned()
         .collect();
     if !dropped.is_empty() {

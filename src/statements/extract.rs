@@ -1926,6 +1926,16 @@ static URL: LazyLock<Regex> = LazyLock::new(|| {
 /// its text, and the `mailto:` / `tel:` targets of the block's links whose text it contains.
 pub(crate) fn channels(raw: &str, block: &Block) -> std::collections::BTreeSet<String> {
     let mut out = std::collections::BTreeSet::new();
+    // The text of a link is not a channel of its own: the target is where a reader gets to
+    // (`[privacy@example.com](mailto:dpo@example.org)` reaches dpo@example.org).
+    let clause_text = raw;
+    let mut raw = std::borrow::Cow::Borrowed(raw);
+    for (text, _) in &block.links {
+        if !text.is_empty() && raw.contains(text.as_str()) {
+            raw = std::borrow::Cow::Owned(raw.replace(text.as_str(), " "));
+        }
+    }
+    let raw: &str = &raw;
     // The patterns run only where they can match: most clauses name no channel.
     if raw.contains('@') {
         for m in EMAIL.find_iter(raw) {
@@ -1947,7 +1957,7 @@ pub(crate) fn channels(raw: &str, block: &Block) -> std::collections::BTreeSet<S
         }
     }
     for (text, target) in &block.links {
-        if text.is_empty() || !raw.contains(text.as_str()) {
+        if text.is_empty() || !clause_text.contains(text.as_str()) {
             continue;
         }
         let lower = target.to_lowercase();

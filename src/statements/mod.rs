@@ -131,6 +131,98 @@ impl DocumentStatements {
     }
 }
 
+impl DocumentStatements {
+    /// `redline.statements/1` as pretty JSON: the document, then each section that has clauses
+    /// with its clauses (line of the block, byte span in the block's text, text, statement).
+    pub fn to_json(&self, doc: &Document) -> String {
+        let sections: Vec<serde_json::Value> = doc
+            .sections
+            .iter()
+            .enumerate()
+            .filter_map(|(i, section)| {
+                let clauses: Vec<serde_json::Value> = self
+                    .clauses
+                    .iter()
+                    .filter(|c| c.section == i)
+                    .map(|c| {
+                        serde_json::json!({
+                            "line": section.blocks[c.block].line,
+                            "span": [c.span.0, c.span.1],
+                            "text": c.text,
+                            "statement": c.statement,
+                        })
+                    })
+                    .collect();
+                (!clauses.is_empty()).then(|| {
+                    serde_json::json!({"id": section.id, "title": section.title, "clauses": clauses})
+                })
+            })
+            .collect();
+        let value = serde_json::json!({
+            "schema": STATEMENTS_SCHEMA,
+            "path": doc.path,
+            "lang": doc.field("lang"),
+            "sections": sections,
+        });
+        let mut out = serde_json::to_string_pretty(&value).expect("statements serialise");
+        out.push('\n');
+        out
+    }
+
+    /// A readable listing: each section, then each clause that states something, with its line
+    /// and its statement on one line (`collect · data health, device_id · for service`).
+    pub fn to_text(&self, doc: &Document) -> String {
+        use std::fmt::Write as _;
+        let mut out = String::new();
+        let mut last = usize::MAX;
+        for c in &self.clauses {
+            let s = &c.statement;
+            if s.is_empty() {
+                continue;
+            }
+            if c.section != last {
+                last = c.section;
+                let section = &doc.sections[c.section];
+                let _ = writeln!(out, "\n{}  #{}", section.heading.trim(), section.id);
+            }
+            let mut parts: Vec<String> = Vec::new();
+            let negated = if s.polarity == Polarity::Negate { "not " } else { "" };
+            if !s.actions.is_empty() {
+                parts.push(format!("{negated}{}", join(&s.actions)));
+            }
+            for (label, set) in [
+                ("data", &s.data),
+                ("to", &s.recipients),
+                ("for", &s.purposes),
+                ("if", &s.conditions),
+                ("place", &s.places),
+                ("user can", &s.controls),
+                ("contact", &s.channels),
+            ] {
+                if !set.is_empty() {
+                    parts.push(format!("{label} {}", join(set)));
+                }
+            }
+            if s.open {
+                parts.push("open list".to_string());
+            }
+            let text: String = c.text.split_whitespace().collect::<Vec<_>>().join(" ");
+            let text = if text.chars().count() > 70 {
+                format!("{}…", text.chars().take(69).collect::<String>())
+            } else {
+                text
+            };
+            let line = doc.sections[c.section].blocks[c.block].line;
+            let _ = writeln!(out, "  {line:>4}  {}\n        {text}", parts.join(" · "));
+        }
+        out.trim_start().to_string()
+    }
+}
+
+fn join(set: &BTreeSet<String>) -> String {
+    set.iter().cloned().collect::<Vec<_>>().join(", ")
+}
+
 /// The statements of every block of `doc`.
 pub fn extract(doc: &Document) -> DocumentStatements {
     let mut out = DocumentStatements::default();

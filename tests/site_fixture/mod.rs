@@ -153,6 +153,7 @@ impl Fixture {
                 .into_iter()
                 .map(|(k, v)| (k, v.as_str().unwrap().to_string()))
                 .collect(),
+            ..Default::default()
         };
         std::fs::write(dir.join("release.toml"), toml::to_string(&record).unwrap()).unwrap();
         dir

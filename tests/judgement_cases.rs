@@ -1,0 +1,328 @@
+//! The judgement on the inputs that showed it read words, not statements: each case gives what a
+//! privacy lawyer says. Cases on the repository's policy run with `policy/criteria.toml`; cases
+//! on real histories (`../shared/corpus`) with the built-in profile, and skip, saying so, when
+//! the corpus is absent.
+
+mod common;
+
+use common::*;
+use redline::Level;
+use redline::document::Document;
+use redline::model::Direction;
+use redline::report::{Comparison, Side, compare_documents};
+use redline::rules::Criteria;
+use std::path::{Path, PathBuf};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn corpus() -> Option<PathBuf> {
+    let dir = root().join("../shared/corpus");
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        println!("skipped: {} is absent", dir.display());
+        None
+    }
+}
+
+fn repo_criteria() -> Criteria {
+    Criteria::load(&root().join("policy/criteria.toml")).unwrap()
+}
+
+fn compare_texts(old: &str, new: &str, criteria: &Criteria) -> Comparison {
+    let a = Document::from_bytes("old.md", old.as_bytes()).unwrap();
+    let b = Document::from_bytes("new.md", new.as_bytes()).unwrap();
+    compare_documents("case", Side::file("old.md"), Side::file("new.md"), a, b, criteria)
+}
+
+fn compare_files(old: &Path, new: &Path, criteria: &Criteria) -> Comparison {
+    let read = |p: &Path| std::fs::read_to_string(p).unwrap();
+    compare_texts(&read(old), &read(new), criteria)
+}
+
+fn policy(lang: &str) -> String {
+    std::fs::read_to_string(root().join(format!("policy/privacy.{lang}.md"))).unwrap()
+}
+
+fn describe(c: &Comparison) -> String {
+    c.report
+        .findings
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {} {:?}: {}",
+                f.rule,
+                f.level,
+                f.direction,
+                f.statement.as_deref().unwrap_or("")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The first (and only) file of a corpus history whose name starts with `prefix`.
+fn version(dir: &Path, prefix: &str) -> PathBuf {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with(prefix))
+        .unwrap_or_else(|| panic!("{}: no version {prefix}", dir.display()))
+}
+
+#[test]
+fn contractions_in_the_english_policy_are_editorial() {
+    let old = policy("en");
+    let new = old
+        .replace("do not", "don't")
+        .replace("will not", "won't")
+        .replace("does not", "doesn't")
+        .replace("cannot", "can't");
+    assert_ne!(old, new);
+    let c = compare_texts(&old, &new, &repo_criteria());
+    assert_eq!(c.report.level, Level::Editorial, "{}", describe(&c));
+}
+
+#[test]
+fn the_familiar_you_in_the_chinese_policy_needs_no_notice() {
+    let old = policy("zh-CN");
+    let new = old.replace('您', "你");
+    let c = compare_texts(&old, &new, &repo_criteria());
+    assert!(c.report.level <= Level::Minor, "{}", describe(&c));
+}
+
+#[test]
+fn a_new_promise_narrows() {
+    let old = policy("en");
+    let anchor = "We will not share your personal information with any company";
+    assert_eq!(old.matches(anchor).count(), 1);
+    let new = old.replacen(
+        anchor,
+        &format!("We never collect biometric data, and we do not sell your personal information.\n\n{anchor}"),
+        1,
+    );
+    let c = compare_texts(&old, &new, &repo_criteria());
+    assert!(c.report.level <= Level::Minor, "{}", describe(&c));
+    assert!(c.report.findings.iter().all(|f| f.direction == Direction::Narrow), "{}", describe(&c));
+}
+
+#[test]
+fn health_data_to_advertisers_in_a_new_sentence_needs_consent() {
+    let old = policy("zh-CN");
+    let anchor = "我们不会与慧孕育服务提供者以外的任何公司、组织和个人分享您的个人信息";
+    assert_eq!(old.matches(anchor).count(), 1);
+    let new =
+        old.replacen(anchor, &format!("我们会共享您的健康信息给广告合作伙伴。\n\n{anchor}"), 1);
+    let c = compare_texts(&old, &new, &repo_criteria());
+    assert_eq!(c.report.level, Level::Reconsent, "{}", describe(&c));
+    let f = c.report.findings.iter().find(|f| f.level == Level::Reconsent).unwrap();
+    assert_eq!(f.section, "sharing");
+    assert_eq!(f.statement.as_deref(), Some("我们会共享您的健康信息给广告合作伙伴。"));
+    assert_eq!(f.direction, Direction::Broaden);
+}
+
+/// The contact paragraph of a minimal policy, the address written as a link.
+fn contact_policy(shown: &str, target: &str) -> String {
+    format!(
+        "# Privacy policy\n\n## Collection {{#collection}}\n\nWe collect your e-mail address to send you notices.\n\n## Contact us {{#contact}}\n\nIf you have questions, contact us at [{shown}](mailto:{target}).\n"
+    )
+}
+
+#[test]
+fn a_contact_address_inside_a_link_is_contact_data() {
+    let builtin = Criteria::builtin();
+    let repo = repo_criteria();
+    let old = contact_policy("privacy@example.com", "privacy@example.com");
+    // Shown text and target changed, or only the target: replaced, major in both profiles.
+    for new in [
+        contact_policy("dpo@example.org", "dpo@example.org"),
+        contact_policy("privacy@example.com", "dpo@example.org"),
+    ] {
+        for criteria in [&builtin, &repo] {
+            let c = compare_texts(&old, &new, criteria);
+            assert_eq!(c.report.level, Level::Major, "{}: {}", criteria.name, describe(&c));
+            assert!(
+                c.report.findings.iter().any(|f| f.rule == "contact-replaced"),
+                "{}",
+                describe(&c)
+            );
+        }
+    }
+    // Removed: major in both.
+    let removed = "# Privacy policy\n\n## Collection {#collection}\n\nWe collect your e-mail address to send you notices.\n\n## Contact us {#contact}\n\nIf you have questions, write to us.\n";
+    for criteria in [&builtin, &repo] {
+        let c = compare_texts(&old, removed, criteria);
+        assert_eq!(c.report.level, Level::Major, "{}: {}", criteria.name, describe(&c));
+    }
+    // A channel added where none existed: minor in the baseline, major under 十一 item 5.
+    let c = compare_texts(removed, &old, &builtin);
+    assert_eq!(c.report.level, Level::Minor, "{}", describe(&c));
+    let c = compare_texts(removed, &old, &repo);
+    assert_eq!(c.report.level, Level::Major, "{}", describe(&c));
+}
+
+#[test]
+fn the_real_policy_contact_mail_in_a_link_changed() {
+    let old = policy("zh-CN");
+    let address = "2706417145@qq.com";
+    assert!(old.contains(address));
+    let linked = old.replacen(address, &format!("[{address}](mailto:{address})"), 1);
+    let retargeted = old.replacen(address, &format!("[{address}](mailto:privacy@huiyunyu.cn)"), 1);
+    let c = compare_texts(&linked, &retargeted, &repo_criteria());
+    assert_eq!(c.report.level, Level::Major, "{}", describe(&c));
+}
+
+#[test]
+fn a_policy_that_switched_language_gets_one_finding() {
+    let Some(corpus) = corpus() else { return };
+    let dir = corpus.join("ota/telegram");
+    let c = compare_files(&version(&dir, "007_"), &version(&dir, "008_"), &Criteria::builtin());
+    assert_eq!(c.report.findings.len(), 1, "{}", describe(&c));
+    let f = &c.report.findings[0];
+    assert_eq!((f.rule.as_str(), f.level), ("language-changed", Level::Major));
+    assert!(f.qualifiers.contains(&redline::Qualifier::Review));
+    assert!(f.reason.contains("English") && f.reason.contains("German"), "{}", f.reason);
+}
+
+#[test]
+fn apples_two_broadenings_are_found_and_its_new_promise_is_not() {
+    let Some(corpus) = corpus() else { return };
+    let dir = corpus.join("ota/apple");
+    let c = compare_files(&version(&dir, "011_"), &version(&dir, "012_"), &Criteria::builtin());
+    assert!(c.report.level >= Level::Major, "{}", describe(&c));
+    let quotes = |needle: &str| {
+        c.report.findings.iter().any(|f| {
+            f.level >= Level::Major
+                && [f.statement.as_deref(), f.old.as_deref(), f.new.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .any(|t| t.contains(needle))
+        })
+    };
+    assert!(quotes("region-specific services"), "precise location: {}", describe(&c));
+    assert!(quotes("for their own purposes"), "service providers: {}", describe(&c));
+    let cpra = "does not use or disclose sensitive personal data";
+    assert!(
+        !c.report
+            .findings
+            .iter()
+            .any(|f| f.level >= Level::Major
+                && f.statement.as_deref().is_some_and(|s| s.contains(cpra))),
+        "{}",
+        describe(&c)
+    );
+}
+
+#[test]
+fn rights_merged_into_one_paragraph_are_not_removed() {
+    let Some(corpus) = corpus() else { return };
+    let dir = corpus.join("site-policy/privacy-statement");
+    let c = compare_files(&version(&dir, "038_"), &version(&dir, "039_"), &Criteria::builtin());
+    assert!(c.report.level <= Level::Minor, "{}", describe(&c));
+}
+
+#[test]
+fn a_policy_against_its_decomposed_form_is_editorial() {
+    let Some(corpus) = corpus() else { return };
+    use unicode_normalization::UnicodeNormalization;
+    let path = version(&corpus.join("ota/vertbaudet"), "043_");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let nfd: String = text.nfd().collect();
+    assert_ne!(text, nfd);
+    let c = compare_texts(&text, &nfd, &Criteria::builtin());
+    assert_eq!(c.report.level, Level::Editorial, "{}", describe(&c));
+}
+
+#[test]
+fn a_new_date_line_above_an_unchanged_text_is_editorial() {
+    let body = "\n\n# Privacy policy\n\nWe collect your e-mail address to send you notices. We never sell it.\n";
+    for (old, new) in [
+        ("Last updated: 11/26/2020", "Last updated: 11/03/2022"),
+        ("Dernière mise à jour : 01 novembre 2024", "Dernière mise à jour : 03 décembre 2025"),
+        ("Stand: 1. Januar 2024", "Stand: 15. März 2025"),
+    ] {
+        let c =
+            compare_texts(&format!("{old}{body}"), &format!("{new}{body}"), &Criteria::builtin());
+        assert_eq!(c.report.level, Level::Editorial, "{old} → {new}: {}", describe(&c));
+    }
+}
+
+#[test]
+fn an_error_page_is_degenerate() {
+    let Some(corpus) = corpus() else { return };
+    let dir = corpus.join("ota/snapchat");
+    let c = compare_files(&version(&dir, "015_"), &version(&dir, "016_"), &Criteria::builtin());
+    assert_eq!(c.report.findings.len(), 1, "{}", describe(&c));
+    let f = &c.report.findings[0];
+    assert_eq!((f.rule.as_str(), f.level), ("degenerate", Level::Major));
+    assert!(f.qualifiers.contains(&redline::Qualifier::Review));
+    assert!(f.qualifiers.contains(&redline::Qualifier::Block));
+}
+
+#[test]
+fn a_rewrite_of_normal_length_is_never_degenerate() {
+    let old = policy("en");
+    let new: String = old.lines().rev().collect::<Vec<_>>().join("\n");
+    let c = compare_texts(&old, &new, &Criteria::builtin());
+    assert!(!c.report.findings.iter().any(|f| f.rule == "degenerate"), "{}", describe(&c));
+}
+
+#[test]
+fn a_change_undone_asks_nothing_of_who_accepted_the_original() {
+    let repo = TestRepo::new();
+    let original = repo.read("policy/privacy.zh-CN.md");
+    repo.ok(&["release", "--as-of", "2026-11-29"]);
+    repo.commit_all("Release 1.0.0", "2026-11-29T12:00:00+08:00");
+    repo.edit_zh(add_sdk_row);
+    repo.commit_all("SDK", "2026-12-01T09:00:00+08:00");
+    repo.ok(&["release", "--as-of", "2026-12-01"]);
+    repo.commit_all("Release 2.0.0", "2026-12-01T12:00:00+08:00");
+    repo.write("policy/privacy.zh-CN.md", &original);
+    repo.commit_all("Undo the SDK", "2026-12-10T09:00:00+08:00");
+    repo.ok(&["release", "--as-of", "2026-12-10"]);
+    repo.commit_all("Release 3.0.0", "2026-12-10T12:00:00+08:00");
+    let answer: serde_json::Value = serde_json::from_str(&repo.ok(&[
+        "consent",
+        "--accepted",
+        "1.0.0",
+        "--format",
+        "json",
+        "--as-of",
+        "2026-12-20",
+    ]))
+    .unwrap();
+    assert_eq!(answer["decision"], "none", "{answer}");
+    assert_eq!(answer["chain_level"], "reconsent", "{answer}");
+    assert!(repo.ok(&["log", "--as-of", "2026-12-20"]).contains("same as 1.0.0"));
+    // The manifest says the same for every version.
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    repo.ok(&["build", "--as-of", "2026-12-20", "--out", site.to_str().unwrap()]);
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(site.join("consent.json")).unwrap()).unwrap();
+    let doc = &manifest["documents"]["privacy"];
+    let versions: Vec<String> = doc["versions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["version"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(versions.len(), 3, "{doc}");
+    for v in &versions {
+        let answer: serde_json::Value = serde_json::from_str(&repo.ok(&[
+            "consent",
+            "--accepted",
+            v,
+            "--format",
+            "json",
+            "--as-of",
+            "2026-12-20",
+        ]))
+        .unwrap();
+        assert_eq!(doc["decisions"][v.as_str()], answer["decision"], "{v}");
+    }
+    assert_eq!(doc["decisions"][versions[1].as_str()], "none");
+    assert_eq!(doc["versions"][2]["same_as"], "1.0.0");
+}
