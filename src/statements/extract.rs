@@ -38,7 +38,7 @@
 use super::lexicon::{Field, Hit, LEXICON_COMPILED, Lexicon};
 use super::{Polarity, Statement, is_transfer};
 use crate::document::{Block, BlockKind, Table};
-use crate::normalize::{durations, match_text};
+use crate::normalize::{durations, is_cjk, match_text};
 use regex::Regex;
 use std::cell::RefCell;
 use std::sync::LazyLock;
@@ -81,6 +81,46 @@ thread_local! {
     static HITS: RefCell<Vec<Hit>> = const { RefCell::new(Vec::new()) };
 }
 
+/// The [`match_text`] form of a clause, mapped character by character when the clause is
+/// written in ASCII, CJK ideographs and the common full-width and CJK punctuation (the general
+/// path runs NFKC over the whole text, the larger part of reading a Chinese clause).
+fn matching_text(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut pending_space = false;
+    for c in raw.chars() {
+        let c = match c {
+            'A'..='Z' => c.to_ascii_lowercase(),
+            '\u{0}'..='\u{7f}' => c,
+            '你' | '妳' => '您',
+            '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' => c,
+            // Full-width ASCII: NFKC gives the ASCII character.
+            '\u{FF01}'..='\u{FF5E}' => {
+                char::from_u32(c as u32 - 0xFEE0).map_or(c, |a| a.to_ascii_lowercase())
+            }
+            '\u{3000}' | '\u{A0}' => ' ',
+            '。' | '、' | '“' | '”' | '‘' | '《' | '》' | '【' | '】' | '「' | '」' | '『'
+            | '』' | '〔' | '〕' | '—' | '·' | '●' | '•' => c,
+            _ => return match_text(raw),
+        };
+        if c.is_whitespace() {
+            pending_space = !out.is_empty();
+            continue;
+        }
+        if pending_space {
+            let prev = out.chars().next_back().unwrap_or(' ');
+            if !is_cjk(prev) && !is_cjk(c) {
+                out.push(' ');
+            }
+            pending_space = false;
+        }
+        out.push(c);
+    }
+    if out.contains('\'') || out.contains("can not") {
+        return match_text(raw);
+    }
+    out
+}
+
 /// Who performs a practice word.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Subject {
@@ -113,7 +153,7 @@ struct Scope {
 
 impl<'a> Scan<'a> {
     fn new(lexicon: &'a Lexicon, raw: &str) -> Scan<'a> {
-        let text = match_text(raw);
+        let text = matching_text(raw);
         let found = HITS.with(|hits| {
             let mut hits = hits.borrow_mut();
             lexicon.scan_into(&text, &mut hits);
@@ -211,7 +251,10 @@ impl<'a> Scan<'a> {
             }
             match self.starts_with(i, Field::Continuation) {
                 Some(c) if c.end <= at => i = c.end,
-                _ => return false,
+                _ => match FOCUS_ADVERBS.iter().find(|w| self.text[i..at].starts_with(**w)) {
+                    Some(w) => i += w.len(),
+                    None => return false,
+                },
             }
         }
     }
@@ -328,6 +371,12 @@ impl<'a> Scan<'a> {
         let text = &self.text;
         let mut out: Vec<Scope> = Vec::new();
         for f in &self.found {
+            if !matches!(
+                f.field,
+                Field::PurposeCue | Field::PurposeLead | Field::PurposeFor | Field::PurposeFrame
+            ) {
+                continue;
+            }
             let opens_part = self.opens_part(f.start, lead);
             let valid = match f.field {
                 Field::PurposeCue => !english_complement(text, f.start),
@@ -348,12 +397,27 @@ impl<'a> Scan<'a> {
                             }),
                         }
                 }
+                Field::PurposeFrame if opens_part => {
+                    let (_, part_end) = self.part_span(self.part(f.start));
+                    out.push(Scope {
+                        start: f.start,
+                        cue_end: f.end,
+                        end: part_end,
+                        opens_part: false,
+                        specific_only: true,
+                    });
+                    continue;
+                }
                 Field::PurposeFor => {
                     let (_, part_end) = self.part_span(self.part(f.start));
                     let end = if &text[f.start..f.end] == "出于" {
                         text[f.end..part_end].find("目的").map_or(part_end, |i| f.end + i)
                     } else {
-                        (f.end + 32).min(part_end)
+                        let mut end = (f.end + 32).min(part_end);
+                        while !text.is_char_boundary(end) {
+                            end -= 1;
+                        }
+                        end
                     };
                     out.push(Scope {
                         start: f.start,
@@ -408,8 +472,14 @@ impl<'a> Scan<'a> {
             return false;
         }
         let (_, part_end) = self.part_span(self.part(a.start));
-        let object_after =
-            self.found.iter().any(|f| f.start >= a.end && f.start < part_end && f.is_object());
+        // Information after it, or a possessive noun phrase (`出售您的车牌号`).
+        let object_after = self.found.iter().any(|f| {
+            f.start >= a.end
+                && f.start < part_end
+                && (f.is_object()
+                    || (f.field == Field::NotSubject
+                        && matches!(&self.text[f.start..f.end], "您的" | "your")))
+        });
         let object_before = self.object_fronted(scope.start, a.start);
         !(object_after || object_before)
     }
@@ -441,6 +511,10 @@ impl<'a> Scan<'a> {
     }
 }
 
+/// Adverbs that may come before a cue at the start of a part (`仅为实现…`, `only to …`).
+const FOCUS_ADVERBS: [&str; 11] =
+    ["仅仅", "仅", "只", "主要", "也", "还", "only ", "solely ", "mainly ", "also ", "primarily "];
+
 /// English words that open a noun phrase (`to the public` is no purpose).
 const DETERMINERS: [&str; 16] = [
     "the", "a", "an", "our", "your", "their", "its", "us", "you", "them", "any", "other", "third",
@@ -448,10 +522,11 @@ const DETERMINERS: [&str; 16] = [
 ];
 
 /// Verbs whose `to` takes a complement, not a purpose (`ask you to provide`, `need to`).
-const COMPLEMENT_VERBS: [&str; 28] = [
+const COMPLEMENT_VERBS: [&str; 34] = [
     "ask", "asks", "asked", "require", "requires", "required", "need", "needs", "want", "wish",
     "agree", "choose", "decide", "continue", "refuse", "unable", "able", "allow", "permit",
-    "going", "have", "has", "like", "request", "expect", "try", "intend", "fail",
+    "going", "have", "has", "like", "request", "expect", "try", "intend", "fail", "cease",
+    "ceases", "stop", "stops", "begin", "start",
 ];
 
 /// Whether the English `to` at `at` completes a verb (`ask you to provide`) rather than opening
@@ -1431,15 +1506,8 @@ fn data_phrases(scan: &Scan<'_>) -> Vec<String> {
         out.push(phrase.to_string());
     }
     // `以下信息：A、B` / `the following information: A and B`.
-    for cue in [
-        "以下信息",
-        "下列信息",
-        "如下信息",
-        "following information",
-        "following data",
-        "following personal information",
-    ] {
-        let Some(i) = text.find(cue) else { continue };
+    for cue in scan.of(Field::DataList) {
+        let (i, cue) = (cue.start, &text[cue.start..cue.end]);
         let after = &text[i + cue.len()..];
         let Some(colon) = after.find(':') else { continue };
         if after[..colon].chars().count() > 12 {
@@ -1633,9 +1701,7 @@ fn recipients(
     {
         s.recipients.extend(prev);
     }
-    if kept.iter().any(|k| is_transfer(k.id))
-        && (raw.contains("公司") || raw.contains(['I', 'L', 'G', 'C', 'P']))
-    {
+    if kept.iter().any(|k| is_transfer(k.id)) {
         for name in organisations(raw) {
             s.recipients.insert(format!("org:{name}"));
         }
@@ -1776,8 +1842,8 @@ fn recipient_phrase(scan: &Scan<'_>, t: &Kept) -> Option<(usize, usize)> {
     None
 }
 
-/// Purposes: inside purpose phrases and consequences; generic words only where nothing more
-/// specific is named in the same part of the phrase.
+/// Purposes: inside purpose phrases, frames and consequences; generic words only where nothing
+/// more specific is named in the same segment of the phrase.
 fn purposes(
     scan: &Scan<'_>,
     protasis: Option<Protasis>,
@@ -1786,27 +1852,34 @@ fn purposes(
     s: &mut Statement,
 ) {
     let text = scan.text.as_str();
-    let mut ranges: Vec<(usize, usize, bool)> =
-        scopes.iter().map(|sc| (sc.start, sc.end, sc.specific_only)).collect();
-    // A consequence (`如您不提供…，将无法使用…`, `your use of … will be affected`): the function
-    // affected is what the information serves.
-    for c in scan.of(Field::Consequence) {
+    // Frames (`当您注册时`, `for advertising`, a condition) count beside a stated practice.
+    let mut ranges: Vec<(usize, usize, bool)> = scopes
+        .iter()
+        .filter(|sc| !sc.specific_only || !kept.is_empty())
+        .map(|sc| (sc.start, sc.end, sc.specific_only))
+        .collect();
+    if let Some(p) = protasis
+        && p.main
+        && !kept.is_empty()
+    {
+        ranges.push((p.start, p.end, true));
+    }
+    // A consequence of refusing (`如您不提供…，将无法使用…`, `…，但可能会影响您正常使用…`,
+    // `your use of … will be affected`): the function affected is what the information serves.
+    let after_refusal =
+        protasis.is_some() || scan.starts_with(lead(text), Field::Continuation).is_some();
+    for c in scan.of(Field::Consequence).filter(|_| after_refusal) {
         match protasis {
             Some(p) if p.main && c.start >= p.end => ranges.push((p.end, text.len(), false)),
             _ => ranges.push((c.start, text.len(), false)),
         }
     }
-    let _ = kept;
     for (from, to, specific_only) in ranges {
-        let mut p = scan.part(from);
-        loop {
-            let (ps, pe) = scan.part_span(p);
-            let (a, b) = (ps.max(from), pe.min(to));
-            if a >= to {
-                break;
-            }
+        for (a, b) in segments(scan, from, to) {
+            let in_segment: Vec<&Found<'_>> =
+                scan.found.iter().filter(|f| f.start >= a && f.end <= b).collect();
             let mut specific = false;
-            for f in scan.found.iter().filter(|f| f.start >= a && f.end <= b) {
+            for (k, f) in in_segment.iter().enumerate() {
                 let id = match f.field {
                     Field::Purpose => f.id,
                     // Profiling named as what information serves: personalisation.
@@ -1818,6 +1891,18 @@ fn purposes(
                     }
                     _ => continue,
                 };
+                // `improve the security of`: what is improved is the purpose.
+                let improves_other = id == "improvement"
+                    && in_segment[k + 1..].iter().any(|n| {
+                        n.field == Field::Purpose
+                            && !matches!(n.id, "service" | "improvement")
+                            && text[f.end..n.start]
+                                .split_whitespace()
+                                .all(|w| matches!(w, "the" | "our" | "your" | "its"))
+                    });
+                if improves_other {
+                    continue;
+                }
                 specific |= id != "service";
                 s.purposes.insert(id.to_string());
                 s.words.entry(id.to_string()).or_insert_with(|| scan.word(f));
@@ -1835,12 +1920,33 @@ fn purposes(
                     s.words.entry("service".to_string()).or_insert_with(|| scan.word(g));
                 }
             }
-            if pe >= to || p >= scan.part_starts.len() {
-                break;
-            }
-            p += 1;
         }
     }
+}
+
+/// The segments of `from..to` a purpose phrase is read in: its parts, an English part cut again
+/// before a coordinated `to` (`to provide … and to recommend …`).
+fn segments(scan: &Scan<'_>, from: usize, to: usize) -> Vec<(usize, usize)> {
+    let text = scan.text.as_str();
+    let mut cuts: Vec<usize> =
+        scan.part_starts.iter().copied().filter(|&p| p > from && p < to).collect();
+    for sep in [" and to ", " or to "] {
+        let mut i = from;
+        while let Some(j) = text[i..to].find(sep) {
+            cuts.push(i + j + 1);
+            i += j + sep.len();
+        }
+    }
+    cuts.sort_unstable();
+    let mut out = Vec::new();
+    let mut start = from;
+    for c in cuts.into_iter().chain(std::iter::once(to)) {
+        if c > start {
+            out.push((start, c));
+        }
+        start = c;
+    }
+    out
 }
 
 /// Conditions: the lexicon's, unless denied or the object of a withdrawal (`撤回您的授权`).
@@ -1983,22 +2089,59 @@ fn url_key(url: &str) -> String {
     u.trim_end_matches(['/', '.', ',']).to_string()
 }
 
-static COMPANY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[\p{Han}A-Za-z0-9·()（）]{2,30}?(?:有限责任公司|股份有限公司|有限公司)|(?:[A-Z][A-Za-z0-9&'\-]*,? ){1,5}(?:Inc\.|LLC|Ltd\.|Limited|GmbH|Corp\.|Corporation|PLC|plc|Co\., Ltd\.)").unwrap()
+static COMPANY_EN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:[A-Z][A-Za-z0-9&'\-]*,? ){1,5}(?:Inc\.|LLC|Ltd\.|Limited|GmbH|Corp\.|Corporation|PLC|plc|Co\., Ltd\.)").unwrap()
 });
 
-/// Organisations a text names by their legal name (`…有限公司`, `… Inc.`).
+/// Legal-form suffixes of Chinese company names.
+const ZH_COMPANY_SUFFIXES: [&str; 3] = ["有限责任公司", "股份有限公司", "有限公司"];
+
+/// Organisations a text names by their legal name (`…有限公司`, `… Inc.`). A Chinese name is
+/// the run of ideographs, Latin letters, digits, `·` and brackets (at most 30) before its
+/// suffix.
 fn organisations(raw: &str) -> Vec<String> {
-    COMPANY
-        .find_iter(raw)
-        .map(|m| {
-            let name = m.as_str();
-            // Drop a leading verb or preposition glued to a Chinese name.
-            let name = name.trim_start_matches(['向', '与', '给', '由', '和', '及']);
-            name.trim().to_string()
-        })
-        .filter(|n| n.chars().count() >= 4)
-        .collect()
+    let mut out = Vec::new();
+    let mut taken = 0;
+    let mut from = 0;
+    while let Some(i) = raw[from..].find("公司") {
+        let end = from + i + "公司".len();
+        from = end;
+        let Some(suffix) = ZH_COMPANY_SUFFIXES.iter().find(|s| raw[..end].ends_with(**s)) else {
+            continue;
+        };
+        let suffix_start = end - suffix.len();
+        let allowed = |c: char| {
+            matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF)
+                || c.is_ascii_alphanumeric()
+                || matches!(c, '·' | '(' | ')' | '（' | '）')
+        };
+        let mut start = suffix_start;
+        for (n, (j, c)) in raw[taken..suffix_start].char_indices().rev().enumerate() {
+            if n >= 30 || !allowed(c) {
+                break;
+            }
+            start = taken + j;
+        }
+        if raw[start..suffix_start].chars().count() < 2 {
+            continue;
+        }
+        taken = end;
+        // Drop a leading verb or preposition glued to the name.
+        let name = raw[start..end].trim_start_matches(['向', '与', '给', '由', '和', '及']).trim();
+        if name.chars().count() >= 4 {
+            out.push(name.to_string());
+        }
+    }
+    let english = ["Inc.", "LLC", "Ltd.", "Limited", "GmbH", "Corp", "PLC", "plc"];
+    if english.iter().any(|s| raw.contains(s)) {
+        out.extend(
+            COMPANY_EN
+                .find_iter(raw)
+                .map(|m| m.as_str().trim().to_string())
+                .filter(|n| n.chars().count() >= 4),
+        );
+    }
+    out
 }
 
 /// A name as an id: trimmed, with a bracketed original in another script dropped
@@ -2148,4 +2291,169 @@ fn table_row(lexicon: &Lexicon, block: &Block, table: &Table) -> Option<Statemen
     }
     s.channels = channels(&block.text, block);
     Some(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::Document;
+    use std::collections::BTreeSet;
+
+    /// The statement of `sentence` read as a paragraph of its own.
+    fn read(sentence: &str) -> Statement {
+        let doc = Document::from_bytes("t.md", format!("# T\n\n{sentence}\n").as_bytes()).unwrap();
+        let all = super::super::extract(&doc);
+        assert_eq!(all.clauses.len(), 1, "{sentence:?} is one clause");
+        all.clauses[0].statement.clone()
+    }
+
+    fn set(items: &[&str]) -> BTreeSet<String> {
+        items.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn a_new_negated_sale_is_a_promise_with_its_practice_data_and_recipient() {
+        let s = read("我们绝不会为了评估您的信用风险向催收机构出售您的车牌号。");
+        assert_eq!(s.polarity, Polarity::Negate);
+        assert_eq!(s.actions, set(&["sell"]));
+        assert_eq!(s.data, set(&["personal_info"]));
+        assert!(s.items.contains("personal_info/车牌号"), "{:?}", s.items);
+        assert_eq!(s.recipients, set(&["third_party"]));
+        assert!(s.items.contains("recipient/催收机构"), "{:?}", s.items);
+
+        let s = read("We will never sell your licence plate number to debt collectors.");
+        assert_eq!(s.polarity, Polarity::Negate);
+        assert_eq!(s.actions, set(&["sell"]));
+        assert!(s.items.contains("personal_info/licence plate number"), "{:?}", s.items);
+        assert!(s.items.contains("recipient/debt collectors"), "{:?}", s.items);
+
+        let s = read(
+            "We will never share your marital status with dating services to conduct market research.",
+        );
+        assert_eq!(s.polarity, Polarity::Negate);
+        assert_eq!(s.actions, set(&["share"]));
+        assert_eq!(s.data, set(&["profile_info"]));
+        assert!(s.items.contains("recipient/dating services"), "{:?}", s.items);
+        assert_eq!(s.purposes, set(&["research"]));
+    }
+
+    #[test]
+    fn affirmed_sales_and_shares_name_practice_data_and_recipient() {
+        let s = read("为了开展市场调研，我们可能会向保险公司出售您的基因信息。");
+        assert_eq!(s.polarity, Polarity::Affirm);
+        assert_eq!(s.actions, set(&["sell"]));
+        assert_eq!(s.data, set(&["biometric"]));
+        assert_eq!(s.recipients, set(&["insurer"]));
+        assert_eq!(s.purposes, set(&["research"]));
+
+        let s = read("您的日历日程将被共享给招聘平台。");
+        assert_eq!(s.polarity, Polarity::Affirm);
+        assert_eq!(s.actions, set(&["share"]));
+        assert!(s.items.contains("personal_info/日历日程"), "{:?}", s.items);
+        assert!(s.items.contains("recipient/招聘平台"), "{:?}", s.items);
+
+        let s = read(
+            "If you enable this feature, we will share your calendar entries with recruitment agencies.",
+        );
+        assert_eq!(s.polarity, Polarity::Affirm);
+        assert_eq!(s.actions, set(&["share"]));
+        assert!(s.items.contains("personal_info/calendar entries"), "{:?}", s.items);
+        assert!(s.items.contains("recipient/recruitment agencies"), "{:?}", s.items);
+
+        let s = read("我们会向贷款机构提供以下信息：车牌号、婚姻状况。");
+        assert_eq!(s.actions, set(&["share"]));
+        assert!(s.items.contains("personal_info/车牌号"), "{:?}", s.items);
+        assert!(s.items.contains("profile_info/婚姻状况"), "{:?}", s.items);
+        assert!(s.items.contains("recipient/贷款机构"), "{:?}", s.items);
+
+        let s = read("Your bank statements may be provided to lenders.");
+        assert_eq!((s.polarity, s.actions.clone()), (Polarity::Affirm, set(&["share"])));
+        assert_eq!(s.data, set(&["financial"]));
+        assert!(s.items.contains("recipient/lenders"), "{:?}", s.items);
+    }
+
+    #[test]
+    fn negation_cues_are_read_alike_and_have_a_scope() {
+        for sentence in [
+            "We do not sell your personal information.",
+            "We don't sell your personal information.",
+            "We never sell your personal information.",
+            "We will not sell your personal information.",
+            "我们不出售您的个人信息。",
+            "我们不会出售您的个人信息。",
+            "我们不得出售您的个人信息。",
+        ] {
+            let s = read(sentence);
+            assert_eq!(s.polarity, Polarity::Negate, "{sentence}");
+            assert_eq!(s.actions, set(&["sell"]), "{sentence}");
+        }
+        // With its exception as a condition.
+        for sentence in [
+            "未经您同意，我们不会向第三方提供您的个人信息。",
+            "除非得到您的同意，否则我们不会与第三方共享您的个人信息。",
+            "We will not share your personal information with third parties unless you consent.",
+        ] {
+            let s = read(sentence);
+            assert_eq!(s.polarity, Polarity::Negate, "{sentence}");
+            assert_eq!(s.actions, set(&["share"]), "{sentence}");
+            assert_eq!(s.conditions, set(&["consent"]), "{sentence}");
+            assert_eq!(s.recipients, set(&["third_party"]), "{sentence}");
+        }
+        // A bracketed aside does not end the scope.
+        let s = read("我们不会将您的个人身份信息（例如姓名，电话号码）出售给第三方。");
+        assert_eq!((s.polarity, s.actions.clone()), (Polarity::Negate, set(&["sell"])));
+        // Words that start like a negation negate nothing.
+        let s = read("我们不仅收集您的姓名，还收集您的手机号。");
+        assert_eq!((s.polarity, s.actions.clone()), (Polarity::Affirm, set(&["collect"])));
+        // A refusal in a condition is a consequence, not a promise.
+        let s = read("如果您不提供上述信息，我们将无法为您提供支付功能。");
+        assert_eq!(s.polarity, Polarity::Affirm);
+        assert!(s.actions.is_empty(), "{:?}", s.actions);
+        assert_eq!(s.purposes, set(&["payment"]));
+        // A negation inside a purpose phrase does not reach the practice after it.
+        let s = read(
+            "We aggregate your data so that it no longer identifies you and share it with partners.",
+        );
+        assert_eq!((s.polarity, s.actions.clone()), (Polarity::Affirm, set(&["share"])));
+        // Not notifying does not make a stated practice a promise.
+        let s = read("我们会共享您的个人信息，无需另行通知您。");
+        assert_eq!((s.polarity, s.actions.clone()), (Polarity::Affirm, set(&["share"])));
+    }
+
+    #[test]
+    fn practices_named_guarded_or_done_by_the_user_are_not_stated() {
+        // Named as the object of a change.
+        assert!(read("个人信息共享、转让或公开披露的主要对象发生变化。").actions.is_empty());
+        // What a safeguard protects against.
+        assert!(
+            read("我们会采取措施防止数据遭到未经授权访问、公开披露、使用。").actions.is_empty()
+        );
+        // The user's own right.
+        assert!(read("您可以删除您的个人信息。").actions.is_empty());
+        // A user giving information is our collection; giving it to others is sharing.
+        assert_eq!(read("您需要向我们提供您的手机号码。").actions, set(&["collect"]));
+        assert_eq!(read("您可以向其他用户分享您的照片。").actions, set(&["share"]));
+        // Providing a service gives no information away.
+        assert!(read("我们会向您提供客户服务。").actions.is_empty());
+    }
+
+    #[test]
+    fn the_fast_matching_form_equals_match_text() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut texts: Vec<String> = vec![
+            "全角：ＡＢＣ，１２３；（括号）！？".to_string(),
+            "你的信息，妳的数据 and you don't".to_string(),
+            "空格　全角 与 English words\u{a0}here".to_string(),
+        ];
+        for path in ["policy/privacy.zh-CN.md", "policy/privacy.en.md"] {
+            let bytes = std::fs::read(root.join(path)).unwrap();
+            let doc = Document::from_bytes(path, &bytes).unwrap();
+            for section in &doc.sections {
+                texts.extend(section.blocks.iter().map(|b| b.text.clone()));
+            }
+        }
+        for text in &texts {
+            assert_eq!(matching_text(text), match_text(text), "{text}");
+        }
+    }
 }
