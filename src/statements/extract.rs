@@ -74,6 +74,8 @@ struct Scan<'a> {
     part_starts: Vec<usize>,
     /// Byte ranges inside quotation or title marks.
     quotes: Vec<(usize, usize)>,
+    /// Noun phrases naming personal information the lexicon does not know (`您的车牌号`).
+    phrases: Vec<(usize, usize)>,
 }
 
 thread_local! {
@@ -205,7 +207,18 @@ impl<'a> Scan<'a> {
                 _ => {}
             }
         }
-        Scan { text, found, part_starts, quotes }
+        let mut scan = Scan { text, found, part_starts, quotes, phrases: Vec::new() };
+        if scan.has(Field::NotSubject) || scan.has(Field::DataList) {
+            scan.phrases = data_phrases(&scan);
+        }
+        scan
+    }
+
+    /// Whether information is named at `start` or after it, before `end`: a kind of data, bare
+    /// information, an anaphora, or a noun phrase naming personal information.
+    fn object_in(&self, start: usize, end: usize) -> bool {
+        self.found.iter().any(|f| f.start >= start && f.start < end && f.is_object())
+            || self.phrases.iter().any(|&(a, _)| a >= start && a < end)
     }
 
     /// The index (from 1) of the part byte `at` lies in.
@@ -264,7 +277,6 @@ impl<'a> Scan<'a> {
     fn subject_before(&self, at: usize) -> Subject {
         let mut candidates: Vec<(usize, Subject)> = Vec::new();
         let mut verb_end = usize::MAX;
-        let mut prep_end = usize::MAX;
         for (k, f) in self.found.iter().enumerate() {
             if f.end > at {
                 if f.start >= at {
@@ -283,25 +295,10 @@ impl<'a> Scan<'a> {
                 Field::SubjectUser if f.start != verb_end => {
                     candidates.push((f.end, Subject::User))
                 }
-                Field::Recipient | Field::RecipientAnaphora
-                    if f.start != prep_end
-                        && (verb_end > f.start || skip_spaces(&self.text, verb_end) != f.start) =>
-                {
-                    let before = self.text[..f.start].trim_end();
-                    let governed = [
-                        "向", "与", "给", "同", "和", "及", "对", "、", "或", "从", "with", "to",
-                        "and", "or", "of", "by", "from", "for",
-                    ]
-                    .iter()
-                    .any(|p| before.ends_with(p));
-                    if !governed {
-                        candidates.push((f.end, Subject::Other));
-                    }
+                Field::Recipient | Field::RecipientAnaphora if self.party_subject(k, verb_end) => {
+                    candidates.push((f.end, Subject::Other))
                 }
                 _ => {}
-            }
-            if f.field == Field::NotSubject {
-                prep_end = f.end;
             }
         }
         // A subject inside a relative clause (`您选定的数据中心`) is not the practice's; a
@@ -323,6 +320,50 @@ impl<'a> Scan<'a> {
             .rev()
             .find(|(end, _)| !relative(*end))
             .map_or(Subject::Unknown, |&(_, s)| s)
+    }
+
+    /// Whether the party named by hit `k` is the subject of what follows it: not inside a
+    /// longer name, not governed by a preposition or a verb since the last practice word (ending
+    /// at `verb_end`), and followed by a predicate (`合作伙伴取得…`, `those entities have
+    /// obtained`, `我们的合作伙伴无权…`).
+    fn party_subject(&self, k: usize, verb_end: usize) -> bool {
+        let f = &self.found[k];
+        let text = self.text.as_str();
+        // Adverbs listed as parties (`相互分享`, `share with each other`) are no subject.
+        if matches!(&text[f.start..f.end], "相互" | "彼此" | "each other" | "one another") {
+            return false;
+        }
+        let inside = self.found.iter().any(|g| {
+            g.field == Field::RecipientAnaphora
+                && g.start <= f.start
+                && f.end <= g.end
+                && (g.start, g.end) != (f.start, f.end)
+        });
+        let (part_start, _) = self.part_span(self.part(f.start));
+        let from =
+            if verb_end == usize::MAX || verb_end < part_start { part_start } else { verb_end };
+        let gap = text[from.min(f.start)..f.start].trim();
+        let governed = (from == verb_end
+            && gap.split_whitespace().all(|w| {
+                matches!(w, "the" | "our" | "these" | "those" | "such" | "its" | "their")
+            }))
+            || ["向", "与", "给", "同", "对", "从", "由", "被"].iter().any(|p| gap.contains(p))
+            || gap
+                .split_whitespace()
+                .any(|w| matches!(w, "with" | "to" | "for" | "of" | "by" | "from" | "than"));
+        let rest = text[f.end..].trim_start();
+        let predicate = self.found.iter().any(|g| {
+            g.start >= f.end
+                && g.start <= f.end + rest.len().min(12)
+                && (g.is_verb()
+                    || matches!(
+                        g.field,
+                        Field::Ask | Field::Negation | Field::May | Field::Must | Field::Will
+                    ))
+                && text[f.end..g.start].split_whitespace().count() <= 2
+                && text[f.end..g.start].chars().filter(|c| is_cjk(*c)).count() <= 2
+        });
+        !inside && !governed && predicate
     }
 
     /// The conditional opening of the clause, if it starts with one.
@@ -472,14 +513,7 @@ impl<'a> Scan<'a> {
             return false;
         }
         let (_, part_end) = self.part_span(self.part(a.start));
-        // Information after it, or a possessive noun phrase (`出售您的车牌号`).
-        let object_after = self.found.iter().any(|f| {
-            f.start >= a.end
-                && f.start < part_end
-                && (f.is_object()
-                    || (f.field == Field::NotSubject
-                        && matches!(&self.text[f.start..f.end], "您的" | "your")))
-        });
+        let object_after = self.object_in(a.end, part_end);
         let object_before = self.object_fronted(scope.start, a.start);
         !(object_after || object_before)
     }
@@ -867,6 +901,14 @@ fn practices(
             }
             _ => action_id(a.id),
         };
+        // Another party sharing with no recipient named (`合作伙伴…依据法律共享的信息`,
+        // `partners … share in accordance with the law`): what we receive.
+        let id = if matches!(id, "share" | "disclose") && subject == Subject::Other {
+            let k = Kept { start: a.start, end: a.end, id, negated, word: (a.start, a.end) };
+            if recipient_phrase(scan, &k).is_none() { "collect" } else { id }
+        } else {
+            id
+        };
         // 发送给我们, send to us: what we receive.
         let id = if id == "share"
             && (word.ends_with('给') || word.ends_with(" to"))
@@ -915,6 +957,9 @@ fn practices(
         // not a tool or a service (`使用…安全防护措施`, `use our services`).
         if id == "use" && !is_yongyu && !uses_information(scan, a, part_start, part_end) {
             continue;
+        }
+        if std::env::var_os("XDEBUG").is_some() {
+            eprintln!("KEEP {word} -> {id} neg={negated} subj={subject:?}");
         }
         kept.push(Kept { start: a.start, end: a.end, id, negated, word: (a.start, a.end) });
     }
@@ -1108,10 +1153,35 @@ fn uses_information(scan: &Scan<'_>, a: &Found<'_>, part_start: usize, part_end:
                     Field::Tool | Field::GenericService | Field::Purpose | Field::Recipient
                 ))
     });
+    let phrase = scan.phrases.iter().map(|&(a, _)| a).filter(|&p| p >= a.end && p < part_end).min();
     match next {
-        Some(f) => f.is_object(),
-        None => scan.object_fronted(part_start, a.start),
+        Some(f) => f.is_object() || phrase.is_some_and(|p| p < f.start),
+        None if phrase.is_some() => true,
+        None => {
+            scan.object_fronted(part_start, a.start)
+                || (passive(&scan.text, a.start) && scan.object_in(0, a.start))
+        }
     }
+}
+
+/// Whether the practice word at `at` is passive or takes a fronted topic (`被使用`, `予以使用`,
+/// `may be used`, `are not processed`): what it acts on comes before it.
+fn passive(text: &str, at: usize) -> bool {
+    let before = text[..at].trim_end();
+    if ["被", "予以", "加以", "进行"].iter().any(|p| before.ends_with(p))
+        || before.chars().rev().take(6).any(|c| c == '被')
+    {
+        return true;
+    }
+    let word = text[at..].split(|c: char| !c.is_ascii_alphabetic()).next().unwrap_or("");
+    let mut prev = before.split_whitespace().rev();
+    let p1 = prev.next().unwrap_or("");
+    let p1 = if matches!(p1, "not" | "never" | "also" | "only") {
+        prev.next().unwrap_or("")
+    } else {
+        p1
+    };
+    word.ends_with("ed") && matches!(p1, "be" | "is" | "are" | "was" | "were" | "been" | "being")
 }
 
 /// What `提供` / `provide` at `g` is: sharing when it gives to someone else or gives
@@ -1138,19 +1208,24 @@ fn give(scan: &Scan<'_>, g: &Found<'_>, subject: Subject) -> Option<&'static str
             && (f.is_object()
                 || matches!(f.field, Field::Tool | Field::GenericService | Field::Purpose))
     });
-    match first {
-        Some(f)
-            if matches!(f.field, Field::Data | Field::Anaphora)
-                && !text[g.end..f.start].contains(['(', ','])
-                && ![" for ", " to ", " with ", " of ", " about ", "有关", "关于", "对"]
-                    .iter()
-                    .any(|p| text[g.end..f.start].contains(p))
-                && text[g.end..f.start].chars().count() <= 16 =>
-        {
-            Some("share")
-        }
-        _ => None,
-    }
+    // The first thing given: a kind of data, a noun phrase naming personal information, or
+    // something else (a service, a tool).
+    let phrase = scan.phrases.iter().map(|&(a, _)| a).filter(|&p| p >= g.end && p < part_end).min();
+    let given = match first {
+        Some(f) if phrase.is_some_and(|p| p < f.start) => phrase,
+        Some(f) if matches!(f.field, Field::Data | Field::Anaphora) => Some(f.start),
+        Some(_) => None,
+        None => phrase,
+    };
+    let close = |at: usize| {
+        let gap = &text[g.end..at];
+        !gap.contains(['(', ','])
+            && ![" for ", " to ", " with ", " of ", " about ", "有关", "关于", "对"]
+                .iter()
+                .any(|p| gap.contains(p))
+            && gap.chars().count() <= 16
+    };
+    given.filter(|&at| close(at)).map(|_| "share")
 }
 
 /// Who receives what is provided.
@@ -1371,21 +1446,39 @@ fn denied(scan: &Scan<'_>, at: usize, negated: bool) -> bool {
 /// The data the clause names: the lexicon's kinds, the earlier clauses' data for `上述信息`, and
 /// other personal information by pattern.
 fn data(scan: &Scan<'_>, earlier: &[Statement], s: &mut Statement) {
+    let text = scan.text.as_str();
     for d in scan.of(Field::Data) {
+        // A category after its examples (`身份证、社保卡等身份信息`) names nothing more.
+        if d.id == "personal_info"
+            && (text[..d.start].ends_with('等') || text[..d.start].ends_with("etc. "))
+            && scan.found.iter().any(|e| {
+                e.field == Field::Data
+                    && e.id != "personal_info"
+                    && e.end <= d.start
+                    && scan.part(e.start) == scan.part(d.start)
+            })
+        {
+            continue;
+        }
         s.data.insert(d.id.to_string());
         s.items.insert(format!("{}/{}", d.id, d.item));
         s.words.entry(d.id.to_string()).or_insert_with(|| scan.word(d));
     }
-    if scan.has(Field::Anaphora)
-        && let Some(prev) = earlier.iter().rev().find(|e| !e.data.is_empty())
-    {
+    // `上述信息`, `such information`; a bare `这些` / `上述` only before information
+    // (`这些支持` refers to no data).
+    let anaphora = scan.of(Field::Anaphora).any(|a| {
+        !matches!(&text[a.start..a.end], "这些" | "上述" | "前述")
+            || scan.found.iter().any(|f| f.is_object() && f.start >= a.end && f.start <= a.end + 9)
+    });
+    if anaphora && let Some(prev) = earlier.iter().rev().find(|e| !e.data.is_empty()) {
         s.data.extend(prev.data.iter().cloned());
         s.items.extend(prev.items.iter().cloned());
         for (k, v) in &prev.words {
             s.words.entry(k.clone()).or_insert_with(|| v.clone());
         }
     }
-    for phrase in data_phrases(scan) {
+    for &(a, b) in &scan.phrases {
+        let phrase = scan.text[a..b].to_string();
         s.data.insert("personal_info".to_string());
         s.words.entry("personal_info".to_string()).or_insert_with(|| phrase.clone());
         s.items.insert(format!("personal_info/{phrase}"));
@@ -1426,7 +1519,7 @@ const EN_HEADS: [&str; 24] = [
 
 /// Noun phrases that name personal information the lexicon does not know: `您的…信息`, `your …
 /// data`, and the items of a `以下信息：` / `the following information:` list.
-fn data_phrases(scan: &Scan<'_>) -> Vec<String> {
+fn data_phrases(scan: &Scan<'_>) -> Vec<(usize, usize)> {
     let text = scan.text.as_str();
     let mut out = Vec::new();
     let covered = |a: usize, b: usize| {
@@ -1503,7 +1596,8 @@ fn data_phrases(scan: &Scan<'_>) -> Vec<String> {
         {
             continue;
         }
-        out.push(phrase.to_string());
+        let start = a + (text[a..b].len() - text[a..b].trim_start().len());
+        out.push((start, start + phrase.len()));
     }
     // `以下信息：A、B` / `the following information: A and B`.
     for cue in scan.of(Field::DataList) {
@@ -1534,7 +1628,7 @@ fn data_phrases(scan: &Scan<'_>) -> Vec<String> {
                 if covered(a, a + item.len()) {
                     continue;
                 }
-                out.push(item.to_string());
+                out.push((a, a + item.len()));
             }
         }
     }
@@ -1599,13 +1693,29 @@ fn recipients(
                 && sc.start >= first_action.min(sc.start)
         })
     };
+    // After a safeguard cue, unless a stated practice comes between (`protect … and provide
+    // it to others`).
     let guarded = |at: usize| {
-        scan.of(Field::Safeguard).any(|g| g.end <= at && scan.part(g.start) == scan.part(at))
+        scan.of(Field::Safeguard).any(|g| {
+            g.end <= at
+                && scan.part(g.start) == scan.part(at)
+                && !kept.iter().any(|k| k.start >= g.end && k.end <= at)
+        })
     };
+    // Not a recipient: the exception (`other than X`, `X以外`), or whose requirement it is
+    // (`政府主管部门的强制性要求`, `requirements of government authorities`).
     let excluded = |r: &Found<'_>| {
         let before = text[..r.start].trim_end();
         let after = &text[r.end..];
-        before.ends_with("other than") || after.starts_with("以外") || after.starts_with("之外")
+        let other_than = before.rfind("other than").is_some_and(|i| {
+            let gap = &before[i + "other than".len()..];
+            !gap.contains([',', ';']) && gap.split_whitespace().count() <= 4
+        });
+        other_than
+            || after.starts_with("以外")
+            || after.starts_with("之外")
+            || (after.starts_with('的') && !after.starts_with("的合作"))
+            || [" of", " by", " from"].iter().any(|p| before.ends_with(p))
     };
     let earlier_recipients = || {
         earlier.iter().rev().find(|e| !e.recipients.is_empty()).map(|e| {
@@ -1616,10 +1726,12 @@ fn recipients(
     // or other third parties`), across commas.
     let regions: Vec<(usize, usize)> =
         transfers.iter().filter_map(|t| recipient_region(scan, t)).collect();
-    let in_region = |r: &Found<'_>| regions.iter().any(|&(a, b)| r.start >= a && r.end <= b);
+    let in_region = |r: &Found<'_>| regions.iter().any(|&(a, b)| r.start >= a && r.start < b);
     let mut named_any = false;
     for r in scan.of(Field::Recipient) {
-        if !(transfer_parts.contains(&scan.part(r.start)) || in_region(r))
+        let spanned = (scan.part(r.start)..=scan.part(r.end.saturating_sub(1).max(r.start)))
+            .any(|p| transfer_parts.contains(&p));
+        if !(spanned || in_region(r))
             || in_purpose(r.start, r.end)
             || guarded(r.start)
             || excluded(r)
@@ -1708,6 +1820,59 @@ fn recipients(
     }
 }
 
+/// Where the English recipient after `from` starts: after the first `with` or `to` that is not
+/// part of another phrase (`in accordance with`, `along with`) or a purpose (`to improve`).
+fn recipient_preposition(scan: &Scan<'_>, from: usize, end: usize) -> Option<usize> {
+    let text = scan.text.as_str();
+    let rest = &text[from..end];
+    let mut at = 0;
+    loop {
+        let i =
+            [" with ", " to "].iter().filter_map(|p| rest[at..].find(p).map(|i| at + i)).min()?;
+        let word_at = from + i + 1;
+        let with = rest[i..].starts_with(" with ");
+        let before = text[..from + i].split_whitespace().next_back().unwrap_or("");
+        let idiom = with
+            && matches!(
+                before,
+                "accordance"
+                    | "along"
+                    | "comply"
+                    | "complies"
+                    | "compliance"
+                    | "together"
+                    | "associated"
+                    | "consistent"
+                    | "line"
+                    | "deal"
+                    | "combination"
+            );
+        if idiom || english_purpose_at(scan, word_at) {
+            at = i + 1;
+            continue;
+        }
+        return Some(word_at + if with { 5 } else { 3 });
+    }
+}
+
+/// `provide these partners with information`: the recipient is what comes between the verb and
+/// `with`.
+fn provided_to(scan: &Scan<'_>, t: &Kept, end: usize) -> Option<(usize, usize)> {
+    let text = scan.text.as_str();
+    let verb = &text[t.start..t.end];
+    if !["provid", "supply", "suppli"].iter().any(|v| verb.starts_with(v)) {
+        return None;
+    }
+    let i = text[t.end..end].find(" with ")?;
+    let (a, b) = (t.end, t.end + i);
+    let phrase = text[a..b].trim();
+    let words = phrase.split_whitespace().count();
+    (words > 0 && words <= 5 && !phrase.contains(',')).then(|| {
+        let start = a + (text[a..b].len() - text[a..b].trim_start().len());
+        (start, start + phrase.len())
+    })
+}
+
 /// The English region after a transfer that names its recipients: from `with` / `to` to the
 /// next word that ends a noun phrase list (`for`, `in order`, a purpose `to`), across commas.
 fn recipient_region(scan: &Scan<'_>, t: &Kept) -> Option<(usize, usize)> {
@@ -1716,21 +1881,10 @@ fn recipient_region(scan: &Scan<'_>, t: &Kept) -> Option<(usize, usize)> {
         return recipient_phrase(scan, t);
     }
     let rest_end = t.end + text[t.end..].find(['.', ';', ':']).unwrap_or(text.len() - t.end);
-    let rest = &text[t.end..rest_end];
-    let mut from = 0;
-    let start = loop {
-        let i = [" with ", " to "]
-            .iter()
-            .filter_map(|p| rest[from..].find(p).map(|i| from + i))
-            .min()?;
-        let word_at = t.end + i + 1;
-        let after_prep = word_at + if rest[i..].starts_with(" with ") { 5 } else { 3 };
-        if text[..t.end + i].ends_with(" along") || english_purpose_at(scan, word_at) {
-            from = i + 1;
-            continue;
-        }
-        break after_prep;
-    };
+    if let Some(given_to) = provided_to(scan, t, rest_end) {
+        return Some(given_to);
+    }
+    let start = recipient_preposition(scan, t.end, rest_end)?;
     let tail = &text[start..rest_end];
     let mut end = tail.len();
     for stop in EN_PHRASE_STOPS {
@@ -1775,10 +1929,8 @@ fn recipient_phrase(scan: &Scan<'_>, t: &Kept) -> Option<(usize, usize)> {
         }
         // Before: 向X V / 与X V.
         let before = &text[part_start..t.start];
-        let prep = ["向", "与", "同", "跟"]
-            .iter()
-            .filter_map(|p| before.rfind(p).map(|i| (i, p.len())))
-            .max()?;
+        let prep =
+            ["向", "与"].iter().filter_map(|p| before.rfind(p).map(|i| (i, p.len()))).max()?;
         let start = part_start + prep.0 + prep.1;
         let mut end = t.start;
         // Not across another verb or an object: 向X(共同|进行)?V.
@@ -1799,18 +1951,13 @@ fn recipient_phrase(scan: &Scan<'_>, t: &Kept) -> Option<(usize, usize)> {
         }
         return Some((start, end));
     }
-    // English: V … with X / V … to X / provide X with.
-    let after = &text[t.end..part_end];
-    for prep in [" with ", " to "] {
-        let Some(i) = after.find(prep) else { continue };
-        let start = t.end + i + prep.len();
-        if text[..t.end + i].ends_with(" along") {
-            continue;
-        }
-        if prep == " to " && english_purpose_at(scan, start - 3) {
-            continue;
-        }
-        let rest = &text[start..part_end];
+    // English: provide X with / V … with X / V … to X.
+    if let Some(given_to) = provided_to(scan, t, part_end) {
+        return Some(given_to);
+    }
+    let start = recipient_preposition(scan, t.end, part_end)?;
+    let rest = &text[start..part_end];
+    {
         let mut end = rest.len();
         for stop in EN_PHRASE_STOPS {
             if let Some(j) = rest.find(stop) {
@@ -1837,9 +1984,8 @@ fn recipient_phrase(scan: &Scan<'_>, t: &Kept) -> Option<(usize, usize)> {
             return None;
         }
         let a = start + rest[..end].find(phrase).unwrap_or(0);
-        return Some((a, a + phrase.len()));
+        Some((a, a + phrase.len()))
     }
-    None
 }
 
 /// Purposes: inside purpose phrases, frames and consequences; generic words only where nothing
