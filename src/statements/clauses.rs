@@ -15,7 +15,12 @@ const ZH_CONTRASTS: [&str; 5] = ["，但是", "，但", "，而", "，不过", "
 pub fn is_chinese(text: &str) -> bool {
     let (mut cjk, mut latin) = (0usize, 0usize);
     for c in text.chars() {
-        if is_cjk(c) && c.is_alphabetic() {
+        // ASCII and the common ideographs first: `is_alphabetic` is a table lookup.
+        if c.is_ascii() {
+            latin += usize::from(c.is_ascii_alphabetic());
+        } else if matches!(c as u32, 0x4E00..=0x9FFF) {
+            cjk += 1;
+        } else if is_cjk(c) && c.is_alphabetic() {
             cjk += 1;
         } else if c.is_alphabetic() {
             latin += 1;

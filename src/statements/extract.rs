@@ -1,33 +1,50 @@
 //! Reading one clause into a [`Statement`].
 //!
-//! The clause is scanned for the lexicon's terms ([`super::lexicon`]) in its matching form
-//! (NFKC, lower case, contractions written out). Position decides the rest:
+//! The clause is scanned once for the lexicon's terms and markers ([`super::lexicon`]) in its
+//! matching form (NFKC, lower case, contractions written out). Position decides the rest:
 //!
-//! * a clause is cut into **parts** at commas and colons; a negation cue (`不会`, `will not`)
-//!   negates the practices after it in its part; `不` / `未` directly before a practice word
-//!   negates it;
-//! * practice words after a purpose cue in the same part (`用于`, `以便`, `in order to`) name a
-//!   purpose, not a practice; `用于` is a practice only when no other practice comes before it;
-//!   a practice word followed by `的` is an attribute (`共享的个人信息`), not a practice;
-//! * what the user can do (`您可以删除`, `you can delete`) is a control, not our practice;
-//!   what the user gives others (`您…向他人提供`) is;
-//! * recipients count only beside a practice that gives information away, and not when they are
-//!   the clause's subject (`我们的合作伙伴无权…`);
-//! * `上述信息`, `such information` stand for the data of the block's earlier clauses;
-//! * asking for consent (`征得您的同意`) is a condition, and also the clause's practice when
-//!   nothing follows it (`…前会事先征求您的同意`);
+//! * a clause is cut into **parts** at commas, colons, semicolons and brackets;
+//! * **negation** has a scope: a negation cue (`不会`, `will not`, `never`, `no`) negates the
+//!   practices after it in its part; `不` / `未` directly before a practice word negates it;
+//!   `除非…否则不` and `未经…不` are negations with the exception as a condition; in a
+//!   conditional opening (`如果您不提供…`) a negated practice is a consequence, not a promise;
+//! * a practice word is **not a stated practice** when it is an attribute (`共享的个人信息`,
+//!   `information collected for`), a thing named (`处理个人信息的目的`, `purposes of
+//!   processing`, `the collection of`), what a safeguard protects against (`防止…泄露、使用`),
+//!   the user's own act or right (`您可以删除`), inside a purpose phrase (`为了…`, `in order
+//!   to`), inside a quoted title, or inside a condition with no main clause (`如果我们收集…却未
+//!   征得…；`); a practice chained to such a word (`共享、转让或公开披露的`) is read alike;
+//! * `提供` / `provide` is sharing when it gives to someone else or gives information, our
+//!   collection when the user provides (to us), nothing when a service is provided; what the
+//!   user fills in or uploads is our collection;
+//! * **purposes** are read only inside purpose phrases (a leading `为了…，`, a trailing `以便…`,
+//!   `to improve…`, `for advertising`) and consequences (`将无法使用支付功能`); the generic
+//!   words (`服务`, `功能`, `services`) give `service` only where the phrase names nothing more
+//!   specific;
+//! * **recipients** count beside a practice that gives information away: the lexicon's classes,
+//!   and any other noun phrase after `向` / `与` / `给` or `with` / `to` (class `third_party`,
+//!   item `recipient/<words>`); `这些合作伙伴`, `these partners` and a recipient left out after
+//!   `而` / `and` stand for those of the block's earlier clauses; a recipient that is the
+//!   clause's subject (`我们的合作伙伴无权…`) is its actor;
+//! * **data** are the lexicon's kinds, `上述信息` / `such information` for the data of the
+//!   block's earlier clauses, and any other `您的…信息` / `your … data` noun phrase or item of a
+//!   `以下信息：` list (`personal_info`, item `personal_info/<words>`);
+//! * asking for consent (`征得您的同意`) is a condition, and the clause's practice when it is its
+//!   main predicate (`…前会事先征求您的同意`); a denied condition (`无需…同意`, `without
+//!   obtaining your consent`) is none;
 //! * a table row is read by its header: an SDK table gives `share` to the SDK and its company,
 //!   a permission table `collect` of what the permission reads.
 
 use super::lexicon::{Field, Hit, LEXICON_COMPILED, Lexicon};
 use super::{Polarity, Statement, is_transfer};
 use crate::document::{Block, BlockKind, Table};
-use crate::normalize::{durations, match_text};
+use crate::normalize::{durations, is_cjk, match_text};
 use regex::Regex;
+use std::cell::RefCell;
 use std::sync::LazyLock;
 
 /// A term found in the clause with its entry's field and id.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 struct Found<'a> {
     start: usize,
     end: usize,
@@ -36,106 +53,668 @@ struct Found<'a> {
     item: &'a str,
 }
 
+impl Found<'_> {
+    /// A practice word (a lexicon action, `提供`, what the user fills in, `transfer`).
+    fn is_verb(&self) -> bool {
+        matches!(self.field, Field::Action | Field::Give | Field::UserSupply | Field::TransferVerb)
+    }
+
+    /// Something information is (a kind of data, `上述信息`, bare `信息`).
+    fn is_object(&self) -> bool {
+        matches!(self.field, Field::Data | Field::Anaphora | Field::Object)
+    }
+}
+
+/// A clause in its matching form, with every term and marker found in it.
 struct Scan<'a> {
     text: String,
+    /// Terms and markers, by start.
     found: Vec<Found<'a>>,
-    /// Byte offsets where parts start (after `,` or `:`).
+    /// Byte offsets where parts start (after `,` `:` `;` `(` `)`).
     part_starts: Vec<usize>,
+    /// Byte ranges inside quotation or title marks.
+    quotes: Vec<(usize, usize)>,
+    /// Noun phrases naming personal information the lexicon does not know (`您的车牌号`).
+    phrases: Vec<(usize, usize)>,
+}
+
+thread_local! {
+    /// The automaton's hits, reused from clause to clause.
+    static HITS: RefCell<Vec<Hit>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The [`match_text`] form of a clause, mapped character by character when the clause is
+/// written in ASCII, CJK ideographs and the common full-width and CJK punctuation (the general
+/// path runs NFKC over the whole text, the larger part of reading a Chinese clause).
+fn matching_text(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut pending_space = false;
+    for c in raw.chars() {
+        let c = match c {
+            'A'..='Z' => c.to_ascii_lowercase(),
+            '\u{0}'..='\u{7f}' => c,
+            '你' | '妳' => '您',
+            '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' => c,
+            // Full-width ASCII: NFKC gives the ASCII character.
+            '\u{FF01}'..='\u{FF5E}' => {
+                char::from_u32(c as u32 - 0xFEE0).map_or(c, |a| a.to_ascii_lowercase())
+            }
+            '\u{3000}' | '\u{A0}' => ' ',
+            '。' | '、' | '“' | '”' | '‘' | '《' | '》' | '【' | '】' | '「' | '」' | '『'
+            | '』' | '〔' | '〕' | '—' | '·' | '●' | '•' => c,
+            _ => return match_text(raw),
+        };
+        if c.is_whitespace() {
+            pending_space = !out.is_empty();
+            continue;
+        }
+        if pending_space {
+            let prev = out.chars().next_back().unwrap_or(' ');
+            if !is_cjk(prev) && !is_cjk(c) {
+                out.push(' ');
+            }
+            pending_space = false;
+        }
+        out.push(c);
+    }
+    if out.contains('\'') || out.contains("can not") {
+        return match_text(raw);
+    }
+    out
+}
+
+/// Who performs a practice word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Subject {
+    We,
+    User,
+    /// Another party (`合作伙伴取得…`, `those entities have obtained`).
+    Other,
+    Unknown,
+}
+
+/// A conditional opening (`如果…，`, `if …,`): its span, and whether a main clause follows.
+#[derive(Debug, Clone, Copy)]
+struct Protasis {
+    start: usize,
+    end: usize,
+    main: bool,
+}
+
+/// A purpose phrase: its byte range, whether it opens a part, and whether only specific
+/// purposes count in it (`for …`).
+#[derive(Debug, Clone, Copy)]
+struct Scope {
+    start: usize,
+    /// Where the cue ends (the cue itself is not inside: `用于` may be the practice).
+    cue_end: usize,
+    end: usize,
+    opens_part: bool,
+    specific_only: bool,
 }
 
 impl<'a> Scan<'a> {
     fn new(lexicon: &'a Lexicon, raw: &str) -> Scan<'a> {
-        let text = match_text(raw);
-        let found = lexicon
-            .scan(&text)
-            .into_iter()
-            .map(|h: Hit| {
-                let e = lexicon.entry(&h);
-                Found { start: h.start, end: h.end, field: e.field, id: &e.id, item: &e.item }
+        let text = matching_text(raw);
+        let found = HITS.with(|hits| {
+            let mut hits = hits.borrow_mut();
+            lexicon.scan_into(&text, &mut hits);
+            hits.iter()
+                .map(|h| {
+                    let e = lexicon.entry(h);
+                    Found { start: h.start, end: h.end, field: e.field, id: &e.id, item: &e.item }
+                })
+                .collect()
+        });
+        // Bare words (`信息`, `服务`) inside a longer term are that term's (`服务提供商`).
+        let mut found: Vec<Found<'a>> = found;
+        let spans: Vec<(usize, usize, Field)> = found
+            .iter()
+            .filter(|f: &&Found<'_>| {
+                (f.field.layer() == 0 && f.field != Field::Data)
+                    || f.field == Field::RecipientAnaphora
             })
+            .map(|f| (f.start, f.end, f.field))
             .collect();
+        found.retain(|f| {
+            let inside = |fields: &dyn Fn(Field) -> bool| {
+                spans.iter().any(|&(a, b, g)| {
+                    fields(g) && a <= f.start && f.end <= b && (a, b) != (f.start, f.end)
+                })
+            };
+            match f.field {
+                Field::Object | Field::Tool | Field::GenericService => !inside(&|_| true),
+                Field::Anaphora => !inside(&|g| g == Field::RecipientAnaphora),
+                _ => true,
+            }
+        });
         let mut part_starts = vec![0];
+        let mut quotes = Vec::new();
+        let mut open: Option<(char, usize)> = None;
         for (i, c) in text.char_indices() {
-            if matches!(c, ',' | ':' | '(' | ')') {
-                part_starts.push(i + c.len_utf8());
+            match c {
+                ',' | ':' | ';' | '(' | ')' => part_starts.push(i + 1),
+                '“' | '《' | '「' if open.is_none() => open = Some((c, i)),
+                '"' if open.is_none() => open = Some((c, i)),
+                '”' | '》' | '」' | '"' => {
+                    if let Some((o, at)) = open
+                        && matches!((o, c), ('“', '”') | ('《', '》') | ('「', '」') | ('"', '"'))
+                    {
+                        quotes.push((at, i + c.len_utf8()));
+                        open = None;
+                    }
+                }
+                _ => {}
             }
         }
-        Scan { text, found, part_starts }
+        let mut scan = Scan { text, found, part_starts, quotes, phrases: Vec::new() };
+        if scan.has(Field::NotSubject) || scan.has(Field::DataList) {
+            scan.phrases = data_phrases(&scan);
+        }
+        scan
     }
 
+    /// Whether information is named at `start` or after it, before `end`: a kind of data, bare
+    /// information, an anaphora, or a noun phrase naming personal information.
+    fn object_in(&self, start: usize, end: usize) -> bool {
+        self.found.iter().any(|f| f.start >= start && f.start < end && f.is_object())
+            || self.phrases.iter().any(|&(a, _)| a >= start && a < end)
+    }
+
+    /// The index (from 1) of the part byte `at` lies in.
     fn part(&self, at: usize) -> usize {
         self.part_starts.partition_point(|&s| s <= at)
     }
 
-    fn of(&self, field: Field) -> impl Iterator<Item = &Found<'a>> {
+    /// The byte range of part `part`.
+    fn part_span(&self, part: usize) -> (usize, usize) {
+        (self.part_starts[part - 1], self.part_starts.get(part).copied().unwrap_or(self.text.len()))
+    }
+
+    fn of(&self, field: Field) -> impl Iterator<Item = &Found<'a>> + '_ {
         self.found.iter().filter(move |f| f.field == field)
+    }
+
+    fn has(&self, field: Field) -> bool {
+        self.found.iter().any(|f| f.field == field)
+    }
+
+    /// Whether a hit of `field` starts at `at`.
+    fn starts_with(&self, at: usize, field: Field) -> Option<&Found<'a>> {
+        self.found.iter().find(|f| f.start == at && f.field == field)
     }
 
     fn word(&self, f: &Found<'_>) -> String {
         self.text[f.start..f.end].trim().to_string()
     }
+
+    fn quoted(&self, at: usize) -> bool {
+        self.quotes.iter().any(|&(a, b)| at > a && at < b)
+    }
+
+    /// Whether `at` starts its part: only spaces, a list enumerator (first part) and
+    /// continuations (`或`, `and`) come before it.
+    fn opens_part(&self, at: usize, lead: usize) -> bool {
+        let (start, _) = self.part_span(self.part(at));
+        let mut i = if start == 0 { lead.min(at) } else { start };
+        loop {
+            i = skip_spaces(&self.text, i);
+            if i >= at {
+                return true;
+            }
+            match self.starts_with(i, Field::Continuation) {
+                Some(c) if c.end <= at => i = c.end,
+                _ => match FOCUS_ADVERBS.iter().find(|w| self.text[i..at].starts_with(**w)) {
+                    Some(w) => i += w.len(),
+                    None => return false,
+                },
+            }
+        }
+    }
+
+    /// Who performs the practice word at `at`: the nearest subject before it (a pronoun right
+    /// after another practice word is its object, not a subject).
+    fn subject_before(&self, at: usize) -> Subject {
+        let mut candidates: Vec<(usize, Subject)> = Vec::new();
+        let mut verb_end = usize::MAX;
+        for (k, f) in self.found.iter().enumerate() {
+            if f.end > at {
+                if f.start >= at {
+                    break;
+                }
+                continue;
+            }
+            // `我们关联公司`: a possessive before a party, not a subject.
+            let before_party = self.found[k + 1..]
+                .iter()
+                .take_while(|n| n.start <= f.end)
+                .any(|n| n.start == f.end && n.field == Field::Recipient);
+            match f.field {
+                _ if f.is_verb() => verb_end = f.end,
+                Field::SubjectWe if !before_party => candidates.push((f.end, Subject::We)),
+                Field::SubjectUser if f.start != verb_end => {
+                    candidates.push((f.end, Subject::User))
+                }
+                Field::Recipient | Field::RecipientAnaphora if self.party_subject(k, verb_end) => {
+                    candidates.push((f.end, Subject::Other))
+                }
+                _ => {}
+            }
+        }
+        // A subject inside a relative clause (`您选定的数据中心`) is not the practice's; a
+        // possessive (`自己的`, `我们的`) closes none.
+        let relative = |from: usize| {
+            self.text[from..at].char_indices().any(|(i, c)| {
+                let at_de = from + i;
+                c == '的'
+                    && !self
+                        .found
+                        .iter()
+                        .any(|f| f.field == Field::NotSubject && f.start <= at_de && at_de < f.end)
+                    && !self.text[..at_de]
+                        .ends_with(['己', '您', '们', '其', '他', '她', '它', '人'])
+            })
+        };
+        candidates
+            .iter()
+            .rev()
+            .find(|(end, _)| !relative(*end))
+            .map_or(Subject::Unknown, |&(_, s)| s)
+    }
+
+    /// Whether the party named by hit `k` is the subject of what follows it: not inside a
+    /// longer name, not governed by a preposition or a verb since the last practice word (ending
+    /// at `verb_end`), and followed by a predicate (`合作伙伴取得…`, `those entities have
+    /// obtained`, `我们的合作伙伴无权…`).
+    fn party_subject(&self, k: usize, verb_end: usize) -> bool {
+        let f = &self.found[k];
+        let text = self.text.as_str();
+        // Adverbs listed as parties (`相互分享`, `share with each other`) are no subject.
+        if matches!(&text[f.start..f.end], "相互" | "彼此" | "each other" | "one another") {
+            return false;
+        }
+        let inside = self.found.iter().any(|g| {
+            g.field == Field::RecipientAnaphora
+                && g.start <= f.start
+                && f.end <= g.end
+                && (g.start, g.end) != (f.start, f.end)
+        });
+        let (part_start, _) = self.part_span(self.part(f.start));
+        let from =
+            if verb_end == usize::MAX || verb_end < part_start { part_start } else { verb_end };
+        let gap = text[from.min(f.start)..f.start].trim();
+        let governed = (from == verb_end
+            && gap.split_whitespace().all(|w| {
+                matches!(w, "the" | "our" | "these" | "those" | "such" | "its" | "their")
+            }))
+            || ["向", "与", "给", "同", "对", "从", "由", "被"].iter().any(|p| gap.contains(p))
+            || gap
+                .split_whitespace()
+                .any(|w| matches!(w, "with" | "to" | "for" | "of" | "by" | "from" | "than"));
+        let rest = text[f.end..].trim_start();
+        let predicate = self.found.iter().any(|g| {
+            g.start >= f.end
+                && g.start <= f.end + rest.len().min(12)
+                && (g.is_verb()
+                    || matches!(
+                        g.field,
+                        Field::Ask | Field::Negation | Field::May | Field::Must | Field::Will
+                    ))
+                && text[f.end..g.start].split_whitespace().count() <= 2
+                && text[f.end..g.start].chars().filter(|c| is_cjk(*c)).count() <= 2
+        });
+        !inside && !governed && predicate
+    }
+
+    /// The conditional opening of the clause, if it starts with one.
+    fn protasis(&self, lead: usize) -> Option<Protasis> {
+        let c = self.of(Field::Conditional).find(|c| {
+            c.start >= lead && self.part(c.start) == 1 && self.opens_part(c.start, lead)
+        })?;
+        for p in 2..=self.part_starts.len() {
+            let (s, e) = self.part_span(p);
+            let at = skip_spaces(&self.text, s);
+            if at >= e {
+                continue;
+            }
+            if self.starts_with(at, Field::Continuation).is_none() {
+                return Some(Protasis { start: c.start, end: s, main: true });
+            }
+        }
+        Some(Protasis { start: c.start, end: self.text.len(), main: false })
+    }
+
+    /// Whether the part starting at `at` opens a main clause: a subject, a possessive, a kind
+    /// of data or a modal verb comes first.
+    fn starts_main(&self, at: usize) -> bool {
+        let at = skip_spaces(&self.text, at);
+        self.found.iter().any(|f| {
+            f.start == at
+                && (matches!(
+                    f.field,
+                    Field::SubjectWe
+                        | Field::SubjectUser
+                        | Field::Data
+                        | Field::May
+                        | Field::Must
+                        | Field::Will
+                        | Field::Anaphora
+                ) || (f.field == Field::NotSubject
+                    && is_possessive(&self.text[f.start..f.end])))
+        }) || ["there ", "it ", "this ", "these ", "such ", "they ", "he ", "she "]
+            .iter()
+            .any(|w| self.text[at..].starts_with(w))
+    }
+
+    /// The purpose phrases opened in the clause; mid-part phrases run to the end of the clause
+    /// until [`Scan::close_scopes`] ends them at the practice that follows.
+    fn purpose_scopes(&self, lead: usize) -> Vec<Scope> {
+        let text = &self.text;
+        let mut out: Vec<Scope> = Vec::new();
+        for f in &self.found {
+            if !matches!(
+                f.field,
+                Field::PurposeCue | Field::PurposeLead | Field::PurposeFor | Field::PurposeFrame
+            ) {
+                continue;
+            }
+            let opens_part = self.opens_part(f.start, lead);
+            let valid = match f.field {
+                Field::PurposeCue => !english_complement(text, f.start),
+                Field::PurposeLead => {
+                    let next = text[f.end..].trim_start();
+                    opens_part
+                        && match &text[f.start..f.end] {
+                            "为" => !["您", "其", "他人", "其他", "用户", "我们", "本"]
+                                .iter()
+                                .any(|p| next.starts_with(p)),
+                            "以" => !["下", "上", "外", "及", "后", "前", "内", "来", "为", "免"]
+                                .iter()
+                                .any(|p| next.starts_with(p)),
+                            "来" => !["自", "源", "说"].iter().any(|p| next.starts_with(p)),
+                            _ => !DETERMINERS.iter().any(|d| {
+                                next.starts_with(d)
+                                    && !next[d.len()..].starts_with(|c: char| c.is_alphanumeric())
+                            }),
+                        }
+                }
+                Field::PurposeFrame if opens_part => {
+                    let (_, part_end) = self.part_span(self.part(f.start));
+                    out.push(Scope {
+                        start: f.start,
+                        cue_end: f.end,
+                        end: part_end,
+                        opens_part: false,
+                        specific_only: true,
+                    });
+                    continue;
+                }
+                Field::PurposeFor => {
+                    let (_, part_end) = self.part_span(self.part(f.start));
+                    let end = if &text[f.start..f.end] == "出于" {
+                        text[f.end..part_end].find("目的").map_or(part_end, |i| f.end + i)
+                    } else {
+                        let mut end = (f.end + 32).min(part_end);
+                        while !text.is_char_boundary(end) {
+                            end -= 1;
+                        }
+                        end
+                    };
+                    out.push(Scope {
+                        start: f.start,
+                        cue_end: f.end,
+                        end,
+                        opens_part: false,
+                        specific_only: true,
+                    });
+                    continue;
+                }
+                _ => continue,
+            };
+            if !valid
+                || out.iter().any(|s| s.start <= f.start && f.start < s.end && !s.specific_only)
+            {
+                continue;
+            }
+            let end = if opens_part {
+                // Up to the part that opens the main clause.
+                self.part_starts
+                    .iter()
+                    .copied()
+                    .find(|&p| p > f.start && self.starts_main(p))
+                    .unwrap_or(text.len())
+            } else {
+                text.len()
+            };
+            out.push(Scope {
+                start: f.start,
+                cue_end: f.end,
+                end,
+                opens_part,
+                specific_only: false,
+            });
+        }
+        out
+    }
+
+    /// Whether the practice word `a` is inside the purpose phrase `scope` (a mid-part phrase
+    /// holds what follows its cue in the same part, unless the practice has its own object:
+    /// `为了…向保险公司出售您的信息`).
+    fn in_scope(&self, scope: &Scope, a: &Found<'_>) -> bool {
+        if scope.specific_only || a.start < scope.cue_end || a.start >= scope.end {
+            return false;
+        }
+        if scope.opens_part {
+            return true;
+        }
+        if self.part(scope.start) != self.part(a.start)
+            || self.text[scope.start..a.start].contains('而')
+        {
+            return false;
+        }
+        let (_, part_end) = self.part_span(self.part(a.start));
+        let object_after = self.object_in(a.end, part_end);
+        let object_before = self.object_fronted(scope.start, a.start);
+        !(object_after || object_before)
+    }
+
+    /// Whether information is fronted by `将` / `把` / `对` between `from` and the practice word at
+    /// `at` (`将您的信息共享给…`, `对您的业务数据进行…使用`).
+    fn object_fronted(&self, from: usize, at: usize) -> bool {
+        let between = &self.text[from..at];
+        ["将", "把", "对"]
+            .iter()
+            .filter_map(|p| between.find(p))
+            .any(|i| self.found.iter().any(|f| f.start >= from + i && f.end <= at && f.is_object()))
+    }
+
+    /// Ends each mid-part purpose phrase where the next stated practice starts (at its
+    /// preposition: `为了…|向保险公司出售`).
+    fn close_scopes(&self, scopes: &mut [Scope], kept: &[Kept]) {
+        for scope in scopes.iter_mut().filter(|s| !s.opens_part && !s.specific_only) {
+            if let Some(k) = kept.iter().filter(|k| k.start > scope.start).min_by_key(|k| k.start) {
+                let between = &self.text[scope.start..k.start];
+                let vp = ["向", "将", "把", "与", "给", "对"]
+                    .iter()
+                    .filter_map(|p| between.rfind(p))
+                    .max()
+                    .map_or(k.start, |i| scope.start + i);
+                scope.end = scope.end.min(vp.max(scope.start));
+            }
+        }
+    }
 }
 
-/// Cues that the user, not the operator, is the subject of what follows (a right or a choice).
-const USER_CAN: [&str; 14] = [
-    "您可以",
-    "您可",
-    "您有权",
-    "您也可以",
-    "您可根据",
-    "您从",
-    "您主动",
-    "请您",
-    "you can",
-    "you may choose",
-    "you have the right",
-    "you may also",
-    "after you",
-    "you choose",
+/// Adverbs that may come before a cue at the start of a part (`仅为实现…`, `only to …`).
+const FOCUS_ADVERBS: [&str; 11] =
+    ["仅仅", "仅", "只", "主要", "也", "还", "only ", "solely ", "mainly ", "also ", "primarily "];
+
+/// English words that open a noun phrase (`to the public` is no purpose).
+const DETERMINERS: [&str; 16] = [
+    "the", "a", "an", "our", "your", "their", "its", "us", "you", "them", "any", "other", "third",
+    "such", "these", "those",
 ];
 
-/// Cues of a safeguard: the practices after them are what it protects against.
-const SAFEGUARD: [&str; 12] = [
-    "防止",
-    "防范",
-    "避免",
-    "未经授权",
-    "泄露",
-    "篡改",
-    "prevent",
-    "unauthori",
-    "against",
-    "protect",
-    "leak",
-    "misuse",
+/// Verbs whose `to` takes a complement, not a purpose (`ask you to provide`, `need to`).
+const COMPLEMENT_VERBS: [&str; 34] = [
+    "ask", "asks", "asked", "require", "requires", "required", "need", "needs", "want", "wish",
+    "agree", "choose", "decide", "continue", "refuse", "unable", "able", "allow", "permit",
+    "going", "have", "has", "like", "request", "expect", "try", "intend", "fail", "cease",
+    "ceases", "stop", "stops", "begin", "start",
 ];
 
-/// Cues that a practice is named as a thing (a change, a violation, a kind), not stated.
-const NAMED: [&str; 10] = [
-    "的行为",
-    "的方式",
-    "的目的",
-    "类型",
-    "发生变化",
-    "发生变更",
-    "violat",
-    "change",
-    "的主要对象",
-    "activities",
-];
+/// Whether the English `to` at `at` completes a verb (`ask you to provide`) rather than opening
+/// a purpose.
+fn english_complement(text: &str, at: usize) -> bool {
+    if !text[at..].starts_with("to ") {
+        return false;
+    }
+    let mut words = text[..at].split_whitespace().rev();
+    let Some(mut prev) = words.next() else { return false };
+    if matches!(prev, "you" | "us" | "them" | "him" | "her" | "users") {
+        prev = words.next().unwrap_or("");
+    }
+    COMPLEMENT_VERBS.contains(&prev.trim_matches(|c: char| !c.is_alphanumeric()))
+}
 
-/// Conditional openings: `如果您不提供…` describes a consequence, not a practice.
-const CONDITIONAL: [&str; 8] =
-    ["如果", "如您", "若您", "如", "if you", "if we", "when you", "in the event"];
+fn skip_spaces(text: &str, at: usize) -> usize {
+    at + text[at..].len() - text[at..].trim_start().len()
+}
 
-/// Practices the user performs that are still practices of the policy (giving information to
-/// others or to us).
-fn user_practice(action: &str) -> bool {
-    matches!(action, "share" | "disclose" | "collect" | "sell")
+fn is_possessive(word: &str) -> bool {
+    matches!(word, "您的" | "用户的" | "我们的" | "your" | "our")
+}
+
+/// The byte offset after a leading list enumerator (`1、`, `(1)`, `a.`, `•`) and spaces.
+fn lead(text: &str) -> usize {
+    let mut i = skip_spaces(text, 0);
+    let rest = &text[i..];
+    let numeral = |c: char| c.is_ascii_digit() || "一二三四五六七八九十".contains(c);
+    if let Some(inner) = rest.strip_prefix('(')
+        && let Some(close) = inner.find(')')
+        && close <= 6
+        && inner[..close].chars().all(|c| numeral(c) || c.is_ascii_alphabetic())
+    {
+        i += 1 + close + 1;
+    } else {
+        let n: usize = rest.chars().take_while(|&c| numeral(c)).map(char::len_utf8).sum();
+        let after = &rest[n..];
+        if n > 0 && after.starts_with(['、', '.', ')', '．']) {
+            let sep = after.chars().next().map_or(0, char::len_utf8);
+            if !after[sep..].starts_with(|c: char| c.is_ascii_digit()) {
+                i += n + sep;
+            }
+        } else if rest.starts_with(['•', '·', '-', '*', '●', '▪']) {
+            i += rest.chars().next().map_or(0, char::len_utf8);
+        }
+    }
+    skip_spaces(text, i)
+}
+
+/// Whether `at` lies in an exception (`除非…`, `unless …`, `except …`), up to `否则` /
+/// `otherwise` or the end of its part and the parts that continue it.
+fn in_exception(scan: &Scan<'_>, at: usize) -> bool {
+    let text = scan.text.as_str();
+    scan.of(Field::Exception).any(|e| {
+        if e.start >= at || !matches!(&text[e.start..e.end], "除非" | "unless" | "except") {
+            return false;
+        }
+        if ["否则", "otherwise"].iter().any(|o| text[e.end..at].contains(o)) {
+            return false;
+        }
+        (scan.part(e.start)..scan.part(at)).all(|p| {
+            let (next, _) = scan.part_span(p + 1);
+            scan.starts_with(skip_spaces(text, next), Field::Continuation).is_some()
+        })
+    })
+}
+
+/// Whether no comma, colon or semicolon lies between `from` and `to` outside brackets (a
+/// bracketed aside does not end a negation's scope).
+fn same_sentence_part(text: &str, from: usize, to: usize) -> bool {
+    let mut depth = 0usize;
+    for c in text[from..to].chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            ',' | ':' | ';' if depth == 0 => return false,
+            _ => {}
+        }
+    }
+    true
+}
+
+/// Whether only list separators (`、`, `,`, `或`, `and`, `/`) lie between two practice words:
+/// they are one chain (`共享、转让或公开披露`).
+fn chained(text: &str, from: usize, to: usize) -> bool {
+    if to < from {
+        return false;
+    }
+    let mut gap = text[from..to].trim();
+    if gap.is_empty() {
+        return true;
+    }
+    const SEPARATORS: [&str; 18] = [
+        "and/or",
+        "或者",
+        "以及",
+        "and",
+        "or",
+        "as well as",
+        "、",
+        ",",
+        "/",
+        "和",
+        "或",
+        "及",
+        "与",
+        "并",
+        "public",
+        "publicly",
+        "external",
+        "externally",
+    ];
+    while !gap.is_empty() {
+        match SEPARATORS.iter().find(|s| gap.starts_with(**s)) {
+            Some(s) => gap = gap[s.len()..].trim_start(),
+            None => return false,
+        }
+    }
+    true
+}
+
+/// A practice word kept as the clause's practice.
+#[derive(Debug, Clone)]
+struct Kept {
+    start: usize,
+    end: usize,
+    id: &'static str,
+    negated: bool,
+    /// The words, for reasons.
+    word: (usize, usize),
+}
+
+/// The vocabulary id of an action entry as a `'static` str.
+fn action_id(id: &str) -> &'static str {
+    match id {
+        "collect" => "collect",
+        "use" => "use",
+        "profile" => "profile",
+        "share" => "share",
+        "entrust" => "entrust",
+        "transfer" => "transfer",
+        "disclose" => "disclose",
+        "sell" => "sell",
+        "store" => "store",
+        "delete" => "delete",
+        "abroad" => "abroad",
+        "notify" => "notify",
+        _ => "consent",
+    }
 }
 
 /// Reads one clause (`raw`, as written) of `block`; `earlier` are the statements of the
-/// block's earlier clauses (for `上述信息`, `such information`).
+/// block's earlier clauses (for `上述信息`, `such information`, `这些合作伙伴`).
 pub fn extract_clause(
     raw: &str,
     block: &Block,
@@ -153,154 +732,31 @@ pub fn extract_clause(
         _ => {}
     }
     let scan = Scan::new(lexicon, raw);
-    let mut s = Statement::default();
-    let text = &scan.text;
-    let ignored: Vec<(usize, usize)> = scan.of(Field::Ignore).map(|f| (f.start, f.end)).collect();
-    let _ = ignored;
+    let text = scan.text.as_str();
+    let lead = lead(text);
+    let protasis = scan.protasis(lead);
+    let mut scopes = scan.purpose_scopes(lead);
+    let kept = practices(&scan, lead, protasis, &scopes);
+    scan.close_scopes(&mut scopes, &kept);
 
-    // Practices.
-    let cues: Vec<&Found<'_>> = scan.of(Field::PurposeCue).collect();
-    let negations: Vec<&Found<'_>> = scan.of(Field::Negation).collect();
-    let prefixes: Vec<&Found<'_>> = scan.of(Field::NegationPrefix).collect();
-    let actions: Vec<&Found<'_>> = scan.of(Field::Action).collect();
-    let conditional_start = CONDITIONAL
-        .iter()
-        .any(|c| text.trim_start_matches(|ch: char| !ch.is_alphanumeric()).starts_with(c));
-    let data_parts: Vec<usize> = scan
-        .found
-        .iter()
-        .filter(|f| matches!(f.field, Field::Data | Field::Anaphora | Field::Object))
-        .map(|f| scan.part(f.start))
-        .collect();
-    let mut kept: Vec<(&Found<'_>, bool)> = Vec::new();
-    for a in &actions {
-        let part = scan.part(a.start);
-        let word = &text[a.start..a.end];
-        // An attribute, not a practice: 共享的个人信息, 共享、转让或公开披露的主要对象.
-        if attribute(text, a, &actions) {
-            continue;
-        }
-        // 用于 is a practice only when no practice comes before it.
-        let is_yongyu = matches!(word, "用于" | "用来" | "用以");
-        if is_yongyu && !kept.is_empty() {
-            continue;
-        }
-        // Inside a purpose phrase (after 为了 / 以便 / in order to, before 而 or a comma): a
-        // purpose, unless personal information follows as its object.
-        let in_purpose = !is_yongyu
-            && cues.iter().any(|c| {
-                c.end <= a.start
-                    && scan.part(c.start) == part
-                    && !text[c.end..a.start].contains('而')
-            });
-        let object_follows = scan.found.iter().any(|f| {
-            matches!(f.field, Field::Data | Field::Anaphora)
-                && f.start >= a.end
-                && scan.part(f.start) == part
-        });
-        if in_purpose && !object_follows {
-            continue;
-        }
-        // Asking for consent is handled with the conditions.
-        if a.id == "consent" {
-            continue;
-        }
-        // What a safeguard protects against (`防止…未经授权访问、公开披露、使用`), and a practice
-        // named as the subject of a change or a violation (`处理个人信息的行为违反…`,
-        // `个人信息的使用方式发生变化`), is not a practice the policy states.
-        let part_end = scan.part_starts.get(part).copied().unwrap_or(text.len()).max(a.end);
-        let part_text = &text[scan.part_starts[part - 1]..part_end];
-        let guarded = SAFEGUARD
-            .iter()
-            .any(|g| part_text.find(g).is_some_and(|at| scan.part_starts[part - 1] + at < a.start));
-        let named = NAMED.iter().any(|n| text[a.end..part_end].contains(n));
-        if guarded || named {
-            continue;
-        }
-        let before = &text[scan.part_starts[part - 1]..a.start];
-        let gives = word.contains("提供") || word.contains("provide");
-        let right_before = before.trim_end();
-        let user_subject = USER_CAN.iter().any(|u| before.contains(u))
-            || starts_with_user(before)
-            || ["您", "您在", "you", "users"].iter().any(|u| right_before.ends_with(u));
-        // 获取明确同意, obtain consent: consent is asked for, nothing is collected.
-        let after: String = text[a.end..].chars().take(6).collect();
-        if a.id == "collect"
-            && ["同意", "授权", "许可", "consent", "authori"].iter().any(|c| after.contains(c))
-        {
-            continue;
-        }
-        if user_subject
-            && !(matches!(a.id, "share" | "disclose" | "sell") || (a.id == "collect" && gives))
-        {
-            continue;
-        }
-        // Using and processing are practices on personal information: one must be named, and
-        // come before any tool (`使用…安全防护措施保护您的个人信息` uses a measure).
-        if a.id == "use" && !is_yongyu {
-            let next = |field: Field| {
-                scan.found
-                    .iter()
-                    .filter(|f| f.field == field && f.start >= a.end && scan.part(f.start) == part)
-                    .map(|f| f.start)
-                    .min()
-            };
-            let tool = next(Field::Tool);
-            let object =
-                [Field::Data, Field::Anaphora, Field::Object].into_iter().filter_map(next).min();
-            let earlier_object = scan.found.iter().any(|f| {
-                matches!(f.field, Field::Data | Field::Anaphora | Field::Object)
-                    && f.end <= a.start
-                    && scan.part(f.start) == part
-            });
-            let uses_tool = tool.is_some_and(|t| object.is_none_or(|o| t < o));
-            if uses_tool || (object.is_none() && !earlier_object) {
-                continue;
-            }
-        }
-        let negated = negations.iter().any(|n| n.end <= a.start && scan.part(n.start) == part)
-            || prefixes.iter().any(|p| p.end == a.start);
-        // "If you do not provide …": a consequence, not a practice.
-        if negated && conditional_start && (user_subject || gives || a.id == "collect") {
-            continue;
-        }
-        kept.push((a, negated));
-    }
-    // 向关联公司提供 / provide … to partners: giving to a named recipient.
-    let recipients: Vec<&Found<'_>> = scan.of(Field::Recipient).collect();
-    for r in &recipients {
-        let before = &text[scan.part_starts[scan.part(r.start) - 1]..r.start];
-        let after = &text[r.end..];
-        let near: String = before.chars().rev().take(4).collect();
-        let zh_give =
-            near.contains('向') && after.chars().take(12).collect::<String>().contains("提供");
-        let en_give = (before.contains("provide") || before.contains("send"))
-            && (before.trim_end().ends_with(" to") || before.trim_end().ends_with(" with"));
-        if (zh_give || en_give) && !kept.iter().any(|(a, _)| is_transfer(a.id)) {
-            let negated = negations
-                .iter()
-                .any(|n| n.end <= r.start && scan.part(n.start) == scan.part(r.start));
-            s.actions.insert("share".to_string());
-            if negated {
-                s.polarity = Polarity::Negate;
-            }
-        }
-    }
+    let mut s = Statement::default();
     // Not notifying or not asking again does not make a clause a promise when it states a
     // practice (`…共享…，无需另行向您通知`).
     let procedural = |id: &str| matches!(id, "notify" | "consent");
-    let substantive_negated = kept.iter().any(|(a, n)| *n && !procedural(a.id));
-    let substantive_affirmed = kept.iter().any(|(a, n)| !*n && !procedural(a.id));
+    let substantive_negated = kept.iter().any(|k| k.negated && !procedural(k.id));
+    let substantive_affirmed = kept.iter().any(|k| !k.negated && !procedural(k.id));
     let any_negated =
-        substantive_negated || (!substantive_affirmed && kept.iter().any(|(_, n)| *n));
-    for (a, negated) in &kept {
-        if any_negated != *negated || (any_negated && substantive_negated && procedural(a.id)) {
+        substantive_negated || (!substantive_affirmed && kept.iter().any(|k| k.negated));
+    for k in &kept {
+        if any_negated != k.negated || (any_negated && substantive_negated && procedural(k.id)) {
             continue;
         }
-        s.actions.insert(a.id.to_string());
-        s.words.entry(a.id.to_string()).or_insert_with(|| scan.word(a));
-        if a.id == "disclose"
-            && (text[a.start..a.end].contains("公开") || text[a.start..a.end].contains("public"))
+        s.actions.insert(k.id.to_string());
+        s.words
+            .entry(k.id.to_string())
+            .or_insert_with(|| text[k.word.0..k.word.1].trim().to_string());
+        if k.id == "disclose"
+            && (text[k.start..k.end].contains("公开") || text[k.start..k.end].contains("public"))
         {
             s.recipients.insert("public".to_string());
         }
@@ -309,124 +765,1363 @@ pub fn extract_clause(
         s.polarity = Polarity::Negate;
     }
 
-    // Consent asked for: a condition; the practice too when nothing follows it.
-    static ASK: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(征得|征求|取得|获得|得到)[^,.;。]{0,6}(同意|授权|许可)|(ask for|seek|obtain|request)[a-z' ]{0,20}(consent|authori[sz]ation)").unwrap()
-    });
-    for m in ASK.find_iter(text) {
-        // 无需征得您的同意, 未征得您的明确同意, 很难得到本人同意: no consent is asked for.
-        let lead =
-            &text[text[..m.start()].char_indices().rev().nth(5).map_or(0, |(i, _)| i)..m.start()];
-        if ["无需", "不需", "未", "很难", "难以", "without", "not"].iter().any(|n| lead.contains(n))
+    consent_asked(&scan, protasis, any_negated, &mut s);
+    data(&scan, earlier, &mut s);
+    recipients(&scan, raw, lead, &kept, &scopes, earlier, &mut s);
+    purposes(&scan, protasis, &scopes, &kept, &mut s);
+    conditions(&scan, any_negated, &kept, &mut s);
+
+    for p in scan.of(Field::Place) {
+        s.places.insert(p.id.to_string());
+    }
+    for c in scan.of(Field::Control) {
+        s.controls.insert(c.id.to_string());
+    }
+    s.open = scan.has(Field::Open);
+    if may_name_duration(text) {
+        s.durations = durations(raw);
+    }
+    s.channels = channels(raw, block);
+    s.actor = s.actor.or_else(|| actor(&scan));
+    s.modality = modality(&scan);
+    s
+}
+
+/// The practice words of the clause that state a practice, each with its polarity.
+fn practices(
+    scan: &Scan<'_>,
+    lead: usize,
+    protasis: Option<Protasis>,
+    scopes: &[Scope],
+) -> Vec<Kept> {
+    let text = scan.text.as_str();
+    let verbs: Vec<&Found<'_>> = scan.found.iter().filter(|f| f.is_verb()).collect();
+    let abroad = scan.of(Field::Place).any(|p| p.id == "abroad");
+    let negations: Vec<&Found<'_>> = scan.of(Field::Negation).collect();
+    let mut kept: Vec<Kept> = Vec::new();
+    // Whether the previous practice word was named, guarded or an attribute (a chain shares it).
+    let mut inherited = false;
+    let mut previous_end = usize::MAX;
+    for (k, a) in verbs.iter().enumerate() {
+        let part = scan.part(a.start);
+        let (part_start, part_end) = scan.part_span(part);
+        let word = &text[a.start..a.end];
+        let chain = previous_end != usize::MAX && chained(text, previous_end, a.start);
+        previous_end = a.end;
+        let chain_end = {
+            let mut end = a.end;
+            for b in &verbs[k + 1..] {
+                if chained(text, end, b.start) {
+                    end = b.end;
+                } else {
+                    break;
+                }
+            }
+            end
+        };
+        // Named before it: `purposes of processing`, `agree to the collection`, `the third
+        // party's collection`; guarded: `防止…泄露、使用`.
+        let named_before = scan.of(Field::NamedBefore).any(|n| {
+            n.end <= a.start && n.start >= part_start && !text[n.end..a.start].contains(['。', ';'])
+        }) || scan.found.iter().any(|n| {
+            n.field == Field::NamedAdjacent
+                && n.end <= a.start
+                && text[n.end..a.start].trim().is_empty()
+        }) || english_determiner_before(text, a.start);
+        let guarded = scan.of(Field::Safeguard).any(|g| {
+            g.end <= a.start
+                && g.start >= part_start
+                && !scan.of(Field::Continuation).any(|c| {
+                    c.start >= g.end
+                        && c.end <= a.start
+                        && matches!(&text[c.start..c.end], "并" | "并且" | "and" | "but" | "但")
+                })
+        });
+        let named_after = scan.of(Field::NamedAfter).any(|n| {
+            n.start >= chain_end && n.start <= part_end && np_gap(scan, chain_end, n.start)
+        });
+        let attribute = attribute(scan, a, chain_end);
+        let illicit = scan.of(Field::Unauthorized).any(|u| {
+            u.end <= a.start
+                && u.start >= part_start
+                && !negations
+                    .iter()
+                    .any(|n| n.end <= u.start && same_sentence_part(text, n.end, u.start))
+        });
+        let blocked =
+            named_before || guarded || named_after || attribute || illicit || (chain && inherited);
+        inherited = blocked;
+        if blocked || scan.quoted(a.start) {
+            continue;
+        }
+        // A condition with no main clause states no practice (`如果我们收集…却未征得…；`).
+        let in_protasis = protasis.is_some_and(|p| a.start >= p.start && a.start < p.end);
+        if in_protasis && !protasis.is_some_and(|p| p.main) {
+            continue;
+        }
+        // Inside a purpose phrase: a purpose, not a practice (profiling stays a practice).
+        if a.id != "profile" && scopes.iter().any(|sc| scan.in_scope(sc, a)) {
+            continue;
+        }
+        // Inside an exception (`unless we need to retain it`): what the exception allows, not a
+        // practice stated.
+        if in_exception(scan, a.start) {
+            continue;
+        }
+        let subject = scan.subject_before(a.start);
+        let negated = negations.iter().any(|n| {
+            n.end <= a.start
+                && same_sentence_part(text, n.end, a.start)
+                // `… so that it no longer identifies you and share it`: the negation is the
+                // purpose phrase's.
+                && !(is_latin(&text[n.start..n.end])
+                    && scopes.iter().any(|sc| !sc.opens_part && !sc.specific_only && sc.start < n.start && scan.part(sc.start) == part))
+        }) || scan.of(Field::NegationPrefix).any(|p| p.end == a.start);
+        // "If you do not provide …": a consequence, not a practice or a promise.
+        if negated && in_protasis {
+            continue;
+        }
+        let id: &'static str = match a.field {
+            Field::Give => match give(scan, a, subject) {
+                Some(id) => id,
+                None => continue,
+            },
+            Field::UserSupply => {
+                if subject != Subject::User {
+                    continue;
+                }
+                "collect"
+            }
+            Field::TransferVerb => {
+                if abroad {
+                    "abroad"
+                } else {
+                    "transfer"
+                }
+            }
+            _ => action_id(a.id),
+        };
+        // Another party sharing with no recipient named (`合作伙伴…依据法律共享的信息`,
+        // `partners … share in accordance with the law`): what we receive.
+        let id = if matches!(id, "share" | "disclose") && subject == Subject::Other {
+            let k = Kept { start: a.start, end: a.end, id, negated, word: (a.start, a.end) };
+            if recipient_phrase(scan, &k).is_none() { "collect" } else { id }
+        } else {
+            id
+        };
+        // 发送给我们, send to us: what we receive.
+        let id = if id == "share"
+            && (word.ends_with('给') || word.ends_with(" to"))
+            && ["我们", "慧孕育", "本平台", "us ", "us,", "us."]
+                .iter()
+                .any(|w| text[a.end..].trim_start().starts_with(w))
+        {
+            "collect"
+        } else {
+            id
+        };
+        // Asking for consent is read with the conditions.
+        if id == "consent" {
+            continue;
+        }
+        // 用于 is a practice only when no practice comes before it and information is what is
+        // used (`将信息用于…`).
+        let is_yongyu = matches!(word, "用于" | "用来" | "用以");
+        if is_yongyu
+            && (!kept.is_empty()
+                || !scan
+                    .found
+                    .iter()
+                    .any(|f| f.is_object() && f.start >= part_start && f.end <= a.start))
         {
             continue;
         }
-        s.conditions.insert("consent".to_string());
-        if ["除", "after", "在"].iter().any(|n| lead.contains(n)) {
+        // 获取明确同意, obtain consent: consent is asked for, nothing is collected.
+        if id == "collect"
+            && scan
+                .of(Field::ConsentNoun)
+                .any(|c| c.start >= a.end && consent_object(scan, a.end, c))
+        {
             continue;
         }
-        let rest = text[m.end()..].trim_start();
-        let after_it = rest.starts_with('后')
-            || rest.starts_with("的情况下")
-            || rest.starts_with("after")
-            || rest.starts_with(',');
-        let asked = text[..m.start()].contains("会")
-            || text[..m.start()].contains("将")
-            || text[..m.start()].contains("will");
-        if !after_it && asked && !rest.starts_with("的") {
-            s.actions.insert("consent".to_string());
+        // What the user does (a right, a choice) is no practice of the policy, except giving
+        // information to us or to others.
+        if subject == Subject::User
+            && a.field == Field::Action
+            && !matches!(id, "share" | "disclose" | "sell")
+            && !(id == "collect" && (word.contains("提供") || word.contains("provide")))
+        {
+            continue;
+        }
+        // Using and processing are practices on information: information must be what is used,
+        // not a tool or a service (`使用…安全防护措施`, `use our services`).
+        if id == "use" && !is_yongyu && !uses_information(scan, a, part_start, part_end) {
+            continue;
+        }
+        if std::env::var_os("XDEBUG").is_some() {
+            eprintln!("KEEP {word} -> {id} neg={negated} subj={subject:?}");
+        }
+        kept.push(Kept { start: a.start, end: a.end, id, negated, word: (a.start, a.end) });
+    }
+    let _ = lead;
+    kept
+}
+
+/// Whether an English practice word is a past participle (`collected`, `sold`, `kept`).
+fn is_participle(word: &str) -> bool {
+    let last = word.rsplit(' ').next().unwrap_or(word);
+    (last.ends_with("ed") && last != "need")
+        || matches!(last, "sold" | "kept" | "given" | "sent" | "shared" | "stored")
+}
+
+/// Whether only adverbs, auxiliaries and a recipient (`自行向社会公众`, `会`, `已经`) lie between
+/// a subject and its practice word.
+fn adverbial_gap(scan: &Scan<'_>, from: usize, to: usize) -> bool {
+    let text = &scan.text;
+    let mut i = from;
+    const FILLERS: [&str; 22] = [
+        "自行", "主动", "公开", "已经", "已", "所", "会", "将", "可能", "可以", "可", "曾", "自愿",
+        "必须", "需要", "需", "向", "对", "与", "给", "从", "不",
+    ];
+    while i < to {
+        i = skip_spaces(text, i);
+        if i >= to {
+            break;
+        }
+        if let Some(f) = scan.found.iter().find(|f| {
+            f.start == i
+                && f.end <= to
+                && matches!(
+                    f.field,
+                    Field::Recipient
+                        | Field::RecipientAnaphora
+                        | Field::May
+                        | Field::Must
+                        | Field::Will
+                )
+        }) {
+            i = f.end;
+        } else if let Some(w) = FILLERS.iter().find(|w| text[i..to].starts_with(**w)) {
+            i += w.len();
+        } else {
+            return false;
         }
     }
+    true
+}
 
-    // Data, with anaphora.
+fn is_latin(word: &str) -> bool {
+    word.starts_with(|c: char| c.is_ascii_alphabetic())
+}
+
+/// Whether an English determiner or possessive directly precedes `at` (`the collection`,
+/// `such sharing`, `our processing`): the practice word is a noun.
+fn english_determiner_before(text: &str, at: usize) -> bool {
+    if !text[at..].starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return false;
+    }
+    let prev = text[..at].split_whitespace().next_back().unwrap_or("");
+    matches!(prev, "the" | "a" | "an" | "such" | "any" | "this" | "these" | "those")
+        && text[..at].ends_with(' ')
+}
+
+/// Whether only a noun phrase about information (kinds of data, `的`, `of`) lies between `from`
+/// and `to` (`处理个人信息的行为`: the practice is named).
+fn np_gap(scan: &Scan<'_>, from: usize, to: usize) -> bool {
+    let text = &scan.text;
+    let mut i = from;
+    let mut words = 0;
+    while i < to {
+        if let Some(f) = scan.found.iter().find(|f| {
+            f.start == i && f.end <= to && (f.is_object() || f.field == Field::NotSubject)
+        }) {
+            i = f.end;
+            continue;
+        }
+        let c = text[i..].chars().next().unwrap_or(' ');
+        if c.is_whitespace() || matches!(c, '的' | '、' | '和' | '及' | '或') {
+            i += c.len_utf8();
+            continue;
+        }
+        if c.is_ascii_alphabetic() {
+            let w_end = i + text[i..]
+                .find(|c: char| !c.is_ascii_alphanumeric() && c != '-' && c != '\'')
+                .unwrap_or(to - i);
+            let w = &text[i..w_end.min(to)];
+            if !matches!(w, "of" | "the" | "personal" | "seriously" | "significantly") {
+                words += 1;
+                if words > 1 {
+                    return false;
+                }
+            }
+            i = w_end.min(to).max(i + 1);
+            continue;
+        }
+        return false;
+    }
+    true
+}
+
+/// Whether a Chinese practice word ends a relative clause without its own subject
+/// (`共享的个人信息`): an attribute. `我们收集的信息` and `您公开分享的信息` state the practice.
+fn attribute(scan: &Scan<'_>, a: &Found<'_>, chain_end: usize) -> bool {
+    let text = &scan.text;
+    let mut rest = &text[chain_end..];
+    for particle in ["而来", "来", "到", "得", "过"] {
+        if let Some(r) = rest.strip_prefix(particle)
+            && r.starts_with('的')
+        {
+            rest = r;
+        }
+    }
+    if rest.starts_with('的') {
+        if rest.starts_with("的同意") {
+            return false;
+        }
+        // Its own subject right before it: a relative clause that states the practice
+        // (`我们收集的`, `您自行向社会公众公开的`).
+        let (part_start, _) = scan.part_span(scan.part(a.start));
+        return !scan.found.iter().any(|f| {
+            matches!(f.field, Field::SubjectWe | Field::SubjectUser)
+                && f.start >= part_start
+                && f.end <= a.start
+                && adverbial_gap(scan, f.end, a.start)
+        });
+    }
+    // English: a participle after the noun it describes (`information collected for`,
+    // `services provided by`), or before it (`de-identified personal information`).
+    let word = &text[a.start..a.end];
+    if is_latin(word) && is_participle(word) {
+        let before = text[..a.start].trim_end();
+        let prev = before.split_whitespace().next_back().unwrap_or("");
+        let followed_by_object =
+            scan.found.iter().any(|f| f.is_object() && f.start == skip_spaces(text, a.end));
+        let after_noun = !prev.is_empty()
+            && !before.ends_with([',', '(', ':'])
+            && !matches!(
+                prev,
+                "is" | "are"
+                    | "was"
+                    | "were"
+                    | "be"
+                    | "been"
+                    | "being"
+                    | "has"
+                    | "have"
+                    | "had"
+                    | "we"
+                    | "you"
+                    | "they"
+                    | "it"
+                    | "will"
+                    | "may"
+                    | "can"
+                    | "must"
+                    | "should"
+                    | "would"
+                    | "could"
+                    | "not"
+                    | "never"
+                    | "also"
+                    | "and"
+                    | "or"
+                    | "then"
+                    | "only"
+                    | "already"
+                    | "automatically"
+                    | "i"
+                    | "he"
+                    | "she"
+                    | "get"
+                    | "gets"
+            )
+            && !scan.found.iter().any(|f| f.is_verb() && f.end == before.len());
+        return followed_by_object || after_noun;
+    }
+    false
+}
+
+/// Whether the `use` at `a` uses information: the first thing it takes is information (or
+/// information comes before it in its part, `将信息使用`), not a tool or a service.
+fn uses_information(scan: &Scan<'_>, a: &Found<'_>, part_start: usize, part_end: usize) -> bool {
+    let next = scan.found.iter().find(|f| {
+        f.start >= a.end
+            && f.start < part_end
+            && (f.is_object()
+                || matches!(
+                    f.field,
+                    Field::Tool | Field::GenericService | Field::Purpose | Field::Recipient
+                ))
+    });
+    let phrase = scan.phrases.iter().map(|&(a, _)| a).filter(|&p| p >= a.end && p < part_end).min();
+    match next {
+        Some(f) => f.is_object() || phrase.is_some_and(|p| p < f.start),
+        None if phrase.is_some() => true,
+        None => {
+            scan.object_fronted(part_start, a.start)
+                || (passive(&scan.text, a.start) && scan.object_in(0, a.start))
+        }
+    }
+}
+
+/// Whether the practice word at `at` is passive or takes a fronted topic (`被使用`, `予以使用`,
+/// `may be used`, `are not processed`): what it acts on comes before it.
+fn passive(text: &str, at: usize) -> bool {
+    let before = text[..at].trim_end();
+    if ["被", "予以", "加以", "进行"].iter().any(|p| before.ends_with(p))
+        || before.chars().rev().take(6).any(|c| c == '被')
+    {
+        return true;
+    }
+    let word = text[at..].split(|c: char| !c.is_ascii_alphabetic()).next().unwrap_or("");
+    let mut prev = before.split_whitespace().rev();
+    let p1 = prev.next().unwrap_or("");
+    let p1 = if matches!(p1, "not" | "never" | "also" | "only") {
+        prev.next().unwrap_or("")
+    } else {
+        p1
+    };
+    word.ends_with("ed") && matches!(p1, "be" | "is" | "are" | "was" | "were" | "been" | "being")
+}
+
+/// What `提供` / `provide` at `g` is: sharing when it gives to someone else or gives
+/// information, our collection when the user provides (or provides to us), nothing when it
+/// provides a service.
+fn give(scan: &Scan<'_>, g: &Found<'_>, subject: Subject) -> Option<&'static str> {
+    let text = scan.text.as_str();
+    let (part_start, part_end) = scan.part_span(scan.part(g.start));
+    // Who receives: `向X提供`, `provide X with`, `provide … to X`.
+    let receiver = receiver_of_give(scan, g, part_start, part_end);
+    match receiver {
+        Some(Receiver::Us) => return Some("collect"),
+        Some(Receiver::You) => return None,
+        Some(Receiver::Other) => return Some("share"),
+        None => {}
+    }
+    if subject == Subject::User {
+        return Some("collect");
+    }
+    // `提供您的个人身份信息`: information is given (to someone left out).
+    let first = scan.found.iter().find(|f| {
+        f.start >= g.end
+            && f.start < part_end
+            && (f.is_object()
+                || matches!(f.field, Field::Tool | Field::GenericService | Field::Purpose))
+    });
+    // The first thing given: a kind of data, a noun phrase naming personal information, or
+    // something else (a service, a tool).
+    let phrase = scan.phrases.iter().map(|&(a, _)| a).filter(|&p| p >= g.end && p < part_end).min();
+    let given = match first {
+        Some(f) if phrase.is_some_and(|p| p < f.start) => phrase,
+        Some(f) if matches!(f.field, Field::Data | Field::Anaphora) => Some(f.start),
+        Some(_) => None,
+        None => phrase,
+    };
+    let close = |at: usize| {
+        let gap = &text[g.end..at];
+        !gap.contains(['(', ','])
+            && ![" for ", " to ", " with ", " of ", " about ", "有关", "关于", "对"]
+                .iter()
+                .any(|p| gap.contains(p))
+            && gap.chars().count() <= 16
+    };
+    given.filter(|&at| close(at)).map(|_| "share")
+}
+
+/// Who receives what is provided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Receiver {
+    Us,
+    You,
+    Other,
+}
+
+fn receiver_of_give(
+    scan: &Scan<'_>,
+    g: &Found<'_>,
+    part_start: usize,
+    part_end: usize,
+) -> Option<Receiver> {
+    let text = scan.text.as_str();
+    let classify = |phrase: &str| -> Option<Receiver> {
+        let p = phrase.trim();
+        if p.is_empty() {
+            return None;
+        }
+        if ["我们", "慧孕育", "本平台", "本公司", "我方", "us", "huiyunyu"]
+            .iter()
+            .any(|w| p.starts_with(w))
+        {
+            Some(Receiver::Us)
+        } else if ["您", "you", "用户"].iter().any(|w| p.starts_with(w)) {
+            Some(Receiver::You)
+        } else {
+            Some(Receiver::Other)
+        }
+    };
+    // Chinese: 向X提供 (X right before, after 向).
+    let before = &text[part_start..g.start];
+    if let Some(i) = before.rfind('向') {
+        let phrase = &before[i + '向'.len_utf8()..];
+        if phrase.chars().count() <= 20 && !phrase.contains(['，', ',', '。']) {
+            return classify(phrase);
+        }
+    }
+    let after = &text[g.end..part_end];
+    if !is_latin(&text[g.start..g.end]) {
+        if let Some(rest) = after.strip_prefix('给') {
+            return classify(rest);
+        }
+        return None;
+    }
+    // English: provide us with / provide these partners with …
+    let after_t = after.trim_start();
+    for (w, r) in [("us ", Receiver::Us), ("you ", Receiver::You), ("huiyunyu ", Receiver::Us)] {
+        if after_t.starts_with(w) {
+            return Some(r);
+        }
+    }
+    if let Some(w) = after_t.find(" with ")
+        && scan.found.iter().any(|f| {
+            matches!(f.field, Field::Recipient | Field::RecipientAnaphora)
+                && f.start >= g.end
+                && f.start < g.end + w + 2
+        })
+    {
+        return Some(Receiver::Other);
+    }
+    // provide … to X
+    if let Some(i) = after.find(" to ") {
+        let to = g.end + i + 1;
+        if !english_purpose_at(scan, to) {
+            return classify(&text[to + 3..part_end]);
+        }
+    }
+    None
+}
+
+/// Whether an English purpose cue (`to improve`) starts at `at`.
+fn english_purpose_at(scan: &Scan<'_>, at: usize) -> bool {
+    scan.found.iter().any(|f| f.start == at && f.field == Field::PurposeCue)
+}
+
+/// Asking for consent: a condition, and the clause's practice when it is its main predicate.
+fn consent_asked(scan: &Scan<'_>, protasis: Option<Protasis>, negated: bool, s: &mut Statement) {
+    let text = scan.text.as_str();
+    // (start, end) of each request for consent.
+    let mut asks: Vec<(usize, usize)> = scan
+        .found
+        .iter()
+        .filter(|f| f.field == Field::Action && f.id == "consent")
+        .map(|f| (f.start, f.end))
+        .collect();
+    for a in scan.of(Field::Ask) {
+        let Some(noun) = scan.of(Field::ConsentNoun).find(|n| {
+            n.start >= a.end
+                && scan.part(n.start) == scan.part(a.start)
+                && within_words(text, a.end, n.start)
+        }) else {
+            continue;
+        };
+        if !asks.iter().any(|&(s0, e0)| s0 <= a.start && a.start < e0) {
+            // `获取您授权共享的信息`: consent given, not asked for.
+            if consent_object(scan, a.end, noun) {
+                asks.push((a.start, noun.end));
+            } else if !denied(scan, a.start, negated) {
+                s.conditions.insert("consent".to_string());
+            }
+        }
+    }
+    asks.sort_unstable();
+    let has_modal = |at: usize| {
+        scan.found
+            .iter()
+            .any(|f| f.end <= at && matches!(f.field, Field::Will | Field::Must | Field::May))
+    };
+    for (start, end) in asks {
+        if denied(scan, start, negated) {
+            continue;
+        }
+        s.conditions.insert("consent".to_string());
+        // An adverbial (`在征得您同意后`, `after obtaining your consent`, `除…外`), an
+        // exception, an attribute or a condition: no act of asking.
+        let lead_text =
+            &text[text[..start].char_indices().rev().nth(5).map_or(0, |(i, _)| i)..start];
+        let rest = text[end..].trim_start();
+        let adverbial = [
+            "除", "在", "经您", "经过", "after", "with", "upon", "once", "before", "unless",
+            "except",
+        ]
+        .iter()
+        .any(|n| lead_text.contains(n))
+            || ["后", "的情况下", "之后", "前提", "的", "after", "before"]
+                .iter()
+                .any(|n| rest.starts_with(n));
+        let excepted = scan.of(Field::Exception).any(|e| {
+            e.end <= start
+                && (scan.part(e.start)..scan.part(start)).all(|p| {
+                    let (next, _) = scan.part_span(p + 1);
+                    scan.starts_with(skip_spaces(text, next), Field::Continuation).is_some()
+                })
+        });
+        let others = scan.subject_before(start) == Subject::Other;
+        let conditional = protasis.is_some_and(|p| start >= p.start && start < p.end);
+        if !adverbial && !excepted && !conditional && !others && has_modal(start) {
+            s.actions.insert("consent".to_string());
+            s.words
+                .entry("consent".to_string())
+                .or_insert_with(|| text[start..end].trim().to_string());
+        }
+    }
+}
+
+/// Whether the consent noun `noun` is what the verb ending at `verb_end` takes (`获取您的明确同意`,
+/// `obtain your explicit consent`), not a verb of a relative clause (`获取您授权共享的信息`).
+fn consent_object(scan: &Scan<'_>, verb_end: usize, noun: &Found<'_>) -> bool {
+    let text = scan.text.as_str();
+    let gap = text[verb_end..noun.start].trim();
+    let gap_ok = gap.is_empty()
+        || gap.split_whitespace().all(|w| {
+            matches!(
+                w,
+                "your"
+                    | "the"
+                    | "their"
+                    | "prior"
+                    | "explicit"
+                    | "express"
+                    | "separate"
+                    | "that"
+                    | "person's"
+            )
+        })
+        || [
+            "您的",
+            "您",
+            "用户的",
+            "明确",
+            "明示",
+            "单独",
+            "事先",
+            "的",
+            "其",
+            "本人",
+            "您的明确",
+            "您的单独",
+            "您的明示",
+        ]
+        .contains(&gap);
+    let after = text[noun.end..].trim_start();
+    let verb_after =
+        scan.found.iter().any(|f| f.is_verb() && f.start == skip_spaces(text, noun.end));
+    gap_ok && !verb_after && !after.starts_with("的信息") && !after.starts_with("的个人信息")
+}
+
+/// Whether `to` is at most a few words (English) or six characters (Chinese) after `from`.
+fn within_words(text: &str, from: usize, to: usize) -> bool {
+    let gap = &text[from..to];
+    if gap.contains(['。', ',', ';']) {
+        return false;
+    }
+    if gap.is_ascii() { gap.split_whitespace().count() <= 4 } else { gap.chars().count() <= 6 }
+}
+
+/// Whether the condition at `at` is denied (`无需…同意`, `很难得到本人同意`; `未征得`, `without`
+/// only in a clause that promises nothing).
+fn denied(scan: &Scan<'_>, at: usize, negated: bool) -> bool {
+    let part = scan.part(at);
+    let _ = negated;
+    scan.found.iter().any(|d| {
+        let promise = || {
+            scan.of(Field::Negation)
+                .any(|n| n.start != d.start && !(n.start < d.end && d.start < n.end))
+        };
+        (d.field == Field::Deny || (d.field == Field::DenyWeak && !promise()))
+            && d.end <= at
+            && scan.part(d.start) == part
+            && scan.text[d.end..at].chars().count() <= 20
+    })
+}
+
+/// The data the clause names: the lexicon's kinds, the earlier clauses' data for `上述信息`, and
+/// other personal information by pattern.
+fn data(scan: &Scan<'_>, earlier: &[Statement], s: &mut Statement) {
+    let text = scan.text.as_str();
     for d in scan.of(Field::Data) {
+        // A category after its examples (`身份证、社保卡等身份信息`) names nothing more.
+        if d.id == "personal_info"
+            && (text[..d.start].ends_with('等') || text[..d.start].ends_with("etc. "))
+            && scan.found.iter().any(|e| {
+                e.field == Field::Data
+                    && e.id != "personal_info"
+                    && e.end <= d.start
+                    && scan.part(e.start) == scan.part(d.start)
+            })
+        {
+            continue;
+        }
         s.data.insert(d.id.to_string());
         s.items.insert(format!("{}/{}", d.id, d.item));
         s.words.entry(d.id.to_string()).or_insert_with(|| scan.word(d));
     }
-    if scan.of(Field::Anaphora).next().is_some()
-        && let Some(prev) = earlier.iter().rev().find(|e| !e.data.is_empty())
-    {
+    // `上述信息`, `such information`; a bare `这些` / `上述` only before information
+    // (`这些支持` refers to no data).
+    let anaphora = scan.of(Field::Anaphora).any(|a| {
+        !matches!(&text[a.start..a.end], "这些" | "上述" | "前述")
+            || scan.found.iter().any(|f| f.is_object() && f.start >= a.end && f.start <= a.end + 9)
+    });
+    if anaphora && let Some(prev) = earlier.iter().rev().find(|e| !e.data.is_empty()) {
         s.data.extend(prev.data.iter().cloned());
         s.items.extend(prev.items.iter().cloned());
         for (k, v) in &prev.words {
             s.words.entry(k.clone()).or_insert_with(|| v.clone());
         }
     }
+    for &(a, b) in &scan.phrases {
+        let phrase = scan.text[a..b].to_string();
+        s.data.insert("personal_info".to_string());
+        s.words.entry("personal_info".to_string()).or_insert_with(|| phrase.clone());
+        s.items.insert(format!("personal_info/{phrase}"));
+    }
+}
 
-    // Recipients: beside a practice that gives information away (in its part, outside purpose
-    // phrases), not the clause's subject.
-    let gives = s.actions.iter().any(|a| is_transfer(a));
-    let transfer_parts: Vec<usize> =
-        kept.iter()
-            .filter(|(a, _)| is_transfer(a.id))
-            .map(|(a, _)| scan.part(a.start))
-            .chain(
-                s.actions.contains("share").then_some(0).into_iter().flat_map(|_| {
-                    recipients.iter().map(|r| scan.part(r.start)).collect::<Vec<_>>()
-                }),
-            )
-            .collect();
-    let scopes = purpose_scopes(&scan, kept.iter().map(|(a, _)| a.start).min());
-    if gives {
-        let first_action = kept.iter().map(|(a, _)| a.start).min().unwrap_or(text.len());
-        for r in &recipients {
-            let in_scope = transfer_parts.contains(&scan.part(r.start))
-                && !scopes
-                    .iter()
-                    .any(|(a, b)| r.start >= *a && r.end <= *b && *a > first_action.min(*a));
-            if !in_scope {
-                continue;
+/// Head nouns of a phrase that names information (`车牌号`, `婚姻状况`, `calendar entries`).
+const ZH_HEADS: [&str; 20] = [
+    "信息", "数据", "记录", "内容", "号码", "号", "状况", "情况", "资料", "档案", "历史", "列表",
+    "清单", "流水", "日程", "证件", "照片", "偏好", "习惯", "轨迹",
+];
+const EN_HEADS: [&str; 24] = [
+    "data",
+    "information",
+    "info",
+    "records",
+    "record",
+    "history",
+    "number",
+    "numbers",
+    "details",
+    "status",
+    "entries",
+    "list",
+    "lists",
+    "logs",
+    "files",
+    "statements",
+    "preferences",
+    "habits",
+    "scans",
+    "identifiers",
+    "photos",
+    "contents",
+    "content",
+    "profile",
+];
+
+/// Noun phrases that name personal information the lexicon does not know: `您的…信息`, `your …
+/// data`, and the items of a `以下信息：` / `the following information:` list.
+fn data_phrases(scan: &Scan<'_>) -> Vec<(usize, usize)> {
+    let text = scan.text.as_str();
+    let mut out = Vec::new();
+    let covered = |a: usize, b: usize| {
+        scan.found.iter().any(|f| {
+            f.start < b
+                && a < f.end
+                && matches!(
+                    f.field,
+                    Field::Data
+                        | Field::Recipient
+                        | Field::Ignore
+                        | Field::Purpose
+                        | Field::Condition
+                )
+        })
+    };
+    let stop = |c: char| {
+        matches!(c, ',' | '。' | ';' | ':' | '(' | ')' | '、' | '“' | '”' | '"' | '《' | '》' | '.')
+    };
+    for own in
+        scan.of(Field::NotSubject).filter(|f| matches!(&text[f.start..f.end], "您的" | "your"))
+    {
+        let rest = &text[own.end..];
+        let latin = rest.trim_start().starts_with(|c: char| c.is_ascii_alphabetic());
+        let limit: usize = if latin {
+            rest.char_indices().filter(|(_, c)| *c == ' ').nth(5).map_or(rest.len(), |(i, _)| i)
+        } else {
+            rest.char_indices().nth(10).map_or(rest.len(), |(i, _)| i)
+        };
+        let window = &rest[..rest[..limit].find(stop).unwrap_or(limit)];
+        let head_end = if latin {
+            let mut end = None;
+            let mut pos = 0;
+            for w in window.split(' ') {
+                let w_end = pos + w.len();
+                if !w.is_empty() && EN_HEADS.contains(&w) {
+                    end = Some(w_end);
+                    break;
+                }
+                pos = w_end + 1;
             }
-            let before = &text[..r.start];
-            let subject = r.start < first_action
-                && !before.ends_with('与')
-                && !before.ends_with('向')
-                && !before.ends_with('给')
-                && !before.ends_with("with ")
-                && !before.ends_with("to ")
-                && !before.contains("与")
-                && !before.contains("向")
-                && !before.contains("给")
-                && (before.trim().is_empty()
-                    || before.trim_end().ends_with("我们的")
-                    || before.trim_end().ends_with("our"));
-            if subject {
-                s.actor = Some("third_party");
-                continue;
-            }
-            s.recipients.insert(r.id.to_string());
-            // 提供广告、分析服务的合作伙伴: advertisers and analytics providers.
-            let w = scan.word(r);
-            if r.id == "advertiser" && (w.contains("分析") || w.contains("analytics")) {
-                s.recipients.insert("analytics".to_string());
-            }
-            s.words.entry(r.id.to_string()).or_insert(w);
+            end
+        } else {
+            ZH_HEADS.iter().filter_map(|h| window.find(h).map(|i| i + h.len())).min()
+        };
+        let Some(head_end) = head_end else { continue };
+        let (a, b) = (own.end, own.end + head_end);
+        let phrase = text[a..b].trim();
+        if phrase.is_empty()
+            || covered(a, b)
+            || scan.found.iter().any(|f| f.start >= a && f.end <= b && f.is_verb())
+        {
+            continue;
         }
+        // A bare head (`您的信息`) is the lexicon's; a phrase must say more than its head; data
+        // of a business or in aggregate is no personal information.
+        if ZH_HEADS.contains(&phrase)
+            || EN_HEADS.contains(&phrase)
+            || [
+                "业务",
+                "商业",
+                "企业",
+                "统计",
+                "匿名",
+                "business",
+                "company",
+                "enterprise",
+                "aggregate",
+                "statistical",
+                "anonymous",
+            ]
+            .iter()
+            .any(|w| phrase.contains(w))
+        {
+            continue;
+        }
+        let start = a + (text[a..b].len() - text[a..b].trim_start().len());
+        out.push((start, start + phrase.len()));
+    }
+    // `以下信息：A、B` / `the following information: A and B`.
+    for cue in scan.of(Field::DataList) {
+        let (i, cue) = (cue.start, &text[cue.start..cue.end]);
+        let after = &text[i + cue.len()..];
+        let Some(colon) = after.find(':') else { continue };
+        if after[..colon].chars().count() > 12 {
+            continue;
+        }
+        let list_start = i + cue.len() + colon + 1;
+        let list = &text[list_start..];
+        let list = &list[..list.find(['。', ';', '.']).unwrap_or(list.len())];
+        let mut pos = list_start;
+        for piece in list.split(['、', ',']) {
+            let piece_start = pos;
+            pos += piece.len() + 1;
+            for item in piece
+                .split(" and ")
+                .flat_map(|p| p.split(" or "))
+                .flat_map(|p| p.split('和'))
+                .flat_map(|p| p.split('及'))
+            {
+                let item = item.trim().trim_start_matches("and ").trim_start_matches("or ").trim();
+                if item.is_empty() || item.chars().count() > 16 {
+                    continue;
+                }
+                let a = piece_start + piece.find(item).unwrap_or(0);
+                if covered(a, a + item.len()) {
+                    continue;
+                }
+                out.push((a, a + item.len()));
+            }
+        }
+    }
+    out
+}
+
+/// Words that end an English recipient phrase.
+const EN_PHRASE_STOPS: [&str; 26] = [
+    " as part of",
+    " in compliance",
+    " to ",
+    " for ",
+    " in order",
+    " so that",
+    " unless",
+    " except",
+    " if ",
+    " when ",
+    " who ",
+    " which ",
+    " that ",
+    " where ",
+    " without ",
+    " upon ",
+    " after ",
+    " before ",
+    " at ",
+    " by ",
+    " as ",
+    " under ",
+    " on ",
+    " in ",
+    " from ",
+    " only",
+];
+
+/// Recipients of the clause's transfers (see the module documentation).
+#[allow(clippy::too_many_arguments)]
+fn recipients(
+    scan: &Scan<'_>,
+    raw: &str,
+    lead: usize,
+    kept: &[Kept],
+    scopes: &[Scope],
+    earlier: &[Statement],
+    s: &mut Statement,
+) {
+    let text = scan.text.as_str();
+    let gives = s.actions.iter().any(|a| is_transfer(a));
+    if !gives {
+        return;
+    }
+    let transfers: Vec<&Kept> =
+        kept.iter().filter(|k| is_transfer(k.id) && k.id != "abroad").collect();
+    let transfer_parts: Vec<usize> = transfers.iter().map(|k| scan.part(k.start)).collect();
+    let first_action = kept.iter().map(|k| k.start).min().unwrap_or(text.len());
+    let in_purpose = |a: usize, b: usize| {
+        scopes.iter().any(|sc| {
+            !sc.specific_only
+                && a >= sc.start
+                && b <= sc.end
+                && sc.start >= first_action.min(sc.start)
+        })
+    };
+    // After a safeguard cue, unless a stated practice comes between (`protect … and provide
+    // it to others`).
+    let guarded = |at: usize| {
+        scan.of(Field::Safeguard).any(|g| {
+            g.end <= at
+                && scan.part(g.start) == scan.part(at)
+                && !kept.iter().any(|k| k.start >= g.end && k.end <= at)
+        })
+    };
+    // Not a recipient: the exception (`other than X`, `X以外`), or whose requirement it is
+    // (`政府主管部门的强制性要求`, `requirements of government authorities`).
+    let excluded = |r: &Found<'_>| {
+        let before = text[..r.start].trim_end();
+        let after = &text[r.end..];
+        let other_than = before.rfind("other than").is_some_and(|i| {
+            let gap = &before[i + "other than".len()..];
+            !gap.contains([',', ';']) && gap.split_whitespace().count() <= 4
+        });
+        other_than
+            || after.starts_with("以外")
+            || after.starts_with("之外")
+            || (after.starts_with('的') && !after.starts_with("的合作"))
+            || [" of", " by", " from"].iter().any(|p| before.ends_with(p))
+    };
+    let earlier_recipients = || {
+        earlier.iter().rev().find(|e| !e.recipients.is_empty()).map(|e| {
+            e.recipients.iter().filter(|r| r.as_str() != "public").cloned().collect::<Vec<_>>()
+        })
+    };
+    // Where each transfer names whom it gives to (`with government authorities, industry peers,
+    // or other third parties`), across commas.
+    let regions: Vec<(usize, usize)> =
+        transfers.iter().filter_map(|t| recipient_region(scan, t)).collect();
+    let in_region = |r: &Found<'_>| regions.iter().any(|&(a, b)| r.start >= a && r.start < b);
+    let mut named_any = false;
+    for r in scan.of(Field::Recipient) {
+        let spanned = (scan.part(r.start)..=scan.part(r.end.saturating_sub(1).max(r.start)))
+            .any(|p| transfer_parts.contains(&p));
+        if !(spanned || in_region(r))
+            || in_purpose(r.start, r.end)
+            || guarded(r.start)
+            || excluded(r)
+        {
+            continue;
+        }
+        // This partner / these partners: those the block named before.
+        if let Some(ana) =
+            scan.of(Field::RecipientAnaphora).find(|x| x.start <= r.start && r.end <= x.end)
+            && let Some(prev) = earlier_recipients()
+        {
+            let _ = ana;
+            s.recipients.extend(prev);
+            named_any = true;
+            continue;
+        }
+        let before = &text[..r.start];
+        let subject = r.start < first_action
+            && !["与", "向", "给", "同", "和"].iter().any(|p| before.contains(p))
+            && !before.ends_with("with ")
+            && !before.ends_with("to ")
+            && (before.trim().is_empty()
+                || before.trim_end().ends_with("我们的")
+                || before.trim_end().ends_with("our")
+                || lead >= before.trim_end().len());
+        if subject {
+            s.actor = Some("third_party");
+            continue;
+        }
+        s.recipients.insert(r.id.to_string());
+        named_any = true;
+        // 提供广告、分析服务的合作伙伴: advertisers and analytics providers.
+        let w = scan.word(r);
+        if r.id == "advertiser" && (w.contains("分析") || w.contains("analytics")) {
+            s.recipients.insert("analytics".to_string());
+        }
+        s.words.entry(r.id.to_string()).or_insert(w);
+    }
+    for a in scan.of(Field::RecipientAnaphora) {
+        if named_any || !transfer_parts.contains(&scan.part(a.start)) {
+            continue;
+        }
+        if let Some(prev) = earlier_recipients() {
+            s.recipients.extend(prev);
+            named_any = true;
+        }
+    }
+    // Noun phrases the lexicon does not know: 向催收机构出售, sell … to debt collectors.
+    for t in &transfers {
+        if let Some((a, b)) = recipient_phrase(scan, t) {
+            let phrase = text[a..b].trim();
+            let known = scan.found.iter().any(|f| {
+                f.start < b
+                    && a < f.end
+                    && matches!(
+                        f.field,
+                        Field::Recipient
+                            | Field::RecipientAnaphora
+                            | Field::SubjectWe
+                            | Field::SubjectUser
+                            | Field::NotSubject
+                            | Field::Place
+                    )
+            });
+            if known || phrase.is_empty() || in_purpose(a, b) {
+                continue;
+            }
+            s.recipients.insert("third_party".to_string());
+            s.items.insert(format!("recipient/{phrase}"));
+            s.words.entry("third_party".to_string()).or_insert_with(|| phrase.to_string());
+            named_any = true;
+        }
+    }
+    // A recipient left out after `而` / `and`: the one just named.
+    if !named_any
+        && !transfers.is_empty()
+        && scan.starts_with(lead, Field::Continuation).is_some()
+        && let Some(prev) = earlier_recipients()
+    {
+        s.recipients.extend(prev);
+    }
+    if kept.iter().any(|k| is_transfer(k.id)) {
         for name in organisations(raw) {
             s.recipients.insert(format!("org:{name}"));
         }
     }
+}
 
-    // Purposes: only inside purpose phrases.
-    let first_action = kept.iter().map(|(a, _)| a.start).min();
-    for (from, to) in purpose_scopes(&scan, first_action) {
-        for p in scan.of(Field::Purpose).filter(|p| p.start >= from && p.end <= to) {
-            s.purposes.insert(p.id.to_string());
-            s.words.entry(p.id.to_string()).or_insert_with(|| scan.word(p));
+/// Where the English recipient after `from` starts: after the first `with` or `to` that is not
+/// part of another phrase (`in accordance with`, `along with`) or a purpose (`to improve`).
+fn recipient_preposition(scan: &Scan<'_>, from: usize, end: usize) -> Option<usize> {
+    let text = scan.text.as_str();
+    let rest = &text[from..end];
+    let mut at = 0;
+    loop {
+        let i =
+            [" with ", " to "].iter().filter_map(|p| rest[at..].find(p).map(|i| at + i)).min()?;
+        let word_at = from + i + 1;
+        let with = rest[i..].starts_with(" with ");
+        let before = text[..from + i].split_whitespace().next_back().unwrap_or("");
+        let idiom = with
+            && matches!(
+                before,
+                "accordance"
+                    | "along"
+                    | "comply"
+                    | "complies"
+                    | "compliance"
+                    | "together"
+                    | "associated"
+                    | "consistent"
+                    | "line"
+                    | "deal"
+                    | "combination"
+            );
+        if idiom || english_purpose_at(scan, word_at) {
+            at = i + 1;
+            continue;
+        }
+        return Some(word_at + if with { 5 } else { 3 });
+    }
+}
+
+/// `provide these partners with information`: the recipient is what comes between the verb and
+/// `with`.
+fn provided_to(scan: &Scan<'_>, t: &Kept, end: usize) -> Option<(usize, usize)> {
+    let text = scan.text.as_str();
+    let verb = &text[t.start..t.end];
+    if !["provid", "supply", "suppli"].iter().any(|v| verb.starts_with(v)) {
+        return None;
+    }
+    let i = text[t.end..end].find(" with ")?;
+    let (a, b) = (t.end, t.end + i);
+    let phrase = text[a..b].trim();
+    let words = phrase.split_whitespace().count();
+    (words > 0 && words <= 5 && !phrase.contains(',')).then(|| {
+        let start = a + (text[a..b].len() - text[a..b].trim_start().len());
+        (start, start + phrase.len())
+    })
+}
+
+/// The English region after a transfer that names its recipients: from `with` / `to` to the
+/// next word that ends a noun phrase list (`for`, `in order`, a purpose `to`), across commas.
+fn recipient_region(scan: &Scan<'_>, t: &Kept) -> Option<(usize, usize)> {
+    let text = scan.text.as_str();
+    if !is_latin(&text[t.start..t.end]) {
+        return recipient_phrase(scan, t);
+    }
+    let rest_end = t.end + text[t.end..].find(['.', ';', ':']).unwrap_or(text.len() - t.end);
+    if let Some(given_to) = provided_to(scan, t, rest_end) {
+        return Some(given_to);
+    }
+    let start = recipient_preposition(scan, t.end, rest_end)?;
+    let tail = &text[start..rest_end];
+    let mut end = tail.len();
+    for stop in EN_PHRASE_STOPS {
+        if let Some(j) = tail.find(stop) {
+            end = end.min(j);
         }
     }
+    Some((start, start + end))
+}
+
+/// The byte range of the noun phrase that receives the transfer `t`: `向X共享`, `与X分享`,
+/// `出售给X`, `share … with X`, `sell … to X`.
+fn recipient_phrase(scan: &Scan<'_>, t: &Kept) -> Option<(usize, usize)> {
+    let text = scan.text.as_str();
+    let (part_start, part_end) = scan.part_span(scan.part(t.start));
+    let word = &text[t.start..t.end];
+    if !is_latin(word) {
+        // After: V给X / V至X.
+        let after = &text[t.end..part_end];
+        let after = after.trim_start_matches(['给', '至', '予']);
+        if after.len() < text[t.end..part_end].len() || word.ends_with('给') {
+            let end = after
+                .find(|c: char| {
+                    matches!(c, '，' | ',' | '。' | '；' | ';' | '、' | '的' | '(' | ':')
+                })
+                .unwrap_or(after.len());
+            let mut phrase_end = text.len() - text[t.end..].len()
+                + (text[t.end..part_end].len() - after.len())
+                + end;
+            // Stop before a purpose cue.
+            if let Some(p) = scan.found.iter().find(|f| {
+                f.start >= part_end - after.len()
+                    && f.start < phrase_end
+                    && matches!(f.field, Field::PurposeCue | Field::PurposeLead)
+            }) {
+                phrase_end = p.start;
+            }
+            let start = part_end - after.len();
+            if phrase_end > start && text[start..phrase_end].chars().count() <= 16 {
+                return Some((start, phrase_end));
+            }
+        }
+        // Before: 向X V / 与X V.
+        let before = &text[part_start..t.start];
+        let prep =
+            ["向", "与"].iter().filter_map(|p| before.rfind(p).map(|i| (i, p.len()))).max()?;
+        let start = part_start + prep.0 + prep.1;
+        let mut end = t.start;
+        // Not across another verb or an object: 向X(共同|进行)?V.
+        for filler in ["共同", "进行", "分别", "一起", "共享", "等"] {
+            if text[start..end].ends_with(filler) {
+                end -= filler.len();
+            }
+        }
+        let phrase = &text[start..end];
+        if phrase.is_empty()
+            || phrase.chars().count() > 16
+            || phrase.contains(['，', ',', '。'])
+            || scan.found.iter().any(|f| {
+                f.start >= start && f.end <= end && (f.is_verb() || f.field == Field::Data)
+            })
+        {
+            return None;
+        }
+        return Some((start, end));
+    }
+    // English: provide X with / V … with X / V … to X.
+    if let Some(given_to) = provided_to(scan, t, part_end) {
+        return Some(given_to);
+    }
+    let start = recipient_preposition(scan, t.end, part_end)?;
+    let rest = &text[start..part_end];
+    {
+        let mut end = rest.len();
+        for stop in EN_PHRASE_STOPS {
+            if let Some(j) = rest.find(stop) {
+                end = end.min(j);
+            }
+        }
+        end = end.min(rest.find(['.', ':', ';']).unwrap_or(rest.len()));
+        let mut phrase = rest[..end].trim();
+        for det in [
+            "the ",
+            "our ",
+            "a ",
+            "an ",
+            "any ",
+            "certain ",
+            "some ",
+            "such ",
+            "selected ",
+            "trusted ",
+        ] {
+            phrase = phrase.strip_prefix(det).unwrap_or(phrase);
+        }
+        if phrase.is_empty() || phrase.split_whitespace().count() > 5 {
+            return None;
+        }
+        let a = start + rest[..end].find(phrase).unwrap_or(0);
+        Some((a, a + phrase.len()))
+    }
+}
+
+/// Purposes: inside purpose phrases, frames and consequences; generic words only where nothing
+/// more specific is named in the same segment of the phrase.
+fn purposes(
+    scan: &Scan<'_>,
+    protasis: Option<Protasis>,
+    scopes: &[Scope],
+    kept: &[Kept],
+    s: &mut Statement,
+) {
+    let text = scan.text.as_str();
+    // Frames (`当您注册时`, `for advertising`, a condition) count beside a stated practice.
+    let mut ranges: Vec<(usize, usize, bool)> = scopes
+        .iter()
+        .filter(|sc| !sc.specific_only || !kept.is_empty())
+        .map(|sc| (sc.start, sc.end, sc.specific_only))
+        .collect();
+    if let Some(p) = protasis
+        && p.main
+        && !kept.is_empty()
+    {
+        ranges.push((p.start, p.end, true));
+    }
+    // A consequence of refusing (`如您不提供…，将无法使用…`, `…，但可能会影响您正常使用…`,
+    // `your use of … will be affected`): the function affected is what the information serves.
+    let after_refusal =
+        protasis.is_some() || scan.starts_with(lead(text), Field::Continuation).is_some();
+    for c in scan.of(Field::Consequence).filter(|_| after_refusal) {
+        match protasis {
+            Some(p) if p.main && c.start >= p.end => ranges.push((p.end, text.len(), false)),
+            _ => ranges.push((c.start, text.len(), false)),
+        }
+    }
+    for (from, to, specific_only) in ranges {
+        for (a, b) in segments(scan, from, to) {
+            let in_segment: Vec<&Found<'_>> =
+                scan.found.iter().filter(|f| f.start >= a && f.end <= b).collect();
+            let mut specific = false;
+            for (k, f) in in_segment.iter().enumerate() {
+                let id = match f.field {
+                    Field::Purpose => f.id,
+                    // Profiling named as what information serves: personalisation.
+                    Field::Action
+                        if f.id == "profile"
+                            && (f.item.contains("个性化") || f.item.contains("personali")) =>
+                    {
+                        "personalisation"
+                    }
+                    _ => continue,
+                };
+                // `improve the security of`: what is improved is the purpose.
+                let improves_other = id == "improvement"
+                    && in_segment[k + 1..].iter().any(|n| {
+                        n.field == Field::Purpose
+                            && !matches!(n.id, "service" | "improvement")
+                            && text[f.end..n.start]
+                                .split_whitespace()
+                                .all(|w| matches!(w, "the" | "our" | "your" | "its"))
+                    });
+                if improves_other {
+                    continue;
+                }
+                specific |= id != "service";
+                s.purposes.insert(id.to_string());
+                s.words.entry(id.to_string()).or_insert_with(|| scan.word(f));
+            }
+            if !specific && !specific_only {
+                let generic = scan.of(Field::GenericService).find(|g| {
+                    g.start >= a
+                        && g.end <= b
+                        && !scan.found.iter().any(|f| {
+                            f.field == Field::Purpose && f.start <= g.start && g.end <= f.end
+                        })
+                });
+                if let Some(g) = generic {
+                    s.purposes.insert("service".to_string());
+                    s.words.entry("service".to_string()).or_insert_with(|| scan.word(g));
+                }
+            }
+        }
+    }
+}
+
+/// The segments of `from..to` a purpose phrase is read in: its parts, an English part cut again
+/// before a coordinated `to` (`to provide … and to recommend …`).
+fn segments(scan: &Scan<'_>, from: usize, to: usize) -> Vec<(usize, usize)> {
+    let text = scan.text.as_str();
+    let mut cuts: Vec<usize> =
+        scan.part_starts.iter().copied().filter(|&p| p > from && p < to).collect();
+    for sep in [" and to ", " or to "] {
+        let mut i = from;
+        while let Some(j) = text[i..to].find(sep) {
+            cuts.push(i + j + 1);
+            i += j + sep.len();
+        }
+    }
+    cuts.sort_unstable();
+    let mut out = Vec::new();
+    let mut start = from;
+    for c in cuts.into_iter().chain(std::iter::once(to)) {
+        if c > start {
+            out.push((start, c));
+        }
+        start = c;
+    }
+    out
+}
+
+/// Conditions: the lexicon's, unless denied or the object of a withdrawal (`撤回您的授权`).
+fn conditions(scan: &Scan<'_>, negated: bool, kept: &[Kept], s: &mut Statement) {
+    let text = scan.text.as_str();
     for c in scan.of(Field::Condition) {
-        // A condition denied (`未征得您的明确同意`, `无需…同意`) is no condition.
-        let lead =
-            &text[text[..c.start].char_indices().rev().nth(5).map_or(0, |(i, _)| i)..c.start];
-        if ["无需", "不需", "未", "很难", "难以"].iter().any(|n| lead.contains(n)) {
+        if denied(scan, c.start, negated) {
+            continue;
+        }
+        let withdrawn = scan.found.iter().any(|w| {
+            w.field == Field::Control
+                && w.id == "withdraw"
+                && w.end <= c.start
+                && text[w.end..c.start].trim().chars().count() <= 4
+        });
+        if withdrawn {
             continue;
         }
         s.conditions.insert(c.id.to_string());
     }
-    // Anonymisation conditions a practice; on its own it describes information.
-    if kept.is_empty() {
+    // Anonymisation conditions a practice; on its own it describes information, and as the
+    // practice (`做匿名化、去标识化处理`) it is no condition of it.
+    let anonymising = kept.iter().any(|k| {
+        k.id == "delete"
+            && ["匿名", "去标识", "anonymi", "de-identif"]
+                .iter()
+                .any(|w| text[k.start..k.end].contains(w))
+    });
+    if kept.is_empty() || anonymising {
         s.conditions.remove("anonymised");
     }
     // Asking for consent as the clause's only act is not a condition of it.
@@ -436,172 +2131,33 @@ pub fn extract_clause(
     if s.conditions.contains("explicit_consent") {
         s.conditions.remove("consent");
     }
-    for p in scan.of(Field::Place) {
-        s.places.insert(p.id.to_string());
-    }
-    for c in scan.of(Field::Control) {
-        s.controls.insert(c.id.to_string());
-    }
-    s.open = scan.of(Field::Open).next().is_some();
-    s.durations = durations(raw);
-    s.channels = channels(raw, block);
-    s.actor = s.actor.or_else(|| actor(&scan));
-    s.modality = modality(text);
-    s
 }
 
-/// Whether practice word `a` is an attribute: followed by `的` directly or at the end of a chain
-/// of practice words joined by `、`, `或`, `和`, `及` (`共享、转让或公开披露的对象`).
-fn attribute(text: &str, a: &Found<'_>, actions: &[&Found<'_>]) -> bool {
-    let mut end = a.end;
-    loop {
-        let rest = &text[end..];
-        if rest.starts_with('的') {
-            return !rest.starts_with("的同意");
-        }
-        let Some(sep) =
-            ["、", "或者", "或", "和", "及", "与"].iter().find(|s| rest.starts_with(**s))
-        else {
-            return false;
-        };
-        let next = end + sep.len();
-        match actions.iter().find(|x| x.start == next) {
-            Some(x) => end = x.end,
-            None => return false,
-        }
-    }
-}
-
-/// Cues that open a purpose phrase.
-const PURPOSE_OPENERS: [&str; 31] = [
-    "为了",
-    "为便于",
-    "为更好",
-    "为向您",
-    "为确保",
-    "为提高",
-    "为保障",
-    "为完成",
-    "为展示",
-    "为实现",
-    "为使用",
-    "为您",
-    "以便",
-    "便于",
-    "用于",
-    "用来",
-    "以提供",
-    "以实现",
-    "以确保",
-    "以保障",
-    "以帮助",
-    "目的是",
-    "旨在",
-    "有助于",
-    "才能",
-    "in order to",
-    "so that",
-    "so as to",
-    "for the purpose",
-    "to help",
-    "will help",
-];
-
-/// Consequence cues: what follows is the function affected (`将会影响您使用…`, `unable to use`).
-const CONSEQUENCE: [&str; 10] = [
-    "影响您",
-    "影响到您",
-    "无法使用",
-    "无法正常使用",
-    "无法完成",
-    "影响您的",
-    "unable to",
-    "be affected",
-    "affect your",
-    "cannot be used",
-];
-
-/// The byte ranges of a clause's purpose phrases: a leading one (`为了…，` up to the part where
-/// the main practice or its subject starts), trailing ones (from a cue after the main practice
-/// to the end), and consequences (`…将无法使用支付功能`).
-fn purpose_scopes(scan: &Scan<'_>, first_action: Option<usize>) -> Vec<(usize, usize)> {
-    let text = &scan.text;
-    let mut out = Vec::new();
-    let starts_subject = |part_start: usize| {
-        let t = text[part_start..].trim_start();
-        ["我们", "您", "慧孕育", "we ", "you ", "our ", "your ", "apple", "it "]
-            .iter()
-            .any(|s| t.starts_with(s))
-    };
-    let mut cues: Vec<usize> = Vec::new();
-    for opener in PURPOSE_OPENERS {
-        let mut from = 0;
-        while let Some(at) = text[from..].find(opener) {
-            cues.push(from + at);
-            from += at + opener.len();
-        }
-    }
-    // A leading `to …` / `为…` opens a purpose phrase too.
-    let lead = text.trim_start_matches(|c: char| !c.is_alphanumeric());
-    let lead_at = text.len() - lead.len();
-    if lead.starts_with("to ") || (lead.starts_with('为') && !lead.starts_with("为您")) {
-        cues.push(lead_at);
-    }
-    for cue in cues {
-        let end = match first_action {
-            Some(a) if a > cue => {
-                // Leading phrase: up to the part where the main clause starts.
-                let mut end = a;
-                for &p in &scan.part_starts[1..] {
-                    if p > cue && p <= a && starts_subject(p) {
-                        end = p;
-                        break;
-                    }
-                }
-                end
-            }
-            _ => text.len(),
-        };
-        out.push((cue, end));
-    }
-    // A consequence (`如您不提供…，将无法使用…`, `if you do not provide …, your use of … will be
-    // affected`): the function affected is what the information serves.
-    let conditional = CONDITIONAL.iter().any(|c| lead.starts_with(c));
-    for c in CONSEQUENCE {
-        if let Some(at) = text.find(c) {
-            out.push((if conditional { 0 } else { at }, text.len()));
-        }
-    }
-    out
-}
-
-/// Whether a part (the text before a practice word) starts with the user as subject.
-fn starts_with_user(before: &str) -> bool {
-    let t = before.trim_start_matches(|c: char| !c.is_alphanumeric());
-    (t.starts_with('您') && !t.starts_with("您的")) || t.starts_with("you ")
+/// Whether the clause may name a period (a number and a unit): [`durations`] is not cheap.
+fn may_name_duration(text: &str) -> bool {
+    text.chars().any(|c| c.is_ascii_digit() || "零〇一二两三四五六七八九十百".contains(c))
+        && (text.contains(['天', '日', '周', '月', '年'])
+            || ["day", "week", "month", "year", "星期"].iter().any(|u| text.contains(u)))
 }
 
 fn actor(scan: &Scan<'_>) -> Option<&'static str> {
     let first = scan
         .found
         .iter()
-        .find(|f| matches!(f.field, Field::ActorWe | Field::ActorUser | Field::Action))?;
+        .find(|f| matches!(f.field, Field::SubjectWe | Field::SubjectUser) || f.is_verb())?;
     match first.field {
-        Field::ActorWe => Some("we"),
-        Field::ActorUser if !scan.text[first.end..].starts_with('的') => Some("user"),
+        Field::SubjectWe => Some("we"),
+        Field::SubjectUser => Some("user"),
         _ => None,
     }
 }
 
-fn modality(text: &str) -> Option<&'static str> {
-    const MAY: [&str; 5] = ["可能", "may ", "might ", "could ", "可以"];
-    const MUST: [&str; 5] = ["必须", "须", "must ", "shall ", "应当"];
-    const WILL: [&str; 4] = ["会", "将", "will ", "would "];
-    if MAY.iter().any(|m| text.contains(m)) {
+fn modality(scan: &Scan<'_>) -> Option<&'static str> {
+    if scan.has(Field::May) {
         Some("may")
-    } else if MUST.iter().any(|m| text.contains(m)) {
+    } else if scan.has(Field::Must) {
         Some("must")
-    } else if WILL.iter().any(|m| text.contains(m)) {
+    } else if scan.has(Field::Will) {
         Some("will")
     } else {
         None
@@ -632,15 +2188,25 @@ pub(crate) fn channels(raw: &str, block: &Block) -> std::collections::BTreeSet<S
         }
     }
     let raw: &str = &raw;
-    for m in EMAIL.find_iter(raw) {
-        out.insert(format!("email:{}", m.as_str().to_lowercase()));
+    // The patterns run only where they can match: most clauses name no channel.
+    if raw.contains('@') {
+        for m in EMAIL.find_iter(raw) {
+            out.insert(format!("email:{}", m.as_str().to_lowercase()));
+        }
     }
-    for m in PHONE.find_iter(raw) {
-        let digits: String = m.as_str().chars().filter(char::is_ascii_digit).collect();
-        out.insert(format!("phone:{digits}"));
+    if raw.bytes().filter(u8::is_ascii_digit).count() >= 7 {
+        for m in PHONE.find_iter(raw) {
+            let digits: String = m.as_str().chars().filter(char::is_ascii_digit).collect();
+            out.insert(format!("phone:{digits}"));
+        }
     }
-    for m in URL.find_iter(raw) {
-        out.insert(format!("url:{}", url_key(m.as_str())));
+    let lower_has = |needle: &[u8]| {
+        raw.as_bytes().windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle))
+    };
+    if lower_has(b"http") || lower_has(b"www.") {
+        for m in URL.find_iter(raw) {
+            out.insert(format!("url:{}", url_key(m.as_str())));
+        }
     }
     for (text, target) in &block.links {
         if text.is_empty() || !clause_text.contains(text.as_str()) {
@@ -669,22 +2235,59 @@ fn url_key(url: &str) -> String {
     u.trim_end_matches(['/', '.', ',']).to_string()
 }
 
-static COMPANY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[\p{Han}A-Za-z0-9·()（）]{2,30}?(?:有限责任公司|股份有限公司|有限公司)|(?:[A-Z][A-Za-z0-9&'\-]*,? ){1,5}(?:Inc\.|LLC|Ltd\.|Limited|GmbH|Corp\.|Corporation|PLC|plc|Co\., Ltd\.)").unwrap()
+static COMPANY_EN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:[A-Z][A-Za-z0-9&'\-]*,? ){1,5}(?:Inc\.|LLC|Ltd\.|Limited|GmbH|Corp\.|Corporation|PLC|plc|Co\., Ltd\.)").unwrap()
 });
 
-/// Organisations a text names by their legal name (`…有限公司`, `… Inc.`).
+/// Legal-form suffixes of Chinese company names.
+const ZH_COMPANY_SUFFIXES: [&str; 3] = ["有限责任公司", "股份有限公司", "有限公司"];
+
+/// Organisations a text names by their legal name (`…有限公司`, `… Inc.`). A Chinese name is
+/// the run of ideographs, Latin letters, digits, `·` and brackets (at most 30) before its
+/// suffix.
 fn organisations(raw: &str) -> Vec<String> {
-    COMPANY
-        .find_iter(raw)
-        .map(|m| {
-            let name = m.as_str();
-            // Drop a leading verb or preposition glued to a Chinese name.
-            let name = name.trim_start_matches(['向', '与', '给', '由', '和', '及']);
-            name.trim().to_string()
-        })
-        .filter(|n| n.chars().count() >= 4)
-        .collect()
+    let mut out = Vec::new();
+    let mut taken = 0;
+    let mut from = 0;
+    while let Some(i) = raw[from..].find("公司") {
+        let end = from + i + "公司".len();
+        from = end;
+        let Some(suffix) = ZH_COMPANY_SUFFIXES.iter().find(|s| raw[..end].ends_with(**s)) else {
+            continue;
+        };
+        let suffix_start = end - suffix.len();
+        let allowed = |c: char| {
+            matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF)
+                || c.is_ascii_alphanumeric()
+                || matches!(c, '·' | '(' | ')' | '（' | '）')
+        };
+        let mut start = suffix_start;
+        for (n, (j, c)) in raw[taken..suffix_start].char_indices().rev().enumerate() {
+            if n >= 30 || !allowed(c) {
+                break;
+            }
+            start = taken + j;
+        }
+        if raw[start..suffix_start].chars().count() < 2 {
+            continue;
+        }
+        taken = end;
+        // Drop a leading verb or preposition glued to the name.
+        let name = raw[start..end].trim_start_matches(['向', '与', '给', '由', '和', '及']).trim();
+        if name.chars().count() >= 4 {
+            out.push(name.to_string());
+        }
+    }
+    let english = ["Inc.", "LLC", "Ltd.", "Limited", "GmbH", "Corp", "PLC", "plc"];
+    if english.iter().any(|s| raw.contains(s)) {
+        out.extend(
+            COMPANY_EN
+                .find_iter(raw)
+                .map(|m| m.as_str().trim().to_string())
+                .filter(|n| n.chars().count() >= 4),
+        );
+    }
+    out
 }
 
 /// A name as an id: trimmed, with a bracketed original in another script dropped
@@ -834,4 +2437,169 @@ fn table_row(lexicon: &Lexicon, block: &Block, table: &Table) -> Option<Statemen
     }
     s.channels = channels(&block.text, block);
     Some(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::Document;
+    use std::collections::BTreeSet;
+
+    /// The statement of `sentence` read as a paragraph of its own.
+    fn read(sentence: &str) -> Statement {
+        let doc = Document::from_bytes("t.md", format!("# T\n\n{sentence}\n").as_bytes()).unwrap();
+        let all = super::super::extract(&doc);
+        assert_eq!(all.clauses.len(), 1, "{sentence:?} is one clause");
+        all.clauses[0].statement.clone()
+    }
+
+    fn set(items: &[&str]) -> BTreeSet<String> {
+        items.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn a_new_negated_sale_is_a_promise_with_its_practice_data_and_recipient() {
+        let s = read("我们绝不会为了评估您的信用风险向催收机构出售您的车牌号。");
+        assert_eq!(s.polarity, Polarity::Negate);
+        assert_eq!(s.actions, set(&["sell"]));
+        assert_eq!(s.data, set(&["personal_info"]));
+        assert!(s.items.contains("personal_info/车牌号"), "{:?}", s.items);
+        assert_eq!(s.recipients, set(&["third_party"]));
+        assert!(s.items.contains("recipient/催收机构"), "{:?}", s.items);
+
+        let s = read("We will never sell your licence plate number to debt collectors.");
+        assert_eq!(s.polarity, Polarity::Negate);
+        assert_eq!(s.actions, set(&["sell"]));
+        assert!(s.items.contains("personal_info/licence plate number"), "{:?}", s.items);
+        assert!(s.items.contains("recipient/debt collectors"), "{:?}", s.items);
+
+        let s = read(
+            "We will never share your marital status with dating services to conduct market research.",
+        );
+        assert_eq!(s.polarity, Polarity::Negate);
+        assert_eq!(s.actions, set(&["share"]));
+        assert_eq!(s.data, set(&["profile_info"]));
+        assert!(s.items.contains("recipient/dating services"), "{:?}", s.items);
+        assert_eq!(s.purposes, set(&["research"]));
+    }
+
+    #[test]
+    fn affirmed_sales_and_shares_name_practice_data_and_recipient() {
+        let s = read("为了开展市场调研，我们可能会向保险公司出售您的基因信息。");
+        assert_eq!(s.polarity, Polarity::Affirm);
+        assert_eq!(s.actions, set(&["sell"]));
+        assert_eq!(s.data, set(&["biometric"]));
+        assert_eq!(s.recipients, set(&["insurer"]));
+        assert_eq!(s.purposes, set(&["research"]));
+
+        let s = read("您的日历日程将被共享给招聘平台。");
+        assert_eq!(s.polarity, Polarity::Affirm);
+        assert_eq!(s.actions, set(&["share"]));
+        assert!(s.items.contains("personal_info/日历日程"), "{:?}", s.items);
+        assert!(s.items.contains("recipient/招聘平台"), "{:?}", s.items);
+
+        let s = read(
+            "If you enable this feature, we will share your calendar entries with recruitment agencies.",
+        );
+        assert_eq!(s.polarity, Polarity::Affirm);
+        assert_eq!(s.actions, set(&["share"]));
+        assert!(s.items.contains("personal_info/calendar entries"), "{:?}", s.items);
+        assert!(s.items.contains("recipient/recruitment agencies"), "{:?}", s.items);
+
+        let s = read("我们会向贷款机构提供以下信息：车牌号、婚姻状况。");
+        assert_eq!(s.actions, set(&["share"]));
+        assert!(s.items.contains("personal_info/车牌号"), "{:?}", s.items);
+        assert!(s.items.contains("profile_info/婚姻状况"), "{:?}", s.items);
+        assert!(s.items.contains("recipient/贷款机构"), "{:?}", s.items);
+
+        let s = read("Your bank statements may be provided to lenders.");
+        assert_eq!((s.polarity, s.actions.clone()), (Polarity::Affirm, set(&["share"])));
+        assert_eq!(s.data, set(&["financial"]));
+        assert!(s.items.contains("recipient/lenders"), "{:?}", s.items);
+    }
+
+    #[test]
+    fn negation_cues_are_read_alike_and_have_a_scope() {
+        for sentence in [
+            "We do not sell your personal information.",
+            "We don't sell your personal information.",
+            "We never sell your personal information.",
+            "We will not sell your personal information.",
+            "我们不出售您的个人信息。",
+            "我们不会出售您的个人信息。",
+            "我们不得出售您的个人信息。",
+        ] {
+            let s = read(sentence);
+            assert_eq!(s.polarity, Polarity::Negate, "{sentence}");
+            assert_eq!(s.actions, set(&["sell"]), "{sentence}");
+        }
+        // With its exception as a condition.
+        for sentence in [
+            "未经您同意，我们不会向第三方提供您的个人信息。",
+            "除非得到您的同意，否则我们不会与第三方共享您的个人信息。",
+            "We will not share your personal information with third parties unless you consent.",
+        ] {
+            let s = read(sentence);
+            assert_eq!(s.polarity, Polarity::Negate, "{sentence}");
+            assert_eq!(s.actions, set(&["share"]), "{sentence}");
+            assert_eq!(s.conditions, set(&["consent"]), "{sentence}");
+            assert_eq!(s.recipients, set(&["third_party"]), "{sentence}");
+        }
+        // A bracketed aside does not end the scope.
+        let s = read("我们不会将您的个人身份信息（例如姓名，电话号码）出售给第三方。");
+        assert_eq!((s.polarity, s.actions.clone()), (Polarity::Negate, set(&["sell"])));
+        // Words that start like a negation negate nothing.
+        let s = read("我们不仅收集您的姓名，还收集您的手机号。");
+        assert_eq!((s.polarity, s.actions.clone()), (Polarity::Affirm, set(&["collect"])));
+        // A refusal in a condition is a consequence, not a promise.
+        let s = read("如果您不提供上述信息，我们将无法为您提供支付功能。");
+        assert_eq!(s.polarity, Polarity::Affirm);
+        assert!(s.actions.is_empty(), "{:?}", s.actions);
+        assert_eq!(s.purposes, set(&["payment"]));
+        // A negation inside a purpose phrase does not reach the practice after it.
+        let s = read(
+            "We aggregate your data so that it no longer identifies you and share it with partners.",
+        );
+        assert_eq!((s.polarity, s.actions.clone()), (Polarity::Affirm, set(&["share"])));
+        // Not notifying does not make a stated practice a promise.
+        let s = read("我们会共享您的个人信息，无需另行通知您。");
+        assert_eq!((s.polarity, s.actions.clone()), (Polarity::Affirm, set(&["share"])));
+    }
+
+    #[test]
+    fn practices_named_guarded_or_done_by_the_user_are_not_stated() {
+        // Named as the object of a change.
+        assert!(read("个人信息共享、转让或公开披露的主要对象发生变化。").actions.is_empty());
+        // What a safeguard protects against.
+        assert!(
+            read("我们会采取措施防止数据遭到未经授权访问、公开披露、使用。").actions.is_empty()
+        );
+        // The user's own right.
+        assert!(read("您可以删除您的个人信息。").actions.is_empty());
+        // A user giving information is our collection; giving it to others is sharing.
+        assert_eq!(read("您需要向我们提供您的手机号码。").actions, set(&["collect"]));
+        assert_eq!(read("您可以向其他用户分享您的照片。").actions, set(&["share"]));
+        // Providing a service gives no information away.
+        assert!(read("我们会向您提供客户服务。").actions.is_empty());
+    }
+
+    #[test]
+    fn the_fast_matching_form_equals_match_text() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut texts: Vec<String> = vec![
+            "全角：ＡＢＣ，１２３；（括号）！？".to_string(),
+            "你的信息，妳的数据 and you don't".to_string(),
+            "空格　全角 与 English words\u{a0}here".to_string(),
+        ];
+        for path in ["policy/privacy.zh-CN.md", "policy/privacy.en.md"] {
+            let bytes = std::fs::read(root.join(path)).unwrap();
+            let doc = Document::from_bytes(path, &bytes).unwrap();
+            for section in &doc.sections {
+                texts.extend(section.blocks.iter().map(|b| b.text.clone()));
+            }
+        }
+        for text in &texts {
+            assert_eq!(matching_text(text), match_text(text), "{text}");
+        }
+    }
 }
