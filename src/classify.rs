@@ -472,7 +472,7 @@ impl Condition {
         let c = ctx.change;
         let holds = |b: bool| b.then(Found::default);
         let terms =
-            |found: Vec<String>| (!found.is_empty()).then(|| Found { terms: found, delta: None });
+            |found: Vec<String>| (!found.is_empty()).then_some(Found { terms: found, delta: None });
         let primary = if c.kind.is_removal() { &ctx.old_text } else { &ctx.new_text };
         match self {
             Condition::Changes(kinds) => holds(kinds.contains(&c.kind)),

@@ -1533,7 +1533,8 @@ fn conditions(
             purposes: m.purposes.clone(),
         }));
     }
-    let terms: [(&[String], fn(Arc<TermSet>) -> Condition); 8] = [
+    type MakeCondition = fn(Arc<TermSet>) -> Condition;
+    let terms: [(&[String], MakeCondition); 8] = [
         (&m.text, Condition::Text),
         (&m.not_text, Condition::NotText),
         (&m.added, Condition::Added),

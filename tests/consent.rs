@@ -188,8 +188,9 @@ fn the_direct_diff_catches_what_the_release_levels_miss() {
     let d = &m.documents["privacy"];
     assert_eq!(d.decisions.get("1.0.0"), Some(&redline::Decision::Reconsent));
     assert_eq!(d.decisions.get("1.1.0"), Some(&redline::Decision::None));
-    // No release says reconsent, so reconsent_since stays null even though 1.0.0 users re-consent.
-    assert_eq!(d.reconsent_since, None);
+    // The decision follows the direct difference to the latest version, whatever the releases
+    // in between recorded: 1.0.0 users re-consent although no release said reconsent.
+    assert_eq!(d.levels.get("1.0.0"), Some(&redline::Level::Reconsent));
     // The translation is not in the releases.
     assert_eq!(
         redline::consent::language_status(

@@ -18,9 +18,7 @@ pub fn is_chinese(text: &str) -> bool {
         // ASCII and the common ideographs first: `is_alphabetic` is a table lookup.
         if c.is_ascii() {
             latin += usize::from(c.is_ascii_alphabetic());
-        } else if matches!(c as u32, 0x4E00..=0x9FFF) {
-            cjk += 1;
-        } else if is_cjk(c) && c.is_alphabetic() {
+        } else if matches!(c as u32, 0x4E00..=0x9FFF) || (is_cjk(c) && c.is_alphabetic()) {
             cjk += 1;
         } else if c.is_alphabetic() {
             latin += 1;

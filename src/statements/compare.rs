@@ -444,10 +444,8 @@ fn channel_deltas(
     sides: &Sides<'_>,
     out: &mut Vec<Delta>,
 ) {
-    let in_new: HashSet<String> =
-        sides.new.clauses.iter().flat_map(|c| contact_channels(c)).collect();
-    let in_old: HashSet<String> =
-        sides.old.clauses.iter().flat_map(|c| contact_channels(c)).collect();
+    let in_new: HashSet<String> = sides.new.clauses.iter().flat_map(contact_channels).collect();
+    let in_old: HashSet<String> = sides.old.clauses.iter().flat_map(contact_channels).collect();
     let gone: Vec<(&Clause, String)> = old
         .iter()
         .flat_map(|c| contact_channels(c).map(move |ch| (c, ch)))

@@ -1610,10 +1610,10 @@ fn data_phrases(scan: &Scan<'_>) -> Vec<(usize, usize)> {
         let list_start = i + cue.len() + colon + 1;
         let list = &text[list_start..];
         let list = &list[..list.find(['。', ';', '.']).unwrap_or(list.len())];
-        let mut pos = list_start;
+        // Each piece's start from its offset in `list` (the separators differ in width: `、` is
+        // three bytes, `,` one).
         for piece in list.split(['、', ',']) {
-            let piece_start = pos;
-            pos += piece.len() + 1;
+            let piece_start = list_start + (piece.as_ptr() as usize - list.as_ptr() as usize);
             for item in piece
                 .split(" and ")
                 .flat_map(|p| p.split(" or "))
@@ -2481,6 +2481,14 @@ mod tests {
         assert_eq!(s.data, set(&["profile_info"]));
         assert!(s.items.contains("recipient/dating services"), "{:?}", s.items);
         assert_eq!(s.purposes, set(&["research"]));
+    }
+
+    #[test]
+    fn a_listed_item_after_a_wide_separator_is_found_at_its_own_bytes() {
+        // `、` is three bytes wide: the second item must start after it, not inside it.
+        let s = read("我们会向贷款机构出售以下信息:性取向、日历日程。");
+        assert_eq!(s.actions, set(&["sell"]));
+        assert!(s.items.contains("personal_info/日历日程"), "{:?}", s.items);
     }
 
     #[test]
