@@ -249,10 +249,17 @@ impl<'a> Sides<'a> {
             (Some(s), Some(b)) => st.of_block(s, b).iter().any(|c| c.statement.is_practice()),
             _ => false,
         };
-        change.old_block.is_some()
-            && change.new_block.is_some()
-            && practice(self.statements.old, change.old_section, change.old_block)
-            && practice(self.statements.new, change.new_section, change.new_block)
+        // An added or removed block that states practices, none of them new or lost, restates
+        // what the other version says elsewhere.
+        match (change.old_block.is_some(), change.new_block.is_some()) {
+            (true, true) => {
+                practice(self.statements.old, change.old_section, change.old_block)
+                    && practice(self.statements.new, change.new_section, change.new_block)
+            }
+            (false, true) => practice(self.statements.new, change.new_section, change.new_block),
+            (true, false) => practice(self.statements.old, change.old_section, change.old_block),
+            (false, false) => false,
+        }
     }
 
     fn ctx(&self, change: &'a Change, criteria: &Criteria) -> Ctx<'a> {

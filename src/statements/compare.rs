@@ -150,6 +150,26 @@ pub struct Index {
     controls: HashSet<String>,
     /// Contact channels.
     channels: HashSet<String>,
+    /// Every clause's text by [`editorial_key`]: a clause found word for word in the other
+    /// version restates it.
+    texts: HashSet<String>,
+    /// Latin words of the version, lower case, a plural `s` dropped.
+    words: HashSet<String>,
+    /// The version's text in matching form, for Chinese names found by pattern.
+    cjk: String,
+}
+
+/// A Latin word as it is looked up in [`Index::words`]: lower case, without a plural `s`.
+fn word_key(w: &str) -> String {
+    let w = w.to_lowercase();
+    match w.strip_suffix("ies") {
+        Some(stem) if stem.len() > 2 => format!("{stem}y"),
+        _ => w
+            .strip_suffix('s')
+            .filter(|s| s.len() > 2 && !s.ends_with('s'))
+            .unwrap_or(&w)
+            .to_string(),
+    }
 }
 
 fn recipient_keys(s: &Statement) -> Vec<String> {
@@ -186,6 +206,17 @@ impl Index {
 
     fn add(&mut self, clause: &Clause) {
         let s = &clause.statement;
+        self.texts.insert(editorial_key(&clause.text));
+        let text = crate::normalize::match_text(&clause.text);
+        self.words.extend(
+            text.split(|c: char| !c.is_ascii_alphanumeric() && c != '-')
+                .filter(|w| !w.is_empty())
+                .map(word_key),
+        );
+        if text.chars().any(|c| !c.is_ascii()) {
+            self.cjk.push_str(&text);
+            self.cjk.push('\n');
+        }
         self.channels.extend(s.channels.iter().cloned());
         self.controls.extend(control_keys(clause));
         if !s.is_practice() {
@@ -201,6 +232,27 @@ impl Index {
         if conditioned(s) { self.conditioned.add(s) } else { self.free.add(s) }
     }
 
+    /// Whether a recipient found by pattern, not by the lexicon (`recipient/debt collectors`,
+    /// `recipient/催收机构`), is named anywhere in this version: such names are read loosely,
+    /// so a name the version already uses is no new recipient.
+    fn names(&self, key: &str) -> bool {
+        let Some(phrase) = key.strip_prefix("recipient/") else { return false };
+        let phrase = phrase.trim_matches(|c: char| c.is_ascii_punctuation() || c.is_whitespace());
+        if phrase.is_empty() {
+            return true;
+        }
+        if phrase.is_ascii() {
+            phrase.rsplit(' ').next().is_some_and(|head| self.words.contains(&word_key(head)))
+        } else {
+            self.cjk.contains(phrase)
+        }
+    }
+
+    /// Whether `clause` occurs word for word in this version.
+    fn restates(&self, clause: &Clause) -> bool {
+        self.texts.contains(&editorial_key(&clause.text))
+    }
+
     /// Data ids processed in any affirmed practice.
     fn any_data(&self, d: &str) -> bool {
         self.free.data.contains(d) || self.conditioned.data.contains(d)
@@ -213,16 +265,24 @@ impl Index {
 
     /// Whether a promise like `s` (a negated practice of the same kind about overlapping data or
     /// recipients) is made.
+    /// Whether every practice `s` promises not to do (each action with each kind of data) is
+    /// already promised: `we never collect biometric data, and we do not sell your personal
+    /// information` is new beside an old `we do not sell your personal information`.
     fn promises_like(&self, s: &Statement) -> bool {
-        self.promises.iter().any(|p| {
-            p.actions.iter().any(|a| s.actions.contains(a))
-                && (p.data.is_empty()
-                    || s.data.is_empty()
-                    || p.data.iter().any(|d| s.data.contains(d))
-                    || p.data.contains("personal_info"))
-                && (s.recipients.is_empty()
-                    || p.recipients.is_empty()
-                    || p.recipients.iter().any(|r| s.recipients.contains(r)))
+        let data: Vec<Option<&String>> =
+            if s.data.is_empty() { vec![None] } else { s.data.iter().map(Some).collect() };
+        s.actions.iter().all(|a| {
+            data.iter().all(|d| {
+                self.promises.iter().any(|p| {
+                    p.actions.contains(a)
+                        && (p.data.is_empty()
+                            || p.data.contains("personal_info")
+                            || d.is_none_or(|d| p.data.contains(d)))
+                        && (s.recipients.is_empty()
+                            || p.recipients.is_empty()
+                            || p.recipients.iter().any(|r| s.recipients.contains(r)))
+                })
+            })
         })
     }
 }
@@ -237,7 +297,18 @@ fn control_keys(clause: &Clause) -> Vec<String> {
         None if !s.data.is_empty() => s.data.iter().cloned().collect(),
         None => vec![String::new()],
     };
-    s.controls.iter().flat_map(|c| about.iter().map(move |a| format!("{c}@{a}"))).collect()
+    let row = clause.text.contains(" | ");
+    s.controls
+        .iter()
+        .flat_map(|c| {
+            // Rights over one's information as a whole (access, correct, delete, withdraw, close
+            // the account, complain) are not tied to the data a prose clause happens to name.
+            let per_data = row || matches!(c.as_str(), "switch_off" | "opt_out");
+            let about: Vec<&str> =
+                if per_data { about.iter().map(String::as_str).collect() } else { vec![""] };
+            about.into_iter().map(move |a| format!("{c}@{a}"))
+        })
+        .collect()
 }
 
 /// A control key as words: the control and what it is about.
@@ -344,6 +415,7 @@ pub fn deltas(change: &Change, sides: &Sides<'_>) -> Vec<Delta> {
     }
     for (o, n) in align(old, new) {
         match (o, n) {
+            (None, Some(n)) if sides.old_index.restates(n) => {}
             (None, Some(n)) => added(None, n, sides, &mut out),
             (Some(o), None) => removed(o, sides, &mut out),
             (Some(o), Some(n)) => {
@@ -497,6 +569,18 @@ fn channel_word(channel: &str) -> String {
 /// a new promise narrows.
 fn added(paired: Option<&Clause>, n: &Clause, sides: &Sides<'_>, out: &mut Vec<Delta>) {
     let s = &n.statement;
+    // A list of data or purposes that was closed and is now open (`only to support Find My` →
+    // `only to support services such as Find My`), in a practice or in a list item under one.
+    if let Some(o) = paired
+        && s.open
+        && !o.statement.open
+        && (!s.data.is_empty() || !s.purposes.is_empty())
+    {
+        let mut d = delta(DeltaKind::Opened, n, "new");
+        d.data = s.data.clone();
+        d.purposes = s.purposes.clone();
+        out.push(d);
+    }
     if !s.is_practice() {
         return;
     }
@@ -516,10 +600,10 @@ fn added(paired: Option<&Clause>, n: &Clause, sides: &Sides<'_>, out: &mut Vec<D
     if s.conditions.contains("anonymised") {
         return;
     }
-    let loose = novelty(s, n, &[&old.free, &old.conditioned]);
+    let loose = novelty(s, n, &[&old.free, &old.conditioned], old);
     // A practice the old version allowed only with consent or by law, now stated without.
     if !conditioned(s) && loose.is_empty() {
-        let strict = novelty(s, n, &[&old.free]);
+        let strict = novelty(s, n, &[&old.free], old);
         if let Some(first) = strict.first() {
             let mut d = delta(DeltaKind::ConditionRemoved, n, "new");
             d.data = first.data.clone();
@@ -529,19 +613,11 @@ fn added(paired: Option<&Clause>, n: &Clause, sides: &Sides<'_>, out: &mut Vec<D
         }
     }
     out.extend(loose);
-    if let Some(o) = paired
-        && s.open
-        && !o.statement.open
-    {
-        let mut d = delta(DeltaKind::Opened, n, "new");
-        d.data = s.data.clone();
-        out.push(d);
-    }
 }
 
 /// What an affirmed practice says that `facts` (of the old version) do not: new kinds of data,
 /// recipients, data given to a recipient, purposes, places and kinds of practice.
-fn novelty(s: &Statement, n: &Clause, facts: &[&Facts]) -> Vec<Delta> {
+fn novelty(s: &Statement, n: &Clause, facts: &[&Facts], old: &Index) -> Vec<Delta> {
     let mut out = Vec::new();
     let new_items: BTreeSet<String> = s
         .items
@@ -568,8 +644,11 @@ fn novelty(s: &Statement, n: &Clause, facts: &[&Facts]) -> Vec<Delta> {
     }
     if s.actions.iter().any(|a| is_transfer(a) && a != "abroad") {
         let keys = recipient_keys(s);
-        let new_recipients: BTreeSet<String> =
-            keys.iter().filter(|r| !facts.iter().any(|f| f.knows_recipient(r))).cloned().collect();
+        let new_recipients: BTreeSet<String> = keys
+            .iter()
+            .filter(|r| !facts.iter().any(|f| f.knows_recipient(r)) && !old.names(r))
+            .cloned()
+            .collect();
         if !new_recipients.is_empty() {
             let mut d = delta(DeltaKind::NewRecipient, n, "new");
             d.words = new_recipients.iter().map(|r| recipient_word(s, r)).collect();
@@ -583,7 +662,10 @@ fn novelty(s: &Statement, n: &Clause, facts: &[&Facts]) -> Vec<Delta> {
         let mut shared_to = BTreeSet::new();
         for data in data_or_any(s) {
             for r in &rs {
-                if data != "*" && !facts.iter().any(|f| f.knows_sharing(&data, r)) {
+                // Ordinary information given to a recipient the old version names (found by
+                // pattern) is no new combination; sensitive information is.
+                let named = old.names(r) && general_covers(&data);
+                if data != "*" && !named && !facts.iter().any(|f| f.knows_sharing(&data, r)) {
                     shared_data.insert(data.clone());
                     if r != "*" {
                         shared_to.insert(r.clone());
@@ -669,9 +751,13 @@ fn edited(o: &Clause, n: &Clause, sides: &Sides<'_>, out: &mut Vec<Delta>) {
         out.push(delta(DeltaKind::ConditionAdded, n, "new"));
     }
     let (okeys, nkeys) = (control_keys(o), control_keys(n));
+    // In prose the edited clause itself still offering the control keeps it, whatever data the
+    // clause now names; a table row keeps it only under the same first cell.
+    let row = o.text.contains(" | ");
     let lost: Vec<&String> = okeys
         .iter()
         .filter(|c| !nkeys.contains(*c) && !sides.new_index.controls.contains(*c))
+        .filter(|c| row || !c.split_once('@').is_some_and(|(name, _)| ns.controls.contains(name)))
         .collect();
     if !lost.is_empty() {
         let mut d = delta(DeltaKind::ControlRemoved, o, "old");
