@@ -213,7 +213,7 @@ impl Index {
                 .filter(|w| !w.is_empty())
                 .map(word_key),
         );
-        if text.chars().any(|c| !c.is_ascii()) {
+        if !text.is_ascii() {
             self.cjk.push_str(&text);
             self.cjk.push('\n');
         }
