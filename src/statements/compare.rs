@@ -20,7 +20,7 @@ use crate::model::ChangeKind;
 use crate::normalize::editorial_key;
 use crate::rules::DeltaKind;
 use serde::Serialize;
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// One thing a change did to the statements, with the clause that shows it.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -157,6 +157,52 @@ pub struct Index {
     words: HashSet<String>,
     /// The version's text in matching form, for Chinese names found by pattern.
     cjk: String,
+    /// Clause (section, block, span start) → the SDK record it belongs to, by [`name_key`].
+    record_of: HashMap<(usize, usize, usize), String>,
+    /// SDK record → its name as written, the data (kinds and items) and purposes it states.
+    records: HashMap<String, Record>,
+    /// The record being read while indexing, with its section.
+    open_record: Option<(usize, String)>,
+}
+
+/// What an SDK record written as prose says: `2、OPPO广告联盟SDK`, then `SDK用途：…` and
+/// `收集个人信息类型：…` paragraphs up to the next record or section.
+#[derive(Debug, Default)]
+struct Record {
+    name: String,
+    data: HashSet<String>,
+    purposes: BTreeSet<String>,
+}
+
+/// The SDK a paragraph opens a record for: `2、OPPO广告联盟SDK`, `第三方SDK名称：友盟统计SDK`,
+/// `SDK name: Firebase SDK`. `None` for any other paragraph and for table rows.
+fn record_name(text: &str) -> Option<&str> {
+    if text.contains(" | ") {
+        return None;
+    }
+    let t = text.trim().trim_start_matches(|c: char| c.is_ascii_digit() || c.is_whitespace());
+    let t = t.trim_start_matches(['、', '.', ')', '）', '(', '（']).trim_start();
+    let labels = ["第三方sdk名称", "第三方 sdk 名称", "sdk名称", "sdk 名称", "sdk name", "名称", "name"];
+    let lower = t.to_lowercase();
+    let t = labels
+        .iter()
+        .find(|l| lower.starts_with(*l))
+        .and_then(|l| t.get(l.len()..))
+        .map_or(t, |rest| rest.trim_start().trim_start_matches([':', '：']).trim());
+    let t = t.trim_end_matches(['。', ';', '；', ':', '：', '.']).trim();
+    (t.to_lowercase().contains("sdk")
+        && t.chars().count() <= 40
+        && !t.contains(['：', ':', '，', ',', '。', '；']))
+    .then_some(t)
+}
+
+/// Data of a statement as a record keeps it: kinds (not the general ones) and items.
+fn record_data(s: &Statement) -> impl Iterator<Item = String> + '_ {
+    s.data
+        .iter()
+        .filter(|d| !matches!(d.as_str(), "personal_info" | "sensitive_info"))
+        .cloned()
+        .chain(s.items.iter().filter(|i| !i.starts_with("recipient/")).cloned())
 }
 
 /// A Latin word as it is looked up in [`Index::words`]: lower case, without a plural `s`.
@@ -206,6 +252,22 @@ impl Index {
 
     fn add(&mut self, clause: &Clause) {
         let s = &clause.statement;
+        if self.open_record.as_ref().is_some_and(|(section, _)| *section != clause.section) {
+            self.open_record = None;
+        }
+        if let Some(name) = record_name(&clause.text) {
+            let key = name_key(name);
+            self.records.entry(key.clone()).or_default().name = name.to_string();
+            self.open_record = Some((clause.section, key));
+        }
+        if let Some((_, key)) = &self.open_record {
+            self.record_of.insert((clause.section, clause.block, clause.span.0), key.clone());
+            let record = self.records.entry(key.clone()).or_default();
+            if s.polarity == Polarity::Affirm {
+                record.data.extend(record_data(s));
+                record.purposes.extend(s.purposes.iter().cloned());
+            }
+        }
         self.texts.insert(editorial_key(&clause.text));
         let text = crate::normalize::match_text(&clause.text);
         self.words.extend(
@@ -246,6 +308,12 @@ impl Index {
         } else {
             self.cjk.contains(phrase)
         }
+    }
+
+    /// The SDK record `clause` of this version belongs to.
+    fn record(&self, clause: &Clause) -> Option<(&String, &Record)> {
+        let key = self.record_of.get(&(clause.section, clause.block, clause.span.0))?;
+        Some((key, self.records.get(key)?))
     }
 
     /// Whether `clause` occurs word for word in this version.
@@ -569,6 +637,7 @@ fn channel_word(channel: &str) -> String {
 /// a new promise narrows.
 fn added(paired: Option<&Clause>, n: &Clause, sides: &Sides<'_>, out: &mut Vec<Delta>) {
     let s = &n.statement;
+    sdk_record(n, sides, out);
     // A list of data or purposes that was closed and is now open (`only to support Find My` →
     // `only to support services such as Find My`), in a practice or in a list item under one.
     if let Some(o) = paired
@@ -613,6 +682,48 @@ fn added(paired: Option<&Clause>, n: &Clause, sides: &Sides<'_>, out: &mut Vec<D
         }
     }
     out.extend(loose);
+}
+
+/// What a clause of an SDK record written as prose adds: a record the old version did not have
+/// is a new recipient (its header clause says so once, with the purposes the record states); an
+/// existing record that now names data it did not is data given to that SDK.
+fn sdk_record(n: &Clause, sides: &Sides<'_>, out: &mut Vec<Delta>) {
+    let Some((key, record)) = sides.new_index.record(n) else { return };
+    let recipients: BTreeSet<String> = ["sdk".to_string()].into();
+    match sides.old_index.records.get(key) {
+        None if record_name(&n.text).is_some() => {
+            let mut d = delta(DeltaKind::NewRecipient, n, "new");
+            d.words = vec![record.name.clone()];
+            d.recipients = recipients;
+            d.purposes = record.purposes.clone();
+            d.data = record.data.iter().filter(|x| !x.contains('/')).cloned().collect();
+            out.push(d);
+        }
+        None => {}
+        Some(old) => {
+            if n.statement.polarity != Polarity::Affirm {
+                return;
+            }
+            let new: Vec<String> = record_data(&n.statement)
+                .filter(|x| !old.data.contains(x))
+                .collect();
+            let items: Vec<&String> = new.iter().filter(|x| x.contains('/')).collect();
+            if items.is_empty() && new.is_empty() {
+                return;
+            }
+            let mut d = delta(DeltaKind::NewSharing, n, "new");
+            d.data = new.iter().map(|x| x.split('/').next().unwrap_or(x).to_string()).collect();
+            d.words = if items.is_empty() {
+                new.iter().map(|x| n.statement.word(x).to_string()).collect()
+            } else {
+                items.iter().map(|x| x.split_once('/').map_or(x.as_str(), |(_, w)| w).to_string()).collect()
+            };
+            d.words.push(record.name.clone());
+            d.recipients = recipients;
+            d.purposes = n.statement.purposes.clone();
+            out.push(d);
+        }
+    }
 }
 
 /// What an affirmed practice says that `facts` (of the old version) do not: new kinds of data,
