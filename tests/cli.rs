@@ -279,7 +279,17 @@ fn fail_on_sets_exit_one_and_json_follows_the_contract() {
     assert_eq!(finding["section"], "device-permissions");
     assert_eq!(finding["change"], "row_added");
     assert_eq!(finding["location"]["side"], "new");
-    assert!(finding["reference"].as_str().unwrap().starts_with("十一 item 3"));
+    // The reference is in the document's language and cites the policy's own clause first;
+    // `references` has both languages.
+    assert_eq!(finding["reference"], finding["references"]["zh-CN"]);
+    assert!(
+        finding["reference"].as_str().unwrap().starts_with("本政策第十一条第3项；"),
+        "{finding}"
+    );
+    assert!(
+        finding["references"]["en"].as_str().unwrap().starts_with("十一 item 3; "),
+        "{finding}"
+    );
     assert_eq!(report["stats"]["sections_old"], 55);
     let (code, _, _) =
         diff(repo.path(), &["policy/privacy.zh-CN.md", "edited.zh-CN.md", "--fail-on", "never"]);
@@ -295,7 +305,7 @@ fn check_compares_the_working_tree_with_head_and_names_the_profile() {
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout.contains("profile: huiyunyu (policy/criteria.toml)"), "{stdout}");
-    assert!(stdout.contains("contact-changed") && stdout.contains("level major"), "{stdout}");
+    assert!(stdout.contains("contact-replaced") && stdout.contains("level major"), "{stdout}");
     assert!(!stdout.contains('\x1b'), "no colour with NO_COLOR");
     let md = redline(repo.path()).args(["check", "--format", "markdown"]).output().unwrap();
     let md = String::from_utf8(md.stdout).unwrap();
@@ -332,9 +342,11 @@ fn outside_a_policy_repository_the_builtin_profile_applies() {
     let (code, stdout, _) = diff(dir.path(), &["privacy.zh-CN.md", "new.md"]);
     assert_eq!(code, 0);
     assert!(stdout.contains("profile: builtin"), "{stdout}");
+    // A replaced contact channel is major in the baseline too: users who write to the old
+    // address no longer reach the operator (PIPL art. 17(1)(1), 50).
     assert!(
-        stdout.contains("level minor"),
-        "Decision 1: a contact change is minor in the baseline: {stdout}"
+        stdout.contains("contact-replaced") && stdout.contains("level major"),
+        "a replaced contact channel is major in the baseline: {stdout}"
     );
 }
 

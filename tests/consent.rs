@@ -1,4 +1,6 @@
-//! `redline consent` and the consent manifest (contracts.md `redline.consent/1`).
+//! `redline consent` and the consent manifest (`redline.consent/2`): `decisions[X]` follows the
+//! level of the direct difference between X and the latest release, `chain_level[X]` the releases
+//! in between (information only).
 
 mod common;
 
@@ -41,9 +43,11 @@ fn decisions_for_versions_before_between_and_after_releases() {
         v,
         json!({
             "decision": "notice", "accepted": "2.0.0", "latest": "3.0.0", "level": "major",
-            "known": true, "effective": "2026-12-27", "upcoming": true, "current": "2.0.0",
+            "chain_level": "major", "known": true, "effective": "2026-12-27", "upcoming": true,
+            "current": "2.0.0",
             "changes": [{"version": "3.0.0", "effective": "2026-12-27", "level": "major",
-                         "summary": ["device-permissions: row added 通讯录 (major)"]}]
+                         "summary": ["device-permissions: row added 通讯录 (major)"],
+                         "same_as": null}]
         })
     );
     // After its effective date the decision is the same; only the status moved.
@@ -69,8 +73,8 @@ fn decisions_for_versions_before_between_and_after_releases() {
     assert_eq!(
         v,
         json!({"decision": "none", "accepted": "3.1.0", "latest": "3.1.0", "level": "none",
-               "known": true, "effective": "2026-12-28", "upcoming": false, "current": "3.1.0",
-               "changes": []})
+               "chain_level": "none", "known": true, "effective": "2026-12-28",
+               "upcoming": false, "current": "3.1.0", "changes": []})
     );
     // A well-formed version that was never released: reconsent.
     let v = consent(&repo, "1.0.5", "2026-12-28");
@@ -78,7 +82,7 @@ fn decisions_for_versions_before_between_and_after_releases() {
     assert_eq!(versions(&v), ["1.0.0", "1.1.0", "2.0.0", "3.0.0", "3.1.0"]);
     // Text output.
     let text = repo.ok(&["consent", "--accepted", "1.0.0", "--as-of", "2026-12-28"]);
-    assert!(text.starts_with("reconsent: ask the user to agree to 3.1.0 (in force since 2026-12-28)\n  accepted 1.0.0; level reconsent since then:\n  1.1.0  effective 2026-12-01  minor\n"), "{text}");
+    assert!(text.starts_with("reconsent: ask the user to agree to 3.1.0 (in force since 2026-12-28)\n  accepted 1.0.0; the text now differs from it at level reconsent (the releases since reached reconsent):\n  1.1.0  effective 2026-12-01  minor\n"), "{text}");
     let text = repo.ok(&["consent", "--accepted", "3.1.0", "--as-of", "2026-12-28"]);
     assert_eq!(text, "none: nothing to show (latest 3.1.0, in force since 2026-12-28)\n");
 
@@ -90,7 +94,7 @@ fn decisions_for_versions_before_between_and_after_releases() {
     let zh =
         |version: &str| sha256(&repo.bytes(&format!("archive/privacy/{version}/privacy.zh-CN.md")));
     let head = sha256(&repo.bytes("archive/privacy/3.1.0/release.toml"));
-    assert_eq!(v["schema"], "redline.consent/1");
+    assert_eq!(v["schema"], "redline.consent/2");
     assert_eq!(v["as_of"], "2026-12-20");
     let d = &v["documents"]["privacy"];
     assert_eq!(
@@ -101,16 +105,35 @@ fn decisions_for_versions_before_between_and_after_releases() {
         d["latest"],
         json!({"version": "3.1.0", "effective": "2026-12-28", "url": "privacy/3.1.0/", "sha256": zh("3.1.0")})
     );
-    assert_eq!(d["reconsent_since"], "2.0.0");
-    assert_eq!(d["notice_since"], "3.0.0");
+    // Decisions from the direct difference to 3.1.0: the SDK row is still new for users of
+    // 1.0.0 and 1.1.0, the contacts permission for users of 2.0.0, only wording for 3.0.0.
     assert_eq!(
         serde_json::to_string(&m.documents["privacy"].decisions).unwrap(),
         r#"{"1.0.0":"reconsent","1.1.0":"reconsent","2.0.0":"notice","3.0.0":"none","3.1.0":"none"}"#
     );
     assert_eq!(
-        d["versions"][0],
-        json!({"version": "1.0.0", "effective": "2026-11-29", "level": "none", "summary": []})
+        serde_json::to_string(&m.documents["privacy"].levels).unwrap(),
+        r#"{"1.0.0":"reconsent","1.1.0":"reconsent","2.0.0":"major","3.0.0":"minor","3.1.0":"none"}"#
     );
+    // The highest release level after each version (information).
+    assert_eq!(
+        serde_json::to_string(&m.documents["privacy"].chain_level).unwrap(),
+        r#"{"1.0.0":"reconsent","1.1.0":"reconsent","2.0.0":"major","3.0.0":"minor","3.1.0":"none"}"#
+    );
+    assert_eq!(
+        d["versions"][0],
+        json!({"version": "1.0.0", "effective": "2026-11-29", "level": "none", "summary": [],
+               "same_as": null})
+    );
+    assert!(d["versions"].as_array().unwrap().iter().all(|e| e["same_as"].is_null()));
+    // For every released version X, `consent --accepted X` answers what the manifest says.
+    for (version, decision) in &m.documents["privacy"].decisions.0 {
+        let answer = consent(&repo, version, "2026-12-20");
+        assert_eq!(answer["decision"], decision.as_str(), "{version}: {answer}");
+        assert_eq!(answer["level"], d["levels"][version.as_str()], "{version}: {answer}");
+        assert_eq!(answer["chain_level"], d["chain_level"][version.as_str()], "{version}");
+    }
+    assert_eq!(m.documents["privacy"].decisions.len(), 5);
     assert_eq!(
         d["versions"][2]["summary"],
         json!(["device-permissions: row added 穿山甲广告SDK (reconsent)"])
@@ -129,12 +152,12 @@ fn decisions_for_versions_before_between_and_after_releases() {
         keys,
         [
             "chain_head",
+            "chain_level",
             "current",
             "decisions",
             "languages",
             "latest",
-            "notice_since",
-            "reconsent_since",
+            "levels",
             "versions"
         ]
     );
@@ -233,9 +256,9 @@ fn consent_refuses_bad_input() {
     .unwrap();
     assert_eq!(
         serde_json::to_value(&m).unwrap(),
-        json!({"schema": "redline.consent/1", "as_of": "2026-12-01", "documents": {"privacy": {
-            "current": null, "latest": null, "reconsent_since": null, "notice_since": null,
-            "decisions": {}, "versions": [],
+        json!({"schema": "redline.consent/2", "as_of": "2026-12-01", "documents": {"privacy": {
+            "current": null, "latest": null,
+            "decisions": {}, "levels": {}, "chain_level": {}, "versions": [],
             "languages": {"zh-CN": {"status": "source"}, "en": {"status": "missing"}},
             "chain_head": null}}})
     );

@@ -162,14 +162,16 @@ fn bad_folders_are_refused() {
 fn plain_text_versions_import_into_a_txt_document() {
     let repo = svc_repo(Some("txt"));
     let src = tempfile::tempdir().unwrap();
-    std::fs::write(src.path().join("001_2024-02-01.txt"), "We collect your email.\n").unwrap();
-    std::fs::write(src.path().join("002_2024-02-01.txt"), "We collect your email address.\n")
+    std::fs::write(src.path().join("001_2024-02-01.txt"), "We collect your email address.\n")
         .unwrap();
+    let v2 = "We collect your email address and your phone number.\n";
+    std::fs::write(src.path().join("002_2024-02-01.txt"), v2).unwrap();
     repo.ok(&["import", &src.path().display().to_string()]);
-    // "email address" is a data type the first version did not name.
-    assert_eq!(repo.read("archive/svc/2.0.0/svc.en.txt"), "We collect your email address.\n");
+    // The phone number is a kind of data the first version did not name: major in the built-in
+    // profile (a prominent notice).
+    assert_eq!(repo.read("archive/svc/2.0.0/svc.en.txt"), v2);
     let r = record(&repo, "2.0.0");
-    assert_eq!((r.effective.as_str(), r.level.as_str()), ("2024-02-01", "reconsent"));
+    assert_eq!((r.effective.as_str(), r.level.as_str()), ("2024-02-01", "major"));
 }
 
 #[test]

@@ -517,7 +517,8 @@ fn effective_date_unchanged_after_a_substantive_change() {
         ZH,
         11,
         col(&text, 11, "2026年1月8日"),
-        "the text changed at level reconsent since HEAD:policy/privacy.zh-CN.md but this date (2026-01-08) did not",
+        // The built-in profile (no policy/criteria.toml here): a new kind of data is major.
+        "the text changed at level major since HEAD:policy/privacy.zh-CN.md but this date (2026-01-08) did not",
     );
     // Moving the date on clears it.
     std::fs::write(dir.path().join(ZH), text.replace("2026年1月8日", "2026年2月8日")).unwrap();

@@ -159,7 +159,12 @@ fn an_empty_file_is_all_added_or_all_removed() {
             .iter()
             .all(|c| c.kind.is_removal() || c.kind == ChangeKind::MetadataModified)
     );
-    assert!(removed.report.findings.iter().any(|f| f.rule == "statutory-right-removed"));
+    // An empty new version is not a policy: the `degenerate` guard is the only finding, and it
+    // blocks publication (its rights vanishing with it is moot).
+    let rules: Vec<&str> = removed.report.findings.iter().map(|f| f.rule.as_str()).collect();
+    assert_eq!(rules, ["degenerate"]);
+    assert_eq!(removed.report.level, Level::Major);
+    assert!(removed.report.qualifiers.contains(&redline::Qualifier::Block));
 }
 
 /// Raw HTML and short table rows are diffed like everything else.

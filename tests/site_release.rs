@@ -35,8 +35,11 @@ fn second_release_with_an_sdk_row_in_a_git_clone() {
     let consent: Value = serde_json::from_str(&repo.read("site/consent.json")).unwrap();
     let doc = &consent["documents"]["privacy"];
     assert_eq!(consent["as_of"], "2026-12-01");
-    assert_eq!(doc["reconsent_since"], "2.0.0");
+    assert_eq!(consent["schema"], "redline.consent/2");
     assert_eq!(doc["decisions"], json!({"1.0.0": "reconsent", "2.0.0": "none"}));
+    assert_eq!(doc["levels"], json!({"1.0.0": "reconsent", "2.0.0": "none"}));
+    assert_eq!(doc["chain_level"], json!({"1.0.0": "reconsent", "2.0.0": "none"}));
+    assert_eq!(doc["versions"][1]["same_as"], Value::Null);
     assert_eq!(doc["current"]["version"], "1.0.0");
     assert_eq!(doc["latest"]["url"], "privacy/2.0.0/");
     assert!(repo.file("site/privacy/2.0.0/index.html").is_file(), "the manifest's URL exists");

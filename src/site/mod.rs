@@ -78,7 +78,7 @@ pub struct BuildSummary {
     pub bytes: u64,
 }
 
-/// The `redline.consent/1` manifest published as `consent.json` (pretty JSON, trailing newline):
+/// The `redline.consent/2` manifest published as `consent.json` (pretty JSON, trailing newline):
 /// [`crate::consent::manifest`] for `as_of`, so the site and `redline consent` always agree.
 ///
 /// Errors: those of [`crate::consent::manifest`] (an unreadable or malformed archive).
