@@ -182,7 +182,8 @@ fn record_name(text: &str) -> Option<&str> {
     }
     let t = text.trim().trim_start_matches(|c: char| c.is_ascii_digit() || c.is_whitespace());
     let t = t.trim_start_matches(['、', '.', ')', '）', '(', '（']).trim_start();
-    let labels = ["第三方sdk名称", "第三方 sdk 名称", "sdk名称", "sdk 名称", "sdk name", "名称", "name"];
+    let labels =
+        ["第三方sdk名称", "第三方 sdk 名称", "sdk名称", "sdk 名称", "sdk name", "名称", "name"];
     let lower = t.to_lowercase();
     let t = labels
         .iter()
@@ -650,10 +651,19 @@ fn added(paired: Option<&Clause>, n: &Clause, sides: &Sides<'_>, out: &mut Vec<D
         d.purposes = s.purposes.clone();
         out.push(d);
     }
+    let old = sides.old_index;
     if !s.is_practice() {
+        // A short item naming data with no practice word of its own (`12、月经周期、基础体温；`
+        // in a list under "we collect") adds the kinds of data it names.
+        if s.polarity == Polarity::Affirm && !s.data.is_empty() && n.text.chars().count() <= 60 {
+            out.extend(
+                novelty(s, n, &[&old.free, &old.conditioned], old)
+                    .into_iter()
+                    .filter(|d| d.kind == DeltaKind::NewData),
+            );
+        }
         return;
     }
-    let old = sides.old_index;
     if s.polarity == Polarity::Negate {
         let already = paired.is_some_and(|o| o.statement.polarity == Polarity::Negate)
             || old.promises_like(s);
@@ -704,9 +714,8 @@ fn sdk_record(n: &Clause, sides: &Sides<'_>, out: &mut Vec<Delta>) {
             if n.statement.polarity != Polarity::Affirm {
                 return;
             }
-            let new: Vec<String> = record_data(&n.statement)
-                .filter(|x| !old.data.contains(x))
-                .collect();
+            let new: Vec<String> =
+                record_data(&n.statement).filter(|x| !old.data.contains(x)).collect();
             let items: Vec<&String> = new.iter().filter(|x| x.contains('/')).collect();
             if items.is_empty() && new.is_empty() {
                 return;
@@ -716,7 +725,10 @@ fn sdk_record(n: &Clause, sides: &Sides<'_>, out: &mut Vec<Delta>) {
             d.words = if items.is_empty() {
                 new.iter().map(|x| n.statement.word(x).to_string()).collect()
             } else {
-                items.iter().map(|x| x.split_once('/').map_or(x.as_str(), |(_, w)| w).to_string()).collect()
+                items
+                    .iter()
+                    .map(|x| x.split_once('/').map_or(x.as_str(), |(_, w)| w).to_string())
+                    .collect()
             };
             d.words.push(record.name.clone());
             d.recipients = recipients;
@@ -754,7 +766,11 @@ fn novelty(s: &Statement, n: &Clause, facts: &[&Facts], old: &Index) -> Vec<Delt
         out.push(d);
     }
     if s.actions.iter().any(|a| is_transfer(a) && a != "abroad") {
-        let keys = recipient_keys(s);
+        // In a table row the company and SDK names are judged by the table rules (a new SDK,
+        // a vendor renamed), not as recipients of their own.
+        let row = n.text.contains(" | ");
+        let keys: Vec<String> =
+            recipient_keys(s).into_iter().filter(|r| !row || !r.contains(':')).collect();
         let new_recipients: BTreeSet<String> = keys
             .iter()
             .filter(|r| !facts.iter().any(|f| f.knows_recipient(r)) && !old.names(r))
