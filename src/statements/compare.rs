@@ -81,6 +81,9 @@ struct Facts {
     actions: HashSet<String>,
     /// Data ids sent abroad (`*` for unspecified).
     abroad: HashSet<String>,
+    /// (kind of practice, data id) for sales, public disclosure and profiling (`*` for a
+    /// clause with no data).
+    practised: HashSet<(String, String)>,
 }
 
 impl Facts {
@@ -97,6 +100,12 @@ impl Facts {
         self.items.extend(s.items.iter().filter(|i| !i.starts_with("recipient/")).cloned());
         self.purposes.extend(s.purposes.iter().cloned());
         self.actions.extend(s.actions.iter().cloned());
+        for a in s.actions.iter().filter(|a| matches!(a.as_str(), "sell" | "profile" | "disclose"))
+        {
+            for d in data_or_any(s) {
+                self.practised.insert((a.clone(), d));
+            }
+        }
         if s.actions.contains("abroad") || s.places.contains("abroad") {
             self.abroad.extend(data_or_any(s));
         }
@@ -665,8 +674,9 @@ fn added(paired: Option<&Clause>, n: &Clause, sides: &Sides<'_>, out: &mut Vec<D
         return;
     }
     if s.polarity == Polarity::Negate {
-        let already = paired.is_some_and(|o| o.statement.polarity == Polarity::Negate)
-            || old.promises_like(s);
+        // A promise added beside one the old version already makes restates or narrows it;
+        // either way it never widens what the policy allows. An edited promise is no new one.
+        let already = paired.is_some_and(|o| o.statement.polarity == Polarity::Negate);
         if !already {
             let mut d = delta(DeltaKind::PromiseAdded, n, "new");
             d.data = s.data.clone();
@@ -692,6 +702,14 @@ fn added(paired: Option<&Clause>, n: &Clause, sides: &Sides<'_>, out: &mut Vec<D
         }
     }
     out.extend(loose);
+}
+
+/// Whether a clause is an illustration (`For example, when you fill out a survey …`, `例如…`):
+/// it shows a stated practice at work and states no purpose of its own.
+fn illustrates(c: &Clause) -> bool {
+    let t = crate::normalize::match_text(&c.text);
+    let t = t.trim_start();
+    ["for example", "for instance", "e.g.", "例如", "比如", "举例"].iter().any(|w| t.starts_with(w))
 }
 
 /// What a clause of an SDK record written as prose adds: a record the old version did not have
@@ -816,7 +834,7 @@ fn novelty(s: &Statement, n: &Clause, facts: &[&Facts], old: &Index) -> Vec<Delt
         .filter(|p| !facts.iter().any(|f| f.purposes.contains(*p)))
         .cloned()
         .collect();
-    if !new_purposes.is_empty() {
+    if !new_purposes.is_empty() && !illustrates(n) {
         let mut d = delta(DeltaKind::NewPurpose, n, "new");
         d.words = new_purposes.iter().map(|p| s.word(p).to_string()).collect();
         d.purposes = new_purposes;
@@ -841,7 +859,17 @@ fn novelty(s: &Statement, n: &Clause, facts: &[&Facts], old: &Index) -> Vec<Delt
         }
     }
     for a in ["sell", "profile", "disclose"] {
-        if s.actions.contains(a) && !facts.iter().any(|f| f.actions.contains(a)) {
+        // A kind of practice never stated, or stated before only for other data: profiling on
+        // health data is new beside profiling on browsing history.
+        let new_sensitive = s.data.iter().any(|d| {
+            is_sensitive(d)
+                && !facts.iter().any(|f| {
+                    f.practised.contains(&(a.to_string(), d.clone()))
+                        || f.practised.contains(&(a.to_string(), "sensitive_info".to_string()))
+                })
+        });
+        if s.actions.contains(a) && (!facts.iter().any(|f| f.actions.contains(a)) || new_sensitive)
+        {
             let mut d = delta(DeltaKind::NewPractice, n, "new");
             d.actions = [a.to_string()].into();
             d.data = s.data.clone();
