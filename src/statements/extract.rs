@@ -348,9 +348,14 @@ impl<'a> Scan<'a> {
                 matches!(w, "the" | "our" | "these" | "those" | "such" | "its" | "their")
             }))
             || ["向", "与", "给", "同", "对", "从", "由", "被"].iter().any(|p| gap.contains(p))
-            || gap
-                .split_whitespace()
-                .any(|w| matches!(w, "with" | "to" | "for" | "of" | "by" | "from" | "than"));
+            || gap.split_whitespace().any(|w| {
+                matches!(
+                    w,
+                    "with" | "to" | "for" | "of" | "by" | "from" | "than"
+                            // French and German prepositions (`à des annonceurs`, `an Partner`).
+                            | "à" | "aux" | "avec" | "pour" | "par" | "an" | "mit" | "für" | "von"
+                )
+            });
         let rest = text[f.end..].trim_start();
         let predicate = self.found.iter().any(|g| {
             g.start >= f.end
@@ -797,7 +802,16 @@ fn practices(
     let text = scan.text.as_str();
     let verbs: Vec<&Found<'_>> = scan.found.iter().filter(|f| f.is_verb()).collect();
     let abroad = scan.of(Field::Place).any(|p| p.id == "abroad");
-    let negations: Vec<&Found<'_>> = scan.of(Field::Negation).collect();
+    // A French `ne` negates only with its complement (`ne … pas`; `ne … que` is `only`).
+    let negations: Vec<&Found<'_>> = scan
+        .of(Field::Negation)
+        .filter(|n| {
+            !matches!(&text[n.start..n.end], "ne" | "n'")
+                || scan
+                    .of(Field::NegationComplement)
+                    .any(|c| c.start >= n.end && same_sentence_part(text, n.end, c.start))
+        })
+        .collect();
     let mut kept: Vec<Kept> = Vec::new();
     // Whether the previous practice word was named, guarded or an attribute (a chain shares it).
     let mut inherited = false;
@@ -876,7 +890,8 @@ fn practices(
                 // purpose phrase's.
                 && !(is_latin(&text[n.start..n.end])
                     && scopes.iter().any(|sc| !sc.opens_part && !sc.specific_only && sc.start < n.start && scan.part(sc.start) == part))
-        }) || scan.of(Field::NegationPrefix).any(|p| p.end == a.start);
+        }) || scan.of(Field::NegationPrefix).any(|p| p.end == a.start)
+            || negated_after(scan, a);
         // "If you do not provide …": a consequence, not a practice or a promise.
         if negated && in_protasis {
             continue;
@@ -965,6 +980,22 @@ fn practices(
     }
     let _ = lead;
     kept
+}
+
+/// Whether a German negation after the practice word `a` negates it (`Wir verkaufen Ihre Daten
+/// nicht`, `Wir erheben keine Gesundheitsdaten`): in the same part, with no other practice word
+/// and no coordination (`und`, `oder`, `aber`) between.
+fn negated_after(scan: &Scan<'_>, a: &Found<'_>) -> bool {
+    let text = scan.text.as_str();
+    scan.of(Field::NegationAfter).any(|x| {
+        x.start >= a.end
+            && !scan.of(Field::NotNegation).any(|n| n.start == x.start)
+            && same_sentence_part(text, a.end, x.start)
+            && !scan.found.iter().any(|f| f.is_verb() && f.start >= a.end && f.end <= x.start)
+            && !text[a.end..x.start]
+                .split_whitespace()
+                .any(|w| matches!(w, "und" | "oder" | "aber" | "sondern"))
+    })
 }
 
 /// Whether an English practice word is a past participle (`collected`, `sold`, `kept`).
@@ -2589,6 +2620,98 @@ mod tests {
         assert_eq!(read("您可以向其他用户分享您的照片。").actions, set(&["share"]));
         // Providing a service gives no information away.
         assert!(read("我们会向您提供客户服务。").actions.is_empty());
+    }
+
+    #[test]
+    fn french_practices_negations_data_recipients_and_purposes() {
+        let s = read("Nous ne vendons jamais vos données personnelles à des annonceurs.");
+        assert_eq!((s.polarity, s.actions.clone()), (Polarity::Negate, set(&["sell"])));
+        assert_eq!(s.data, set(&["personal_info"]));
+        assert_eq!(s.recipients, set(&["advertiser"]));
+        let s = read("Nous partageons votre adresse e-mail avec nos partenaires.");
+        assert_eq!((s.polarity, s.actions.clone()), (Polarity::Affirm, set(&["share"])));
+        assert_eq!(s.data, set(&["email"]));
+        assert_eq!(s.recipients, set(&["partner"]));
+        let s = read("Nous collectons votre localisation et vos données de santé.");
+        assert_eq!(s.actions, set(&["collect"]));
+        assert_eq!(s.data, set(&["health", "location"]));
+        // `ne … que` is `only`: no negation.
+        let s = read("Nous ne transférons vos données qu'à nos prestataires.");
+        assert_eq!((s.polarity, s.actions.clone()), (Polarity::Affirm, set(&["transfer"])));
+        assert_eq!(s.recipients, set(&["service_provider"]));
+        let s = read("Nous conservons vos données personnelles pour la publicité.");
+        assert_eq!(s.actions, set(&["store"]));
+        assert_eq!(s.purposes, set(&["advertising"]));
+        let s = read("Nous supprimons vos données personnelles.");
+        assert_eq!(s.actions, set(&["delete"]));
+    }
+
+    #[test]
+    fn german_practices_negations_after_the_verb_data_and_recipients() {
+        let s = read("Wir verkaufen Ihre personenbezogenen Daten nicht.");
+        assert_eq!((s.polarity, s.actions.clone()), (Polarity::Negate, set(&["sell"])));
+        assert_eq!(s.data, set(&["personal_info"]));
+        let s = read("Wir erheben keine Gesundheitsdaten.");
+        assert_eq!((s.polarity, s.actions.clone()), (Polarity::Negate, set(&["collect"])));
+        assert_eq!(s.data, set(&["health"]));
+        let s = read("Wir werden Ihre E-Mail-Adresse niemals an Werbepartner weitergeben.");
+        assert_eq!((s.polarity, s.actions.clone()), (Polarity::Negate, set(&["share"])));
+        assert_eq!(s.data, set(&["email"]));
+        assert_eq!(s.recipients, set(&["advertiser"]));
+        let s = read("Wir teilen Ihren Standort mit Dienstleistern für Werbung.");
+        assert_eq!((s.polarity, s.actions.clone()), (Polarity::Affirm, set(&["share"])));
+        assert_eq!(s.data, set(&["location"]));
+        assert_eq!(s.recipients, set(&["service_provider"]));
+        assert_eq!(s.purposes, set(&["advertising"]));
+        // `nicht nur` negates nothing; a negation after a coordination is the other verb's.
+        let s = read("Wir speichern nicht nur Ihre E-Mail-Adresse.");
+        assert_eq!((s.polarity, s.actions.clone()), (Polarity::Affirm, set(&["store"])));
+        let s = read("Wir speichern Ihre Daten und löschen sie nicht.");
+        assert_eq!(s.polarity, Polarity::Negate);
+        assert_eq!(s.actions, set(&["delete"]));
+    }
+
+    #[test]
+    fn sdk_list_kinds_of_data_in_chinese_and_english() {
+        let s = read(
+            "我们会收集您的应用安装列表、SIM卡信息、MCC/MNC、GAID、支付信息、剪贴板内容、传感器信息和运营商信息。",
+        );
+        assert_eq!(s.actions, set(&["collect"]));
+        assert_eq!(
+            s.data,
+            set(&["app_list", "clipboard", "device", "device_id", "financial"]),
+            "{:?}",
+            s.items
+        );
+        let s = read(
+            "We collect your list of installed apps, SIM card information, GAID, payment information, clipboard contents, sensor data and carrier information.",
+        );
+        assert_eq!(s.actions, set(&["collect"]));
+        assert_eq!(
+            s.data,
+            set(&["app_list", "clipboard", "device", "device_id", "financial"]),
+            "{:?}",
+            s.items
+        );
+    }
+
+    #[test]
+    fn consent_legal_and_opt_out_conditions() {
+        for (sentence, condition) in [
+            ("经您同意后，我们会向合作伙伴共享您的位置信息。", "consent"),
+            ("我们会在征得您的单独同意后向合作伙伴共享您的位置信息。", "explicit_consent"),
+            ("在法律法规允许的范围内，我们会向合作伙伴共享您的位置信息。", "legal"),
+            ("除非您选择退出，我们会向合作伙伴共享您的位置信息。", "opt_out"),
+            ("Subject to your consent, we share your location with partners.", "consent"),
+            ("We share your location with partners with your consent.", "consent"),
+            ("We share your location with partners unless you opt out.", "opt_out"),
+            ("Where required by law, we share your location with government authorities.", "legal"),
+        ] {
+            let s = read(sentence);
+            assert_eq!(s.polarity, Polarity::Affirm, "{sentence}");
+            assert_eq!(s.actions, set(&["share"]), "{sentence}");
+            assert_eq!(s.conditions, set(&[condition]), "{sentence}");
+        }
     }
 
     #[test]
