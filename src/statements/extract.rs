@@ -183,6 +183,8 @@ impl<'a> Scan<'a> {
                 })
             };
             match f.field {
+                // A name of an SDK (`微信SDK`) names no information.
+                Field::Data => !text[f.end..].trim_start().starts_with("sdk"),
                 Field::Object | Field::Tool | Field::GenericService => !inside(&|_| true),
                 Field::Anaphora => !inside(&|g| g == Field::RecipientAnaphora),
                 _ => true,
@@ -347,12 +349,15 @@ impl<'a> Scan<'a> {
             && gap.split_whitespace().all(|w| {
                 matches!(w, "the" | "our" | "these" | "those" | "such" | "its" | "their")
             }))
-            || ["向", "与", "给", "同", "对", "从", "由", "被"].iter().any(|p| gap.contains(p))
+            || ["向", "与", "给", "同", "对", "从", "由", "被", "通过", "借助"]
+                .iter()
+                .any(|p| gap.contains(p))
             || gap.split_whitespace().any(|w| {
                 matches!(
                     w,
                     "with" | "to" | "for" | "of" | "by" | "from" | "than"
                             // French and German prepositions (`à des annonceurs`, `an Partner`).
+                            | "through" | "via" | "using"
                             | "à" | "aux" | "avec" | "pour" | "par" | "an" | "mit" | "für" | "von"
                 )
             });
@@ -369,6 +374,62 @@ impl<'a> Scan<'a> {
                 && text[f.end..g.start].chars().filter(|c| is_cjk(*c)).count() <= 2
         });
         !inside && !governed && predicate
+    }
+
+    /// The noun phrase of the party that collects at `at` when it is a third party, an advertiser,
+    /// an analytics provider or an SDK (the nearest such subject in the same part): from the start of the part (after
+    /// adverbs of place and time) to the end of the party's name.
+    fn collecting_party(&self, at: usize) -> Option<(usize, usize)> {
+        let (part_start, _) = self.part_span(self.part(at));
+        // The party is the subject: followed by its predicate, or opening the part (`微信SDK在特定
+        // 情况下会读取…`) with no other subject before the practice word.
+        let (_, f) = self.found.iter().enumerate().rev().find(|(k, f)| {
+            f.end <= at
+                && f.start >= part_start
+                && f.field == Field::Recipient
+                && (self.party_subject(*k, usize::MAX)
+                    || (self.text[part_start..f.start].chars().count() <= 16
+                        && !self.found.iter().any(|g| {
+                            g.start >= part_start
+                                && g.end <= f.start
+                                && (g.is_verb()
+                                    || matches!(
+                                        g.field,
+                                        Field::SubjectWe
+                                            | Field::SubjectUser
+                                            | Field::NotSubject
+                                            | Field::Conditional
+                                            | Field::PurposeCue
+                                            | Field::PurposeLead
+                                    ))
+                        })
+                        && !self.found.iter().any(|g| {
+                            g.start >= f.end
+                                && g.end <= at
+                                && (g.is_verb()
+                                    || matches!(g.field, Field::SubjectWe | Field::SubjectUser))
+                        })))
+        })?;
+        if self.found.iter().any(|g| {
+            g.start >= f.end
+                && g.end <= at
+                && matches!(g.field, Field::SubjectWe | Field::SubjectUser)
+        }) {
+            return None;
+        }
+        // Partners and affiliates obtaining information (`合作伙伴取得您授权…的信息`) are a source
+        // of what we receive, not recipients.
+        if !matches!(f.id, "sdk" | "third_party" | "advertiser" | "analytics") {
+            return None;
+        }
+        // The phrase starts after the last word that cannot be part of a name.
+        let before = &self.text[part_start..f.start];
+        let start = ["我们", "时", "后", "中", "的", "了", "会", "将", "also ", "then "]
+            .iter()
+            .filter_map(|w| before.rfind(w).map(|i| part_start + i + w.len()))
+            .max()
+            .unwrap_or(part_start);
+        Some((skip_spaces(&self.text, start), f.end))
     }
 
     /// The conditional opening of the clause, if it starts with one.
@@ -406,6 +467,8 @@ impl<'a> Scan<'a> {
                         | Field::Anaphora
                 ) || (f.field == Field::NotSubject
                     && is_possessive(&self.text[f.start..f.end])))
+        }) || self.found.iter().enumerate().any(|(k, f)| {
+            f.start == at && f.field == Field::Recipient && self.party_subject(k, usize::MAX)
         }) || ["there ", "it ", "this ", "these ", "such ", "they ", "he ", "she "]
             .iter()
             .any(|w| self.text[at..].starts_with(w))
@@ -697,6 +760,9 @@ struct Kept {
     negated: bool,
     /// The words, for reasons.
     word: (usize, usize),
+    /// The party that collects, when it is not us (`穿山甲广告SDK会收集…`): the byte range of
+    /// its noun phrase; the practice is then `share` with that party.
+    by: Option<(usize, usize)>,
 }
 
 /// The vocabulary id of an action entry as a `'static` str.
@@ -919,7 +985,8 @@ fn practices(
         // Another party sharing with no recipient named (`合作伙伴…依据法律共享的信息`,
         // `partners … share in accordance with the law`): what we receive.
         let id = if matches!(id, "share" | "disclose") && subject == Subject::Other {
-            let k = Kept { start: a.start, end: a.end, id, negated, word: (a.start, a.end) };
+            let k =
+                Kept { start: a.start, end: a.end, id, negated, word: (a.start, a.end), by: None };
             if recipient_phrase(scan, &k).is_none() { "collect" } else { id }
         } else {
             id
@@ -976,7 +1043,15 @@ fn practices(
         if std::env::var_os("XDEBUG").is_some() {
             eprintln!("KEEP {word} -> {id} neg={negated} subj={subject:?}");
         }
-        kept.push(Kept { start: a.start, end: a.end, id, negated, word: (a.start, a.end) });
+        // A third party or an SDK that collects (`第三方SDK会收集…`, `the Umeng SDK collects`):
+        // the information goes to it.
+        let by = if id == "collect" && subject != Subject::User {
+            scan.collecting_party(a.start)
+        } else {
+            None
+        };
+        let id = if by.is_some() { "share" } else { id };
+        kept.push(Kept { start: a.start, end: a.end, id, negated, word: (a.start, a.end), by });
     }
     let _ = lead;
     kept
@@ -1836,6 +1911,19 @@ fn recipients(
             named_any = true;
         }
     }
+    // A party that collects: its classes and the SDKs it names.
+    for (a, b) in kept.iter().filter(|k| is_transfer(k.id)).filter_map(|k| k.by) {
+        for r in scan.of(Field::Recipient).filter(|r| r.start >= a && r.end <= b) {
+            s.recipients.insert(r.id.to_string());
+            s.words.entry(r.id.to_string()).or_insert_with(|| scan.word(r));
+        }
+        for name in sdk_names(&text[a..b]) {
+            s.recipients.extend(sdk_classes(&name).iter().map(|c| c.to_string()));
+            s.recipients.insert(format!("sdk:{}", original_case(raw, &name)));
+        }
+        s.actor = Some("third_party");
+        named_any = true;
+    }
     // A recipient left out after `而` / `and`: the one just named.
     if !named_any
         && !transfers.is_empty()
@@ -1849,6 +1937,140 @@ fn recipients(
             s.recipients.insert(format!("org:{name}"));
         }
     }
+}
+
+/// Words that name no SDK of their own before `SDK` (`第三方SDK`, `广告SDK`, `these SDKs`).
+const GENERIC_SDK_WORDS: [&str; 24] = [
+    "第三方",
+    "广告",
+    "统计",
+    "推送",
+    "分享",
+    "支付",
+    "登录",
+    "地图",
+    "定位",
+    "客服",
+    "渠道",
+    "第三方渠道",
+    "相关",
+    "该",
+    "此",
+    "这些",
+    "上述",
+    "其他",
+    "部分",
+    "third-party",
+    "third party",
+    "these",
+    "such",
+    "other",
+];
+
+/// The SDKs `phrase` (a [`match_text`] form) names: the words right before each `sdk`, back to a
+/// word that cannot be part of a name (`我们使用了微信SDK` names `微信sdk`); generic words
+/// (`第三方SDK`, `广告SDK`) name none.
+fn sdk_names(phrase: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(i) = phrase[from..].find("sdk") {
+        let at = from + i;
+        from = at + 3;
+        let before = &phrase[..at];
+        let mut start = at;
+        for (j, c) in before.char_indices().rev() {
+            let name_char = is_cjk(c) || c.is_ascii_alphanumeric() || matches!(c, ' ' | '-' | '.');
+            if !name_char || before[j..].chars().count() > 16 {
+                break;
+            }
+            start = j;
+        }
+        let run = &before[start..];
+        let cut = [
+            "使用了",
+            "使用",
+            "接入了",
+            "接入",
+            "集成了",
+            "集成",
+            "嵌入",
+            "通过",
+            "由",
+            "的",
+            "了",
+            "是",
+            "与",
+            "和",
+            "及",
+            "或",
+            "等",
+            "为",
+            "在",
+            "会",
+            "将",
+            "我们",
+            "the ",
+            "our ",
+            "use ",
+            "uses ",
+            "via ",
+            "through ",
+            "with ",
+            "by ",
+            "and ",
+            "or ",
+            "a ",
+            "an ",
+        ]
+        .iter()
+        .filter_map(|w| run.rfind(w).map(|k| k + w.len()))
+        .max()
+        .unwrap_or(0);
+        let name = run[cut..].trim().trim_start_matches("第三方").trim();
+        if name.is_empty() || GENERIC_SDK_WORDS.contains(&name) {
+            continue;
+        }
+        out.push(format!("{name}{}", if name.is_ascii() { " sdk" } else { "sdk" }));
+    }
+    out
+}
+
+/// The recipient classes an SDK's name implies (`穿山甲广告SDK` is an advertiser's).
+fn sdk_classes(name: &str) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    for (words, class) in [
+        (&["广告", "ad ", "ads ", "advertising"][..], "advertiser"),
+        (&["统计", "分析", "analytics", "statistics"][..], "analytics"),
+        (&["支付", "pay"][..], "payment"),
+    ] {
+        if words.iter().any(|w| name.contains(w)) {
+            out.push(class);
+        }
+    }
+    out
+}
+
+/// `name` (lower case) as the clause writes it, when the clause has it in the same length.
+fn original_case(raw: &str, name: &str) -> String {
+    let lower = raw.to_lowercase();
+    let squeezed: String = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    for candidate in [name, squeezed.as_str()] {
+        if let Some(i) = lower.find(candidate)
+            && lower.len() == raw.len()
+            && raw.is_char_boundary(i)
+            && raw.is_char_boundary(i + candidate.len())
+        {
+            return raw[i..i + candidate.len()].to_string();
+        }
+    }
+    // `OPPO SDK` matched as `oppo sdk`; `微信SDK` as `微信sdk`.
+    let glued = name.replace(" sdk", "sdk");
+    if let Some(i) = lower.find(&glued)
+        && lower.len() == raw.len()
+    {
+        return raw[i..i + glued.len()].to_string();
+    }
+    name.to_string()
 }
 
 /// Where the English recipient after `from` starts: after the first `with` or `to` that is not
@@ -2712,6 +2934,29 @@ mod tests {
             assert_eq!(s.actions, set(&["share"]), "{sentence}");
             assert_eq!(s.conditions, set(&[condition]), "{sentence}");
         }
+    }
+
+    #[test]
+    fn an_sdk_or_third_party_that_collects_receives_the_information() {
+        let s = read("为实现此功能，第三方SDK会收集您的设备信息和运营商信息。");
+        assert_eq!((s.polarity, s.actions.clone()), (Polarity::Affirm, set(&["share"])));
+        assert_eq!(s.data, set(&["device"]));
+        assert_eq!(s.recipients, set(&["sdk"]));
+        assert_eq!(s.actor, Some("third_party"));
+        let s = read("穿山甲广告SDK会收集您的IMEI和位置信息。");
+        assert_eq!(s.actions, set(&["share"]));
+        assert_eq!(s.data, set(&["device_id", "location"]));
+        assert_eq!(s.recipients, set(&["advertiser", "sdk", "sdk:穿山甲广告SDK"]));
+        let s = read("我们使用了微信SDK，微信SDK在特定情况下会读取您的剪切板内容。");
+        assert_eq!(s.actions, set(&["share"]));
+        assert_eq!(s.data, set(&["clipboard"]));
+        assert_eq!(s.recipients, set(&["sdk", "sdk:微信SDK"]));
+        let s = read("The Umeng Push SDK collects your device identifiers.");
+        assert_eq!(s.actions, set(&["share"]));
+        assert_eq!(s.recipients, set(&["sdk", "sdk:Umeng Push SDK"]));
+        // We collect through an SDK: our collection.
+        let s = read("我们通过第三方SDK收集您的设备信息。");
+        assert_eq!(s.actions, set(&["collect"]));
     }
 
     #[test]
