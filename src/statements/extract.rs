@@ -2624,6 +2624,143 @@ fn permission_data(name: &str) -> Option<&'static str> {
     }
 }
 
+/// An SDK record written as prose lines (`1、OPPO游戏SDK` or `第三方SDK名称：…`, then `SDK用途：…`,
+/// `收集个人信息类型：…`, `第三方机构名称：…`): the SDK's name and its company.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct SdkRecord {
+    pub(crate) name: Option<String>,
+    pub(crate) org: Option<String>,
+}
+
+/// What the line of a record states, by its label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LabelRole {
+    /// `第三方SDK名称：`, `SDK name:`.
+    Name,
+    /// `第三方机构名称：`, `第三方主体：`, `公司名称：`, `provider:`.
+    Org,
+    /// `收集个人信息类型：`, `处理的个人信息类型：`, `information collected:`.
+    Data,
+    /// `SDK用途：`, `使用目的：`, `purpose:`.
+    Purpose,
+    /// Any other label (`收集方式：`, `隐私政策链接：`).
+    Other,
+}
+
+/// The role of a `label：value` line and the byte offset of its value; `None` for a line
+/// without a label (see [`super::clauses::label_end`]).
+pub(crate) fn record_label(raw: &str) -> Option<(LabelRole, usize)> {
+    let end = super::clauses::label_end(raw)?;
+    let label = match_text(&raw[..end]);
+    let label = &label[lead(&label)..];
+    let has = |words: &[&str]| words.iter().any(|w| label.contains(w));
+    let role = if has(&[
+        "公司",
+        "机构",
+        "主体",
+        "提供方",
+        "运营方",
+        "开发者",
+        "第三方名称",
+        "company",
+        "provider",
+        "developer",
+        "vendor",
+        "operator",
+    ]) {
+        LabelRole::Org
+    } else if has(&["名称", "name"]) && label.contains("sdk") {
+        LabelRole::Name
+    } else if has(&["链接", "link", "政策", "policy", "网址", "url", "方式", "method"]) {
+        LabelRole::Other
+    } else if has(&["类型", "信息", "字段", "数据", "information", "data", "collected"]) {
+        LabelRole::Data
+    } else if has(&["目的", "用途", "功能", "场景", "purpose", "use"]) {
+        LabelRole::Purpose
+    } else {
+        LabelRole::Other
+    };
+    Some((role, end))
+}
+
+/// The SDK a short line names on its own (`1、OPPO游戏SDK`, `(3) Umeng Push SDK`): the line
+/// after its enumerator; `None` for a sentence or a label line.
+pub(crate) fn record_header(raw: &str) -> Option<String> {
+    let t = raw.trim();
+    let m = match_text(t);
+    if !m.contains("sdk")
+        || t.contains(['：', ':', '，', ',', '。', ';', '；'])
+        || t.chars().count() > 40
+        || [
+            "使用",
+            "接入",
+            "集成",
+            "如下",
+            "以下",
+            "我们",
+            "清单",
+            "列表",
+            "目录",
+            "说明",
+            "we ",
+            "our ",
+            "list",
+            "the following",
+        ]
+        .iter()
+        .any(|w| m.contains(w))
+    {
+        return None;
+    }
+    let name = t[lead(t)..].trim();
+    (!name.is_empty()
+        && !GENERIC_SDK_WORDS.contains(&match_text(name).trim_end_matches("sdk").trim()))
+    .then(|| name.to_string())
+}
+
+/// The statement of a line of an SDK record: what the SDK collects is `share` with it (as a
+/// row of an SDK table), its purposes are the record's; a name, company, method or link line
+/// states no practice.
+pub(crate) fn record_clause(raw: &str, block: &Block, record: &SdkRecord) -> Option<Statement> {
+    let (role, value) = record_label(raw)?;
+    let lexicon = &*LEXICON_COMPILED;
+    let mut s = Statement::default();
+    match role {
+        LabelRole::Data => {
+            let scan = Scan::new(lexicon, &raw[value..]);
+            for d in scan.of(Field::Data) {
+                s.data.insert(d.id.to_string());
+                s.items.insert(format!("{}/{}", d.id, d.item));
+                s.words.entry(d.id.to_string()).or_insert_with(|| scan.word(d));
+            }
+            if s.data.len() > 1 {
+                s.data.remove("personal_info");
+            }
+            s.actions.insert("share".to_string());
+            s.recipients.insert("sdk".to_string());
+            if let Some(name) = &record.name {
+                s.recipients.insert(format!("sdk:{}", display_name(name)));
+                s.recipients.extend(sdk_classes(&match_text(name)).iter().map(|c| c.to_string()));
+            }
+            if let Some(org) = &record.org {
+                s.recipients.insert(format!("org:{}", display_name(org)));
+            }
+            s.actor = Some("third_party");
+            s.open = scan.has(Field::Open);
+        }
+        LabelRole::Purpose => {
+            let scan = Scan::new(lexicon, &raw[value..]);
+            for p in scan.of(Field::Purpose) {
+                s.purposes.insert(p.id.to_string());
+                s.words.entry(p.id.to_string()).or_insert_with(|| scan.word(p));
+            }
+        }
+        LabelRole::Name | LabelRole::Org | LabelRole::Other => {}
+    }
+    s.channels = channels(raw, block);
+    Some(s)
+}
+
 /// A row of an SDK or permission table; `None` for any other table (read as text).
 fn table_row(lexicon: &Lexicon, block: &Block, table: &Table) -> Option<Statement> {
     let header = match_text(&table.header.join(" "));
@@ -2957,6 +3094,63 @@ mod tests {
         // We collect through an SDK: our collection.
         let s = read("我们通过第三方SDK收集您的设备信息。");
         assert_eq!(s.actions, set(&["collect"]));
+    }
+
+    /// Every clause of a small document with its statement.
+    fn read_all(markdown: &str) -> Vec<(String, Statement)> {
+        let doc = Document::from_bytes("t.md", markdown.as_bytes()).unwrap();
+        let all = super::super::extract(&doc);
+        all.clauses.into_iter().map(|c| (c.text, c.statement)).collect()
+    }
+
+    #[test]
+    fn sdk_records_in_prose_tie_data_and_purposes_to_their_sdk() {
+        // Label lines in paragraphs of their own, the company after the data.
+        let all = read_all(
+            "# SDK\n\n1、穿山甲广告SDK\n\nSDK用途：用于展示广告\n\n收集个人信息类型：设备型号、OAID、粗略位置\n\n\
+             收集方式：SDK采集\n\n第三方机构名称：北京巨量引擎网络技术有限公司\n\n\
+             2、友盟统计SDK\n\n收集个人信息类型：应用安装列表\n\n第三方主体：友盟同欣（北京）科技有限公司\n",
+        );
+        let of = |text: &str| all.iter().find(|(t, _)| t.contains(text)).unwrap().1.clone();
+        let s = of("用于展示广告");
+        assert!(s.actions.is_empty(), "{:?}", s.actions);
+        assert_eq!(s.purposes, set(&["advertising"]));
+        let s = of("设备型号");
+        assert_eq!((s.polarity, s.actions.clone()), (Polarity::Affirm, set(&["share"])));
+        assert_eq!(s.data, set(&["device", "device_id", "location"]));
+        assert_eq!(
+            s.recipients,
+            set(&["advertiser", "org:北京巨量引擎网络技术有限公司", "sdk", "sdk:穿山甲广告SDK"])
+        );
+        assert_eq!(s.actor, Some("third_party"));
+        // How it is collected states no new practice.
+        assert!(of("SDK采集").actions.is_empty());
+        let s = of("应用安装列表");
+        assert_eq!(s.data, set(&["app_list"]));
+        assert_eq!(
+            s.recipients,
+            set(&["analytics", "org:友盟同欣（北京）科技有限公司", "sdk", "sdk:友盟统计SDK"])
+        );
+        // One paragraph of label lines (hard line breaks): a clause per line.
+        let all = read_all(
+            "# SDK\n\n第三方SDK名称：Bugly SDK  \n第三方SDK提供方的公司名称：深圳市腾讯计算机系统有限公司  \n\
+             使用目的及功能场景：排查崩溃问题  \n处理的个人信息类型：手机型号、网络类型\n",
+        );
+        assert_eq!(all.len(), 4, "{all:?}");
+        let s = &all[3].1;
+        assert_eq!(s.actions, set(&["share"]));
+        assert_eq!(s.data, set(&["device"]));
+        assert_eq!(
+            s.recipients,
+            set(&["org:深圳市腾讯计算机系统有限公司", "sdk", "sdk:Bugly SDK"])
+        );
+        assert_eq!(all[2].1.purposes, set(&["security"]));
+        // A sentence ends the record: its own reading.
+        let all = read_all(
+            "# SDK\n\n1、友盟统计SDK\n\n我们会收集您的手机号码。\n\n收集个人信息类型：手机号码\n",
+        );
+        assert_eq!(all[1].1.actions, set(&["collect"]));
+        assert!(!all[2].1.recipients.contains("sdk:友盟统计SDK"), "{:?}", all[2].1);
     }
 
     #[test]
