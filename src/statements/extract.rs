@@ -1553,6 +1553,7 @@ fn denied(scan: &Scan<'_>, at: usize, negated: bool) -> bool {
 /// other personal information by pattern.
 fn data(scan: &Scan<'_>, earlier: &[Statement], s: &mut Statement) {
     let text = scan.text.as_str();
+    let examples = example_lists(text);
     for d in scan.of(Field::Data) {
         // A category after its examples (`身份证、社保卡等身份信息`) names nothing more.
         if d.id == "personal_info"
@@ -1567,7 +1568,11 @@ fn data(scan: &Scan<'_>, earlier: &[Statement], s: &mut Statement) {
             continue;
         }
         s.data.insert(d.id.to_string());
-        s.items.insert(format!("{}/{}", d.id, d.item));
+        // An example (`设备信息（如IMEI）`, `such as your name`) names its kind but is no item of
+        // its own: adding an example to a list adds no kind of information.
+        if !examples.iter().any(|&(a, b)| d.start >= a && d.start < b) {
+            s.items.insert(format!("{}/{}", d.id, d.item));
+        }
         s.words.entry(d.id.to_string()).or_insert_with(|| scan.word(d));
     }
     // `上述信息`, `such information`; a bare `这些` / `上述` only before information
@@ -1589,6 +1594,58 @@ fn data(scan: &Scan<'_>, earlier: &[Statement], s: &mut Statement) {
         s.words.entry("personal_info".to_string()).or_insert_with(|| phrase.clone());
         s.items.insert(format!("personal_info/{phrase}"));
     }
+}
+
+/// The byte ranges of example lists: from an example cue (`如`, `例如`, `比如`, `诸如`, `such
+/// as`, `e.g.`, `for example`) to the end of its list (`，`, `；`, `。`, a closing bracket; in
+/// English `;`, `.`, a closing bracket).
+fn example_lists(text: &str) -> Vec<(usize, usize)> {
+    const CUES: [&str; 10] = [
+        "例如",
+        "比如",
+        "诸如",
+        "譬如",
+        "such as ",
+        "e.g.",
+        "e.g ",
+        "for example",
+        "for instance",
+        "including, for example",
+    ];
+    let mut out = Vec::new();
+    let mut push = |end_of_cue: usize, latin: bool| {
+        let rest = &text[end_of_cue..];
+        let stop: &[char] = if latin { &[';', ')', '.'] } else { &[',', ';', ')', '。', ':'] };
+        let end = rest.find(stop).map_or(text.len(), |i| end_of_cue + i);
+        out.push((end_of_cue, end));
+    };
+    for cue in CUES {
+        for (i, _) in text.match_indices(cue) {
+            // `e.g.` is often followed by a comma: the list starts after it.
+            let mut end = i + cue.len();
+            if cue.starts_with("e.g") || cue.starts_with("for ") {
+                end = skip_spaces(text, end);
+                if text[end..].starts_with(',') {
+                    end += 1;
+                }
+            }
+            push(end, cue.is_ascii());
+        }
+    }
+    // A bare `如` opens examples after a bracket or a separator (`（如IMEI）`, `，如姓名`),
+    // not a condition (`如果`, `如您`) or `如下`.
+    for (i, _) in text.match_indices('如') {
+        let before = text[..i].chars().next_back();
+        let after = &text[i + '如'.len_utf8()..];
+        if before.is_some_and(|c| matches!(c, '(' | ',' | ':' | '、'))
+            && !["果", "您", "需", "下", "有", "何", "此", "今", "实", "前", "上", "若", "同"]
+                .iter()
+                .any(|w| after.starts_with(w))
+        {
+            push(i + '如'.len_utf8(), false);
+        }
+    }
+    out
 }
 
 /// Head nouns of a phrase that names information (`车牌号`, `婚姻状况`, `calendar entries`).
@@ -2720,9 +2777,15 @@ pub(crate) fn record_header(raw: &str) -> Option<String> {
 
 /// The statement of a line of an SDK record: what the SDK collects is `share` with it (as a
 /// row of an SDK table), its purposes are the record's; a name, company, method or link line
-/// states no practice.
-pub(crate) fn record_clause(raw: &str, block: &Block, record: &SdkRecord) -> Option<Statement> {
-    let (role, value) = record_label(raw)?;
+/// states no practice. `continued`: the clause goes on with the data of the line before it
+/// (`收集的个人信息类型：Android ID、OAID；系统设置、设备型号；`).
+pub(crate) fn record_clause(
+    raw: &str,
+    block: &Block,
+    record: &SdkRecord,
+    continued: bool,
+) -> Option<Statement> {
+    let (role, value) = if continued { (LabelRole::Data, 0) } else { record_label(raw)? };
     let lexicon = &*LEXICON_COMPILED;
     let mut s = Statement::default();
     match role {
@@ -3134,9 +3197,12 @@ mod tests {
         // One paragraph of label lines (hard line breaks): a clause per line.
         let all = read_all(
             "# SDK\n\n第三方SDK名称：Bugly SDK  \n第三方SDK提供方的公司名称：深圳市腾讯计算机系统有限公司  \n\
-             使用目的及功能场景：排查崩溃问题  \n处理的个人信息类型：手机型号、网络类型\n",
+             使用目的及功能场景：排查崩溃问题  \n处理的个人信息类型：手机型号、网络类型；OAID\n",
         );
-        assert_eq!(all.len(), 4, "{all:?}");
+        assert_eq!(all.len(), 5, "{all:?}");
+        // The data line goes on after `；`.
+        assert_eq!(all[4].1.data, set(&["device_id"]));
+        assert!(all[4].1.recipients.contains("sdk:Bugly SDK"), "{:?}", all[4].1);
         let s = &all[3].1;
         assert_eq!(s.actions, set(&["share"]));
         assert_eq!(s.data, set(&["device"]));
@@ -3151,6 +3217,32 @@ mod tests {
         );
         assert_eq!(all[1].1.actions, set(&["collect"]));
         assert!(!all[2].1.recipients.contains("sdk:友盟统计SDK"), "{:?}", all[2].1);
+    }
+
+    #[test]
+    fn examples_name_their_kind_but_are_no_items_of_their_own() {
+        // Listed items are items; examples after 如 / 例如 / such as / e.g. give the kind only.
+        let s = read("我们会收集您的设备信息（如IMEI、OAID）、手机号码和银行流水。");
+        assert_eq!(s.data, set(&["device", "device_id", "financial", "phone"]));
+        assert!(s.items.contains("phone/手机号"), "{:?}", s.items);
+        assert!(s.items.contains("financial/银行流水"), "{:?}", s.items);
+        assert!(s.items.contains("device/设备信息"), "{:?}", s.items);
+        assert!(!s.items.iter().any(|i| i.starts_with("device_id/")), "{:?}", s.items);
+        let s = read("我们会收集您的身份信息，例如身份证号码、护照。");
+        assert_eq!(s.data, set(&["id_number", "personal_info"]));
+        assert!(!s.items.iter().any(|i| i.starts_with("id_number/")), "{:?}", s.items);
+        let s = read(
+            "We collect your phone number and device information, such as your IMEI and browser type.",
+        );
+        assert_eq!(s.data, set(&["device", "device_id", "phone"]));
+        assert!(!s.items.iter().any(|i| i.starts_with("device_id/")), "{:?}", s.items);
+        assert!(s.items.contains("phone/phone number"), "{:?}", s.items);
+        let s = read("We collect identifiers (e.g., your IDFA) and your email address.");
+        assert!(!s.items.iter().any(|i| i.starts_with("device_id/")), "{:?}", s.items);
+        assert!(s.items.iter().any(|i| i.starts_with("email/")), "{:?}", s.items);
+        // A condition is no example.
+        let s = read("如您同意，我们会收集您的手机号码。");
+        assert!(s.items.contains("phone/手机号"), "{:?}", s.items);
     }
 
     #[test]
