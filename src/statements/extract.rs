@@ -491,7 +491,7 @@ impl<'a> Scan<'a> {
                 Field::PurposeCue => !english_complement(text, f.start),
                 Field::PurposeLead => {
                     let next = text[f.end..].trim_start();
-                    opens_part
+                    (opens_part || self.infinitive_after_practice(f))
                         && match &text[f.start..f.end] {
                             "为" => !["您", "其", "他人", "其他", "用户", "我们", "本"]
                                 .iter()
@@ -563,6 +563,74 @@ impl<'a> Scan<'a> {
             });
         }
         out
+    }
+
+    /// Whether the English `to` of `f` opens an infinitive of purpose after a practice in the
+    /// same part (`we use your location to suggest nearby stores`): a practice word that gives
+    /// nothing away comes before it, it completes no verb (`ask you to`), and the word after it
+    /// is no noun the lexicon knows (`transfer to China`).
+    fn infinitive_after_practice(&self, f: &Found<'_>) -> bool {
+        let text = self.text.as_str();
+        if &text[f.start..f.end] != "to" || english_complement(text, f.start) {
+            return false;
+        }
+        // `related to`, `according to`, `access to`: a preposition.
+        let before = text[..f.start].split_whitespace().next_back().unwrap_or("");
+        if matches!(
+            before,
+            "related"
+                | "relating"
+                | "according"
+                | "due"
+                | "prior"
+                | "up"
+                | "access"
+                | "subject"
+                | "pursuant"
+                | "next"
+                | "similar"
+                | "compared"
+                | "addition"
+                | "respect"
+                | "regard"
+                | "reference"
+                | "belonging"
+                | "available"
+                | "applicable"
+        ) {
+            return false;
+        }
+        let (part_start, _) = self.part_span(self.part(f.start));
+        let next = skip_spaces(text, f.end);
+        let word_end = text[next..]
+            .find(|c: char| !(c.is_alphanumeric() || c == '-'))
+            .map_or(text.len(), |i| next + i);
+        next < word_end
+            && text[next..word_end].chars().all(|c| c.is_ascii_lowercase())
+            && self.found.iter().any(|g| g.is_verb() && g.start >= part_start && g.end <= f.start)
+            // After giving away (`sell … to debt collectors`), `to` names the recipient.
+            && !self.found.iter().any(|g| {
+                g.start >= part_start
+                    && g.end <= f.start
+                    && (matches!(g.field, Field::Give | Field::TransferVerb)
+                        || (g.field == Field::Action && is_transfer(action_id(g.id))))
+            })
+            && !self.found.iter().any(|g| {
+                g.start == next
+                    && matches!(
+                        g.field,
+                        Field::Recipient
+                            | Field::RecipientAnaphora
+                            | Field::Data
+                            | Field::Place
+                            | Field::SubjectWe
+                            | Field::SubjectUser
+                            | Field::NotSubject
+                            | Field::Object
+                            | Field::Tool
+                            | Field::GenericService
+                    )
+            })
     }
 
     /// Whether the practice word `a` is inside the purpose phrase `scope` (a mid-part phrase
@@ -1553,7 +1621,7 @@ fn denied(scan: &Scan<'_>, at: usize, negated: bool) -> bool {
 /// other personal information by pattern.
 fn data(scan: &Scan<'_>, earlier: &[Statement], s: &mut Statement) {
     let text = scan.text.as_str();
-    let examples = example_lists(text);
+    let examples = if scan.has(Field::Data) { example_lists(text) } else { Vec::new() };
     for d in scan.of(Field::Data) {
         // A category after its examples (`身份证、社保卡等身份信息`) names nothing more.
         if d.id == "personal_info"
@@ -2744,6 +2812,10 @@ pub(crate) fn record_label(raw: &str) -> Option<(LabelRole, usize)> {
 /// after its enumerator; `None` for a sentence or a label line.
 pub(crate) fn record_header(raw: &str) -> Option<String> {
     let t = raw.trim();
+    // Cheap tests first: most clauses are long or name no SDK.
+    if t.chars().count() > 40 || !t.as_bytes().windows(3).any(|w| w.eq_ignore_ascii_case(b"sdk")) {
+        return None;
+    }
     let m = match_text(t);
     if !m.contains("sdk")
         || t.contains(['：', ':', '，', ',', '。', ';', '；'])
@@ -3243,6 +3315,32 @@ mod tests {
         // A condition is no example.
         let s = read("如您同意，我们会收集您的手机号码。");
         assert!(s.items.contains("phone/手机号"), "{:?}", s.items);
+    }
+
+    #[test]
+    fn purpose_phrases_in_english_and_chinese() {
+        for (sentence, purposes) in [
+            (
+                "We use your location to suggest nearby restaurants and offer promotions.",
+                &["marketing"][..],
+            ),
+            ("We collect your phone number in order to verify your identity.", &["account"]),
+            ("We process your data for the purposes of fraud prevention.", &["security"]),
+            ("We use cookies to help us understand how you use the site.", &["analytics"]),
+            ("我们会将您的位置信息用于推荐附近的门店。", &["personalisation"]),
+            ("我们收集您的手机号码，以便向您发送验证码。", &["account"]),
+            ("我们收集您的设备信息，目的是保障账号安全。", &["security"]),
+            ("为了改进产品，我们会分析您的使用记录。", &["improvement"]),
+        ] {
+            let s = read(sentence);
+            assert_eq!(s.purposes, set(purposes), "{sentence}");
+            assert_eq!(s.actions.len(), 1, "{sentence}: {:?}", s.actions);
+        }
+        // `to` before a recipient or a place opens no purpose.
+        let s = read("We transfer your personal information to China.");
+        assert!(s.purposes.is_empty(), "{:?}", s.purposes);
+        let s = read("We provide your email address to partners.");
+        assert_eq!(s.recipients, set(&["partner"]));
     }
 
     #[test]

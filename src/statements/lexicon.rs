@@ -264,6 +264,10 @@ impl Lexicon {
                 let terms: Vec<&str> = group.split('|').map(str::trim).collect();
                 let item = matching_form(terms[0].trim_end_matches('*'));
                 for term in terms {
+                    debug_assert!(
+                        !term.trim_end_matches('*').contains('*'),
+                        "statements/lexicon.toml: `*` only ends a term: {term}"
+                    );
                     let (term, prefix) = match term.strip_suffix('*') {
                         Some(t) => (t, true),
                         None => (term, false),
