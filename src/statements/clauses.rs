@@ -32,6 +32,9 @@ pub fn is_chinese(text: &str) -> bool {
 pub fn split(text: &str, row: bool) -> Vec<(usize, usize)> {
     let mut cuts: Vec<usize> = Vec::new();
     if !row {
+        if is_record(text) {
+            cuts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        }
         if is_chinese(text) {
             zh_cuts(text, &mut cuts);
         } else {
@@ -52,6 +55,26 @@ pub fn split(text: &str, row: bool) -> Vec<(usize, usize)> {
         start = cut;
     }
     out
+}
+
+/// Whether a block is a record of `label：value` lines (`第三方SDK名称：…` / `收集个人信息类型：…`
+/// on lines of their own): at least two of its lines start with a short label and a colon.
+fn is_record(text: &str) -> bool {
+    text.contains('\n') && text.lines().filter(|l| label_end(l).is_some()).count() >= 2
+}
+
+/// The byte offset after the label of a `label：value` line (a label of at most 20 characters
+/// with no sentence punctuation, not a web address).
+pub fn label_end(line: &str) -> Option<usize> {
+    let line_start = line.len() - line.trim_start().len();
+    let (i, c) = line.char_indices().find(|(_, c)| matches!(c, '：' | ':'))?;
+    let label = line[line_start..i].trim();
+    let plain = !label.is_empty()
+        && label.chars().count() <= 20
+        && !label.contains(['。', '，', ',', '；', ';', '.', '!', '?'])
+        && !label.to_ascii_lowercase().ends_with("http")
+        && !label.to_ascii_lowercase().ends_with("https");
+    plain.then_some(i + c.len_utf8())
 }
 
 fn trimmed(text: &str, start: usize, end: usize) -> Option<(usize, usize)> {

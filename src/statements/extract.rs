@@ -183,6 +183,8 @@ impl<'a> Scan<'a> {
                 })
             };
             match f.field {
+                // A name of an SDK (`微信SDK`) names no information.
+                Field::Data => !text[f.end..].trim_start().starts_with("sdk"),
                 Field::Object | Field::Tool | Field::GenericService => !inside(&|_| true),
                 Field::Anaphora => !inside(&|g| g == Field::RecipientAnaphora),
                 _ => true,
@@ -347,10 +349,18 @@ impl<'a> Scan<'a> {
             && gap.split_whitespace().all(|w| {
                 matches!(w, "the" | "our" | "these" | "those" | "such" | "its" | "their")
             }))
-            || ["向", "与", "给", "同", "对", "从", "由", "被"].iter().any(|p| gap.contains(p))
-            || gap
-                .split_whitespace()
-                .any(|w| matches!(w, "with" | "to" | "for" | "of" | "by" | "from" | "than"));
+            || ["向", "与", "给", "同", "对", "从", "由", "被", "通过", "借助"]
+                .iter()
+                .any(|p| gap.contains(p))
+            || gap.split_whitespace().any(|w| {
+                matches!(
+                    w,
+                    "with" | "to" | "for" | "of" | "by" | "from" | "than"
+                            // French and German prepositions (`à des annonceurs`, `an Partner`).
+                            | "through" | "via" | "using"
+                            | "à" | "aux" | "avec" | "pour" | "par" | "an" | "mit" | "für" | "von"
+                )
+            });
         let rest = text[f.end..].trim_start();
         let predicate = self.found.iter().any(|g| {
             g.start >= f.end
@@ -364,6 +374,62 @@ impl<'a> Scan<'a> {
                 && text[f.end..g.start].chars().filter(|c| is_cjk(*c)).count() <= 2
         });
         !inside && !governed && predicate
+    }
+
+    /// The noun phrase of the party that collects at `at` when it is a third party, an advertiser,
+    /// an analytics provider or an SDK (the nearest such subject in the same part): from the start of the part (after
+    /// adverbs of place and time) to the end of the party's name.
+    fn collecting_party(&self, at: usize) -> Option<(usize, usize)> {
+        let (part_start, _) = self.part_span(self.part(at));
+        // The party is the subject: followed by its predicate, or opening the part (`微信SDK在特定
+        // 情况下会读取…`) with no other subject before the practice word.
+        let (_, f) = self.found.iter().enumerate().rev().find(|(k, f)| {
+            f.end <= at
+                && f.start >= part_start
+                && f.field == Field::Recipient
+                && (self.party_subject(*k, usize::MAX)
+                    || (self.text[part_start..f.start].chars().count() <= 16
+                        && !self.found.iter().any(|g| {
+                            g.start >= part_start
+                                && g.end <= f.start
+                                && (g.is_verb()
+                                    || matches!(
+                                        g.field,
+                                        Field::SubjectWe
+                                            | Field::SubjectUser
+                                            | Field::NotSubject
+                                            | Field::Conditional
+                                            | Field::PurposeCue
+                                            | Field::PurposeLead
+                                    ))
+                        })
+                        && !self.found.iter().any(|g| {
+                            g.start >= f.end
+                                && g.end <= at
+                                && (g.is_verb()
+                                    || matches!(g.field, Field::SubjectWe | Field::SubjectUser))
+                        })))
+        })?;
+        if self.found.iter().any(|g| {
+            g.start >= f.end
+                && g.end <= at
+                && matches!(g.field, Field::SubjectWe | Field::SubjectUser)
+        }) {
+            return None;
+        }
+        // Partners and affiliates obtaining information (`合作伙伴取得您授权…的信息`) are a source
+        // of what we receive, not recipients.
+        if !matches!(f.id, "sdk" | "third_party" | "advertiser" | "analytics") {
+            return None;
+        }
+        // The phrase starts after the last word that cannot be part of a name.
+        let before = &self.text[part_start..f.start];
+        let start = ["我们", "时", "后", "中", "的", "了", "会", "将", "also ", "then "]
+            .iter()
+            .filter_map(|w| before.rfind(w).map(|i| part_start + i + w.len()))
+            .max()
+            .unwrap_or(part_start);
+        Some((skip_spaces(&self.text, start), f.end))
     }
 
     /// The conditional opening of the clause, if it starts with one.
@@ -401,6 +467,8 @@ impl<'a> Scan<'a> {
                         | Field::Anaphora
                 ) || (f.field == Field::NotSubject
                     && is_possessive(&self.text[f.start..f.end])))
+        }) || self.found.iter().enumerate().any(|(k, f)| {
+            f.start == at && f.field == Field::Recipient && self.party_subject(k, usize::MAX)
         }) || ["there ", "it ", "this ", "these ", "such ", "they ", "he ", "she "]
             .iter()
             .any(|w| self.text[at..].starts_with(w))
@@ -423,7 +491,7 @@ impl<'a> Scan<'a> {
                 Field::PurposeCue => !english_complement(text, f.start),
                 Field::PurposeLead => {
                     let next = text[f.end..].trim_start();
-                    opens_part
+                    (opens_part || self.infinitive_after_practice(f))
                         && match &text[f.start..f.end] {
                             "为" => !["您", "其", "他人", "其他", "用户", "我们", "本"]
                                 .iter()
@@ -495,6 +563,74 @@ impl<'a> Scan<'a> {
             });
         }
         out
+    }
+
+    /// Whether the English `to` of `f` opens an infinitive of purpose after a practice in the
+    /// same part (`we use your location to suggest nearby stores`): a practice word that gives
+    /// nothing away comes before it, it completes no verb (`ask you to`), and the word after it
+    /// is no noun the lexicon knows (`transfer to China`).
+    fn infinitive_after_practice(&self, f: &Found<'_>) -> bool {
+        let text = self.text.as_str();
+        if &text[f.start..f.end] != "to" || english_complement(text, f.start) {
+            return false;
+        }
+        // `related to`, `according to`, `access to`: a preposition.
+        let before = text[..f.start].split_whitespace().next_back().unwrap_or("");
+        if matches!(
+            before,
+            "related"
+                | "relating"
+                | "according"
+                | "due"
+                | "prior"
+                | "up"
+                | "access"
+                | "subject"
+                | "pursuant"
+                | "next"
+                | "similar"
+                | "compared"
+                | "addition"
+                | "respect"
+                | "regard"
+                | "reference"
+                | "belonging"
+                | "available"
+                | "applicable"
+        ) {
+            return false;
+        }
+        let (part_start, _) = self.part_span(self.part(f.start));
+        let next = skip_spaces(text, f.end);
+        let word_end = text[next..]
+            .find(|c: char| !(c.is_alphanumeric() || c == '-'))
+            .map_or(text.len(), |i| next + i);
+        next < word_end
+            && text[next..word_end].chars().all(|c| c.is_ascii_lowercase())
+            && self.found.iter().any(|g| g.is_verb() && g.start >= part_start && g.end <= f.start)
+            // After giving away (`sell … to debt collectors`), `to` names the recipient.
+            && !self.found.iter().any(|g| {
+                g.start >= part_start
+                    && g.end <= f.start
+                    && (matches!(g.field, Field::Give | Field::TransferVerb)
+                        || (g.field == Field::Action && is_transfer(action_id(g.id))))
+            })
+            && !self.found.iter().any(|g| {
+                g.start == next
+                    && matches!(
+                        g.field,
+                        Field::Recipient
+                            | Field::RecipientAnaphora
+                            | Field::Data
+                            | Field::Place
+                            | Field::SubjectWe
+                            | Field::SubjectUser
+                            | Field::NotSubject
+                            | Field::Object
+                            | Field::Tool
+                            | Field::GenericService
+                    )
+            })
     }
 
     /// Whether the practice word `a` is inside the purpose phrase `scope` (a mid-part phrase
@@ -692,6 +828,9 @@ struct Kept {
     negated: bool,
     /// The words, for reasons.
     word: (usize, usize),
+    /// The party that collects, when it is not us (`穿山甲广告SDK会收集…`): the byte range of
+    /// its noun phrase; the practice is then `share` with that party.
+    by: Option<(usize, usize)>,
 }
 
 /// The vocabulary id of an action entry as a `'static` str.
@@ -797,7 +936,16 @@ fn practices(
     let text = scan.text.as_str();
     let verbs: Vec<&Found<'_>> = scan.found.iter().filter(|f| f.is_verb()).collect();
     let abroad = scan.of(Field::Place).any(|p| p.id == "abroad");
-    let negations: Vec<&Found<'_>> = scan.of(Field::Negation).collect();
+    // A French `ne` negates only with its complement (`ne … pas`; `ne … que` is `only`).
+    let negations: Vec<&Found<'_>> = scan
+        .of(Field::Negation)
+        .filter(|n| {
+            !matches!(&text[n.start..n.end], "ne" | "n'")
+                || scan
+                    .of(Field::NegationComplement)
+                    .any(|c| c.start >= n.end && same_sentence_part(text, n.end, c.start))
+        })
+        .collect();
     let mut kept: Vec<Kept> = Vec::new();
     // Whether the previous practice word was named, guarded or an attribute (a chain shares it).
     let mut inherited = false;
@@ -876,7 +1024,8 @@ fn practices(
                 // purpose phrase's.
                 && !(is_latin(&text[n.start..n.end])
                     && scopes.iter().any(|sc| !sc.opens_part && !sc.specific_only && sc.start < n.start && scan.part(sc.start) == part))
-        }) || scan.of(Field::NegationPrefix).any(|p| p.end == a.start);
+        }) || scan.of(Field::NegationPrefix).any(|p| p.end == a.start)
+            || negated_after(scan, a);
         // "If you do not provide …": a consequence, not a practice or a promise.
         if negated && in_protasis {
             continue;
@@ -904,7 +1053,8 @@ fn practices(
         // Another party sharing with no recipient named (`合作伙伴…依据法律共享的信息`,
         // `partners … share in accordance with the law`): what we receive.
         let id = if matches!(id, "share" | "disclose") && subject == Subject::Other {
-            let k = Kept { start: a.start, end: a.end, id, negated, word: (a.start, a.end) };
+            let k =
+                Kept { start: a.start, end: a.end, id, negated, word: (a.start, a.end), by: None };
             if recipient_phrase(scan, &k).is_none() { "collect" } else { id }
         } else {
             id
@@ -961,10 +1111,34 @@ fn practices(
         if std::env::var_os("XDEBUG").is_some() {
             eprintln!("KEEP {word} -> {id} neg={negated} subj={subject:?}");
         }
-        kept.push(Kept { start: a.start, end: a.end, id, negated, word: (a.start, a.end) });
+        // A third party or an SDK that collects (`第三方SDK会收集…`, `the Umeng SDK collects`):
+        // the information goes to it.
+        let by = if id == "collect" && subject != Subject::User {
+            scan.collecting_party(a.start)
+        } else {
+            None
+        };
+        let id = if by.is_some() { "share" } else { id };
+        kept.push(Kept { start: a.start, end: a.end, id, negated, word: (a.start, a.end), by });
     }
     let _ = lead;
     kept
+}
+
+/// Whether a German negation after the practice word `a` negates it (`Wir verkaufen Ihre Daten
+/// nicht`, `Wir erheben keine Gesundheitsdaten`): in the same part, with no other practice word
+/// and no coordination (`und`, `oder`, `aber`) between.
+fn negated_after(scan: &Scan<'_>, a: &Found<'_>) -> bool {
+    let text = scan.text.as_str();
+    scan.of(Field::NegationAfter).any(|x| {
+        x.start >= a.end
+            && !scan.of(Field::NotNegation).any(|n| n.start == x.start)
+            && same_sentence_part(text, a.end, x.start)
+            && !scan.found.iter().any(|f| f.is_verb() && f.start >= a.end && f.end <= x.start)
+            && !text[a.end..x.start]
+                .split_whitespace()
+                .any(|w| matches!(w, "und" | "oder" | "aber" | "sondern"))
+    })
 }
 
 /// Whether an English practice word is a past participle (`collected`, `sold`, `kept`).
@@ -1447,6 +1621,7 @@ fn denied(scan: &Scan<'_>, at: usize, negated: bool) -> bool {
 /// other personal information by pattern.
 fn data(scan: &Scan<'_>, earlier: &[Statement], s: &mut Statement) {
     let text = scan.text.as_str();
+    let examples = if scan.has(Field::Data) { example_lists(text) } else { Vec::new() };
     for d in scan.of(Field::Data) {
         // A category after its examples (`身份证、社保卡等身份信息`) names nothing more.
         if d.id == "personal_info"
@@ -1461,7 +1636,11 @@ fn data(scan: &Scan<'_>, earlier: &[Statement], s: &mut Statement) {
             continue;
         }
         s.data.insert(d.id.to_string());
-        s.items.insert(format!("{}/{}", d.id, d.item));
+        // An example (`设备信息（如IMEI）`, `such as your name`) names its kind but is no item of
+        // its own: adding an example to a list adds no kind of information.
+        if !examples.iter().any(|&(a, b)| d.start >= a && d.start < b) {
+            s.items.insert(format!("{}/{}", d.id, d.item));
+        }
         s.words.entry(d.id.to_string()).or_insert_with(|| scan.word(d));
     }
     // `上述信息`, `such information`; a bare `这些` / `上述` only before information
@@ -1483,6 +1662,58 @@ fn data(scan: &Scan<'_>, earlier: &[Statement], s: &mut Statement) {
         s.words.entry("personal_info".to_string()).or_insert_with(|| phrase.clone());
         s.items.insert(format!("personal_info/{phrase}"));
     }
+}
+
+/// The byte ranges of example lists: from an example cue (`如`, `例如`, `比如`, `诸如`, `such
+/// as`, `e.g.`, `for example`) to the end of its list (`，`, `；`, `。`, a closing bracket; in
+/// English `;`, `.`, a closing bracket).
+fn example_lists(text: &str) -> Vec<(usize, usize)> {
+    const CUES: [&str; 10] = [
+        "例如",
+        "比如",
+        "诸如",
+        "譬如",
+        "such as ",
+        "e.g.",
+        "e.g ",
+        "for example",
+        "for instance",
+        "including, for example",
+    ];
+    let mut out = Vec::new();
+    let mut push = |end_of_cue: usize, latin: bool| {
+        let rest = &text[end_of_cue..];
+        let stop: &[char] = if latin { &[';', ')', '.'] } else { &[',', ';', ')', '。', ':'] };
+        let end = rest.find(stop).map_or(text.len(), |i| end_of_cue + i);
+        out.push((end_of_cue, end));
+    };
+    for cue in CUES {
+        for (i, _) in text.match_indices(cue) {
+            // `e.g.` is often followed by a comma: the list starts after it.
+            let mut end = i + cue.len();
+            if cue.starts_with("e.g") || cue.starts_with("for ") {
+                end = skip_spaces(text, end);
+                if text[end..].starts_with(',') {
+                    end += 1;
+                }
+            }
+            push(end, cue.is_ascii());
+        }
+    }
+    // A bare `如` opens examples after a bracket or a separator (`（如IMEI）`, `，如姓名`),
+    // not a condition (`如果`, `如您`) or `如下`.
+    for (i, _) in text.match_indices('如') {
+        let before = text[..i].chars().next_back();
+        let after = &text[i + '如'.len_utf8()..];
+        if before.is_some_and(|c| matches!(c, '(' | ',' | ':' | '、'))
+            && !["果", "您", "需", "下", "有", "何", "此", "今", "实", "前", "上", "若", "同"]
+                .iter()
+                .any(|w| after.starts_with(w))
+        {
+            push(i + '如'.len_utf8(), false);
+        }
+    }
+    out
 }
 
 /// Head nouns of a phrase that names information (`车牌号`, `婚姻状况`, `calendar entries`).
@@ -1805,6 +2036,19 @@ fn recipients(
             named_any = true;
         }
     }
+    // A party that collects: its classes and the SDKs it names.
+    for (a, b) in kept.iter().filter(|k| is_transfer(k.id)).filter_map(|k| k.by) {
+        for r in scan.of(Field::Recipient).filter(|r| r.start >= a && r.end <= b) {
+            s.recipients.insert(r.id.to_string());
+            s.words.entry(r.id.to_string()).or_insert_with(|| scan.word(r));
+        }
+        for name in sdk_names(&text[a..b]) {
+            s.recipients.extend(sdk_classes(&name).iter().map(|c| c.to_string()));
+            s.recipients.insert(format!("sdk:{}", original_case(raw, &name)));
+        }
+        s.actor = Some("third_party");
+        named_any = true;
+    }
     // A recipient left out after `而` / `and`: the one just named.
     if !named_any
         && !transfers.is_empty()
@@ -1818,6 +2062,140 @@ fn recipients(
             s.recipients.insert(format!("org:{name}"));
         }
     }
+}
+
+/// Words that name no SDK of their own before `SDK` (`第三方SDK`, `广告SDK`, `these SDKs`).
+const GENERIC_SDK_WORDS: [&str; 24] = [
+    "第三方",
+    "广告",
+    "统计",
+    "推送",
+    "分享",
+    "支付",
+    "登录",
+    "地图",
+    "定位",
+    "客服",
+    "渠道",
+    "第三方渠道",
+    "相关",
+    "该",
+    "此",
+    "这些",
+    "上述",
+    "其他",
+    "部分",
+    "third-party",
+    "third party",
+    "these",
+    "such",
+    "other",
+];
+
+/// The SDKs `phrase` (a [`match_text`] form) names: the words right before each `sdk`, back to a
+/// word that cannot be part of a name (`我们使用了微信SDK` names `微信sdk`); generic words
+/// (`第三方SDK`, `广告SDK`) name none.
+fn sdk_names(phrase: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(i) = phrase[from..].find("sdk") {
+        let at = from + i;
+        from = at + 3;
+        let before = &phrase[..at];
+        let mut start = at;
+        for (j, c) in before.char_indices().rev() {
+            let name_char = is_cjk(c) || c.is_ascii_alphanumeric() || matches!(c, ' ' | '-' | '.');
+            if !name_char || before[j..].chars().count() > 16 {
+                break;
+            }
+            start = j;
+        }
+        let run = &before[start..];
+        let cut = [
+            "使用了",
+            "使用",
+            "接入了",
+            "接入",
+            "集成了",
+            "集成",
+            "嵌入",
+            "通过",
+            "由",
+            "的",
+            "了",
+            "是",
+            "与",
+            "和",
+            "及",
+            "或",
+            "等",
+            "为",
+            "在",
+            "会",
+            "将",
+            "我们",
+            "the ",
+            "our ",
+            "use ",
+            "uses ",
+            "via ",
+            "through ",
+            "with ",
+            "by ",
+            "and ",
+            "or ",
+            "a ",
+            "an ",
+        ]
+        .iter()
+        .filter_map(|w| run.rfind(w).map(|k| k + w.len()))
+        .max()
+        .unwrap_or(0);
+        let name = run[cut..].trim().trim_start_matches("第三方").trim();
+        if name.is_empty() || GENERIC_SDK_WORDS.contains(&name) {
+            continue;
+        }
+        out.push(format!("{name}{}", if name.is_ascii() { " sdk" } else { "sdk" }));
+    }
+    out
+}
+
+/// The recipient classes an SDK's name implies (`穿山甲广告SDK` is an advertiser's).
+fn sdk_classes(name: &str) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    for (words, class) in [
+        (&["广告", "ad ", "ads ", "advertising"][..], "advertiser"),
+        (&["统计", "分析", "analytics", "statistics"][..], "analytics"),
+        (&["支付", "pay"][..], "payment"),
+    ] {
+        if words.iter().any(|w| name.contains(w)) {
+            out.push(class);
+        }
+    }
+    out
+}
+
+/// `name` (lower case) as the clause writes it, when the clause has it in the same length.
+fn original_case(raw: &str, name: &str) -> String {
+    let lower = raw.to_lowercase();
+    let squeezed: String = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    for candidate in [name, squeezed.as_str()] {
+        if let Some(i) = lower.find(candidate)
+            && lower.len() == raw.len()
+            && raw.is_char_boundary(i)
+            && raw.is_char_boundary(i + candidate.len())
+        {
+            return raw[i..i + candidate.len()].to_string();
+        }
+    }
+    // `OPPO SDK` matched as `oppo sdk`; `微信SDK` as `微信sdk`.
+    let glued = name.replace(" sdk", "sdk");
+    if let Some(i) = lower.find(&glued)
+        && lower.len() == raw.len()
+    {
+        return raw[i..i + glued.len()].to_string();
+    }
+    name.to_string()
 }
 
 /// Where the English recipient after `from` starts: after the first `with` or `to` that is not
@@ -2371,6 +2749,153 @@ fn permission_data(name: &str) -> Option<&'static str> {
     }
 }
 
+/// An SDK record written as prose lines (`1、OPPO游戏SDK` or `第三方SDK名称：…`, then `SDK用途：…`,
+/// `收集个人信息类型：…`, `第三方机构名称：…`): the SDK's name and its company.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct SdkRecord {
+    pub(crate) name: Option<String>,
+    pub(crate) org: Option<String>,
+}
+
+/// What the line of a record states, by its label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LabelRole {
+    /// `第三方SDK名称：`, `SDK name:`.
+    Name,
+    /// `第三方机构名称：`, `第三方主体：`, `公司名称：`, `provider:`.
+    Org,
+    /// `收集个人信息类型：`, `处理的个人信息类型：`, `information collected:`.
+    Data,
+    /// `SDK用途：`, `使用目的：`, `purpose:`.
+    Purpose,
+    /// Any other label (`收集方式：`, `隐私政策链接：`).
+    Other,
+}
+
+/// The role of a `label：value` line and the byte offset of its value; `None` for a line
+/// without a label (see [`super::clauses::label_end`]).
+pub(crate) fn record_label(raw: &str) -> Option<(LabelRole, usize)> {
+    let end = super::clauses::label_end(raw)?;
+    let label = match_text(&raw[..end]);
+    let label = &label[lead(&label)..];
+    let has = |words: &[&str]| words.iter().any(|w| label.contains(w));
+    let role = if has(&[
+        "公司",
+        "机构",
+        "主体",
+        "提供方",
+        "运营方",
+        "开发者",
+        "第三方名称",
+        "company",
+        "provider",
+        "developer",
+        "vendor",
+        "operator",
+    ]) {
+        LabelRole::Org
+    } else if has(&["名称", "name"]) && label.contains("sdk") {
+        LabelRole::Name
+    } else if has(&["链接", "link", "政策", "policy", "网址", "url", "方式", "method"]) {
+        LabelRole::Other
+    } else if has(&["类型", "信息", "字段", "数据", "information", "data", "collected"]) {
+        LabelRole::Data
+    } else if has(&["目的", "用途", "功能", "场景", "purpose", "use"]) {
+        LabelRole::Purpose
+    } else {
+        LabelRole::Other
+    };
+    Some((role, end))
+}
+
+/// The SDK a short line names on its own (`1、OPPO游戏SDK`, `(3) Umeng Push SDK`): the line
+/// after its enumerator; `None` for a sentence or a label line.
+pub(crate) fn record_header(raw: &str) -> Option<String> {
+    let t = raw.trim();
+    // Cheap tests first: most clauses are long or name no SDK.
+    if t.chars().count() > 40 || !t.as_bytes().windows(3).any(|w| w.eq_ignore_ascii_case(b"sdk")) {
+        return None;
+    }
+    let m = match_text(t);
+    if !m.contains("sdk")
+        || t.contains(['：', ':', '，', ',', '。', ';', '；'])
+        || t.chars().count() > 40
+        || [
+            "使用",
+            "接入",
+            "集成",
+            "如下",
+            "以下",
+            "我们",
+            "清单",
+            "列表",
+            "目录",
+            "说明",
+            "we ",
+            "our ",
+            "list",
+            "the following",
+        ]
+        .iter()
+        .any(|w| m.contains(w))
+    {
+        return None;
+    }
+    let name = t[lead(t)..].trim();
+    (!name.is_empty()
+        && !GENERIC_SDK_WORDS.contains(&match_text(name).trim_end_matches("sdk").trim()))
+    .then(|| name.to_string())
+}
+
+/// The statement of a line of an SDK record: what the SDK collects is `share` with it (as a
+/// row of an SDK table), its purposes are the record's; a name, company, method or link line
+/// states no practice. `continued`: the clause goes on with the data of the line before it
+/// (`收集的个人信息类型：Android ID、OAID；系统设置、设备型号；`).
+pub(crate) fn record_clause(
+    raw: &str,
+    block: &Block,
+    record: &SdkRecord,
+    continued: bool,
+) -> Option<Statement> {
+    let (role, value) = if continued { (LabelRole::Data, 0) } else { record_label(raw)? };
+    let lexicon = &*LEXICON_COMPILED;
+    let mut s = Statement::default();
+    match role {
+        LabelRole::Data => {
+            let scan = Scan::new(lexicon, &raw[value..]);
+            for d in scan.of(Field::Data) {
+                s.data.insert(d.id.to_string());
+                s.items.insert(format!("{}/{}", d.id, d.item));
+                s.words.entry(d.id.to_string()).or_insert_with(|| scan.word(d));
+            }
+            if s.data.len() > 1 {
+                s.data.remove("personal_info");
+            }
+            s.actions.insert("share".to_string());
+            s.recipients.insert("sdk".to_string());
+            if let Some(name) = &record.name {
+                s.recipients.insert(format!("sdk:{}", display_name(name)));
+                s.recipients.extend(sdk_classes(&match_text(name)).iter().map(|c| c.to_string()));
+            }
+            if let Some(org) = &record.org {
+                s.recipients.insert(format!("org:{}", display_name(org)));
+            }
+            s.actor = Some("third_party");
+            s.open = scan.has(Field::Open);
+        }
+        LabelRole::Purpose => {
+            let scan = Scan::new(lexicon, &raw[value..]);
+            for p in scan.of(Field::Purpose) {
+                s.purposes.insert(p.id.to_string());
+                s.words.entry(p.id.to_string()).or_insert_with(|| scan.word(p));
+            }
+        }
+        LabelRole::Name | LabelRole::Org | LabelRole::Other => {}
+    }
+    s.channels = channels(raw, block);
+    Some(s)
+}
+
 /// A row of an SDK or permission table; `None` for any other table (read as text).
 fn table_row(lexicon: &Lexicon, block: &Block, table: &Table) -> Option<Statement> {
     let header = match_text(&table.header.join(" "));
@@ -2589,6 +3114,233 @@ mod tests {
         assert_eq!(read("您可以向其他用户分享您的照片。").actions, set(&["share"]));
         // Providing a service gives no information away.
         assert!(read("我们会向您提供客户服务。").actions.is_empty());
+    }
+
+    #[test]
+    fn french_practices_negations_data_recipients_and_purposes() {
+        let s = read("Nous ne vendons jamais vos données personnelles à des annonceurs.");
+        assert_eq!((s.polarity, s.actions.clone()), (Polarity::Negate, set(&["sell"])));
+        assert_eq!(s.data, set(&["personal_info"]));
+        assert_eq!(s.recipients, set(&["advertiser"]));
+        let s = read("Nous partageons votre adresse e-mail avec nos partenaires.");
+        assert_eq!((s.polarity, s.actions.clone()), (Polarity::Affirm, set(&["share"])));
+        assert_eq!(s.data, set(&["email"]));
+        assert_eq!(s.recipients, set(&["partner"]));
+        let s = read("Nous collectons votre localisation et vos données de santé.");
+        assert_eq!(s.actions, set(&["collect"]));
+        assert_eq!(s.data, set(&["health", "location"]));
+        // `ne … que` is `only`: no negation.
+        let s = read("Nous ne transférons vos données qu'à nos prestataires.");
+        assert_eq!((s.polarity, s.actions.clone()), (Polarity::Affirm, set(&["transfer"])));
+        assert_eq!(s.recipients, set(&["service_provider"]));
+        let s = read("Nous conservons vos données personnelles pour la publicité.");
+        assert_eq!(s.actions, set(&["store"]));
+        assert_eq!(s.purposes, set(&["advertising"]));
+        let s = read("Nous supprimons vos données personnelles.");
+        assert_eq!(s.actions, set(&["delete"]));
+    }
+
+    #[test]
+    fn german_practices_negations_after_the_verb_data_and_recipients() {
+        let s = read("Wir verkaufen Ihre personenbezogenen Daten nicht.");
+        assert_eq!((s.polarity, s.actions.clone()), (Polarity::Negate, set(&["sell"])));
+        assert_eq!(s.data, set(&["personal_info"]));
+        let s = read("Wir erheben keine Gesundheitsdaten.");
+        assert_eq!((s.polarity, s.actions.clone()), (Polarity::Negate, set(&["collect"])));
+        assert_eq!(s.data, set(&["health"]));
+        let s = read("Wir werden Ihre E-Mail-Adresse niemals an Werbepartner weitergeben.");
+        assert_eq!((s.polarity, s.actions.clone()), (Polarity::Negate, set(&["share"])));
+        assert_eq!(s.data, set(&["email"]));
+        assert_eq!(s.recipients, set(&["advertiser"]));
+        let s = read("Wir teilen Ihren Standort mit Dienstleistern für Werbung.");
+        assert_eq!((s.polarity, s.actions.clone()), (Polarity::Affirm, set(&["share"])));
+        assert_eq!(s.data, set(&["location"]));
+        assert_eq!(s.recipients, set(&["service_provider"]));
+        assert_eq!(s.purposes, set(&["advertising"]));
+        // `nicht nur` negates nothing; a negation after a coordination is the other verb's.
+        let s = read("Wir speichern nicht nur Ihre E-Mail-Adresse.");
+        assert_eq!((s.polarity, s.actions.clone()), (Polarity::Affirm, set(&["store"])));
+        let s = read("Wir speichern Ihre Daten und löschen sie nicht.");
+        assert_eq!(s.polarity, Polarity::Negate);
+        assert_eq!(s.actions, set(&["delete"]));
+    }
+
+    #[test]
+    fn sdk_list_kinds_of_data_in_chinese_and_english() {
+        let s = read(
+            "我们会收集您的应用安装列表、SIM卡信息、MCC/MNC、GAID、支付信息、剪贴板内容、传感器信息和运营商信息。",
+        );
+        assert_eq!(s.actions, set(&["collect"]));
+        assert_eq!(
+            s.data,
+            set(&["app_list", "clipboard", "device", "device_id", "financial"]),
+            "{:?}",
+            s.items
+        );
+        let s = read(
+            "We collect your list of installed apps, SIM card information, GAID, payment information, clipboard contents, sensor data and carrier information.",
+        );
+        assert_eq!(s.actions, set(&["collect"]));
+        assert_eq!(
+            s.data,
+            set(&["app_list", "clipboard", "device", "device_id", "financial"]),
+            "{:?}",
+            s.items
+        );
+    }
+
+    #[test]
+    fn consent_legal_and_opt_out_conditions() {
+        for (sentence, condition) in [
+            ("经您同意后，我们会向合作伙伴共享您的位置信息。", "consent"),
+            ("我们会在征得您的单独同意后向合作伙伴共享您的位置信息。", "explicit_consent"),
+            ("在法律法规允许的范围内，我们会向合作伙伴共享您的位置信息。", "legal"),
+            ("除非您选择退出，我们会向合作伙伴共享您的位置信息。", "opt_out"),
+            ("Subject to your consent, we share your location with partners.", "consent"),
+            ("We share your location with partners with your consent.", "consent"),
+            ("We share your location with partners unless you opt out.", "opt_out"),
+            ("Where required by law, we share your location with government authorities.", "legal"),
+        ] {
+            let s = read(sentence);
+            assert_eq!(s.polarity, Polarity::Affirm, "{sentence}");
+            assert_eq!(s.actions, set(&["share"]), "{sentence}");
+            assert_eq!(s.conditions, set(&[condition]), "{sentence}");
+        }
+    }
+
+    #[test]
+    fn an_sdk_or_third_party_that_collects_receives_the_information() {
+        let s = read("为实现此功能，第三方SDK会收集您的设备信息和运营商信息。");
+        assert_eq!((s.polarity, s.actions.clone()), (Polarity::Affirm, set(&["share"])));
+        assert_eq!(s.data, set(&["device"]));
+        assert_eq!(s.recipients, set(&["sdk"]));
+        assert_eq!(s.actor, Some("third_party"));
+        let s = read("穿山甲广告SDK会收集您的IMEI和位置信息。");
+        assert_eq!(s.actions, set(&["share"]));
+        assert_eq!(s.data, set(&["device_id", "location"]));
+        assert_eq!(s.recipients, set(&["advertiser", "sdk", "sdk:穿山甲广告SDK"]));
+        let s = read("我们使用了微信SDK，微信SDK在特定情况下会读取您的剪切板内容。");
+        assert_eq!(s.actions, set(&["share"]));
+        assert_eq!(s.data, set(&["clipboard"]));
+        assert_eq!(s.recipients, set(&["sdk", "sdk:微信SDK"]));
+        let s = read("The Umeng Push SDK collects your device identifiers.");
+        assert_eq!(s.actions, set(&["share"]));
+        assert_eq!(s.recipients, set(&["sdk", "sdk:Umeng Push SDK"]));
+        // We collect through an SDK: our collection.
+        let s = read("我们通过第三方SDK收集您的设备信息。");
+        assert_eq!(s.actions, set(&["collect"]));
+    }
+
+    /// Every clause of a small document with its statement.
+    fn read_all(markdown: &str) -> Vec<(String, Statement)> {
+        let doc = Document::from_bytes("t.md", markdown.as_bytes()).unwrap();
+        let all = super::super::extract(&doc);
+        all.clauses.into_iter().map(|c| (c.text, c.statement)).collect()
+    }
+
+    #[test]
+    fn sdk_records_in_prose_tie_data_and_purposes_to_their_sdk() {
+        // Label lines in paragraphs of their own, the company after the data.
+        let all = read_all(
+            "# SDK\n\n1、穿山甲广告SDK\n\nSDK用途：用于展示广告\n\n收集个人信息类型：设备型号、OAID、粗略位置\n\n\
+             收集方式：SDK采集\n\n第三方机构名称：北京巨量引擎网络技术有限公司\n\n\
+             2、友盟统计SDK\n\n收集个人信息类型：应用安装列表\n\n第三方主体：友盟同欣（北京）科技有限公司\n",
+        );
+        let of = |text: &str| all.iter().find(|(t, _)| t.contains(text)).unwrap().1.clone();
+        let s = of("用于展示广告");
+        assert!(s.actions.is_empty(), "{:?}", s.actions);
+        assert_eq!(s.purposes, set(&["advertising"]));
+        let s = of("设备型号");
+        assert_eq!((s.polarity, s.actions.clone()), (Polarity::Affirm, set(&["share"])));
+        assert_eq!(s.data, set(&["device", "device_id", "location"]));
+        assert_eq!(
+            s.recipients,
+            set(&["advertiser", "org:北京巨量引擎网络技术有限公司", "sdk", "sdk:穿山甲广告SDK"])
+        );
+        assert_eq!(s.actor, Some("third_party"));
+        // How it is collected states no new practice.
+        assert!(of("SDK采集").actions.is_empty());
+        let s = of("应用安装列表");
+        assert_eq!(s.data, set(&["app_list"]));
+        assert_eq!(
+            s.recipients,
+            set(&["analytics", "org:友盟同欣（北京）科技有限公司", "sdk", "sdk:友盟统计SDK"])
+        );
+        // One paragraph of label lines (hard line breaks): a clause per line.
+        let all = read_all(
+            "# SDK\n\n第三方SDK名称：Bugly SDK  \n第三方SDK提供方的公司名称：深圳市腾讯计算机系统有限公司  \n\
+             使用目的及功能场景：排查崩溃问题  \n处理的个人信息类型：手机型号、网络类型；OAID\n",
+        );
+        assert_eq!(all.len(), 5, "{all:?}");
+        // The data line goes on after `；`.
+        assert_eq!(all[4].1.data, set(&["device_id"]));
+        assert!(all[4].1.recipients.contains("sdk:Bugly SDK"), "{:?}", all[4].1);
+        let s = &all[3].1;
+        assert_eq!(s.actions, set(&["share"]));
+        assert_eq!(s.data, set(&["device"]));
+        assert_eq!(
+            s.recipients,
+            set(&["org:深圳市腾讯计算机系统有限公司", "sdk", "sdk:Bugly SDK"])
+        );
+        assert_eq!(all[2].1.purposes, set(&["security"]));
+        // A sentence ends the record: its own reading.
+        let all = read_all(
+            "# SDK\n\n1、友盟统计SDK\n\n我们会收集您的手机号码。\n\n收集个人信息类型：手机号码\n",
+        );
+        assert_eq!(all[1].1.actions, set(&["collect"]));
+        assert!(!all[2].1.recipients.contains("sdk:友盟统计SDK"), "{:?}", all[2].1);
+    }
+
+    #[test]
+    fn examples_name_their_kind_but_are_no_items_of_their_own() {
+        // Listed items are items; examples after 如 / 例如 / such as / e.g. give the kind only.
+        let s = read("我们会收集您的设备信息（如IMEI、OAID）、手机号码和银行流水。");
+        assert_eq!(s.data, set(&["device", "device_id", "financial", "phone"]));
+        assert!(s.items.contains("phone/手机号"), "{:?}", s.items);
+        assert!(s.items.contains("financial/银行流水"), "{:?}", s.items);
+        assert!(s.items.contains("device/设备信息"), "{:?}", s.items);
+        assert!(!s.items.iter().any(|i| i.starts_with("device_id/")), "{:?}", s.items);
+        let s = read("我们会收集您的身份信息，例如身份证号码、护照。");
+        assert_eq!(s.data, set(&["id_number", "personal_info"]));
+        assert!(!s.items.iter().any(|i| i.starts_with("id_number/")), "{:?}", s.items);
+        let s = read(
+            "We collect your phone number and device information, such as your IMEI and browser type.",
+        );
+        assert_eq!(s.data, set(&["device", "device_id", "phone"]));
+        assert!(!s.items.iter().any(|i| i.starts_with("device_id/")), "{:?}", s.items);
+        assert!(s.items.contains("phone/phone number"), "{:?}", s.items);
+        let s = read("We collect identifiers (e.g., your IDFA) and your email address.");
+        assert!(!s.items.iter().any(|i| i.starts_with("device_id/")), "{:?}", s.items);
+        assert!(s.items.iter().any(|i| i.starts_with("email/")), "{:?}", s.items);
+        // A condition is no example.
+        let s = read("如您同意，我们会收集您的手机号码。");
+        assert!(s.items.contains("phone/手机号"), "{:?}", s.items);
+    }
+
+    #[test]
+    fn purpose_phrases_in_english_and_chinese() {
+        for (sentence, purposes) in [
+            (
+                "We use your location to suggest nearby restaurants and offer promotions.",
+                &["marketing"][..],
+            ),
+            ("We collect your phone number in order to verify your identity.", &["account"]),
+            ("We process your data for the purposes of fraud prevention.", &["security"]),
+            ("We use cookies to help us understand how you use the site.", &["analytics"]),
+            ("我们会将您的位置信息用于推荐附近的门店。", &["personalisation"]),
+            ("我们收集您的手机号码，以便向您发送验证码。", &["account"]),
+            ("我们收集您的设备信息，目的是保障账号安全。", &["security"]),
+            ("为了改进产品，我们会分析您的使用记录。", &["improvement"]),
+        ] {
+            let s = read(sentence);
+            assert_eq!(s.purposes, set(purposes), "{sentence}");
+            assert_eq!(s.actions.len(), 1, "{sentence}: {:?}", s.actions);
+        }
+        // `to` before a recipient or a place opens no purpose.
+        let s = read("We transfer your personal information to China.");
+        assert!(s.purposes.is_empty(), "{:?}", s.purposes);
+        let s = read("We provide your email address to partners.");
+        assert_eq!(s.recipients, set(&["partner"]));
     }
 
     #[test]

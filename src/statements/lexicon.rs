@@ -35,6 +35,11 @@ pub(crate) enum Field {
     Negation,
     NegationPrefix,
     NotNegation,
+    /// A German negation after the practice word it negates (`verkaufen … nicht`).
+    NegationAfter,
+    /// What completes a French `ne` (`pas`, `jamais`); `ne` without it (`ne … que`) negates
+    /// nothing.
+    NegationComplement,
     Exception,
     /// A purpose cue anywhere (`为了`, `以便`, `in order to`, `to improve`).
     PurposeCue,
@@ -104,6 +109,8 @@ impl Field {
             Unauthorized => 26,
             PurposeFrame => 27,
             DataList => 28,
+            NegationAfter => 29,
+            NegationComplement => 30,
             Conditional => 17,
             Continuation => 18,
             Ask => 19,
@@ -125,6 +132,8 @@ impl Field {
             "negation" => Negation,
             "negation_prefix" => NegationPrefix,
             "not_negation" => NotNegation,
+            "negation_after" => NegationAfter,
+            "negation_complement" => NegationComplement,
             "exception" => Exception,
             "purpose" => PurposeCue,
             "purpose_lead" => PurposeLead,
@@ -255,6 +264,10 @@ impl Lexicon {
                 let terms: Vec<&str> = group.split('|').map(str::trim).collect();
                 let item = matching_form(terms[0].trim_end_matches('*'));
                 for term in terms {
+                    debug_assert!(
+                        !term.trim_end_matches('*').contains('*'),
+                        "statements/lexicon.toml: `*` only ends a term: {term}"
+                    );
                     let (term, prefix) = match term.strip_suffix('*') {
                         Some(t) => (t, true),
                         None => (term, false),
@@ -319,7 +332,7 @@ impl Lexicon {
             let word_start = !is_word_char(previous);
             previous = a;
             // A Latin term never starts inside a word.
-            if a.is_ascii_alphanumeric() && !word_start {
+            if is_word_char(a) && !word_start {
                 continue;
             }
             let mut emit = |k: u32| {
@@ -409,16 +422,20 @@ fn matching_form(term: &str) -> String {
     }
 }
 
+/// A letter or digit of a Latin-script word (`é`, `ü`, `ß` included; CJK characters are not:
+/// Chinese terms match anywhere).
 fn is_word_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || c == '_'
+    c.is_ascii_alphanumeric()
+        || c == '_'
+        || (!c.is_ascii() && (c as u32) < 0x2E80 && c.is_alphanumeric())
 }
 
 /// Whether a match at `start..end` respects word boundaries: a term starting (ending) with a
 /// Latin letter or digit may not start (end, unless `prefix`) inside a word.
 fn bounded(text: &str, start: usize, end: usize, prefix: bool) -> bool {
     let term = &text[start..end];
-    let first = term.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
-    let last = term.chars().next_back().is_some_and(|c| c.is_ascii_alphanumeric());
+    let first = term.chars().next().is_some_and(is_word_char);
+    let last = term.chars().next_back().is_some_and(is_word_char);
     let before = first && text[..start].chars().next_back().is_some_and(is_word_char);
     let after = !prefix && last && text[end..].chars().next().is_some_and(is_word_char);
     !before && !after

@@ -227,6 +227,18 @@ fn join(set: &BTreeSet<String>) -> String {
 pub fn extract(doc: &Document) -> DocumentStatements {
     let mut out = DocumentStatements::default();
     for (s, section) in doc.sections.iter().enumerate() {
+        // The clauses of the section, then the SDK record each belongs to (its company may come
+        // after its data).
+        let mut spans: Vec<(usize, (usize, usize))> = Vec::new();
+        for (b, block) in section.blocks.iter().enumerate() {
+            if matches!(block.kind, BlockKind::Code | BlockKind::Html) {
+                continue;
+            }
+            let row = block.table.is_some();
+            spans.extend(clauses::split(&block.text, row).into_iter().map(|span| (b, span)));
+        }
+        let records = sdk_records(section, &spans);
+        let mut k = 0;
         for (b, block) in section.blocks.iter().enumerate() {
             if matches!(block.kind, BlockKind::Code | BlockKind::Html) {
                 continue;
@@ -234,9 +246,17 @@ pub fn extract(doc: &Document) -> DocumentStatements {
             let start = out.clauses.len();
             let table = block.table.map(|t| &section.tables[t]);
             let mut earlier: Vec<Statement> = Vec::new();
-            for span in clauses::split(&block.text, block.table.is_some()) {
+            while k < spans.len() && spans[k].0 == b {
+                let span = spans[k].1;
+                let (record, continued) = records.0[k];
+                let record = &records.1[record];
+                k += 1;
                 let text = &block.text[span.0..span.1];
-                let statement = extract_clause(text, block, table, &earlier);
+                let statement = match record {
+                    Some(r) if table.is_none() => extract::record_clause(text, block, r, continued),
+                    _ => None,
+                }
+                .unwrap_or_else(|| extract_clause(text, block, table, &earlier));
                 earlier.push(statement.clone());
                 out.clauses.push(Clause {
                     section: s,
@@ -250,6 +270,70 @@ pub fn extract(doc: &Document) -> DocumentStatements {
         }
     }
     out
+}
+
+/// The SDK record of each clause of `section` (`spans`: block index and byte span): an index
+/// into the records returned, where `None` is no record, and whether the clause continues the
+/// data line before it on the same line (`…类型：A、B；C、D；`). A record starts at a line naming an SDK
+/// on its own (`1、OPPO游戏SDK`, or the section title) or a `第三方SDK名称：` line, goes on over
+/// `label：value` lines and bare links, and ends at any other clause.
+#[allow(clippy::type_complexity)]
+fn sdk_records(
+    section: &crate::document::Section,
+    spans: &[(usize, (usize, usize))],
+) -> (Vec<(usize, bool)>, Vec<Option<extract::SdkRecord>>) {
+    use extract::{LabelRole, SdkRecord, record_header, record_label};
+    let mut records: Vec<Option<SdkRecord>> = vec![None];
+    let mut current = match record_header(&section.title) {
+        Some(name) => {
+            records.push(Some(SdkRecord { name: Some(name), org: None }));
+            1
+        }
+        None => 0,
+    };
+    let mut of_clause: Vec<(usize, bool)> = Vec::with_capacity(spans.len());
+    // The end of the last data line of a record: (block, byte offset).
+    let mut data_line: Option<(usize, usize)> = None;
+    for &(b, (x, y)) in spans {
+        let block = &section.blocks[b];
+        let text = block.text[x..y].trim();
+        let continues = current != 0
+            && data_line
+                .is_some_and(|(db, end)| db == b && end <= x && !block.text[end..x].contains('\n'));
+        if continues {
+            data_line = Some((b, y));
+            of_clause.push((current, true));
+            continue;
+        }
+        data_line = None;
+        if block.table.is_some() {
+            current = 0;
+        } else if let Some(name) = record_header(text) {
+            records.push(Some(SdkRecord { name: Some(name), org: None }));
+            current = records.len() - 1;
+        } else if let Some((role, value)) = record_label(text) {
+            let value = text[value..].trim().to_string();
+            match role {
+                LabelRole::Name => {
+                    records.push(Some(SdkRecord { name: Some(value), org: None }));
+                    current = records.len() - 1;
+                }
+                LabelRole::Data => data_line = Some((b, y)),
+                LabelRole::Org if current != 0 && !value.is_empty() => {
+                    if let Some(r) = records[current].as_mut()
+                        && r.org.is_none()
+                    {
+                        r.org = Some(value);
+                    }
+                }
+                _ => {}
+            }
+        } else if !(text.starts_with("http") || text.starts_with('[')) {
+            current = 0;
+        }
+        of_clause.push((current, false));
+    }
+    (of_clause, records)
 }
 
 /// The vocabulary ids of a statement field (`actions`, `data`, `recipients`, `purposes`,
