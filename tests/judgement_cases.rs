@@ -329,3 +329,56 @@ fn a_change_undone_asks_nothing_of_who_accepted_the_original() {
     assert_eq!(doc["decisions"][versions[1].as_str()], "none");
     assert_eq!(doc["versions"][2]["same_as"], "1.0.0");
 }
+
+/// The real policy in both languages against its formatting-only variants, through the whole
+/// pipeline (parse, align, diff, statements, rules): CRLF line endings, paragraphs re-wrapped
+/// (a soft line break after every sentence), NFD, and punctuation swapped between full and half
+/// width. None of them changes what the policy says.
+#[test]
+fn formatting_only_variants_of_the_policy_are_at_most_editorial() {
+    use unicode_normalization::UnicodeNormalization;
+    let widths = [('，', ','), ('；', ';'), ('：', ':'), ('（', '('), ('）', ')'), ('！', '!')];
+    for lang in ["zh-CN", "en"] {
+        let text = policy(lang);
+        let rewrapped: String = text
+            .lines()
+            .map(|l| {
+                let plain = !l.starts_with(['#', '|', '+', '<', '-', '*', ' ']) && !l.is_empty();
+                if plain { l.replace("。", "。\n").replace(". ", ".\n") } else { l.to_string() }
+            })
+            .map(|l| l.trim_end_matches('\n').to_string())
+            .collect::<Vec<_>>()
+            .join("\n");
+        let swapped: String = text
+            .chars()
+            .map(|c| {
+                widths
+                    .iter()
+                    .find_map(|&(full, half)| {
+                        if c == full {
+                            Some(half)
+                        } else if c == half {
+                            Some(full)
+                        } else {
+                            None
+                        }
+                    })
+                    .unwrap_or(c)
+            })
+            .collect();
+        let variants = [
+            ("CRLF", text.replace('\n', "\r\n")),
+            ("re-wrapped", rewrapped),
+            ("NFD", text.nfd().collect::<String>()),
+            ("punctuation width", swapped),
+        ];
+        assert_eq!(compare_texts(&text, &text, &repo_criteria()).report.level, Level::None);
+        // Chinese text has nothing NFD decomposes; every other variant differs in bytes.
+        let differing = variants.iter().filter(|(_, v)| *v != text).count();
+        assert!(differing >= 3, "{lang}: only {differing} variants differ from the text");
+        for (name, variant) in variants {
+            let c = compare_texts(&text, &variant, &repo_criteria());
+            assert!(c.report.level <= Level::Editorial, "{lang} {name}: {}", describe(&c));
+        }
+    }
+}
