@@ -170,8 +170,6 @@ pub struct Index {
     record_of: HashMap<(usize, usize, usize), String>,
     /// SDK record → its name as written, the data (kinds and items) and purposes it states.
     records: HashMap<String, Record>,
-    /// The record being read while indexing, with its section.
-    open_record: Option<(usize, String)>,
 }
 
 /// What an SDK record written as prose says: `2、OPPO广告联盟SDK`, then `SDK用途：…` and
@@ -254,23 +252,25 @@ impl Index {
     /// Indexes every clause of a version.
     pub fn of(statements: &DocumentStatements) -> Index {
         let mut ix = Index::default();
+        // The SDK record being read, with its section: it runs to the next record or section.
+        let mut open: Option<(usize, String)> = None;
         for c in &statements.clauses {
-            ix.add(c);
+            ix.add(c, &mut open);
         }
         ix
     }
 
-    fn add(&mut self, clause: &Clause) {
+    fn add(&mut self, clause: &Clause, open_record: &mut Option<(usize, String)>) {
         let s = &clause.statement;
-        if self.open_record.as_ref().is_some_and(|(section, _)| *section != clause.section) {
-            self.open_record = None;
+        if open_record.as_ref().is_some_and(|(section, _)| *section != clause.section) {
+            *open_record = None;
         }
         if let Some(name) = record_name(&clause.text) {
             let key = name_key(name);
             self.records.entry(key.clone()).or_default().name = name.to_string();
-            self.open_record = Some((clause.section, key));
+            *open_record = Some((clause.section, key));
         }
-        if let Some((_, key)) = &self.open_record {
+        if let Some((_, key)) = open_record.as_ref() {
             self.record_of.insert((clause.section, clause.block, clause.span.0), key.clone());
             let record = self.records.entry(key.clone()).or_default();
             if s.polarity == Polarity::Affirm {
@@ -735,7 +735,7 @@ fn sdk_record(n: &Clause, sides: &Sides<'_>, out: &mut Vec<Delta>) {
             let new: Vec<String> =
                 record_data(&n.statement).filter(|x| !old.data.contains(x)).collect();
             let items: Vec<&String> = new.iter().filter(|x| x.contains('/')).collect();
-            if items.is_empty() && new.is_empty() {
+            if new.is_empty() {
                 return;
             }
             let mut d = delta(DeltaKind::NewSharing, n, "new");
