@@ -84,9 +84,33 @@ fn trimmed(text: &str, start: usize, end: usize) -> Option<(usize, usize)> {
     (lead + trail < piece.len()).then(|| (start + lead, end - trail))
 }
 
+/// The longest parenthesis (in bytes) whose punctuation does not end a clause: an aside
+/// (`设备标识符（Android如AndroidID、OAID；鸿蒙如ODID。不同的标识符…）`) is part of its clause, an
+/// unclosed parenthesis is not allowed to swallow the rest of the block.
+const MAX_ASIDE: usize = 600;
+
 fn zh_cuts(text: &str, cuts: &mut Vec<usize>) {
+    // Where each parenthesis that closes within MAX_ASIDE bytes opens and closes.
+    let mut asides: Vec<(usize, usize)> = Vec::new();
+    let mut open: Vec<usize> = Vec::new();
     for (i, c) in text.char_indices() {
-        if matches!(c, '。' | '！' | '？' | '；' | '!' | '?' | ';') {
+        match c {
+            '（' | '(' => open.push(i),
+            '）' | ')' => {
+                if let Some(start) = open.pop()
+                    && i - start <= MAX_ASIDE
+                    && open.is_empty()
+                {
+                    asides.push((start, i));
+                }
+            }
+            '\n' => open.clear(),
+            _ => {}
+        }
+    }
+    let inside = |i: usize| asides.iter().any(|&(a, b)| a < i && i < b);
+    for (i, c) in text.char_indices() {
+        if matches!(c, '。' | '！' | '？' | '；' | '!' | '?' | ';') && !inside(i) {
             cuts.push(i + c.len_utf8());
         }
     }

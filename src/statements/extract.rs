@@ -1621,7 +1621,26 @@ fn denied(scan: &Scan<'_>, at: usize, negated: bool) -> bool {
 /// other personal information by pattern.
 fn data(scan: &Scan<'_>, earlier: &[Statement], s: &mut Statement) {
     let text = scan.text.as_str();
-    let examples = if scan.has(Field::Data) { example_lists(text) } else { Vec::new() };
+    let mut examples = if scan.has(Field::Data) { example_lists(text) } else { Vec::new() };
+    // Examples of a kind the clause names (`设备信息（如IMEI）`, `your identity information,
+    // such as`) are that kind; after words that name no kind (`您设备上的信息，如传感器列表、
+    // MAC地址`) the examples are the list itself.
+    examples.retain(|&(a, _)| {
+        let kind_named = scan.of(Field::Data).any(|d| d.end <= a && a - d.end <= 12);
+        // A head noun of a kind (`identifiers (e.g., …)`), not information as such.
+        let before = text[..a].trim_end_matches(|c: char| !c.is_alphanumeric() || c == '如');
+        let before =
+            ["such as", "e.g", "for example", "for instance", "例如", "比如", "诸如", "譬如"]
+                .iter()
+                .find_map(|cue| before.strip_suffix(cue))
+                .unwrap_or(before)
+                .trim_end_matches(|c: char| !c.is_alphanumeric());
+        let kind_head = ZH_HEADS.iter().chain(EN_HEADS.iter()).any(|h| {
+            !matches!(*h, "信息" | "数据" | "资料" | "data" | "information" | "info")
+                && before.ends_with(h)
+        });
+        kind_named || kind_head
+    });
     for d in scan.of(Field::Data) {
         // A category after its examples (`身份证、社保卡等身份信息`) names nothing more.
         if d.id == "personal_info"
@@ -2200,6 +2219,14 @@ fn original_case(raw: &str, name: &str) -> String {
 
 /// Where the English recipient after `from` starts: after the first `with` or `to` that is not
 /// part of another phrase (`in accordance with`, `along with`) or a purpose (`to improve`).
+/// Verbs that, after `to`, make an infinitive rather than name whom something goes to.
+const INFINITIVES: [&str; 40] = [
+    "opt", "make", "help", "ensure", "allow", "enable", "access", "learn", "find", "see", "manage",
+    "control", "choose", "change", "exercise", "request", "contact", "comply", "protect",
+    "prevent", "detect", "keep", "be", "do", "get", "take", "give", "send", "show", "let", "limit",
+    "object", "restrict", "update", "delete", "review", "set", "turn", "stop", "decline",
+];
+
 fn recipient_preposition(scan: &Scan<'_>, from: usize, end: usize) -> Option<usize> {
     let text = scan.text.as_str();
     let rest = &text[from..end];
@@ -2225,7 +2252,13 @@ fn recipient_preposition(scan: &Scan<'_>, from: usize, end: usize) -> Option<usi
                     | "deal"
                     | "combination"
             );
-        if idiom || english_purpose_at(scan, word_at) {
+        // `to` before a verb is an infinitive (`ways to opt out of ad targeting`), no recipient.
+        let infinitive = !with
+            && text[word_at + 3..]
+                .split(|c: char| !c.is_ascii_alphabetic())
+                .next()
+                .is_some_and(|w| INFINITIVES.contains(&w));
+        if idiom || infinitive || english_purpose_at(scan, word_at) {
             at = i + 1;
             continue;
         }
@@ -2870,6 +2903,18 @@ pub(crate) fn record_clause(
             }
             if s.data.len() > 1 {
                 s.data.remove("personal_info");
+            }
+            // A data line may go on with what the data is for (`…；软件应用安装列表；用于广告
+            // 定向投放、提高用户体验、反作弊`).
+            let value_text = match_text(&raw[value..]);
+            if ["用于", "为了", "以便", "for ", "to ", "used for"]
+                .iter()
+                .any(|cue| value_text.trim_start().starts_with(cue))
+            {
+                for p in scan.of(Field::Purpose) {
+                    s.purposes.insert(p.id.to_string());
+                    s.words.entry(p.id.to_string()).or_insert_with(|| scan.word(p));
+                }
             }
             s.actions.insert("share".to_string());
             s.recipients.insert("sdk".to_string());
