@@ -164,8 +164,9 @@ pub struct Index {
     texts: HashSet<String>,
     /// Latin words of the version, lower case, a plural `s` dropped.
     words: HashSet<String>,
-    /// The version's text in matching form, for Chinese names found by pattern.
-    cjk: String,
+    /// The version's text in matching form, for names found by pattern and recipients spoken
+    /// of.
+    text: String,
     /// Clause (section, block, span start) → the SDK record it belongs to, by [`name_key`].
     record_of: HashMap<(usize, usize, usize), String>,
     /// SDK record → its name as written, the data (kinds and items) and purposes it states.
@@ -285,10 +286,8 @@ impl Index {
                 .filter(|w| !w.is_empty())
                 .map(word_key),
         );
-        if !text.is_ascii() {
-            self.cjk.push_str(&text);
-            self.cjk.push('\n');
-        }
+        self.text.push_str(&text);
+        self.text.push('\n');
         self.channels.extend(s.channels.iter().cloned());
         self.controls.extend(control_keys(clause));
         if !s.is_practice() {
@@ -316,8 +315,19 @@ impl Index {
         if phrase.is_ascii() {
             phrase.rsplit(' ').next().is_some_and(|head| self.words.contains(&word_key(head)))
         } else {
-            self.cjk.contains(phrase)
+            self.text.contains(phrase)
         }
+    }
+
+    /// Whether this version speaks of recipient `r` of `s` in the words `s` uses (`other users`):
+    /// only for the kinds whose naming tells no surprise ([`COVERED_BY_GENERAL`], other users).
+    fn speaks_of(&self, s: &Statement, r: &str) -> bool {
+        if !(COVERED_BY_GENERAL.contains(&r) || r == "other_users") {
+            return false;
+        }
+        let word = crate::normalize::match_text(s.word(r));
+        let word = word.trim();
+        !word.is_empty() && word != r && self.text.contains(word)
     }
 
     /// The SDK record `clause` of this version belongs to.
@@ -359,6 +369,10 @@ impl Index {
                         && (s.recipients.is_empty()
                             || p.recipients.is_empty()
                             || p.recipients.iter().any(|r| s.recipients.contains(r)))
+                        // A promise kept once users act (`当您收回同意后，我们将不再处理…`) is
+                        // only like one kept on the same act.
+                        && (s.controls.is_empty()
+                            || p.controls.iter().any(|c| s.controls.contains(c)))
                 })
             })
         })
@@ -661,6 +675,21 @@ fn added(paired: Option<&Clause>, n: &Clause, sides: &Sides<'_>, out: &mut Vec<D
         out.push(d);
     }
     let old = sides.old_index;
+    if paired.is_none()
+        && !s.is_practice()
+        && s.polarity == Polarity::Affirm
+        && let Some(lead) = lead_in(sides.new, n)
+        && waives_consent(&lead.text)
+    {
+        // A new case in a list of cases in which information is processed without consent
+        // (`以下情形中…无需征得您的授权同意：` … `12、为开展商业推广活动所必需的；`).
+        let mut d = delta(DeltaKind::ConditionRemoved, n, "new");
+        d.actions = lead.statement.actions.clone();
+        d.data = lead.statement.data.clone();
+        d.words = vec![list_item_text(&n.text).to_string()];
+        out.push(d);
+        return;
+    }
     if !s.is_practice() {
         // A short item naming data with no practice word of its own (`12、月经周期、基础体温；`
         // in a list under "we collect") adds the kinds of data it names.
@@ -732,6 +761,23 @@ fn sdk_record(n: &Clause, sides: &Sides<'_>, out: &mut Vec<Delta>) {
             if n.statement.polarity != Polarity::Affirm {
                 return;
             }
+            // A purpose the record did not state: the SDK now uses what it receives for more.
+            let purposes: BTreeSet<String> = n
+                .statement
+                .purposes
+                .iter()
+                .filter(|p| !old.purposes.contains(*p))
+                .cloned()
+                .collect();
+            if !purposes.is_empty() && !illustrates(n) {
+                let mut d = delta(DeltaKind::NewPurpose, n, "new");
+                d.words = purposes.iter().map(|p| n.statement.word(p).to_string()).collect();
+                d.words.push(record.name.clone());
+                d.purposes = purposes;
+                d.recipients = recipients.clone();
+                d.data = record.data.iter().filter(|x| !x.contains('/')).cloned().collect();
+                out.push(d);
+            }
             let new: Vec<String> =
                 record_data(&n.statement).filter(|x| !old.data.contains(x)).collect();
             let items: Vec<&String> = new.iter().filter(|x| x.contains('/')).collect();
@@ -791,7 +837,11 @@ fn novelty(s: &Statement, n: &Clause, facts: &[&Facts], old: &Index) -> Vec<Delt
             recipient_keys(s).into_iter().filter(|r| !row || !r.contains(':')).collect();
         let new_recipients: BTreeSet<String> = keys
             .iter()
-            .filter(|r| !facts.iter().any(|f| f.knows_recipient(r)) && !old.names(r))
+            .filter(|r| {
+                !(facts.iter().any(|f| f.knows_recipient(r))
+                    || old.names(r)
+                    || (s.data.iter().all(|d| general_covers(d)) && old.speaks_of(s, r)))
+            })
             .cloned()
             .collect();
         if !new_recipients.is_empty() {
@@ -945,6 +995,22 @@ fn removed(o: &Clause, sides: &Sides<'_>, out: &mut Vec<Delta>) {
         d.words = lost.iter().map(|c| control_word(c, s)).collect();
         d.data = s.data.clone();
         out.push(d);
+    } else if keys.is_empty()
+        && !s.is_practice()
+        && !new.restates(o)
+        && let Some(lead) = lead_in(sides.old, o)
+        && !lead.statement.controls.is_empty()
+        && lead.statement.polarity == Polarity::Affirm
+    {
+        // One of the cases in which users may exercise a right (`在以下情形中，您可以向我们提出
+        // 删除个人信息的请求：` … `5、如果我们永久不再为您提供产品或服务。`) is gone: the right
+        // is narrower.
+        let mut d = delta(DeltaKind::ControlRemoved, o, "old");
+        let right: Vec<&str> =
+            lead.statement.controls.iter().map(|c| lead.statement.word(c)).collect();
+        d.words = vec![format!("{}: {}", right.join(", "), list_item_text(&o.text))];
+        d.data = lead.statement.data.clone();
+        out.push(d);
     }
     if s.is_practice() {
         let gone_data = s.data.iter().any(|d| !new.any_data(d));
@@ -955,6 +1021,66 @@ fn removed(o: &Clause, sides: &Sides<'_>, out: &mut Vec<Delta>) {
             out.push(d);
         }
     }
+}
+
+/// Whether a paragraph is an item of a list written as paragraphs (`1、…`, `(2）…`, `3. …`).
+fn is_list_item(text: &str) -> bool {
+    let t = text.trim_start();
+    let t = t.strip_prefix(['(', '（']).unwrap_or(t);
+    let digits = t.chars().take_while(char::is_ascii_digit).count();
+    (1..=2).contains(&digits) && t[digits..].starts_with(['、', '.', '．', ')', '）'])
+}
+
+/// Whether a lead-in introduces cases in which consent is not needed.
+fn waives_consent(text: &str) -> bool {
+    let t = crate::normalize::match_text(text);
+    [
+        "无需征得",
+        "无需事先征得",
+        "无须征得",
+        "不需要征得",
+        "无需取得您的",
+        "无需您的同意",
+        "without your consent",
+        "without consent",
+        "without obtaining your consent",
+        "without your prior consent",
+        "not require your consent",
+        "not require your authorization",
+        "not require your prior authorization",
+        "not require your authorisation",
+        "not require consent",
+        "not need your consent",
+    ]
+    .iter()
+    .any(|w| t.contains(w))
+}
+
+/// A list item without its number: `5、如果…` → `如果…`.
+fn list_item_text(text: &str) -> &str {
+    let t = text.trim_start().trim_start_matches(['(', '（']);
+    t.trim_start_matches(|c: char| c.is_ascii_digit())
+        .trim_start_matches(['、', '.', '．', ')', '）'])
+        .trim()
+}
+
+/// The paragraph that introduces the list `item` belongs to: the nearest paragraph before it in
+/// its section that is no list item and ends with a colon (`在以下情形中，您可以…请求：`).
+/// `None` when the clause is no list item or the list has no such lead-in.
+fn lead_in<'a>(st: &'a DocumentStatements, item: &Clause) -> Option<&'a Clause> {
+    if !is_list_item(&item.text) {
+        return None;
+    }
+    for b in (0..item.block).rev() {
+        let clauses = st.of_block(item.section, b);
+        let first = clauses.first()?;
+        if is_list_item(&first.text) {
+            continue;
+        }
+        let last = clauses.last()?;
+        return last.text.trim_end().ends_with([':', '：']).then_some(last);
+    }
+    None
 }
 
 /// What an edited clause no longer says: data or recipients dropped from a practice narrow.
