@@ -610,7 +610,7 @@ fn quote(text: &str, lang: &str) -> String {
 }
 
 /// The reason of `rule` in `lang`: `{terms}` replaced by what matched (as the text words it),
-/// `{statement}` by the clause quoted.
+/// `{term1}` … `{term9}` by one term each, `{statement}` by the clause quoted.
 fn format_reason(
     rule: &Rule,
     lang: &str,
@@ -618,19 +618,26 @@ fn format_reason(
     statement: Option<&str>,
     ctx: Option<&Ctx<'_>>,
 ) -> String {
-    let mut shown: Vec<String> = Vec::new();
-    for t in terms {
-        let w = match ctx {
+    let written: Vec<String> = terms
+        .iter()
+        .map(|t| match ctx {
             Some(ctx) => as_written(t, ctx),
             None => t.clone(),
-        };
-        if !shown.contains(&w) {
-            shown.push(w);
+        })
+        .collect();
+    let mut shown: Vec<String> = Vec::new();
+    for w in &written {
+        if !shown.contains(w) {
+            shown.push(w.clone());
         }
     }
     let sep = if lang.starts_with("zh") { "、" } else { ", " };
     let list = shown.iter().take(6).cloned().collect::<Vec<_>>().join(sep);
     let mut reason = rule.reason.get(lang).replace("{terms}", &list);
+    // `{term1}`, `{term2}`, …: one matched term each, for reasons that place them apart.
+    for (i, t) in written.iter().enumerate().take(9) {
+        reason = reason.replace(&format!("{{term{}}}", i + 1), t);
+    }
     if reason.contains("{statement}") {
         reason =
             reason.replace("{statement}", &statement.map(|s| quote(s, lang)).unwrap_or_default());
