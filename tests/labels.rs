@@ -53,10 +53,10 @@ struct Tally {
 /// yet reached; the run prints how far off it is.
 const MATERIALITY_TARGET: f64 = 0.95;
 const EXACT_TARGET: f64 = 0.80;
-/// Held-aside regression floors, at what the judgement reaches today (17/27 and 16/27): a
+/// Held-aside regression floors, at what the judgement reaches today (19/27 and 18/27): a
 /// change that loses agreement on the held-aside part fails.
-const MATERIALITY_FLOOR: f64 = 17.0 / 27.0;
-const EXACT_FLOOR: f64 = 16.0 / 27.0;
+const MATERIALITY_FLOOR: f64 = 19.0 / 27.0;
+const EXACT_FLOOR: f64 = 18.0 / 27.0;
 
 #[test]
 fn judgement_agrees_with_the_labelled_changes() {
