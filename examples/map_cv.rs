@@ -131,13 +131,15 @@ fn main() -> ExitCode {
     let per: Vec<String> =
         CATEGORIES.iter().zip(&counts).map(|(n, c)| format!("{n} {:.3}", f1(*c))).collect();
     let macro_f1 = counts.iter().map(|c| f1(*c)).sum::<f64>() / 11.0;
+    let micro_f1 = f1(counts.iter().fold((0, 0, 0), |a, c| (a.0 + c.0, a.1 + c.1, a.2 + c.2)));
     let cv = &report.cross_validated;
     let sent: Vec<String> =
         CATEGORIES.iter().zip(&cv.per).map(|(n, c)| format!("{n} {:.3}", c.f1())).collect();
     println!("per sentence:\n    {}", sent.join(", "));
     println!(
-        "development, out of fold: per sentence macro-F1 {:.3} ({} sentences); through map \
-         macro-F1 {macro_f1:.4} ({scored} sentences)\n    {}",
+        "development, out of fold: per sentence micro-F1 {:.3} macro-F1 {:.3} ({} sentences); \
+         through map micro-F1 {micro_f1:.3} macro-F1 {macro_f1:.3} ({scored} sentences)\n    {}",
+        cv.micro_f1(),
         cv.macro_f1(),
         cv.sentences,
         per.join(", ")
