@@ -269,30 +269,39 @@ pub fn is_chinese(doc: &Document) -> bool {
 /// with `n` practice sentences, `have` of them with the category and the whole block naming
 /// it or not (`whole` 1 or 0), when `(D − V)·have + V·n·whole > D·n/2` for `LINE_VOTE` = V/D.
 /// So a category the whole block names needs a third of the sentences, any other two thirds.
-/// When none passes, the block keeps those with the most votes; a block without a practice
-/// sentence keeps what the whole block names.
+/// When none passes, a block that describes a practice (the `practice` output passes for one of
+/// its sentences or for the whole block) keeps those with the most votes; when no sentence has a
+/// category, such a block keeps what the whole block names. A block that describes no practice
+/// (a date line, a note to the reader) keeps only what a majority gives it.
 fn learned_blocks(
     doc: &Document,
     skip: &HashSet<usize>,
     model: &Model,
 ) -> HashMap<(usize, usize), BTreeSet<String>> {
-    let mut per_block: HashMap<(usize, usize), Vec<u16>> = HashMap::new();
+    // Per block: each sentence's categories, and whether any sentence describes a practice.
+    let mut per_block: HashMap<(usize, usize), (Vec<u16>, bool)> = HashMap::new();
     for (at, unit) in document_units(doc).iter().filter(|(at, _)| !skip.contains(&at.0)) {
-        per_block.entry(*at).or_default().push(model.predict(unit));
+        let p = model.probabilities(unit);
+        let entry = per_block.entry(*at).or_default();
+        entry.0.push(model.decide(&p, false));
+        entry.1 |= model.practice(&p);
     }
     let (v, d) = LINE_VOTE;
     block_units(doc)
         .into_iter()
         .filter(|(at, _)| !skip.contains(&at.0))
         .map(|(at, unit)| {
-            let whole = model.predict(&unit);
-            let sets = per_block.remove(&at).unwrap_or_default();
-            let practice: Vec<u16> = sets.into_iter().filter(|s| *s != 0).collect();
-            let n = practice.len();
+            let p = model.probabilities(&unit);
+            let whole = model.decide(&p, false);
+            let (sets, sentence_practice) = per_block.remove(&at).unwrap_or_default();
+            // Only a block that describes a practice falls back on its likeliest category.
+            let practice = sentence_practice || model.practice(&p);
+            let voters: Vec<u16> = sets.into_iter().filter(|s| *s != 0).collect();
+            let n = voters.len();
             // Twice the votes, against the whole D·n.
             let votes: Vec<usize> = (0..CATEGORIES.len())
                 .map(|k| {
-                    let have = practice.iter().filter(|s| *s & (1 << k) != 0).count();
+                    let have = voters.iter().filter(|s| *s & (1 << k) != 0).count();
                     let named = usize::from(whole & (1 << k) != 0);
                     2 * ((d - v) * have + v * n * named)
                 })
@@ -301,9 +310,9 @@ fn learned_blocks(
             let cats = (0..CATEGORIES.len())
                 .filter(|&k| {
                     if n == 0 {
-                        return whole & (1 << k) != 0;
+                        return practice && whole & (1 << k) != 0;
                     }
-                    votes[k] > d * n || (most <= d * n && most > 0 && votes[k] == most)
+                    votes[k] > d * n || (practice && most <= d * n && most > 0 && votes[k] == most)
                 })
                 .map(|k| CATEGORIES[k].to_string())
                 .collect();
