@@ -4,7 +4,9 @@
 //! (a sentence the annotators kept whole across several lines, such as a flattened table row or a
 //! list of steps, is matched to that run of blocks and gets the union of their categories)
 //! as multi-label micro- and macro-F1 over the eleven categories. The split into a development
-//! part (lexicons tuned there) and a held-aside part is fixed in tests/capp130_split.toml.
+//! part (lexicons tuned there, the model trained there) and a held-aside part is fixed in
+//! tests/capp130_split.toml. The development figure here is in-sample; `examples/map_cv.rs`
+//! gives the out-of-fold one the map's settings are chosen by.
 //!
 //! Prints the figures; skips with a printed reason when the corpus is absent. Run with
 //! `cargo test --test map_capp130 -- --nocapture` to see them.
@@ -16,7 +18,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// The macro-F1 the held-aside part reaches (asserted; the measured figure is printed).
-const HELD_ASIDE_MACRO_FLOOR: f64 = 0.78;
+const HELD_ASIDE_MACRO_FLOOR: f64 = 0.79;
+
+/// The macro-F1 aimed at on the held-aside part (printed as not met when under it).
+const HELD_ASIDE_MACRO_TARGET: f64 = 0.80;
 
 fn corpus() -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/capp130");
@@ -249,6 +254,12 @@ fn map_scores_on_capp130() {
         println!("    {n:>4} {k}");
     }
     held_score.print("held aside");
+    if held_score.macro_() < HELD_ASIDE_MACRO_TARGET {
+        println!(
+            "TARGET NOT MET: held-aside macro-F1 through map {:.3} < {HELD_ASIDE_MACRO_TARGET}",
+            held_score.macro_()
+        );
+    }
     assert!(held_score.sentences > 4000, "too few sentences matched: {}", held_score.sentences);
     assert!(
         held_score.macro_() >= HELD_ASIDE_MACRO_FLOOR,

@@ -1,0 +1,148 @@
+//! Measures `redline map` on CAPP-130's development part out of fold: the trainer's five
+//! cross-validation models (each trained without one fold of whole policy families) map the
+//! policies they never saw, and each important sentence with a category is scored against the
+//! categories of the block(s) that hold it, exactly as `tests/map_capp130.rs` scores the
+//! held-aside part with the committed model. Only `development` policies are read.
+//!
+//! ```sh
+//! cargo run --release --example map_cv -- ../shared/corpus/capp130
+//! ```
+//!
+//! This is the figure any setting of the map's learned path (the weight of blocks in training,
+//! `--blocks W`; the whole block's vote, `redline::map::LINE_VOTE`) is chosen by; the held-aside
+//! part is only ever measured.
+
+use redline::document::Document;
+use redline::learned::{CATEGORIES, DATASET_NAMES, Settings, Split, locate, squash, train};
+use redline::map::map_document_with_model;
+use redline::rules::Criteria;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut settings = Settings::default();
+    let corpus = match args.as_slice() {
+        [corpus] => corpus,
+        [corpus, flag, w] if flag == "--blocks" && w.parse::<f64>().is_ok() => {
+            settings.blocks = w.parse().unwrap_or(settings.blocks);
+            corpus
+        }
+        _ => {
+            eprintln!("usage: map_cv CORPUS_DIR [--blocks W]");
+            return ExitCode::from(2);
+        }
+    };
+    let split_path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/capp130_split.toml");
+    let split = match std::fs::read_to_string(&split_path)
+        .map_err(|e| e.to_string())
+        .and_then(|t| Split::parse(&t))
+    {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{}: {e}", split_path.display());
+            return ExitCode::from(2);
+        }
+    };
+    let dir = PathBuf::from(corpus);
+    let held = split.held_aside.clone();
+    let mut read = |name: &str| {
+        let id = name.split('.').next().unwrap_or(name);
+        assert!(!held.iter().any(|h| h == id), "asked for held-aside {id}");
+        std::fs::read(dir.join(name)).ok()
+    };
+    let (_, report) = match train(&split, &mut read, &settings) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("{}: {e}", dir.display());
+            return ExitCode::from(2);
+        }
+    };
+    let criteria = Criteria::builtin();
+    // Per category: true positives, false positives, false negatives.
+    let mut counts = [(0usize, 0usize, 0usize); 11];
+    let mut scored = 0;
+    for (model, ids) in &report.folds {
+        for id in ids {
+            let Some(bytes) = read(&format!("{id}.txt")) else { continue };
+            let Some(labels) = read(&format!("{id}.jsonl")) else { continue };
+            let doc = match Document::from_bytes(&format!("{id}.txt"), &bytes) {
+                Ok(d) => d,
+                Err(e) => {
+                    eprintln!("{id}.txt: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let map = map_document_with_model(&doc, &criteria, model);
+            let blocks: Vec<(String, u16)> = map
+                .sections
+                .iter()
+                .flat_map(|s| s.blocks.iter())
+                .map(|b| {
+                    let set = b
+                        .categories
+                        .iter()
+                        .filter_map(|c| CATEGORIES.iter().position(|x| x == c))
+                        .fold(0u16, |a, k| a | 1 << k);
+                    (squash(&b.text), set)
+                })
+                .collect();
+            let refs: Vec<&str> = blocks.iter().map(|b| b.0.as_str()).collect();
+            let mut pos = 0;
+            for (n, line) in String::from_utf8_lossy(&labels).lines().enumerate() {
+                let v: serde_json::Value = match serde_json::from_str(line) {
+                    Ok(v) => v,
+                    Err(e) => {
+                        eprintln!("{id}.jsonl:{}: {e}", n + 1);
+                        return ExitCode::from(2);
+                    }
+                };
+                let found = locate(&refs, pos, &squash(v["text"].as_str().unwrap_or("")));
+                if let Some((_, last)) = found {
+                    pos = last;
+                }
+                let gold = v["labels"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|l| DATASET_NAMES.iter().position(|n| Some(*n) == l.as_str()))
+                    .fold(0u16, |a, k| a | 1 << k);
+                if v["important"] != serde_json::Value::Bool(true) || gold == 0 {
+                    continue;
+                }
+                scored += 1;
+                let predicted =
+                    found.map_or(0, |(a, b)| blocks[a..=b].iter().fold(0, |s, x| s | x.1));
+                for (k, c) in counts.iter_mut().enumerate() {
+                    match (predicted & (1 << k) != 0, gold & (1 << k) != 0) {
+                        (true, true) => c.0 += 1,
+                        (true, false) => c.1 += 1,
+                        (false, true) => c.2 += 1,
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+    let f1 = |c: (usize, usize, usize)| {
+        let d = 2 * c.0 + c.1 + c.2;
+        if d == 0 { 0.0 } else { 2.0 * c.0 as f64 / d as f64 }
+    };
+    let per: Vec<String> =
+        CATEGORIES.iter().zip(&counts).map(|(n, c)| format!("{n} {:.3}", f1(*c))).collect();
+    let macro_f1 = counts.iter().map(|c| f1(*c)).sum::<f64>() / 11.0;
+    let micro_f1 = f1(counts.iter().fold((0, 0, 0), |a, c| (a.0 + c.0, a.1 + c.1, a.2 + c.2)));
+    let cv = &report.cross_validated;
+    let sent: Vec<String> =
+        CATEGORIES.iter().zip(&cv.per).map(|(n, c)| format!("{n} {:.3}", c.f1())).collect();
+    println!("per sentence:\n    {}", sent.join(", "));
+    println!(
+        "development, out of fold: per sentence micro-F1 {:.3} macro-F1 {:.3} ({} sentences); \
+         through map micro-F1 {micro_f1:.3} macro-F1 {macro_f1:.3} ({scored} sentences)\n    {}",
+        cv.micro_f1(),
+        cv.macro_f1(),
+        cv.sentences,
+        per.join(", ")
+    );
+    ExitCode::SUCCESS
+}
