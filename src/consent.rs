@@ -114,10 +114,14 @@ pub enum LanguageStatus {
 }
 
 /// `languages[lang]` of the manifest.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LanguageEntry {
     /// Its status.
     pub status: LanguageStatus,
+    /// The ids of its stale sections, in the translation's order (their source section changed
+    /// in a later release than they did); empty unless `status` is `stale`. Added in place
+    /// (no schema change): readers of `redline.consent/2` may ignore it.
+    pub stale_sections: Vec<String>,
 }
 
 /// The consent state of one document.
@@ -179,13 +183,23 @@ pub fn language_status(
     lang: &str,
     release: Option<&Release>,
 ) -> LanguageStatus {
+    language_entry(document, lang, release).status
+}
+
+/// [`language_status`] with the ids of the stale sections.
+pub fn language_entry(
+    document: &DocumentConfig,
+    lang: &str,
+    release: Option<&Release>,
+) -> LanguageEntry {
+    let status = |status| LanguageEntry { status, stale_sections: Vec::new() };
     if lang == document.source_language {
-        return LanguageStatus::Source;
+        return status(LanguageStatus::Source);
     }
     let Some(release) =
         release.filter(|r| r.record.sources.contains_key(&document.file_name(lang)))
     else {
-        return LanguageStatus::Missing;
+        return status(LanguageStatus::Missing);
     };
     // The release folder is archive/<document>/<version>/.
     let archive_dir = release.dir.parent().and_then(std::path::Path::parent);
@@ -193,8 +207,14 @@ pub fn language_status(
         crate::translation::archive_history_until(dir, document, lang, Some(release.version)).ok()
     });
     match history {
-        Some(h) if !h.is_empty() => crate::translation::translation_status(&h),
-        _ => LanguageStatus::Current,
+        Some(h) if !h.is_empty() => LanguageEntry {
+            status: crate::translation::translation_status(&h),
+            stale_sections: crate::translation::stale_sections(&h)
+                .into_iter()
+                .map(|s| s.id)
+                .collect(),
+        },
+        _ => status(LanguageStatus::Current),
     }
 }
 
@@ -271,7 +291,7 @@ fn document_consent(
         languages: OrderedMap(
             doc.languages()
                 .into_iter()
-                .map(|l| (l.to_string(), LanguageEntry { status: language_status(doc, l, latest) }))
+                .map(|l| (l.to_string(), language_entry(doc, l, latest)))
                 .collect(),
         ),
         chain_head: latest.map(|r| r.record_sha256.clone()),

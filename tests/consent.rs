@@ -139,10 +139,10 @@ fn decisions_for_versions_before_between_and_after_releases() {
         json!(["device-permissions: row added 穿山甲广告SDK (reconsent)"])
     );
     // Every release after 1.0.0 edited the Chinese source only: the English reference
-    // translation's sections behind those edits are stale (src/translation.rs).
+    // translation's sections behind those edits are stale (src/translation.rs), each named.
     assert_eq!(
         serde_json::to_string(&m.documents["privacy"].languages).unwrap(),
-        r#"{"zh-CN":{"status":"source"},"en":{"status":"stale"}}"#
+        r#"{"zh-CN":{"status":"source","stale_sections":[]},"en":{"status":"stale","stale_sections":["notice","device-permissions"]}}"#
     );
     assert_eq!(d["chain_head"], head);
     // Every key of the contract, nothing omitted.
@@ -259,7 +259,7 @@ fn consent_refuses_bad_input() {
         json!({"schema": "redline.consent/2", "as_of": "2026-12-01", "documents": {"privacy": {
             "current": null, "latest": null,
             "decisions": {}, "levels": {}, "chain_level": {}, "versions": [],
-            "languages": {"zh-CN": {"status": "source"}, "en": {"status": "missing"}},
+            "languages": {"zh-CN": {"status": "source", "stale_sections": []}, "en": {"status": "missing", "stale_sections": []}},
             "chain_head": null}}})
     );
 }

@@ -339,3 +339,273 @@ fn in_force_follows_version_numbers_when_dates_go_backwards() {
     assert!(row("1.2.0").contains("<td>upcoming</td>"));
     assert!(read(&out, "p/1.0.0/index.html").contains("It was replaced before it took effect."));
 }
+
+/// The findings of the redline between two archived versions of `privacy`, as the judgement
+/// gives them (for the reasons and rule ids a page must or must not show).
+fn findings_between(f: &Fixture, a: &str, b: &str) -> Vec<redline::classify::Finding> {
+    let read = |v: &str| {
+        let bytes =
+            std::fs::read(f.root().join(format!("archive/privacy/{v}/privacy.zh-CN.md"))).unwrap();
+        redline::document::Document::from_bytes(v, &bytes).unwrap()
+    };
+    redline::report::compare_documents(
+        "privacy",
+        redline::report::Side::file(a),
+        redline::report::Side::file(b),
+        read(a),
+        read(b),
+        &f.repo().criteria().unwrap(),
+    )
+    .classification
+    .findings
+}
+
+/// Text as the templates escape it.
+fn escaped(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+/// Every `href` of `page` that leads to a page of document `doc`, resolved against the page's
+/// own folder `dir` (both relative to the site root).
+fn doc_links(page: &str, dir: &str, doc: &str) -> Vec<String> {
+    let href = Regex::new(r##"href="([^"#]+)""##).unwrap();
+    href.captures_iter(page)
+        .filter(|c| !c[1].contains(':'))
+        .filter_map(|c| {
+            let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+            for seg in c[1].split('/') {
+                match seg {
+                    ".." => {
+                        parts.pop();
+                    }
+                    "." | "" => {}
+                    s => parts.push(s),
+                }
+            }
+            let path = parts.join("/");
+            path.starts_with(&format!("{doc}/")).then_some(path)
+        })
+        .collect()
+}
+
+/// Four releases as a publisher makes them: an advertising SDK in the Chinese text only (the
+/// English translation left behind), a wording fix released for the same day (so the first of
+/// the two is never in force), then the English caught up.
+fn four_releases() -> Fixture {
+    let f = Fixture::real_policy();
+    f.release("privacy", "1.0.0", "2026-12-01", "2026-11-20T02:00:00Z");
+    let zh = f.source("privacy.zh-CN.md");
+    let en = f.source("privacy.en.md");
+    f.add_ad_row();
+    f.write_source("privacy.en.md", &en);
+    f.release("privacy", "2.0.0", "2027-01-15", "2026-12-16T02:00:00Z");
+    let fixed = f.source("privacy.zh-CN.md").replacen("穿山甲广告SDK", "穿山甲广告 SDK", 1);
+    assert_ne!(fixed, f.source("privacy.zh-CN.md"));
+    f.write_source("privacy.zh-CN.md", &fixed);
+    f.release("privacy", "2.0.1", "2027-01-15", "2026-12-16T08:00:00Z");
+    assert!(zh.len() < fixed.len());
+    f
+}
+
+#[test]
+fn every_language_gets_the_whole_site_and_stale_translations_say_so() {
+    let f = four_releases();
+    let out = f.root().join("site");
+    build(f.root(), &["--as-of", "2026-12-20"]).success();
+    // Every page type in English at the source's path plus en/, and its feed.
+    for path in [
+        "privacy/en/index.html",
+        "privacy/1.0.0/en/index.html",
+        "privacy/history/en/index.html",
+        "privacy/as-of/en/index.html",
+        "privacy/compare/index.html",
+        "privacy/compare/en/index.html",
+        "privacy/compare/1.0.0...2.0.1/en/index.html",
+        "privacy/compare/1.0.0...2.0.0/en/index.html",
+        "privacy/changes-since/1.0.0/index.html",
+        "privacy/changes-since/1.0.0/en/index.html",
+        "privacy/changes-since/2.0.1/en/index.html",
+        "privacy/feed.en.xml",
+    ] {
+        assert!(out.join(path).is_file(), "{path} was built");
+    }
+    // Navigation keeps the reader's language: every link of an English page to a page of the
+    // document is an English page (or a raw source file), and the switcher leads to Chinese.
+    for (page, dir) in [
+        ("privacy/en/index.html", "privacy/en"),
+        ("privacy/history/en/index.html", "privacy/history/en"),
+        ("privacy/as-of/en/index.html", "privacy/as-of/en"),
+        ("privacy/compare/en/index.html", "privacy/compare/en"),
+        ("privacy/compare/1.0.0...2.0.1/en/index.html", "privacy/compare/1.0.0...2.0.1/en"),
+    ] {
+        let html = read(&out, page);
+        assert!(html.contains("<html lang=\"en\">"), "{page}");
+        let links = doc_links(&html, dir, "privacy");
+        let zh: Vec<&String> = links
+            .iter()
+            .filter(|l| {
+                !(l.ends_with("/en/index.html") || l.ends_with(".md") || l.ends_with("feed.en.xml"))
+            })
+            .collect();
+        // Only to the page's Chinese counterpart (the switcher; a translated redline also
+        // links the binding text's redline, which is that same page).
+        let counterpart = page.replace("en/index.html", "index.html");
+        assert!(
+            !zh.is_empty() && zh.iter().all(|l| **l == counterpart),
+            "{page}: only the counterpart leads out of English: {zh:?}"
+        );
+        assert!(html.contains("hreflang=\"zh-CN\""), "{page} links its Chinese counterpart");
+    }
+    let feed = read(&out, "privacy/feed.en.xml");
+    assert!(feed.contains("xml:lang=\"en\"") && feed.contains("href=\"2.0.1/en/\""), "{feed}");
+    assert!(feed.contains("<id>urn:redline:privacy:2.0.1:en</id>"), "entry ids differ by feed");
+    // The English text of 2.0.0 and 2.0.1 lags behind the SDK row: the pages say so, section by
+    // section, and never that they are the version in force.
+    let en = read(&out, "privacy/2.0.1/en/index.html");
+    assert!(en.contains("This translation is out of date: 1 of its sections"), "{en}");
+    assert_eq!(en.matches("class=\"stale-note\"").count(), 1);
+    assert!(en.contains("(not yet updated)"), "marked in the table of contents");
+    assert!(!en.contains("This is the version in force"));
+    let en_home = read(&out, "privacy/en/index.html");
+    assert!(en_home.contains("This is a translation of the version in force."));
+    assert!(!en_home.contains("This is the version in force") && !en_home.contains("stale-note"));
+    let consent: serde_json::Value = serde_json::from_str(&read(&out, "consent.json")).unwrap();
+    let en_status = &consent["documents"]["privacy"]["languages"]["en"];
+    assert_eq!(en_status["status"], "stale");
+    assert_eq!(en_status["stale_sections"].as_array().unwrap().len(), 1, "{en_status}");
+    assert_eq!(
+        consent["documents"]["privacy"]["languages"]["zh-CN"]["stale_sections"],
+        serde_json::json!([])
+    );
+
+    // The English redline: the English text's changes (none: it was not updated), the Chinese
+    // text's level and findings, reasons in English.
+    let cmp_en = read(&out, "privacy/compare/1.0.0...2.0.1/en/index.html");
+    let findings = findings_between(&f, "1.0.0", "2.0.1");
+    assert!(!findings.is_empty());
+    assert!(cmp_en.contains("<span class=\"lv lv-reconsent\">re-consent</span>"), "source level");
+    for finding in &findings {
+        assert!(
+            cmp_en.contains(&escaped(&finding.reasons["en"])),
+            "English reason of {}",
+            finding.rule
+        );
+    }
+    assert!(cmp_en.contains(
+        "The level and the findings are those of the binding Chinese (Simplified) text."
+    ));
+    assert!(cmp_en.contains("What the levels mean"), "legend in English");
+}
+
+#[test]
+fn public_redlines_are_for_readers_and_audit_adds_the_rule_ids() {
+    let f = four_releases();
+    let out = f.root().join("site");
+    build(f.root(), &["--as-of", "2026-12-20"]).success();
+    let findings = findings_between(&f, "1.0.0", "2.0.1");
+    let cmp = read(&out, "privacy/compare/1.0.0...2.0.1/index.html");
+    assert!(cmp.contains("变更等级说明") && cmp.contains("class=\"level-legend\""), "legend");
+    for finding in &findings {
+        assert!(cmp.contains(&escaped(&finding.reasons["zh-CN"])), "Chinese reason");
+        assert!(!cmp.contains(&format!("<code>{}</code>", finding.rule)), "no rule id");
+    }
+    assert!(!cmp.contains("需人工审核") && !cmp.contains("class=\"rule\""), "no review flag");
+    // Findings by severity, highest first.
+    let level = Regex::new(r#"<li id="finding-\d+">[^\n]*?<span class="lv lv-([a-z]+)">"#).unwrap();
+    let rank = |l: &str| {
+        ["none", "editorial", "minor", "major", "reconsent"].iter().position(|x| *x == l).unwrap()
+    };
+    let levels: Vec<usize> = level.captures_iter(&cmp).map(|c| rank(&c[1])).collect();
+    assert!(!levels.is_empty() && levels.windows(2).all(|w| w[0] >= w[1]), "{levels:?}");
+    // The audit copy adds them.
+    build(f.root(), &["--as-of", "2026-12-20", "--audit", "--out", "audit"]).success();
+    let audit = read(&f.root().join("audit"), "privacy/compare/1.0.0...2.0.1/index.html");
+    assert!(
+        audit.contains(&format!("<code>{}</code>", findings[0].rule)),
+        "rule id for the legal team"
+    );
+    assert!(audit.contains("供法务团队使用的审核视图"));
+}
+
+#[test]
+fn comparisons_index_changes_since_and_never_in_force_releases() {
+    let f = four_releases();
+    let out = f.root().join("site");
+    build(f.root(), &["--as-of", "2026-12-20"]).success();
+    // One banner for the one upcoming change; 2.0.0 will never be in force.
+    let home = read(&out, "privacy/index.html");
+    assert_eq!(home.matches("本政策将于 2027-01-15 更新。").count(), 1, "{home}");
+    assert!(home.contains("privacy/compare/1.0.0...2.0.1/index.html"));
+    assert!(!home.contains("compare/1.0.0...2.0.0/"), "never compared with 2.0.0 from its page");
+    let v200 = read(&out, "privacy/2.0.0/index.html");
+    assert!(v200.contains("该版本在生效前已被取代。") && v200.contains("未曾生效"), "{v200}");
+    assert!(!v200.contains("本版本将于"), "not announced as upcoming");
+    // The index of comparisons: consecutive, to the version in force, to the latest.
+    let index = read(&out, "privacy/compare/index.html");
+    for link in ["1.0.0...2.0.0/index.html", "2.0.0...2.0.1/index.html", "1.0.0...2.0.1/index.html"]
+    {
+        assert!(index.contains(link), "{link} listed");
+    }
+    assert!(index.contains("../../privacy/changes-since/1.0.0/index.html"));
+    // "Changes since 1.0.0" compares 1.0.0 with the latest, 2.0.1.
+    let since = read(&out, "privacy/changes-since/1.0.0/index.html");
+    assert!(
+        since.contains("自 1.0.0 版本以来的变更") && since.contains("privacy/2.0.1/index.html")
+    );
+    assert!(
+        since.contains("<ins>穿山甲广告 SDK</ins>") || since.contains("<ins>穿山甲广告"),
+        "{since}"
+    );
+    assert!(read(&out, "privacy/changes-since/2.0.1/index.html").contains("这是最新版本"));
+    // Once 2.0.1 is in force: the old version shows its period and links its changes since.
+    build(f.root(), &["--as-of", "2027-01-20"]).success();
+    let v1 = read(&out, "privacy/1.0.0/index.html");
+    assert!(v1.contains("2026-12-01 至 2027-01-14"), "in-force period");
+    assert!(v1.contains("href=\"../../privacy/changes-since/1.0.0/index.html\""));
+    let home = read(&out, "privacy/index.html");
+    assert!(home.contains("<dd>2.0.1</dd>"));
+    assert!(
+        home.contains("compare/1.0.0...2.0.1/index.html")
+            && !home.contains("compare/2.0.0...2.0.1/"),
+        "the version in force compares itself with 1.0.0, not the release never in force"
+    );
+}
+
+#[test]
+fn redlines_collapse_unchanged_sections_and_merge_findings() {
+    let f = Fixture::with_config(
+        "timezone = \"UTC\"\n[[documents]]\nid = \"p\"\nsource_language = \"en\"\n",
+    );
+    let section = |n: usize, extra: &str| {
+        format!("## Part {n} {{#part-{n}}}\n\nWe keep part {n} of the text as it is.{extra}\n\n")
+    };
+    let doc = |changed: &str| -> String {
+        (1..=10).map(|n| section(n, if n == 5 { changed } else { "" })).collect()
+    };
+    f.write_source("p.en.md", &doc(""));
+    f.release("p", "1.0.0", "2020-01-01", "2020-01-01T00:00:00Z");
+    let mut text = doc(" We also share your location with advertisers.");
+    text.push_str("## Part 11 {#part-11}\n\nWe collect your precise location.\n\nWe collect your contacts.\n\nWe collect your photos.\n");
+    f.write_source("p.en.md", &text);
+    f.release("p", "2.0.0", "2020-02-01", "2020-02-01T00:00:00Z");
+    build(f.root(), &["--as-of", "2020-03-01"]).success();
+    let cmp = read(&f.root().join("site"), "p/compare/1.0.0...2.0.0/index.html");
+    // Parts 1–4 and 6–10 unchanged: two lines, no heading or "read this section" each.
+    assert!(cmp.contains("<p class=\"collapsed\">4 sections unchanged</p>"), "{cmp}");
+    assert!(cmp.contains("<p class=\"collapsed\">5 sections unchanged</p>"));
+    assert!(!cmp.contains("id=\"part-3\"") && cmp.contains("id=\"part-5\""));
+    assert!(!cmp.contains("Read this section"));
+    // Findings of the new section are not repeated per paragraph.
+    let numbered = Regex::new(r#"<li id="finding-\d+"><a href="\#part-11">"#).unwrap();
+    let reasons: Vec<&str> = numbered.find_iter(&cmp).map(|m| m.as_str()).collect();
+    let lines: Vec<&str> =
+        cmp.lines().filter(|l| l.contains("<li id=\"finding-") && l.contains("#part-11")).collect();
+    let distinct: std::collections::BTreeSet<&str> =
+        lines.iter().map(|l| l.split("</a>: ").nth(1).unwrap_or("")).collect();
+    assert_eq!(lines.len(), distinct.len(), "identical findings merged: {lines:#?}");
+    assert!(!reasons.is_empty());
+}

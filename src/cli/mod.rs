@@ -215,6 +215,10 @@ enum Command {
         /// Add the working document as a clearly marked, unreleased draft with its redline.
         #[arg(long)]
         preview: bool,
+        /// Show what the legal team needs beside each finding (rule ids, review flags): for an
+        /// internal copy of the site, never for the public one.
+        #[arg(long)]
+        audit: bool,
     },
     /// List the rules of the active profile, explain one, or run their examples.
     Rules {
@@ -382,8 +386,8 @@ fn run(command: Command, color: bool) -> Result<Outcome> {
             &cwd,
         ),
         Command::Init { dir } => authoring::init(dir, &cwd),
-        Command::Build { out, base_url, as_of, preview } => {
-            site::run_build(&cwd, out, base_url, as_of, preview)
+        Command::Build { out, base_url, as_of, preview, audit } => {
+            site::run_build(&cwd, out, base_url, as_of, preview, audit)
         }
         Command::Rules { explain, test, criteria, format } => {
             let repo = PolicyRepo::discover(&cwd)?;

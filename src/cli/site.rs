@@ -15,6 +15,7 @@ pub(super) fn run_build(
     base_url: Option<String>,
     as_of: Option<String>,
     preview: bool,
+    audit: bool,
 ) -> Result<Outcome> {
     let repo = PolicyRepo::discover(cwd)?.ok_or_else(|| {
         Error::Refused(
@@ -35,7 +36,7 @@ pub(super) fn run_build(
     let criteria = repo.criteria()?;
     // A relative --out is relative to the current folder (the process runs there).
     let out = out.unwrap_or_else(|| repo.root.join("site"));
-    let opts = BuildOptions { out: out.clone(), base_url, as_of, preview, templates: None };
+    let opts = BuildOptions { out: out.clone(), base_url, as_of, preview, templates: None, audit };
     let bar = std::cell::OnceCell::new();
     let show = std::io::stderr().is_terminal();
     let progress = |done: u64, total: u64| {

@@ -12,7 +12,7 @@ use std::path::Path;
 use tera::Tera;
 
 /// The built-in templates: `(name, source)`.
-pub(crate) const BUILTIN_TEMPLATES: [(&str, &str); 8] = [
+pub(crate) const BUILTIN_TEMPLATES: [(&str, &str); 9] = [
     ("base.html", include_str!("../../templates/base.html")),
     ("macros.html", include_str!("../../templates/macros.html")),
     ("index.html", include_str!("../../templates/index.html")),
@@ -20,6 +20,7 @@ pub(crate) const BUILTIN_TEMPLATES: [(&str, &str); 8] = [
     ("compare.html", include_str!("../../templates/compare.html")),
     ("history.html", include_str!("../../templates/history.html")),
     ("as_of.html", include_str!("../../templates/as_of.html")),
+    ("comparisons.html", include_str!("../../templates/comparisons.html")),
     ("feed.xml", include_str!("../../templates/feed.xml")),
 ];
 
