@@ -527,7 +527,10 @@ fn consent_reports_a_translation_that_fell_behind_its_source_as_stale() {
     };
     assert_eq!(
         status(d),
-        serde_json::json!({"zh-CN": {"status": "source"}, "en": {"status": "current"}})
+        serde_json::json!({
+            "zh-CN": {"status": "source", "stale_sections": []},
+            "en": {"status": "current", "stale_sections": []}
+        })
     );
     // 1.1.0 changes the source only.
     write(d, "policy/privacy.zh-CN.md", &ZH.replace("查阅和删除", "查阅、复制和删除"));
@@ -535,6 +538,12 @@ fn consent_reports_a_translation_that_fell_behind_its_source_as_stale() {
     ok(d, &["release", "--as-of", "2026-01-02"]);
     commit(d, "release", 2);
     assert_eq!(status(d)["en"]["status"], "stale");
+    assert_eq!(
+        status(d)["en"]["stale_sections"].as_array().map(Vec::len),
+        Some(1),
+        "{}",
+        status(d)
+    );
     // The next release brings the translation up to date.
     write(d, "policy/privacy.en.md", &EN.replace("access and delete", "access, copy and delete"));
     commit(d, "translate", 3);
