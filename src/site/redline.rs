@@ -879,10 +879,25 @@ pub(super) fn for_page(view: &RedlineView, lang: &str, audit: bool) -> RedlineVi
         s.items = collapse_items(std::mem::take(&mut s.items));
         sections.push(s);
     }
-    // The sections move into `parts` (a page renders those only).
+    // The sections move into `parts` (a page renders those only). An unchanged section whose
+    // subsection is shown keeps its heading, for context and an unbroken heading outline.
+    let quiet: Vec<bool> = sections
+        .iter()
+        .map(|s| s.status == Status::Same && s.notes.is_empty() && s.findings.is_empty())
+        .collect();
+    let mut heading_only = vec![false; sections.len()];
+    for i in (0..sections.len()).filter(|&i| !quiet[i]) {
+        let mut level = sections[i].level;
+        for j in (0..i).rev() {
+            if sections[j].level < level {
+                heading_only[j] = true;
+                level = sections[j].level;
+            }
+        }
+    }
     let mut parts = Vec::new();
-    for s in sections {
-        let quiet = s.status == Status::Same && s.notes.is_empty() && s.findings.is_empty();
+    for (s, k) in sections.into_iter().zip(0..) {
+        let quiet = quiet[k] && !heading_only[k];
         match parts.last_mut() {
             Some(Part::Unchanged { count }) if quiet => *count += 1,
             _ if quiet => parts.push(Part::Unchanged { count: 1 }),
