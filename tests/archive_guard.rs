@@ -13,8 +13,10 @@ fn two_releases() -> TestRepo {
     repo.ok(&["release", "--as-of", "2026-11-29"]);
     repo.commit_all("Release 1.0.0", "2026-11-29T12:00:00+08:00");
     repo.edit_zh(add_sdk_row);
+    repo.note("2.0.0");
     repo.commit_all("Add an SDK", "2026-12-01T09:00:00+08:00");
     repo.ok(&["release", "--as-of", "2026-12-01"]);
+    repo.drop_note();
     repo.commit_all("Release 2.0.0", "2026-12-01T12:00:00+08:00");
     repo
 }
@@ -149,6 +151,7 @@ fn notice_days_and_dates_out_of_range_name_their_source() {
     let repo = TestRepo::new();
     repo.ok(&["release", "--as-of", "2026-11-29"]);
     repo.edit_zh(add_sdk_row);
+    repo.note("2.0.0");
     let config = repo.read("policy/policy.toml");
     let line = config.lines().position(|l| l.starts_with("notice_days")).unwrap() + 1;
     for n in ["4294967295", "3000000", "-1"] {

@@ -27,11 +27,15 @@ fn decisions_for_versions_before_between_and_after_releases() {
     repo.commit_all("Wording", "2026-12-01T09:00:00+08:00");
     repo.ok(&["release", "--as-of", "2026-12-01"]);
     repo.edit_zh(add_sdk_row);
+    repo.note("2.0.0");
     repo.commit_all("SDK", "2026-12-08T09:00:00+08:00");
     repo.ok(&["release", "--as-of", "2026-12-08"]);
+    repo.drop_note();
     repo.edit_zh(major);
+    repo.note("3.0.0");
     repo.commit_all("Contacts permission", "2026-12-20T09:00:00+08:00");
     repo.ok(&["release", "--as-of", "2026-12-20"]);
+    repo.drop_note();
     assert_eq!(
         repo.ok(&["log", "--as-of", "2026-12-20"]).lines().nth(1).unwrap(),
         "  3.0.0    effective 2026-12-27  upcoming    level major      bump major"

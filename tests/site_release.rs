@@ -15,6 +15,7 @@ fn second_release_with_an_sdk_row_in_a_git_clone() {
     origin.ok(&["release", "--as-of", "2026-11-29"]);
     origin.commit_all("Release 1.0.0", "2026-11-29T12:00:00+08:00");
     origin.edit_zh(add_sdk_row);
+    origin.note("2.0.0");
     origin.commit_all("Add the advertising SDK", "2026-12-01T09:00:00+08:00");
     origin.ok(&["release", "--as-of", "2026-12-01", "--effective", "2026-12-31"]);
     origin.commit_all("Release 2.0.0", "2026-12-01T12:00:00+08:00");
