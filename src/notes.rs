@@ -307,20 +307,27 @@ impl Notes {
         Ok(notes)
     }
 
-    /// The keys of annotations that match none of `findings`, with their lines.
-    pub fn unmatched<'a>(&'a self, findings: &[Finding]) -> Vec<(usize, &'a str)> {
+    /// The keys of annotations that are not among `keys` (the findings' keys), with their
+    /// lines.
+    pub fn unmatched<'a>(&'a self, keys: &[&str]) -> Vec<(usize, &'a str)> {
         self.annotations
             .iter()
             .zip(&self.annotation_lines)
-            .filter(|(a, _)| !findings.iter().any(|f| f.key == a.key))
+            .filter(|(a, _)| !keys.contains(&a.key.as_str()))
             .map(|(a, &line)| (line, a.key.as_str()))
             .collect()
     }
 
-    /// The messages for [`Notes::unmatched`]: `policy/privacy.notes.toml:9: annotation key
-    /// `…` matches no finding …`.
+    /// The messages for the annotations that match none of `findings`:
+    /// `policy/privacy.notes.toml:9: annotation key `…` matches no finding of 2.0.0; …`.
     pub fn unmatched_messages(&self, findings: &[Finding]) -> Vec<String> {
-        self.unmatched(findings)
+        let keys: Vec<&str> = findings.iter().map(|f| f.key.as_str()).collect();
+        self.unmatched_key_messages(&keys)
+    }
+
+    /// [`Notes::unmatched_messages`] for findings given by their keys.
+    pub fn unmatched_key_messages(&self, keys: &[&str]) -> Vec<String> {
+        self.unmatched(keys)
             .into_iter()
             .map(|(line, key)| {
                 format!(

@@ -38,7 +38,15 @@ fn a_tampered_source_is_refused_by_every_reader() {
         vec!["log"],
         vec!["show", "1.0.0"],
         vec!["consent", "--accepted", "1.0.0"],
-        vec!["build", "--out", out, "--as-of", "2026-12-20"],
+        vec![
+            "build",
+            "--base-url",
+            "https://example.com/policy/",
+            "--out",
+            out,
+            "--as-of",
+            "2026-12-20",
+        ],
         vec!["release", "--allow-dirty"],
     ] {
         let e = repo.fails(&args, 2);
@@ -131,7 +139,18 @@ fn a_relative_out_inside_the_archive_or_policy_is_refused() {
         "./archive/x/../privacy/9.0.0",
         "nowhere/../archive/site",
     ] {
-        let e = repo.fails(&["build", "--out", out, "--as-of", "2026-12-20"], 2);
+        let e = repo.fails(
+            &[
+                "build",
+                "--base-url",
+                "https://example.com/policy/",
+                "--out",
+                out,
+                "--as-of",
+                "2026-12-20",
+            ],
+            2,
+        );
         assert_eq!(
             e,
             format!(
@@ -142,7 +161,15 @@ fn a_relative_out_inside_the_archive_or_policy_is_refused() {
     assert_eq!(repo.archive_snapshot(), before);
     assert!(!repo.file("policy/site").exists() && !repo.file("nowhere").exists());
     // A relative folder of its own is fine.
-    repo.ok(&["build", "--out", "public/site", "--as-of", "2026-12-20"]);
+    repo.ok(&[
+        "build",
+        "--base-url",
+        "https://example.com/policy/",
+        "--out",
+        "public/site",
+        "--as-of",
+        "2026-12-20",
+    ]);
     assert!(repo.file("public/site/index.html").is_file());
 }
 

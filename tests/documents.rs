@@ -538,7 +538,8 @@ fn consent_reports_a_translation_that_fell_behind_its_source_as_stale() {
     };
     assert_eq!(
         status(d),
-        serde_json::json!({"zh-CN": {"status": "source"}, "en": {"status": "current"}})
+        serde_json::json!({"zh-CN": {"status": "source", "url": "privacy/", "href": null},
+                           "en": {"status": "current", "url": "privacy/en/", "href": null}})
     );
     // 1.1.0 changes the source only.
     write(d, "policy/privacy.zh-CN.md", &ZH.replace("查阅和删除", "查阅、复制和删除"));

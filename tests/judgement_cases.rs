@@ -302,7 +302,15 @@ fn a_change_undone_asks_nothing_of_who_accepted_the_original() {
     // The manifest says the same for every version.
     let out = tempfile::tempdir().unwrap();
     let site = out.path().join("site");
-    repo.ok(&["build", "--as-of", "2026-12-20", "--out", site.to_str().unwrap()]);
+    repo.ok(&[
+        "build",
+        "--base-url",
+        "https://example.com/policy/",
+        "--as-of",
+        "2026-12-20",
+        "--out",
+        site.to_str().unwrap(),
+    ]);
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(site.join("consent.json")).unwrap()).unwrap();
     let doc = &manifest["documents"]["privacy"];

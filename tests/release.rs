@@ -817,6 +817,33 @@ fn release_notes_and_annotations_are_required_checked_and_stored() {
             "error: policy/privacy.notes.toml:5: annotation key `{stray}` matches no finding of 2.0.0; `redline check --format json` lists each finding's key\n"
         )
     );
+    // A preview build refuses it too, while 2.0.0 is still to be released; `check`, where
+    // the keys are read, warns.
+    let out = repo.redline(&["check"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.starts_with(&format!("warning: policy/privacy.notes.toml:5: annotation key `{stray}`")),
+        "{err}"
+    );
+    assert!(err.ends_with("(`redline release` refuses it)\n"), "{err}");
+    let e = repo.fails(
+        &[
+            "build",
+            "--preview",
+            "--base-url",
+            "https://example.com/",
+            "--as-of",
+            "2026-12-08",
+            "--out",
+            "preview",
+        ],
+        2,
+    );
+    assert!(
+        e.starts_with(&format!("error: policy/privacy.notes.toml:5: annotation key `{stray}`")),
+        "{e}"
+    );
     assert_eq!(repo.archive_snapshot(), before, "no refusal writes anything");
 
     // The key `check` prints for the finding matches; the level stays.
@@ -851,6 +878,14 @@ fn release_notes_and_annotations_are_required_checked_and_stored() {
     );
     repo.commit_all("Release 2.0.0", "2026-12-08T12:00:00+08:00");
     repo.ok(&["verify"]);
+    // Released, the working text equals 2.0.0 and the annotated finding is gone: a warning.
+    let out = repo.redline(&["check"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.starts_with(&format!("warning: policy/privacy.notes.toml:5: annotation key `{key}` matches no finding of 2.0.0;")),
+        "{err}"
+    );
 
     // The same note again for the next release: refused, it says nothing new.
     repo.edit_zh(major);

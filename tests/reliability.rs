@@ -61,7 +61,15 @@ fn readers_work(repo: &TestRepo) {
         vec!["log", "--as-of", "2026-12-20"],
         vec!["show", "1.0.0"],
         vec!["consent", "--accepted", "1.0.0", "--as-of", "2026-12-20"],
-        vec!["build", "--out", out.to_str().unwrap(), "--as-of", "2026-12-20"],
+        vec![
+            "build",
+            "--base-url",
+            "https://example.com/policy/",
+            "--out",
+            out.to_str().unwrap(),
+            "--as-of",
+            "2026-12-20",
+        ],
         vec!["release", "--dry-run", "--allow-dirty", "--as-of", "2026-12-20"],
     ] {
         let o = repo.redline(&args).output().unwrap();
@@ -642,7 +650,15 @@ fn p5_a_forged_newest_record_is_tampering_under_the_same_engine() {
     for args in [
         vec!["log"],
         vec!["consent", "--accepted", "1.0.0"],
-        vec!["build", "--out", out.to_str().unwrap(), "--as-of", "2026-12-20"],
+        vec![
+            "build",
+            "--base-url",
+            "https://example.com/policy/",
+            "--out",
+            out.to_str().unwrap(),
+            "--as-of",
+            "2026-12-20",
+        ],
         vec!["show", "2.0.0"],
         vec!["check"],
     ] {

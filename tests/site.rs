@@ -7,8 +7,18 @@ use regex::Regex;
 use site_fixture::{Fixture, read, tree};
 use std::path::Path;
 
+/// The site's public address in these tests.
+const BASE: &str = "https://example.com/policy/";
+
+/// `redline build ARGS`; a published build (no `--preview`) gets `--base-url` [`BASE`] unless
+/// `args` give one (a published site needs its address).
 fn build(root: &Path, args: &[&str]) -> assert_cmd::assert::Assert {
-    Command::cargo_bin("redline").unwrap().current_dir(root).arg("build").args(args).assert()
+    let mut cmd = Command::cargo_bin("redline").unwrap();
+    cmd.current_dir(root).arg("build").args(args);
+    if !args.iter().any(|a| *a == "--preview" || *a == "--base-url") {
+        cmd.args(["--base-url", BASE]);
+    }
+    cmd.assert()
 }
 
 #[test]
@@ -85,8 +95,11 @@ fn upcoming_release_banner_redline_and_in_force_switch() {
         "1.0.0 ends the day before 2.0.0"
     );
     let feed = read(&out, "privacy/feed.xml");
+    // Globally unique ids: tag URIs under the site's host, dated by the first release.
     assert!(
-        feed.contains("<id>urn:redline:privacy:2.0.0</id>") && feed.contains("href=\"2.0.0/\""),
+        feed.contains("<id>tag:example.com,2026-11-20:policy/privacy</id>")
+            && feed.contains("<id>tag:example.com,2026-11-20:policy/privacy/2.0.0</id>")
+            && feed.contains("href=\"https://example.com/policy/privacy/2.0.0/\""),
         "{feed}"
     );
     assert!(read(&out, "index.html").contains("privacy/index.html"));
@@ -338,4 +351,156 @@ fn in_force_follows_version_numbers_when_dates_go_backwards() {
     );
     assert!(row("1.2.0").contains("<td>upcoming</td>"));
     assert!(read(&out, "p/1.0.0/index.html").contains("It was replaced before it took effect."));
+}
+
+/// A published build needs the site's address; a preview only warns. With it, every page has
+/// its canonical address, a Content-Security-Policy and cite-able headings; consent.json gives
+/// absolute addresses beside the relative ones; previews are never indexed.
+#[test]
+fn publishing_metadata_and_the_base_url_it_needs() {
+    let f = Fixture::two_releases();
+    let bare = |args: &[&str]| {
+        Command::cargo_bin("redline")
+            .unwrap()
+            .current_dir(f.root())
+            .arg("build")
+            .args(args)
+            .assert()
+    };
+    let a = bare(&["--as-of", "2026-12-20"]).code(2);
+    let out = a.get_output();
+    assert!(out.stdout.is_empty());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: build: the site's public address is unknown: pass --base-url URL (or set base_url in policy/policy.toml); the feed, canonical links and consent.json's href need it\n"
+    );
+    assert!(!f.root().join("site").exists(), "nothing built");
+    let a = bare(&["--as-of", "2026-12-20", "--preview"]).success();
+    let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+    assert!(err.starts_with("warning: the site's public address is unknown"), "{err}");
+    let out = f.root().join("site");
+    let page = read(&out, "privacy/1.0.0/index.html");
+    assert!(
+        page.contains("<meta name=\"robots\" content=\"noindex\">"),
+        "previews are not indexed"
+    );
+    assert!(!page.contains("rel=\"canonical\""), "no address, no canonical link");
+    let m: serde_json::Value = serde_json::from_str(&read(&out, "consent.json")).unwrap();
+    assert_eq!(m["documents"]["privacy"]["latest"]["href"], serde_json::Value::Null);
+
+    // base_url in policy.toml serves as --base-url.
+    let config = f.root().join("policy/policy.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("base_url = \"https://example.com/policy/\"\n{text}")).unwrap();
+    bare(&["--as-of", "2026-12-20"]).success();
+    let page = read(&out, "privacy/1.0.0/index.html");
+    assert!(!page.contains("noindex"));
+    assert!(
+        page.contains(
+            "<link rel=\"canonical\" href=\"https://example.com/policy/privacy/1.0.0/\">"
+        ),
+        "{page}"
+    );
+    assert!(page.contains("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'self'; img-src 'self' data: https:; base-uri 'none'; form-action 'none'\">"));
+    // A publication date on every version page, in the policy's time zone (02:00Z is 10:00 in Shanghai).
+    assert!(
+        page.contains("<dt>发布日期</dt><dd><time datetime=\"2026-11-20\">2026-11-20</time></dd>"),
+        "{page}"
+    );
+    // Every heading links to itself.
+    assert!(
+        page.contains(" <a class=\"anchor\" href=\"#device-permissions\" aria-labelledby=\"device-permissions\">#</a></h4>"),
+        "{page}"
+    );
+    let m: serde_json::Value = serde_json::from_str(&read(&out, "consent.json")).unwrap();
+    let d = &m["documents"]["privacy"];
+    assert_eq!(d["latest"]["url"], "privacy/2.0.0/");
+    assert_eq!(d["latest"]["href"], "https://example.com/policy/privacy/2.0.0/");
+    assert_eq!(d["current"]["href"], "https://example.com/policy/privacy/1.0.0/");
+    assert_eq!(d["languages"]["zh-CN"]["url"], "privacy/");
+    assert_eq!(d["languages"]["en"]["url"], "privacy/en/");
+    assert_eq!(d["languages"]["en"]["href"], "https://example.com/policy/privacy/en/");
+    // A bad base_url names its line.
+    std::fs::write(&config, format!("base_url = \"example.com\"\n{text}")).unwrap();
+    let a = bare(&["--as-of", "2026-12-20"]).code(2);
+    let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+    assert!(
+        err.starts_with(
+            "error: policy/policy.toml:1:12: base_url `example.com` is not an http(s) address"
+        ),
+        "{err}"
+    );
+}
+
+/// The release note written by people is what readers see first on the version, compare and
+/// history pages and in the feed (the machine summary stays, second); a translation without its
+/// own note shows the source's, marked; an annotation stands beside its finding; a bidi
+/// override in a note cannot reverse what follows.
+#[test]
+fn release_notes_and_annotations_on_the_site() {
+    let f = Fixture::real_policy();
+    f.release("privacy", "1.0.0", "2026-12-01", "2026-11-20T02:00:00Z");
+    f.add_ad_row();
+    let zh = "我们新增了一家广告合作伙伴，用于向您展示个性化广告。\u{202e}反转";
+    // Released through the fixture: the record carries the note and an annotation of the
+    // finding on the new SDK row (its key as `check --format json` would print it).
+    let repo = f.repo();
+    let criteria = repo.criteria().unwrap();
+    let old = std::fs::read(f.root().join("archive/privacy/1.0.0/privacy.zh-CN.md")).unwrap();
+    let new = std::fs::read(f.root().join("policy/privacy.zh-CN.md")).unwrap();
+    let side = |label: &str| redline::report::Side {
+        label: label.into(),
+        version: None,
+        rev: None,
+        path: label.into(),
+    };
+    let cmp = redline::report::compare(
+        "privacy",
+        &redline::report::Input { side: side("1.0.0"), bytes: old },
+        &redline::report::Input { side: side("2.0.0"), bytes: new },
+        &criteria,
+    )
+    .unwrap();
+    let key = cmp.report.findings[0].key.clone();
+    f.release_with("privacy", "2.0.0", "2027-01-15", "2026-12-16T02:00:00Z", |r| {
+        r.notes.insert("zh-CN".into(), zh.into());
+        r.annotations.push(redline::notes::Annotation {
+            key: key.clone(),
+            kind: redline::notes::AnnotationKind::Explanation,
+            text: [("zh-CN".to_string(), "仅在您开启个性化推荐后加载。".to_string())].into(),
+        });
+    });
+    build(f.root(), &["--as-of", "2026-12-20"]).success();
+    let out = f.root().join("site");
+    let v2 = read(&out, "privacy/2.0.0/index.html");
+    assert!(v2.contains("<h2 id=\"rl-note\">本版本更新说明</h2><p class=\"release-note\"><span>我们新增了一家广告合作伙伴，用于向您展示个性化广告。\u{fffd}反转</span></p>"), "{v2}");
+    assert!(!v2.contains('\u{202e}'), "bidi override neutralised");
+    let en = read(&out, "privacy/2.0.0/en/index.html");
+    assert!(
+        en.contains("<span class=\"fallback\">(Not yet translated: the note as written in the binding language.)</span> <span lang=\"zh-CN\">我们新增了一家广告合作伙伴"),
+        "the English page shows the Chinese note, marked: {en}"
+    );
+    let cmp_page = read(&out, "privacy/compare/1.0.0...2.0.0/index.html");
+    assert!(cmp_page.contains("<h3>本版本更新说明</h3><p class=\"release-note\">"), "{cmp_page}");
+    assert!(
+        cmp_page.contains("<span class=\"annotation ann-explanation\"><strong>发布者说明：</strong> <span>仅在您开启个性化推荐后加载。</span></span>"),
+        "{cmp_page}"
+    );
+    let history = read(&out, "privacy/history/index.html");
+    let row = history.find("我们新增了一家广告合作伙伴").expect("note in the history");
+    let machine = history.find("device-permissions").expect("machine summary stays");
+    assert!(row < machine, "the note comes first");
+    let feed = read(&out, "privacy/feed.xml");
+    assert!(
+        feed.contains(
+            "<summary>我们新增了一家广告合作伙伴，用于向您展示个性化广告。\u{fffd}反转 · 版本 2.0.0"
+        ),
+        "{feed}"
+    );
+    assert!(!feed.contains('\u{202e}'));
+    let m: serde_json::Value = serde_json::from_str(&read(&out, "consent.json")).unwrap();
+    let v = &m["documents"]["privacy"]["versions"];
+    assert_eq!(v[0]["note"], serde_json::Value::Null);
+    assert_eq!(v[1]["note"]["zh-CN"]["text"], zh);
+    assert_eq!(v[1]["note"]["en"], serde_json::json!({"text": zh, "lang": "zh-CN"}));
 }

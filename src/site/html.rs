@@ -83,7 +83,31 @@ pub fn render(doc: &Document, shift: i8) -> String {
     });
     let mut html = String::with_capacity(body.len() * 2);
     pulldown_cmark::html::push_html(&mut html, events);
-    wrap_tables(&sanitize(&html))
+    add_anchors(&wrap_tables(&sanitize(&html)))
+}
+
+/// Gives every heading with an `id` a link to itself, so a reader can cite the section: `<h2
+/// id="x">Title <a class="anchor" href="#x" aria-labelledby="x">#</a></h2>` (its accessible name
+/// is the heading's, in the page's language). Runs on sanitised output, whose headings carry at
+/// most an `id`, already escaped.
+pub(crate) fn add_anchors(html: &str) -> String {
+    static HEADING: LazyLock<regex::Regex> =
+        LazyLock::new(|| regex::Regex::new(r#"<h([1-6]) id="([^"]*)">"#).unwrap());
+    let mut out = String::with_capacity(html.len() + html.len() / 16);
+    let mut rest = html;
+    while let Some(m) = HEADING.captures(rest) {
+        let whole = m.get(0).unwrap();
+        let close = format!("</h{}>", &m[1]);
+        let Some(end) = rest[whole.end()..].find(&close).map(|e| whole.end() + e) else { break };
+        out.push_str(&rest[..end]);
+        out.push_str(&format!(
+            " <a class=\"anchor\" href=\"#{id}\" aria-labelledby=\"{id}\">#</a>",
+            id = &m[2]
+        ));
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Puts each table in a focusable container that scrolls sideways, so a wide table stays
@@ -107,8 +131,15 @@ mod tests {
         )
         .unwrap();
         let html = render(&doc, level_shift(&doc, 2));
-        assert!(html.contains("<h2 id=\"top\">Top</h2>"), "{html}");
-        assert!(html.contains("<h3 id=\"data\">Data we collect</h3>"), "{html}");
+        // Each heading links to itself (a reader cites it), named by the heading.
+        let anchor = |id: &str| {
+            format!(" <a class=\"anchor\" href=\"#{id}\" aria-labelledby=\"{id}\">#</a>")
+        };
+        assert!(html.contains(&format!("<h2 id=\"top\">Top{}</h2>", anchor("top"))), "{html}");
+        assert!(
+            html.contains(&format!("<h3 id=\"data\">Data we collect{}</h3>", anchor("data"))),
+            "{html}"
+        );
         assert!(!html.contains("title ="), "front matter is not body text: {html}");
     }
 

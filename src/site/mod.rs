@@ -18,6 +18,7 @@
 
 mod html;
 mod lang;
+pub mod meta;
 mod redline;
 mod templates;
 
@@ -76,14 +77,25 @@ pub struct BuildSummary {
     pub files: usize,
     /// Bytes written.
     pub bytes: u64,
+    /// What the build noticed and went ahead with (printed on stderr): a draft annotation of a
+    /// version already released that matches no finding of the draft.
+    pub warnings: Vec<String>,
 }
 
 /// The `redline.consent/2` manifest published as `consent.json` (pretty JSON, trailing newline):
 /// [`crate::consent::manifest`] for `as_of`, so the site and `redline consent` always agree.
 ///
 /// Errors: those of [`crate::consent::manifest`] (an unreadable or malformed archive).
-pub fn consent_manifest(repo: &PolicyRepo, criteria: &Criteria, as_of: Date) -> Result<String> {
-    let manifest = crate::consent::manifest(repo, criteria, as_of)?;
+pub fn consent_manifest(
+    repo: &PolicyRepo,
+    criteria: &Criteria,
+    as_of: Date,
+    base_url: Option<&str>,
+) -> Result<String> {
+    let mut manifest = crate::consent::manifest(repo, criteria, as_of)?;
+    if let Some(base) = base_url {
+        manifest.set_base_url(base);
+    }
     let mut json = serde_json::to_string_pretty(&manifest)
         .map_err(|e| Error::Refused(format!("consent.json: {e}")))?;
     json.push('\n');
@@ -112,6 +124,14 @@ struct Edition {
     canon: usize,
     /// Where the sources live, relative to the repository (for messages and report sides).
     dir_label: String,
+    /// The people's note (language → text) and annotations: the record's, or the notes file's
+    /// for the draft.
+    notes: BTreeMap<String, String>,
+    annotations: Vec<crate::notes::Annotation>,
+    /// Entered the archive through `redline import`, which takes no note.
+    imported: bool,
+    /// The draft's notes file, to check its annotations against the draft's findings.
+    notes_file: Option<crate::notes::Notes>,
 }
 
 impl Edition {
@@ -270,6 +290,10 @@ fn load_document<'a>(
             detected,
             canon: 0,
             dir_label,
+            notes: release.record.notes.clone(),
+            annotations: release.record.annotations.clone(),
+            imported: release.record.origin == crate::archive::ORIGIN_IMPORTED,
+            notes_file: None,
         })
     });
     let mut editions = loaded.into_iter().collect::<Result<Vec<Edition>>>()?;
@@ -284,6 +308,7 @@ fn load_document<'a>(
             files.push(read_lang_file(&path, &rel, lang.to_string(), config.file_name(lang))?);
         }
         let detected = lang::detect(&files[0].doc.text);
+        let notes_file = crate::notes::load(repo, config, None)?;
         editions.push(Edition {
             label: DRAFT.to_string(),
             version: None,
@@ -293,6 +318,10 @@ fn load_document<'a>(
             detected,
             canon: 0,
             dir_label: "policy".to_string(),
+            notes: notes_file.as_ref().map(|n| n.text.clone()).unwrap_or_default(),
+            annotations: notes_file.as_ref().map(|n| n.annotations.clone()).unwrap_or_default(),
+            imported: false,
+            notes_file,
         });
     }
     let mut first_of: HashMap<&[u8], usize> = HashMap::new();
@@ -384,6 +413,44 @@ struct Chrome {
     statuses: BTreeMap<String, String>,
     /// The page shows the unreleased draft.
     draft: bool,
+    /// The page's absolute address (`<link rel="canonical">`), when the base URL is known.
+    canonical: Option<String>,
+    /// A preview build: every page asks search engines not to index it.
+    noindex: bool,
+    /// The publisher's branding (`[site]` in policy.toml), the logo as a page can link it.
+    brand: Brand,
+}
+
+/// `[site]` of `policy.toml` as the layout uses it.
+#[derive(Serialize, Clone, Default)]
+struct Brand {
+    name: Option<String>,
+    /// The logo's address: absolute, or relative to the site root ([`LOGO_DIR`]).
+    logo: Option<String>,
+    /// `logo` is an absolute address (else the page prefixes its `root`).
+    logo_external: bool,
+    home: Option<String>,
+    footer: Option<String>,
+}
+
+/// The folder of the site where `build` copies a logo kept in the repository.
+const LOGO_DIR: &str = "brand";
+
+impl Brand {
+    fn of(config: &crate::repo::SiteConfig) -> Brand {
+        let logo = config.logo.as_deref();
+        let external = logo.is_some_and(crate::repo::is_web_address);
+        Brand {
+            name: config.name.clone(),
+            logo: logo.map(|l| match external {
+                true => l.to_string(),
+                false => format!("{LOGO_DIR}/{}", l.rsplit('/').next().unwrap_or(l)),
+            }),
+            logo_external: external,
+            home: config.home.clone(),
+            footer: config.footer.clone(),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -396,6 +463,12 @@ struct EditionInfo {
     /// `current`, `superseded`, `upcoming`, `never` (superseded before it took effect) or `draft`.
     status: &'static str,
     url: String,
+    /// The people's note for each of the document's languages (falling back to the source's).
+    notes: BTreeMap<String, meta::NoteView>,
+    /// The day it was published, in the policy's time zone (`None` for the draft).
+    published: Option<String>,
+    /// Entered the archive through `redline import` (its record has no note).
+    imported: bool,
 }
 
 #[derive(Serialize)]
@@ -518,6 +591,9 @@ impl Ctx<'_> {
             languages: Vec::new(),
             t,
             draft: false,
+            canonical: self.opts.base_url.as_deref().map(|b| meta::absolute(b, pretty(path))),
+            noindex: self.opts.preview,
+            brand: Brand::of(&self.repo.config.site),
         }
     }
 
@@ -543,9 +619,20 @@ impl Ctx<'_> {
             effective: e.effective.map(|d| d.to_string()),
             released_at: e.record.as_ref().map(|r| r.released_at.clone()),
             level: e.record.as_ref().map(|r| r.level.clone()),
-            summary: e.record.as_ref().map(|r| r.summary.clone()).unwrap_or_default(),
+            summary: e
+                .record
+                .iter()
+                .flat_map(|r| &r.summary)
+                .map(|s| meta::neutralize_bidi(s).into_owned())
+                .collect(),
             status: self.status(site, i),
             url: version_path(&site.config.id, &e.label, None),
+            notes: meta::note_views(&e.notes, &site.config.languages()),
+            published: e.record.as_ref().and_then(|r| {
+                let tz = self.repo.timezone().ok()?;
+                meta::publication_date(&r.released_at, &tz).map(|d| d.to_string())
+            }),
+            imported: e.imported,
         }
     }
 
@@ -772,7 +859,17 @@ pub fn build(
         b"Built by `redline build`; the next build replaces this folder as a whole.\n",
     )?;
     w.write("style.css", templates.css.as_bytes())?;
-    w.write("consent.json", consent_manifest(repo, criteria, opts.as_of)?.as_bytes())?;
+    if let Some(logo) = repo.config.site.logo.as_deref()
+        && !crate::repo::is_web_address(logo)
+        && let Some(rel) = Brand::of(&repo.config.site).logo
+    {
+        let bytes = crate::fsutil::read_regular(&repo.root.join(logo), logo)?;
+        w.write(&rel, &bytes)?;
+    }
+    w.write(
+        "consent.json",
+        consent_manifest(repo, criteria, opts.as_of, opts.base_url.as_deref())?.as_bytes(),
+    )?;
     for (site, pairs) in sites.iter().zip(&all_pairs) {
         build_document(&ctx, site, pairs, &mut w, progress)?;
         w.summary.documents += 1;
@@ -922,6 +1019,22 @@ fn build_document(
     let outcomes = parallel_map(&first_pair, |&(a, b)| compare_editions(ctx, site, a, b));
     w.summary.diffs_computed +=
         outcomes.iter().filter(|o| matches!(o, Outcome::Redline { .. })).count();
+    // The draft's annotations must each name one of its findings while their version is still
+    // to be released (the release would refuse them); once released, a stray is a warning.
+    if let Some(d) = site.editions.iter().position(Edition::is_draft)
+        && let Some(notes) = &site.editions[d].notes_file
+        && let Some(last) = site.latest()
+        && let Some(k) = index_of.get(&(site.editions[last].canon, site.editions[d].canon))
+        && let Outcome::Redline { view } = &outcomes[*k]
+    {
+        let keys: Vec<&str> = view.findings.iter().map(|f| f.key.as_str()).collect();
+        let messages = notes.unmatched_key_messages(&keys);
+        if site.editions[last].version.is_some_and(|v| notes.version <= v) {
+            w.summary.warnings.extend(messages);
+        } else if let Some(m) = messages.into_iter().next() {
+            return Err(Error::Refused(m));
+        }
+    }
     let pages = parallel_map(pairs, |&(a, b)| {
         let outcome = &outcomes[index_of[&(site.editions[a].canon, site.editions[b].canon)]];
         let path = compare_path(id, &site.editions[a].label, &site.editions[b].label);
@@ -1005,6 +1118,7 @@ fn compare_page(
             ("to", &ctx.edition_info(site, b)),
             ("outcome", outcome),
             ("language_names", &names),
+            ("annotations", &meta::annotation_views(&eb.annotations, src, src)),
         ],
     )
 }
@@ -1160,6 +1274,8 @@ struct FeedEntry {
     level: String,
     summary: Vec<String>,
     compare_link: Option<String>,
+    /// The people's note in the feed's language (the machine summary follows it).
+    note: Option<meta::NoteView>,
 }
 
 fn feed(ctx: &Ctx<'_>, site: &DocSite<'_>) -> Result<String> {
@@ -1173,12 +1289,26 @@ fn feed(ctx: &Ctx<'_>, site: &DocSite<'_>) -> Result<String> {
         None => pretty(path).strip_prefix(&format!("{id}/")).unwrap_or(pretty(path)).to_string(),
     };
     let released: Vec<(usize, &Edition)> = site.released().collect();
+    // Globally unique, stable ids: tag URIs under the site's host, dated by the first release.
+    let tag_date = released
+        .first()
+        .and_then(|(_, e)| e.record.as_ref())
+        .and_then(|r| r.released_at.get(..10))
+        .and_then(|d| d.parse::<Date>().ok());
+    let feed_id = |specific: &str| {
+        match (ctx.opts.base_url.as_deref(), tag_date) {
+            (Some(b), Some(d)) => meta::tag_uri(b, d, specific),
+            _ => None,
+        }
+        .unwrap_or_else(|| format!("urn:redline:{}", specific.replace('/', ":")))
+    };
     let mut entries = Vec::new();
     for (n, &(_, e)) in released.iter().enumerate() {
         let record = e.record.as_ref();
         entries.push(FeedEntry {
+            note: meta::note_views(&e.notes, &site.config.languages()).remove(src.as_str()),
             label: e.label.clone(),
-            id: format!("urn:redline:{id}:{}", e.label),
+            id: feed_id(&format!("{id}/{}", e.label)),
             link: link(&version_path(id, &e.label, None)),
             updated: record.map(|r| r.released_at.clone()).unwrap_or_default(),
             effective: e.effective.map(|d| d.to_string()).unwrap_or_default(),
@@ -1207,14 +1337,14 @@ fn feed(ctx: &Ctx<'_>, site: &DocSite<'_>) -> Result<String> {
             ("t", &t),
             ("lang", src),
             ("title", &title),
-            ("feed_id", &format!("urn:redline:{id}")),
+            ("feed_id", &feed_id(id)),
             ("self_link", &base.as_ref().map(|b| format!("{b}{id}/feed.xml"))),
             ("home_link", &link(&format!("{id}/index.html"))),
             ("updated", &updated),
             ("entries", &entries),
         ],
     )?;
-    Ok(xml_safe(&xml))
+    Ok(meta::neutralize_bidi(&xml_safe(&xml)).into_owned())
 }
 
 /// `xml` without the characters XML 1.0 forbids (C0 controls other than tab, line feed and

@@ -72,6 +72,8 @@ pub struct FindingView {
     pub section_title: String,
     /// The change kind.
     pub change: ChangeKind,
+    /// The finding's key, by which a publisher's annotation names it.
+    pub key: String,
 }
 
 /// The level (and finding) of one change, shown beside its text.
@@ -521,6 +523,7 @@ pub fn view(cmp: &Comparison, shift: i8) -> RedlineView {
             section: f.section.clone(),
             section_title: f.section_path.last().cloned().unwrap_or_default(),
             change: f.change,
+            key: f.key.clone(),
         })
         .collect();
     let mut sections = Vec::new();
