@@ -504,3 +504,71 @@ fn release_notes_and_annotations_on_the_site() {
     assert_eq!(v[1]["note"]["zh-CN"]["text"], zh);
     assert_eq!(v[1]["note"]["en"], serde_json::json!({"text": zh, "lang": "zh-CN"}));
 }
+
+/// `redline templates export DIR` writes the built-in templates; overriding with them changes
+/// nothing; `[site]` in policy.toml brands every page, and a bad value names its line.
+#[test]
+fn exported_templates_and_branding() {
+    let f = Fixture::two_releases();
+    let redline = |args: &[&str]| {
+        Command::cargo_bin("redline").unwrap().current_dir(f.root()).args(args).assert()
+    };
+    build(f.root(), &["--as-of", "2026-12-20", "--out", "plain"]).success();
+    let a = redline(&["templates", "export", "templates"]).success();
+    let out = String::from_utf8_lossy(&a.get_output().stdout).to_string();
+    assert!(out.starts_with("wrote templates/base.html\n"), "{out}");
+    for name in ["base.html", "compare.html", "feed.xml", "style.css", "strings.toml"] {
+        assert!(f.root().join("templates").join(name).is_file(), "{name}");
+    }
+    // Exported again: nothing is overwritten.
+    let a = redline(&["templates", "export", "templates"]).code(2);
+    assert!(String::from_utf8_lossy(&a.get_output().stderr).contains("already exists"));
+    build(f.root(), &["--as-of", "2026-12-20", "--out", "exported"]).success();
+    assert_eq!(tree(&f.root().join("plain")), tree(&f.root().join("exported")), "the same site");
+    std::fs::remove_dir_all(f.root().join("templates")).unwrap();
+
+    let config = f.root().join("policy/policy.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(f.root().join("policy/logo.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>")
+        .unwrap();
+    std::fs::write(
+        &config,
+        format!("{text}\n[site]\nname = \"慧孕育\"\nlogo = \"policy/logo.svg\"\nhome = \"https://example.com/\"\nfooter = \"某某科技有限公司 · 北京市\"\n"),
+    )
+    .unwrap();
+    build(f.root(), &["--as-of", "2026-12-20"]).success();
+    let out = f.root().join("site");
+    let page = read(&out, "privacy/1.0.0/index.html");
+    assert!(page.contains("<p class=\"brand\"><a href=\"https://example.com/\"><img class=\"logo\" src=\"../../brand/logo.svg\" alt=\"慧孕育\"></a></p>"), "{page}");
+    assert!(
+        page.contains("<p class=\"site-name\"><a href=\"../../index.html\">慧孕育</a>"),
+        "{page}"
+    );
+    assert!(page.contains("<p class=\"brand-footer\">某某科技有限公司 · 北京市</p>"), "{page}");
+    assert_eq!(read(&out, "brand/logo.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
+    let lines = text.lines().count();
+    for (bad, line, column, message) in [
+        ("home = \"example.com\"", 4, 8, "[site] home `example.com` is not an http(s) address"),
+        (
+            "logo = \"../logo.svg\"",
+            3,
+            8,
+            "[site] logo `../logo.svg` is neither an http(s) address nor",
+        ),
+        ("logo = \"policy/missing.png\"", 3, 8, "[site] logo `policy/missing.png`: no such file"),
+        ("name = \"\"", 2, 8, "[site] name must be one line of plain text"),
+    ] {
+        let key = bad.split(' ').next().unwrap();
+        let mut site = "[site]\nname = \"慧孕育\"\nlogo = \"policy/logo.svg\"\nhome = \"https://example.com/\"\n".to_string();
+        let at = site.lines().position(|l| l.starts_with(key)).unwrap();
+        let mut rows: Vec<&str> = site.lines().collect();
+        rows[at] = bad;
+        site = rows.join("\n");
+        std::fs::write(&config, format!("{text}\n{site}\n")).unwrap();
+        let a = build(f.root(), &["--as-of", "2026-12-20"]).code(2);
+        let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+        let expected =
+            format!("error: policy/policy.toml:{}:{column}: {message}", lines + 1 + line);
+        assert!(err.starts_with(&expected), "{err} (expected {expected})");
+    }
+}

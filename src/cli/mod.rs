@@ -93,6 +93,16 @@ pub(crate) struct ReportArgs {
 }
 
 #[derive(Debug, Subcommand)]
+enum TemplatesAction {
+    /// Write the built-in templates, style.css and strings.toml into DIR (e.g. templates/),
+    /// to start overriding them; refuses to overwrite a file.
+    Export {
+        /// The folder to write into.
+        dir: std::path::PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 enum Command {
     /// Compare two versions of a policy: each a file path or REV:PATH (a file at a git revision).
     Diff {
@@ -215,6 +225,11 @@ enum Command {
         /// Add the working document as a clearly marked, unreleased draft with its redline.
         #[arg(long)]
         preview: bool,
+    },
+    /// The site's built-in templates.
+    Templates {
+        #[command(subcommand)]
+        action: TemplatesAction,
     },
     /// List the rules of the active profile, explain one, or run their examples.
     Rules {
@@ -384,6 +399,15 @@ fn run(command: Command, color: bool) -> Result<Outcome> {
         Command::Init { dir } => authoring::init(dir, &cwd),
         Command::Build { out, base_url, as_of, preview } => {
             site::run_build(&cwd, out, base_url, as_of, preview)
+        }
+        Command::Templates { action: TemplatesAction::Export { dir } } => {
+            let written = redline::site::export_templates(&cwd.join(&dir))?;
+            let mut stdout = String::new();
+            for name in written {
+                stdout.push_str(&format!("wrote {}\n", dir.join(name).display()));
+            }
+            stdout.push_str("next: edit what you want to change and delete the rest; a policy repository's templates/ overrides the built-in files by name\n");
+            Ok(Outcome { stdout, code: EXIT_OK })
         }
         Command::Rules { explain, test, criteria, format } => {
             let repo = PolicyRepo::discover(&cwd)?;

@@ -25,7 +25,7 @@ mod templates;
 pub use html::{render as render_markdown, sanitize};
 pub use lang::detect as detect_language;
 pub use redline::{RedlineView, view as redline_view};
-pub use templates::Templates;
+pub use templates::{Templates, export as export_templates};
 
 use crate::archive::{ReleaseRecord, Version, releases};
 use crate::document::Document;
