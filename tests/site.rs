@@ -572,3 +572,74 @@ fn exported_templates_and_branding() {
         assert!(err.starts_with(&expected), "{err} (expected {expected})");
     }
 }
+
+/// Validates `json` against `schemas/consent.schema.json` with Python's `jsonschema`:
+/// `Some(errors)` (empty when valid), or `None` with the reason printed when python3 or the
+/// package is not installed.
+fn schema_errors(json: &str) -> Option<Vec<String>> {
+    let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/consent.schema.json");
+    let script = "import json, sys\ntry:\n    import jsonschema\nexcept ImportError:\n    print('SKIP'); sys.exit(0)\nschema = json.load(open(sys.argv[1]))\njsonschema.Draft202012Validator.check_schema(schema)\nv = jsonschema.Draft202012Validator(schema)\nfor e in v.iter_errors(json.load(sys.stdin)):\n    print('/'.join(map(str, e.absolute_path)) + ': ' + e.message)\n";
+    let child = std::process::Command::new("python3")
+        .args(["-c", script])
+        .arg(&schema)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn();
+    let Ok(mut child) = child else {
+        println!(
+            "skipped: python3 is not installed; consent.json was not checked against its schema"
+        );
+        return None;
+    };
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(json.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "the schema check failed to run");
+    let text = String::from_utf8(out.stdout).unwrap();
+    if text.trim() == "SKIP" {
+        println!(
+            "skipped: python3 has no jsonschema (pip install jsonschema); consent.json was not checked against its schema"
+        );
+        return None;
+    }
+    Some(text.lines().map(str::to_string).collect())
+}
+
+/// consent.json as `build` writes it (with and without a base URL, with and without notes,
+/// before and after any version is in force) validates against the schema committed in
+/// `schemas/`; a manifest that breaks it does not.
+#[test]
+fn consent_json_validates_against_its_schema() {
+    let f = Fixture::real_policy();
+    f.release("privacy", "1.0.0", "2026-12-01", "2026-11-20T02:00:00Z");
+    f.add_ad_row();
+    f.release_with("privacy", "2.0.0", "2027-01-15", "2026-12-16T02:00:00Z", |r| {
+        r.notes.insert("zh-CN".into(), "我们新增了一家广告合作伙伴。".into());
+        r.notes.insert("en".into(), "We added an advertising partner.".into());
+    });
+    let mut manifests = Vec::new();
+    for args in [
+        &["--as-of", "2026-11-25"][..],
+        &["--as-of", "2026-12-20"][..],
+        &["--as-of", "2027-02-01", "--preview"][..],
+    ] {
+        build(f.root(), args).success();
+        manifests.push(read(&f.root().join("site"), "consent.json"));
+    }
+    for m in &manifests {
+        let Some(errors) = schema_errors(m) else { return };
+        assert!(errors.is_empty(), "{errors:?}\n{m}");
+    }
+    // The check can fail: a level that is not one, a note without its language, a relative href.
+    let mut v: serde_json::Value = serde_json::from_str(&manifests[1]).unwrap();
+    let d = &mut v["documents"]["privacy"];
+    d["versions"][1]["level"] = "huge".into();
+    d["versions"][1]["note"]["en"] = serde_json::json!({"text": "x"});
+    d["latest"]["href"] = "privacy/2.0.0/".into();
+    let errors = schema_errors(&v.to_string()).unwrap();
+    assert_eq!(errors.len(), 3, "{errors:?}");
+    assert!(
+        errors.iter().any(|e| e.starts_with("documents/privacy/versions/1/level: 'huge'")),
+        "{errors:?}"
+    );
+}
