@@ -42,12 +42,10 @@ fn upcoming_release_banner_redline_and_in_force_switch() {
         home.contains("href=\"../privacy/compare/1.0.0...2.0.0/index.html\""),
         "and its redline"
     );
-    assert!(
-        home.contains("<h3 id=\"device-permissions\">3.7 设备权限调用</h3>")
-            || home.contains("id=\"device-permissions\""),
-        "section anchors are section ids"
-    );
-    assert!(home.contains("<a href=\"#device-permissions\">"), "table of contents");
+    // Section anchors are section ids behind a prefix no id of the page itself has.
+    assert!(home.contains("id=\"s-device-permissions\""), "section anchors are section ids");
+    assert!(!home.contains("id=\"device-permissions\""));
+    assert!(home.contains("<a href=\"#s-device-permissions\">"), "table of contents");
     assert!(home.contains("hreflang=\"en\""), "language switcher");
 
     // The redline: the new SDK row inside <ins>, with its re-consent finding beside it.
@@ -57,7 +55,7 @@ fn upcoming_release_banner_redline_and_in_force_switch() {
         "new row inserted, inside its table cell"
     );
     assert!(cmp.contains("<span class=\"lv lv-reconsent\">需重新同意</span>"), "level shown");
-    let finding = Regex::new(r#"<li id="finding-\d+"><a href="\#device-permissions">3\.7 设备权限调用</a>: <span class="lv lv-reconsent">"#).unwrap();
+    let finding = Regex::new(r#"<li id="finding-\d+"><a href="\#s-device-permissions">3\.7 设备权限调用</a>: <span class="lv lv-reconsent">"#).unwrap();
     assert!(finding.is_match(&cmp), "finding listed in the summary with its section");
     assert!(cmp.contains("class=\"sec-findings\""), "findings beside their section");
     assert!(
@@ -409,7 +407,7 @@ fn publishing_metadata_and_the_base_url_it_needs() {
     );
     // Every heading links to itself.
     assert!(
-        page.contains(" <a class=\"anchor\" href=\"#device-permissions\" aria-labelledby=\"device-permissions\">#</a></h4>"),
+        page.contains(" <a class=\"anchor\" href=\"#s-device-permissions\" aria-labelledby=\"s-device-permissions\">#</a></h4>"),
         "{page}"
     );
     let m: serde_json::Value = serde_json::from_str(&read(&out, "consent.json")).unwrap();

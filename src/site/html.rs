@@ -21,6 +21,11 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     b
 });
 
+/// What a section's id becomes as an HTML id on a page (`device-permissions` →
+/// `s-device-permissions`): the page's own ids all start with `rl-` or `finding-`, so a policy
+/// heading `{#rl-main}` or `{#finding-1}` can never take the place of one.
+pub const SECTION_ID_PREFIX: &str = "s-";
+
 /// Sanitises an HTML fragment: see the module documentation for what survives.
 pub fn sanitize(html: &str) -> String {
     SANITIZER.clean(html).to_string()
@@ -40,7 +45,8 @@ fn shifted(level: HeadingLevel, shift: i8) -> HeadingLevel {
 /// Renders the body of `doc` (front matter excluded) as sanitised HTML.
 ///
 /// Headings that start sections get their section's id (the explicit `{#id}`, or the id
-/// [`crate::document`] derived from the title), so `#id` links and the table of contents work;
+/// [`crate::document`] derived from the title) after [`SECTION_ID_PREFIX`], so `#s-id` links
+/// and the table of contents work;
 /// their levels are moved by `shift`. Task-list markers become text (`[x]`), never form controls.
 pub fn render(doc: &Document, shift: i8) -> String {
     let body = &doc.text[body_start(doc)..];
@@ -69,7 +75,8 @@ pub fn render(doc: &Document, shift: i8) -> String {
                 doc.sections.get(section).map(|s| CowStr::from(s.id.clone())).or(id)
             } else {
                 id
-            };
+            }
+            .map(|id| CowStr::from(format!("{SECTION_ID_PREFIX}{id}")));
             Event::Start(Tag::Heading {
                 level: shifted(level, shift),
                 id,
@@ -135,9 +142,10 @@ mod tests {
         let anchor = |id: &str| {
             format!(" <a class=\"anchor\" href=\"#{id}\" aria-labelledby=\"{id}\">#</a>")
         };
-        assert!(html.contains(&format!("<h2 id=\"top\">Top{}</h2>", anchor("top"))), "{html}");
+        // Ids carry the section prefix, so no heading takes the place of a page's own id.
+        assert!(html.contains(&format!("<h2 id=\"s-top\">Top{}</h2>", anchor("s-top"))), "{html}");
         assert!(
-            html.contains(&format!("<h3 id=\"data\">Data we collect{}</h3>", anchor("data"))),
+            html.contains(&format!("<h3 id=\"s-data\">Data we collect{}</h3>", anchor("s-data"))),
             "{html}"
         );
         assert!(!html.contains("title ="), "front matter is not body text: {html}");
@@ -165,7 +173,7 @@ mod tests {
             "<br>",
             "href=\"https://example.com\"",
             "<div class=\"table-wrap\" tabindex=\"0\"><table>",
-            "<h2 id=\"a\">",
+            "<h2 id=\"s-a\">",
         ] {
             assert!(html.contains(good), "{good} was lost: {html}");
         }

@@ -22,7 +22,7 @@ pub mod meta;
 mod redline;
 mod templates;
 
-pub use html::{render as render_markdown, sanitize};
+pub use html::{SECTION_ID_PREFIX, render as render_markdown, sanitize};
 pub use lang::detect as detect_language;
 pub use redline::{RedlineView, view as redline_view};
 pub use templates::{Templates, export as export_templates};
@@ -671,7 +671,7 @@ impl Ctx<'_> {
             .iter()
             .skip(1)
             .map(|s| TocEntry {
-                id: s.id.clone(),
+                id: format!("{}{}", html::SECTION_ID_PREFIX, s.id),
                 heading: s.heading.clone(),
                 depth: (s.level as i8 + shift - 1).clamp(1, 5) as u8,
             })
