@@ -216,7 +216,9 @@ enum Command {
         /// The output folder, replaced as a whole (default: site/ at the repository root).
         #[arg(long, value_name = "DIR")]
         out: Option<std::path::PathBuf>,
-        /// The site's public address, for absolute links in the feed.
+        /// The site's public address (default: base_url in policy/policy.toml): absolute links
+        /// in the feed, canonical links and consent.json's href. A published build needs it;
+        /// --preview only warns.
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
         /// Build for this date (YYYY-MM-DD, policy time zone) instead of today.

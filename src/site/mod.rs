@@ -49,7 +49,8 @@ pub const DRAFT: &str = "draft";
 pub struct BuildOptions {
     /// The output folder (replaced as a whole).
     pub out: PathBuf,
-    /// The site's public address (`https://example.com/policy/`), for absolute links in the feed.
+    /// The site's public address (`https://example.com/policy/`): absolute links in the feed,
+    /// tag URIs for its ids, canonical links and consent.json's `href`.
     pub base_url: Option<String>,
     /// The date the site is built for, in the policy's time zone: it decides which version is in
     /// force and which are upcoming.
@@ -83,7 +84,8 @@ pub struct BuildSummary {
 }
 
 /// The `redline.consent/2` manifest published as `consent.json` (pretty JSON, trailing newline):
-/// [`crate::consent::manifest`] for `as_of`, so the site and `redline consent` always agree.
+/// [`crate::consent::manifest`] for `as_of`, so the site and `redline consent` always agree;
+/// with `base_url` (the site's public address) every `href` beside a relative `url` is filled.
 ///
 /// Errors: those of [`crate::consent::manifest`] (an unreadable or malformed archive).
 pub fn consent_manifest(
