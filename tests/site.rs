@@ -204,13 +204,24 @@ fn preview_adds_a_marked_draft_with_its_redline() {
     let f = Fixture::real_policy();
     f.release("privacy", "1.0.0", "2026-12-01", "2026-11-20T02:00:00Z");
     f.add_ad_row();
+    // The draft note is shown with the draft, where the publisher reviews it.
+    std::fs::write(
+        f.root().join("policy/privacy.notes.toml"),
+        "version = \"2.0.0\"\nzh-CN = \"草稿说明：新增广告合作伙伴。\"\n",
+    )
+    .unwrap();
     build(f.root(), &["--as-of", "2026-12-20", "--preview"]).success();
     let out = f.root().join("site");
     let draft = read(&out, "privacy/draft/index.html");
     assert!(draft.contains("class=\"banner draft\"") && draft.contains("未发布的草稿"), "marked");
     assert!(draft.contains("page-document is-draft"));
+    assert!(
+        draft.contains("<p class=\"release-note\"><span>草稿说明：新增广告合作伙伴。</span></p>"),
+        "{draft}"
+    );
     let cmp = read(&out, "privacy/compare/1.0.0...draft/index.html");
     assert!(cmp.contains("<ins>穿山甲广告SDK</ins>") && cmp.contains("未发布的草稿"));
+    assert!(cmp.contains("草稿说明：新增广告合作伙伴。"));
     assert!(read(&out, "privacy/history/index.html").contains("privacy/draft/index.html"));
     // The draft is never the version in force, nor in the feed.
     assert!(read(&out, "privacy/index.html").contains("<dd>1.0.0</dd>"));
