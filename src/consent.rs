@@ -78,8 +78,21 @@ pub struct VersionRef {
     pub effective: String,
     /// Its page on the site, relative to the site root (`privacy/2.0.0/`).
     pub url: String,
+    /// The same page's absolute address (`https://example.com/policy/privacy/2.0.0/`), from
+    /// the site's base URL; `null` when the manifest was made without one.
+    pub href: Option<String>,
     /// sha256 (lower-case hex) of its source-language file's bytes.
     pub sha256: String,
+}
+
+/// A release note as the manifest gives it in one language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NoteEntry {
+    /// The text a person wrote.
+    pub text: String,
+    /// The language it is written in: the source language's when this language has no note of
+    /// its own (a fallback).
+    pub lang: String,
 }
 
 /// One released version in the manifest's `versions` list.
@@ -96,6 +109,9 @@ pub struct VersionEntry {
     /// The earliest earlier version whose source text is byte for byte the same (a change that
     /// was undone), or `null`.
     pub same_as: Option<String>,
+    /// The release note written by people, for each of the document's languages (source
+    /// first), each falling back to the source language's; `null` when the release has none.
+    pub note: Option<OrderedMap<NoteEntry>>,
 }
 
 /// The status of one language of a document.
@@ -122,6 +138,27 @@ pub struct LanguageEntry {
     /// in a later release than they did); empty unless `status` is `stale`. Added in place
     /// (no schema change): readers of `redline.consent/2` may ignore it.
     pub stale_sections: Vec<String>,
+    /// The document's page in this language, relative to the site root: `privacy/` for the
+    /// source language, `privacy/<lang>/` for a translation.
+    pub url: String,
+    /// Its absolute address, or `null` when the manifest was made without a base URL.
+    pub href: Option<String>,
+}
+
+impl ConsentManifest {
+    /// Fills every `href` from the site's public address `base` (`https://example.com/policy/`)
+    /// and the `url` beside it.
+    pub fn set_base_url(&mut self, base: &str) {
+        let abs = |url: &str| format!("{}/{}", base.trim_end_matches('/'), url);
+        for d in self.documents.values_mut() {
+            for r in d.current.iter_mut().chain(d.latest.iter_mut()) {
+                r.href = Some(abs(&r.url));
+            }
+            for (_, l) in d.languages.0.iter_mut() {
+                l.href = Some(abs(&l.url));
+            }
+        }
+    }
 }
 
 /// The consent state of one document.
@@ -186,13 +223,20 @@ pub fn language_status(
     language_entry(document, lang, release).status
 }
 
-/// [`language_status`] with the ids of the stale sections.
+/// [`language_status`] with the ids of the stale sections and the language's page (`href`
+/// left `null`: [`ConsentManifest::set_base_url`] fills it).
 pub fn language_entry(
     document: &DocumentConfig,
     lang: &str,
     release: Option<&Release>,
 ) -> LanguageEntry {
-    let status = |status| LanguageEntry { status, stale_sections: Vec::new() };
+    let url = if lang == document.source_language {
+        format!("{}/", document.id)
+    } else {
+        format!("{}/{lang}/", document.id)
+    };
+    let status =
+        |status| LanguageEntry { status, stale_sections: Vec::new(), url: url.clone(), href: None };
     if lang == document.source_language {
         return status(LanguageStatus::Source);
     }
@@ -213,6 +257,8 @@ pub fn language_entry(
                 .into_iter()
                 .map(|s| s.id)
                 .collect(),
+            url,
+            href: None,
         },
         _ => status(LanguageStatus::Current),
     }
@@ -236,6 +282,7 @@ fn version_ref(doc: &DocumentConfig, r: &Release) -> VersionRef {
         version: r.version.to_string(),
         effective: r.record.effective.clone(),
         url: format!("{}/{}/", doc.id, r.version),
+        href: None,
         sha256: r
             .record
             .sources
@@ -260,6 +307,21 @@ fn version_entry(doc: &DocumentConfig, releases: &[Release], index: usize) -> Re
         level: r.level()?,
         summary: r.record.summary.clone(),
         same_as,
+        note: (!r.record.notes.is_empty()).then(|| {
+            OrderedMap(
+                doc.languages()
+                    .into_iter()
+                    .filter_map(|l| {
+                        let (text, lang) =
+                            crate::notes::note_in(&r.record.notes, l, &doc.source_language)?;
+                        Some((
+                            l.to_string(),
+                            NoteEntry { text: text.to_string(), lang: lang.to_string() },
+                        ))
+                    })
+                    .collect(),
+            )
+        }),
     })
 }
 

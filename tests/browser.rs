@@ -49,7 +49,7 @@ fn pages_load_cleanly_show_the_redline_and_pass_axe() {
     Command::cargo_bin("redline")
         .unwrap()
         .current_dir(f.root())
-        .args(["build", "--as-of", "2026-12-20"])
+        .args(["build", "--base-url", "https://example.com/policy/", "--as-of", "2026-12-20"])
         .assert()
         .success();
     let site = f.root().join("site");

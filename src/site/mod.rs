@@ -18,13 +18,14 @@
 
 mod html;
 mod lang;
+pub mod meta;
 mod redline;
 mod templates;
 
-pub use html::{render as render_markdown, sanitize};
+pub use html::{SECTION_ID_PREFIX, render as render_markdown, sanitize};
 pub use lang::detect as detect_language;
 pub use redline::{RedlineView, view as redline_view};
-pub use templates::Templates;
+pub use templates::{Templates, export as export_templates};
 
 use crate::archive::{ReleaseRecord, Version, releases};
 use crate::document::Document;
@@ -49,7 +50,8 @@ pub const DRAFT: &str = "draft";
 pub struct BuildOptions {
     /// The output folder (replaced as a whole).
     pub out: PathBuf,
-    /// The site's public address (`https://example.com/policy/`), for absolute links in the feed.
+    /// The site's public address (`https://example.com/policy/`): absolute links in the feed,
+    /// tag URIs for its ids, canonical links and consent.json's `href`.
     pub base_url: Option<String>,
     /// The date the site is built for, in the policy's time zone: it decides which version is in
     /// force and which are upcoming.
@@ -81,14 +83,26 @@ pub struct BuildSummary {
     pub files: usize,
     /// Bytes written.
     pub bytes: u64,
+    /// What the build noticed and went ahead with (printed on stderr): a draft annotation of a
+    /// version already released that matches no finding of the draft.
+    pub warnings: Vec<String>,
 }
 
 /// The `redline.consent/2` manifest published as `consent.json` (pretty JSON, trailing newline):
-/// [`crate::consent::manifest`] for `as_of`, so the site and `redline consent` always agree.
+/// [`crate::consent::manifest`] for `as_of`, so the site and `redline consent` always agree;
+/// with `base_url` (the site's public address) every `href` beside a relative `url` is filled.
 ///
 /// Errors: those of [`crate::consent::manifest`] (an unreadable or malformed archive).
-pub fn consent_manifest(repo: &PolicyRepo, criteria: &Criteria, as_of: Date) -> Result<String> {
-    let manifest = crate::consent::manifest(repo, criteria, as_of)?;
+pub fn consent_manifest(
+    repo: &PolicyRepo,
+    criteria: &Criteria,
+    as_of: Date,
+    base_url: Option<&str>,
+) -> Result<String> {
+    let mut manifest = crate::consent::manifest(repo, criteria, as_of)?;
+    if let Some(base) = base_url {
+        manifest.set_base_url(base);
+    }
     let mut json = serde_json::to_string_pretty(&manifest)
         .map_err(|e| Error::Refused(format!("consent.json: {e}")))?;
     json.push('\n');
@@ -122,6 +136,14 @@ struct Edition {
     stale: BTreeMap<String, Vec<StaleSection>>,
     /// Translations whose section ids differ from the source's.
     ids_differ: BTreeSet<String>,
+    /// The people's note (language → text) and annotations: the record's, or the notes file's
+    /// for the draft.
+    notes: BTreeMap<String, String>,
+    annotations: Vec<crate::notes::Annotation>,
+    /// Entered the archive through `redline import`, which takes no note.
+    imported: bool,
+    /// The draft's notes file, to check its annotations against the draft's findings.
+    notes_file: Option<crate::notes::Notes>,
 }
 
 impl Edition {
@@ -395,6 +417,10 @@ fn load_document<'a>(
             dir_label,
             stale: BTreeMap::new(),
             ids_differ: BTreeSet::new(),
+            notes: release.record.notes.clone(),
+            annotations: release.record.annotations.clone(),
+            imported: release.record.origin == crate::archive::ORIGIN_IMPORTED,
+            notes_file: None,
         })
     });
     let mut editions = loaded.into_iter().collect::<Result<Vec<Edition>>>()?;
@@ -409,6 +435,7 @@ fn load_document<'a>(
             files.push(read_lang_file(&path, &rel, lang.to_string(), config.file_name(lang))?);
         }
         let detected = lang::detect(&files[0].doc.text);
+        let notes_file = crate::notes::load(repo, config, None)?;
         editions.push(Edition {
             label: DRAFT.to_string(),
             version: None,
@@ -420,6 +447,10 @@ fn load_document<'a>(
             dir_label: "policy".to_string(),
             stale: BTreeMap::new(),
             ids_differ: BTreeSet::new(),
+            notes: notes_file.as_ref().map(|n| n.text.clone()).unwrap_or_default(),
+            annotations: notes_file.as_ref().map(|n| n.annotations.clone()).unwrap_or_default(),
+            imported: false,
+            notes_file,
         });
     }
     let mut first_of: HashMap<&[u8], usize> = HashMap::new();
@@ -564,6 +595,44 @@ struct Chrome {
     draft: bool,
     /// The page is for the legal team (`build --audit`): rule ids and review flags are shown.
     audit: bool,
+    /// The page's absolute address (`<link rel="canonical">`), when the base URL is known.
+    canonical: Option<String>,
+    /// A preview build: every page asks search engines not to index it.
+    noindex: bool,
+    /// The publisher's branding (`[site]` in policy.toml), the logo as a page can link it.
+    brand: Brand,
+}
+
+/// `[site]` of `policy.toml` as the layout uses it.
+#[derive(Serialize, Clone, Default)]
+struct Brand {
+    name: Option<String>,
+    /// The logo's address: absolute, or relative to the site root ([`LOGO_DIR`]).
+    logo: Option<String>,
+    /// `logo` is an absolute address (else the page prefixes its `root`).
+    logo_external: bool,
+    home: Option<String>,
+    footer: Option<String>,
+}
+
+/// The folder of the site where `build` copies a logo kept in the repository.
+const LOGO_DIR: &str = "brand";
+
+impl Brand {
+    fn of(config: &crate::repo::SiteConfig) -> Brand {
+        let logo = config.logo.as_deref();
+        let external = logo.is_some_and(crate::repo::is_web_address);
+        Brand {
+            name: config.name.clone(),
+            logo: logo.map(|l| match external {
+                true => l.to_string(),
+                false => format!("{LOGO_DIR}/{}", l.rsplit('/').next().unwrap_or(l)),
+            }),
+            logo_external: external,
+            home: config.home.clone(),
+            footer: config.footer.clone(),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -580,6 +649,12 @@ struct EditionInfo {
     in_force_from: Option<String>,
     /// Last day in force, inclusive (`None` while no newer version is scheduled).
     in_force_until: Option<String>,
+    /// The people's note for each of the document's languages (falling back to the source's).
+    notes: BTreeMap<String, meta::NoteView>,
+    /// The day it was published, in the policy's time zone (`None` for the draft).
+    published: Option<String>,
+    /// Entered the archive through `redline import` (its record has no note).
+    imported: bool,
 }
 
 #[derive(Serialize)]
@@ -705,6 +780,9 @@ impl Ctx<'_> {
             t,
             draft: false,
             audit: self.opts.audit,
+            canonical: self.opts.base_url.as_deref().map(|b| meta::absolute(b, pretty(path))),
+            noindex: self.opts.preview,
+            brand: Brand::of(&self.repo.config.site),
         }
     }
 
@@ -721,11 +799,22 @@ impl Ctx<'_> {
             effective: e.effective.map(|d| d.to_string()),
             released_at: e.record.as_ref().map(|r| r.released_at.clone()),
             level: e.record.as_ref().map(|r| r.level.clone()),
-            summary: e.record.as_ref().map(|r| r.summary.clone()).unwrap_or_default(),
+            summary: e
+                .record
+                .iter()
+                .flat_map(|r| &r.summary)
+                .map(|s| meta::neutralize_bidi(s).into_owned())
+                .collect(),
             status: self.status(site, i),
             url: site.version_url(i, lang),
             in_force_from: period.map(|(from, _)| from.to_string()),
             in_force_until: period.and_then(|(_, until)| until).map(|d| d.to_string()),
+            notes: meta::note_views(&e.notes, &site.config.languages()),
+            published: e.record.as_ref().and_then(|r| {
+                let tz = self.repo.timezone().ok()?;
+                meta::publication_date(&r.released_at, &tz).map(|d| d.to_string())
+            }),
+            imported: e.imported,
         }
     }
 
@@ -770,7 +859,7 @@ impl Ctx<'_> {
             .iter()
             .skip(1)
             .map(|s| TocEntry {
-                id: s.id.clone(),
+                id: format!("{}{}", html::SECTION_ID_PREFIX, s.id),
                 heading: s.heading.clone(),
                 depth: (s.level as i8 + shift - 1).clamp(1, 5) as u8,
                 stale: stale.contains(s.id.as_str()),
@@ -894,7 +983,9 @@ fn mark_stale(
             .and_then(|(_, r)| r.split_once('"'))
             .map(|(id, _)| id)
             .filter(|id| {
-                stale.contains(id) && tag.as_bytes().get(2).is_some_and(u8::is_ascii_digit)
+                // Headings carry their section's id after the prefix (`s-device-permissions`).
+                id.strip_prefix(html::SECTION_ID_PREFIX).is_some_and(|s| stale.contains(s))
+                    && tag.as_bytes().get(2).is_some_and(u8::is_ascii_digit)
             });
         let Some(id) = id else {
             out.push_str(&tag[..2]);
@@ -1030,7 +1121,17 @@ pub fn build(
         b"Built by `redline build`; the next build replaces this folder as a whole.\n",
     )?;
     w.write("style.css", templates.css.as_bytes())?;
-    w.write("consent.json", consent_manifest(repo, criteria, opts.as_of)?.as_bytes())?;
+    if let Some(logo) = repo.config.site.logo.as_deref()
+        && !crate::repo::is_web_address(logo)
+        && let Some(rel) = Brand::of(&repo.config.site).logo
+    {
+        let bytes = crate::fsutil::read_regular(&repo.root.join(logo), logo)?;
+        w.write(&rel, &bytes)?;
+    }
+    w.write(
+        "consent.json",
+        consent_manifest(repo, criteria, opts.as_of, opts.base_url.as_deref())?.as_bytes(),
+    )?;
     for (site, pairs) in sites.iter().zip(&all_pairs) {
         build_document(&ctx, site, pairs, &mut w, progress)?;
         w.summary.documents += 1;
@@ -1194,6 +1295,22 @@ fn build_document(
     let outcomes = parallel_map(&first_pair, |&(a, b)| compare_editions(ctx, site, a, b));
     w.summary.diffs_computed +=
         outcomes.iter().filter(|o| matches!(o, Outcome::Redline { .. })).count();
+    // The draft's annotations must each name one of its findings while their version is still
+    // to be released (the release would refuse them); once released, a stray is a warning.
+    if let Some(d) = site.editions.iter().position(Edition::is_draft)
+        && let Some(notes) = &site.editions[d].notes_file
+        && let Some(last) = site.latest()
+        && let Some(k) = index_of.get(&(site.editions[last].canon, site.editions[d].canon))
+        && let Outcome::Redline { view } = &outcomes[*k]
+    {
+        let keys: Vec<&str> = view.findings.iter().map(|f| f.key.as_str()).collect();
+        let messages = notes.unmatched_key_messages(&keys);
+        if site.editions[last].version.is_some_and(|v| notes.version <= v) {
+            w.summary.warnings.extend(messages);
+        } else if let Some(m) = messages.into_iter().next() {
+            return Err(Error::Refused(m));
+        }
+    }
     let source_outcome =
         |a: usize, b: usize| &outcomes[index_of[&(site.editions[a].canon, site.editions[b].canon)]];
     // The translations' redlines: their own text, the source's findings.
@@ -1377,6 +1494,7 @@ fn compare_page(
             ("language_names", &names),
             ("source_page", &source_page),
             ("since", &since),
+            ("annotations", &meta::annotation_views(&eb.annotations, lang, src)),
         ],
     )
 }
@@ -1610,6 +1728,8 @@ struct FeedEntry {
     level: String,
     summary: Vec<String>,
     compare_link: Option<String>,
+    /// The people's note in the feed's language (the machine summary follows it).
+    note: Option<meta::NoteView>,
 }
 
 /// The Atom feed of `site` in `lang`: its entries link the pages in that language.
@@ -1623,16 +1743,33 @@ fn feed(ctx: &Ctx<'_>, site: &DocSite<'_>, lang: &str) -> Result<String> {
         Some(b) => format!("{b}{}", pretty(path)),
         None => pretty(path).strip_prefix(&format!("{id}/")).unwrap_or(pretty(path)).to_string(),
     };
+    // Globally unique, stable ids: tag URIs under the site's host, dated by the first release;
+    // a translation's feed and entries end in its language tag (`privacy/1.0.0/en`).
+    let tag_date = site
+        .released()
+        .next()
+        .and_then(|(_, e)| e.record.as_ref())
+        .and_then(|r| r.released_at.get(..10))
+        .and_then(|d| d.parse::<Date>().ok());
+    let feed_id = |specific: &str| {
+        let specific = match tag {
+            None => specific.to_string(),
+            Some(l) => format!("{specific}/{l}"),
+        };
+        match (ctx.opts.base_url.as_deref(), tag_date) {
+            (Some(b), Some(d)) => meta::tag_uri(b, d, &specific),
+            _ => None,
+        }
+        .unwrap_or_else(|| format!("urn:redline:{}", specific.replace('/', ":")))
+    };
     let mut entries = Vec::new();
     for (i, e) in site.released() {
         let record = e.record.as_ref();
         let previous = site.previous(i, ctx.opts.as_of).filter(|&a| a != i);
         entries.push(FeedEntry {
+            note: meta::note_views(&e.notes, &site.config.languages()).remove(lang),
             label: e.label.clone(),
-            id: match tag {
-                None => format!("urn:redline:{id}:{}", e.label),
-                Some(l) => format!("urn:redline:{id}:{}:{l}", e.label),
-            },
+            id: feed_id(&format!("{id}/{}", e.label)),
             link: link(&site.version_url(i, lang)),
             updated: record.map(|r| r.released_at.clone()).unwrap_or_default(),
             effective: e.effective.map(|d| d.to_string()).unwrap_or_default(),
@@ -1648,10 +1785,6 @@ fn feed(ctx: &Ctx<'_>, site: &DocSite<'_>, lang: &str) -> Result<String> {
         .max()
         .unwrap_or_else(|| "1970-01-01T00:00:00Z".to_string());
     let (title, _) = site.display_title_in(lang);
-    let feed_id = match tag {
-        None => format!("urn:redline:{id}"),
-        Some(l) => format!("urn:redline:{id}:{l}"),
-    };
     let xml = ctx.render(
         "feed.xml",
         &[
@@ -1664,14 +1797,14 @@ fn feed(ctx: &Ctx<'_>, site: &DocSite<'_>, lang: &str) -> Result<String> {
             ("t", &t),
             ("lang", &lang),
             ("title", &title),
-            ("feed_id", &feed_id),
+            ("feed_id", &feed_id(id)),
             ("self_link", &base.as_ref().map(|b| format!("{b}{}", feed_path(id, tag)))),
             ("home_link", &link(&localized(&format!("{id}/index.html"), tag))),
             ("updated", &updated),
             ("entries", &entries),
         ],
     )?;
-    Ok(xml_safe(&xml))
+    Ok(meta::neutralize_bidi(&xml_safe(&xml)).into_owned())
 }
 
 /// `xml` without the characters XML 1.0 forbids (C0 controls other than tab, line feed and

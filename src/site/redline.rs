@@ -101,6 +101,11 @@ pub struct FindingView {
     pub section_title: String,
     /// The change kind.
     pub change: ChangeKind,
+    /// The finding's key, by which a publisher's annotation names it.
+    pub key: String,
+    /// The keys of every finding this one stands for: its own first, then those merged into it
+    /// on a page (an annotation of any of them is shown beside it).
+    pub keys: Vec<String>,
 }
 
 /// The level (and finding) of one change, shown beside its text.
@@ -528,6 +533,8 @@ pub fn view(cmp: &Comparison, shift: i8) -> RedlineView {
             section: f.section.clone(),
             section_title: f.section_path.last().cloned().unwrap_or_default(),
             change: f.change,
+            key: f.key.clone(),
+            keys: vec![f.key.clone()],
         })
         .collect();
     let (sections, document_notes) =
@@ -826,6 +833,7 @@ pub(super) fn for_page(view: &RedlineView, lang: &str, audit: bool) -> RedlineVi
         match same {
             Some(at) => {
                 merged[at].count += f.count;
+                merged[at].keys.extend(f.keys);
                 renumber.insert(f.n, at);
             }
             None => {

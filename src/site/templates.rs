@@ -58,6 +58,32 @@ pub(crate) fn escape(input: &str) -> String {
     out
 }
 
+/// Writes the built-in templates, `style.css` and `strings.toml` into `dir` (created when
+/// missing), so a team can start overriding them: a file of the same name in a policy
+/// repository's `templates/` replaces the built-in one. Returns the file names written, in order.
+///
+/// Errors: a file of that name already exists in `dir` (nothing is overwritten, and nothing
+/// is written); an I/O error naming the file.
+pub fn export(dir: &Path) -> Result<Vec<String>> {
+    let files: Vec<(&str, &str)> = BUILTIN_TEMPLATES
+        .iter()
+        .copied()
+        .chain([("style.css", BUILTIN_CSS), ("strings.toml", BUILTIN_STRINGS)])
+        .collect();
+    if let Some((name, _)) = files.iter().find(|(n, _)| crate::fsutil::is_present(&dir.join(n))) {
+        return Err(Error::Refused(format!(
+            "{}: already exists; export into an empty folder (nothing was written)",
+            dir.join(name).display()
+        )));
+    }
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, &e))?;
+    for (name, text) in &files {
+        let path = dir.join(name);
+        crate::fsutil::write_atomically(&path, &path.display().to_string(), text.as_bytes())?;
+    }
+    Ok(files.iter().map(|(n, _)| n.to_string()).collect())
+}
+
 /// Tera's own message is often "Failed to render …"; the cause is in `source()`.
 fn chain(err: &dyn std::error::Error) -> String {
     let mut parts = vec![err.to_string()];
