@@ -41,6 +41,7 @@ fn time_build(f: &Fixture, runs: usize, fresh: bool) -> (Vec<f64>, redline::site
         as_of: jiff::civil::date(2026, 1, 1),
         preview: false,
         templates: None,
+        audit: false,
     };
     let mut times = Vec::new();
     let mut summary = None;

@@ -120,7 +120,22 @@ pub struct ReleaseRecord {
     /// `policy.toml`: an SDK list), in the order compared; empty when it links none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub linked: Vec<LinkedText>,
+    /// How the version entered the archive: `""` for `redline release`, [`ORIGIN_IMPORTED`]
+    /// for `redline import` (which takes no release note).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub origin: String,
+    /// The release note written by people (`[notes]`: language tag → text), from
+    /// `policy/<document>.notes.toml` or `release --notes`; empty in records written before
+    /// notes existed and in releases that took none.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub notes: BTreeMap<String, String>,
+    /// The publisher's annotations of findings (`[[annotations]]`), in the notes file's order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub annotations: Vec<crate::notes::Annotation>,
 }
+
+/// The `origin` of a record written by `redline import`.
+pub const ORIGIN_IMPORTED: &str = "imported";
 
 /// A document compared together with a release's source language ([`crate::linked`]): which of
 /// its texts were compared, so `verify` can compare them again.
@@ -897,6 +912,11 @@ impl ReleaseRecord {
             toml_string(&mut out, &self.criteria_sha256);
             out.push('\n');
         }
+        if !self.origin.is_empty() {
+            out.push_str("origin = ");
+            toml_string(&mut out, &self.origin);
+            out.push('\n');
+        }
         out.push_str("\n[sources]\n");
         let ordered = file_order
             .iter()
@@ -920,6 +940,29 @@ impl ReleaseRecord {
                 out.push_str(key);
                 out.push_str(" = ");
                 toml_string(&mut out, value);
+                out.push('\n');
+            }
+        }
+        // The people's words last, as written (keys by name, so the bytes are deterministic).
+        if !self.notes.is_empty() {
+            out.push_str("\n[notes]\n");
+            for (lang, text) in &self.notes {
+                toml_string(&mut out, lang);
+                out.push_str(" = ");
+                toml_string(&mut out, text);
+                out.push('\n');
+            }
+        }
+        for a in &self.annotations {
+            out.push_str("\n[[annotations]]\nkey = ");
+            toml_string(&mut out, &a.key);
+            out.push_str("\nkind = ");
+            toml_string(&mut out, a.kind.as_str());
+            out.push('\n');
+            for (lang, text) in &a.text {
+                toml_string(&mut out, lang);
+                out.push_str(" = ");
+                toml_string(&mut out, text);
                 out.push('\n');
             }
         }
@@ -1414,6 +1457,34 @@ previous_record = "{}"
         // A record without them reads as before, and writes the same bytes.
         let old = record(&files);
         assert!(!old.to_toml(&order).contains("engine"));
+    }
+
+    #[test]
+    fn records_with_notes_and_annotations_round_trip() {
+        let files = files();
+        let mut r = record(&files);
+        r.origin = ORIGIN_IMPORTED.to_string();
+        r.notes = [
+            ("zh-CN".to_string(), "新增\"广告\"合作伙伴。".to_string()),
+            ("en".to_string(), "An ad partner.".to_string()),
+        ]
+        .into();
+        r.annotations = vec![crate::notes::Annotation {
+            key: "new-sdk-ads/device-permissions/0123abcd".to_string(),
+            kind: crate::notes::AnnotationKind::NotApplicable,
+            text: [("zh-CN".to_string(), "不适用。".to_string())].into(),
+        }];
+        let order: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
+        let text = r.to_toml(&order);
+        assert!(text.contains("previous_record = \""), "{text}");
+        assert!(text.contains("\norigin = \"imported\"\n\n[sources]\n"), "{text}");
+        assert!(
+            text.ends_with(
+                "\n[notes]\n\"en\" = \"An ad partner.\"\n\"zh-CN\" = \"新增\\\"广告\\\"合作伙伴。\"\n\n[[annotations]]\nkey = \"new-sdk-ads/device-permissions/0123abcd\"\nkind = \"not-applicable\"\n\"zh-CN\" = \"不适用。\"\n"
+            ),
+            "{text}"
+        );
+        assert_eq!(ReleaseRecord::parse("r", text.as_bytes()).unwrap(), r);
     }
 
     #[test]

@@ -73,6 +73,9 @@ pub struct Finding {
     pub reasons: BTreeMap<String, String>,
     /// The reference in Chinese (`zh-CN`) and English (`en`).
     pub references: BTreeMap<String, String>,
+    /// The key a publisher's annotation names it by ([`crate::notes::finding_key`]: rule,
+    /// section and a hash of the changed text).
+    pub key: String,
 }
 
 /// The verdict on one change.
@@ -747,6 +750,7 @@ fn document_finding(rule: &Rule, new: &Document, lang: &str, terms: &[String]) -
             .iter()
             .map(|l| (l.to_string(), rule.reference.get(l).to_string()))
             .collect(),
+        key: crate::notes::finding_key(&rule.id, PREAMBLE_ID, None, None),
     }
 }
 
@@ -1000,6 +1004,12 @@ pub fn classify(
                         .iter()
                         .map(|l| (l.to_string(), rule.reference.get(l).to_string()))
                         .collect(),
+                    key: crate::notes::finding_key(
+                        &rule.id,
+                        &section_doc.sections[section_index].id,
+                        change.old.as_deref(),
+                        change.new.as_deref(),
+                    ),
                 });
                 Some(findings.len() - 1)
             }

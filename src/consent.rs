@@ -78,8 +78,21 @@ pub struct VersionRef {
     pub effective: String,
     /// Its page on the site, relative to the site root (`privacy/2.0.0/`).
     pub url: String,
+    /// The same page's absolute address (`https://example.com/policy/privacy/2.0.0/`), from
+    /// the site's base URL; `null` when the manifest was made without one.
+    pub href: Option<String>,
     /// sha256 (lower-case hex) of its source-language file's bytes.
     pub sha256: String,
+}
+
+/// A release note as the manifest gives it in one language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NoteEntry {
+    /// The text a person wrote.
+    pub text: String,
+    /// The language it is written in: the source language's when this language has no note of
+    /// its own (a fallback).
+    pub lang: String,
 }
 
 /// One released version in the manifest's `versions` list.
@@ -96,6 +109,9 @@ pub struct VersionEntry {
     /// The earliest earlier version whose source text is byte for byte the same (a change that
     /// was undone), or `null`.
     pub same_as: Option<String>,
+    /// The release note written by people, for each of the document's languages (source
+    /// first), each falling back to the source language's; `null` when the release has none.
+    pub note: Option<OrderedMap<NoteEntry>>,
 }
 
 /// The status of one language of a document.
@@ -114,10 +130,35 @@ pub enum LanguageStatus {
 }
 
 /// `languages[lang]` of the manifest.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LanguageEntry {
     /// Its status.
     pub status: LanguageStatus,
+    /// The ids of its stale sections, in the translation's order (their source section changed
+    /// in a later release than they did); empty unless `status` is `stale`. Added in place
+    /// (no schema change): readers of `redline.consent/2` may ignore it.
+    pub stale_sections: Vec<String>,
+    /// The document's page in this language, relative to the site root: `privacy/` for the
+    /// source language, `privacy/<lang>/` for a translation.
+    pub url: String,
+    /// Its absolute address, or `null` when the manifest was made without a base URL.
+    pub href: Option<String>,
+}
+
+impl ConsentManifest {
+    /// Fills every `href` from the site's public address `base` (`https://example.com/policy/`)
+    /// and the `url` beside it.
+    pub fn set_base_url(&mut self, base: &str) {
+        let abs = |url: &str| format!("{}/{}", base.trim_end_matches('/'), url);
+        for d in self.documents.values_mut() {
+            for r in d.current.iter_mut().chain(d.latest.iter_mut()) {
+                r.href = Some(abs(&r.url));
+            }
+            for (_, l) in d.languages.0.iter_mut() {
+                l.href = Some(abs(&l.url));
+            }
+        }
+    }
 }
 
 /// The consent state of one document.
@@ -179,13 +220,30 @@ pub fn language_status(
     lang: &str,
     release: Option<&Release>,
 ) -> LanguageStatus {
+    language_entry(document, lang, release).status
+}
+
+/// [`language_status`] with the ids of the stale sections and the language's page (`href`
+/// left `null`: [`ConsentManifest::set_base_url`] fills it).
+pub fn language_entry(
+    document: &DocumentConfig,
+    lang: &str,
+    release: Option<&Release>,
+) -> LanguageEntry {
+    let url = if lang == document.source_language {
+        format!("{}/", document.id)
+    } else {
+        format!("{}/{lang}/", document.id)
+    };
+    let status =
+        |status| LanguageEntry { status, stale_sections: Vec::new(), url: url.clone(), href: None };
     if lang == document.source_language {
-        return LanguageStatus::Source;
+        return status(LanguageStatus::Source);
     }
     let Some(release) =
         release.filter(|r| r.record.sources.contains_key(&document.file_name(lang)))
     else {
-        return LanguageStatus::Missing;
+        return status(LanguageStatus::Missing);
     };
     // The release folder is archive/<document>/<version>/.
     let archive_dir = release.dir.parent().and_then(std::path::Path::parent);
@@ -193,8 +251,16 @@ pub fn language_status(
         crate::translation::archive_history_until(dir, document, lang, Some(release.version)).ok()
     });
     match history {
-        Some(h) if !h.is_empty() => crate::translation::translation_status(&h),
-        _ => LanguageStatus::Current,
+        Some(h) if !h.is_empty() => LanguageEntry {
+            status: crate::translation::translation_status(&h),
+            stale_sections: crate::translation::stale_sections(&h)
+                .into_iter()
+                .map(|s| s.id)
+                .collect(),
+            url,
+            href: None,
+        },
+        _ => status(LanguageStatus::Current),
     }
 }
 
@@ -216,6 +282,7 @@ fn version_ref(doc: &DocumentConfig, r: &Release) -> VersionRef {
         version: r.version.to_string(),
         effective: r.record.effective.clone(),
         url: format!("{}/{}/", doc.id, r.version),
+        href: None,
         sha256: r
             .record
             .sources
@@ -240,6 +307,21 @@ fn version_entry(doc: &DocumentConfig, releases: &[Release], index: usize) -> Re
         level: r.level()?,
         summary: r.record.summary.clone(),
         same_as,
+        note: (!r.record.notes.is_empty()).then(|| {
+            OrderedMap(
+                doc.languages()
+                    .into_iter()
+                    .filter_map(|l| {
+                        let (text, lang) =
+                            crate::notes::note_in(&r.record.notes, l, &doc.source_language)?;
+                        Some((
+                            l.to_string(),
+                            NoteEntry { text: text.to_string(), lang: lang.to_string() },
+                        ))
+                    })
+                    .collect(),
+            )
+        }),
     })
 }
 
@@ -271,7 +353,7 @@ fn document_consent(
         languages: OrderedMap(
             doc.languages()
                 .into_iter()
-                .map(|l| (l.to_string(), LanguageEntry { status: language_status(doc, l, latest) }))
+                .map(|l| (l.to_string(), language_entry(doc, l, latest)))
                 .collect(),
         ),
         chain_head: latest.map(|r| r.record_sha256.clone()),

@@ -340,6 +340,9 @@ pub fn plan(
             criteria_sha256: criteria_sha256.clone(),
             sources: archive::source_hashes(&files),
             linked: Vec::new(),
+            origin: archive::ORIGIN_IMPORTED.to_string(),
+            notes: Default::default(),
+            annotations: Vec::new(),
         };
         let hash = archive::sha256_hex(record.to_toml(std::slice::from_ref(&file)).as_bytes());
         previous = Some((input, version, hash, c.date));

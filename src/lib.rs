@@ -44,6 +44,7 @@ pub mod lint;
 pub mod map;
 pub mod model;
 pub mod normalize;
+pub mod notes;
 pub mod release;
 pub mod repo;
 pub mod report;

@@ -41,6 +41,8 @@ pub struct ReleaseOptions {
     /// `--trigger`: facts the texts cannot show ([`Trigger`]), each raising the level to its
     /// floor; recorded in `triggers`.
     pub triggers: Vec<Trigger>,
+    /// `--notes`: the notes file `(path, label)` instead of `policy/<document>.notes.toml`.
+    pub notes: Option<(PathBuf, String)>,
 }
 
 /// How one language of the working document compares with the same language of the last
@@ -247,6 +249,23 @@ pub fn plan(
             doc.id
         )));
     }
+    // The people's note and annotations ([`crate::notes`]): refused before anything is written.
+    let notes =
+        crate::notes::load(repo, doc, opts.notes.as_ref().map(|(p, l)| (p.as_path(), l.as_str())))?;
+    let source_findings: &[Finding] = languages
+        .first()
+        .and_then(|l| l.comparison.as_ref())
+        .map(|c| c.report.findings.as_slice())
+        .unwrap_or_default();
+    crate::notes::check_release(
+        notes.as_ref(),
+        &crate::notes::default_label(doc),
+        doc,
+        version,
+        level,
+        source_findings,
+        last.map(|l| &l.record.notes),
+    )?;
     let release_date = crate::time::today(&repo.timezone()?, opts.as_of);
     let effective = effective_date(repo, level, release_date, last, opts.effective)?;
     let tag = if opts.tag {
@@ -288,6 +307,9 @@ pub fn plan(
         criteria_sha256: archive::sha256_hex(criteria_file.as_bytes()),
         sources: archive::source_hashes(&files),
         linked,
+        origin: String::new(),
+        notes: notes.as_ref().map(|n| n.text.clone()).unwrap_or_default(),
+        annotations: notes.map(|n| n.annotations).unwrap_or_default(),
     };
     Ok(ReleasePlan {
         record,
@@ -983,10 +1005,14 @@ fn git_state(repo: &PolicyRepo) -> Result<GitState> {
         let statuses = git
             .statuses(Some(&mut opts))
             .map_err(|e| Error::Git(format!("cannot read git status: {}", e.message())))?;
+        // A notes file is a draft the record stores verbatim, not released source text.
+        let notes: Vec<String> =
+            repo.config.documents.iter().map(|d| format!("/{}.notes.toml", d.id)).collect();
         statuses
             .iter()
             .filter(|s| s.status() != git2::Status::CURRENT)
             .map(|s| String::from_utf8_lossy(s.path_bytes()).into_owned())
+            .filter(|p| !notes.iter().any(|n| p.ends_with(n.as_str())))
             .collect()
     };
     Ok(GitState { repo: Some(git), commit, dirty })
@@ -1016,6 +1042,7 @@ mod tests {
             statement: None,
             reasons: Default::default(),
             references: Default::default(),
+            key: String::new(),
         }
     }
 

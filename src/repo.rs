@@ -30,6 +30,44 @@ pub struct PolicyConfig {
     /// The documents, in order; the first is the default for `--document`.
     #[serde(default, rename = "documents")]
     pub documents: Vec<DocumentConfig>,
+    /// The site's public address (`https://example.com/policy/`): what `build --base-url`
+    /// gives, which takes precedence. A published build needs one of the two.
+    #[serde(default)]
+    pub base_url: Option<String>,
+    /// `[site]`: the publisher's branding of the site.
+    #[serde(default)]
+    pub site: SiteConfig,
+}
+
+/// `[site]` in `policy/policy.toml`: who publishes the site. Every value is optional and checked
+/// when the file is read (a bad one is an error naming its line).
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteConfig {
+    /// The organisation's name, shown in every page's header instead of the generic title (at
+    /// most 80 characters of plain text).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The logo: an `https://` address, or a PNG, SVG, JPEG, GIF or WebP file in the repository
+    /// (a path relative to its root, e.g. `policy/logo.svg`) that `build` copies to the site.
+    #[serde(default)]
+    pub logo: Option<String>,
+    /// The organisation's home page (`https://…`), linked from the header.
+    #[serde(default)]
+    pub home: Option<String>,
+    /// A footer line of plain text (at most 500 characters), e.g. the company and its address.
+    #[serde(default)]
+    pub footer: Option<String>,
+}
+
+/// Whether `url` is an absolute `http://` or `https://` address with a host and no spaces or
+/// control characters.
+pub fn is_web_address(url: &str) -> bool {
+    let Some(rest) = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://")) else {
+        return false;
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    !host.is_empty() && !url.chars().any(|c| c.is_whitespace() || c.is_control() || c == '"')
 }
 
 fn default_timezone() -> String {
@@ -195,7 +233,20 @@ struct Spans {
     #[serde(default)]
     timezone: Option<toml::Spanned<String>>,
     #[serde(default)]
+    base_url: Option<toml::Spanned<String>>,
+    #[serde(default)]
+    site: SiteSpans,
+    #[serde(default)]
     documents: Vec<DocumentSpans>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct SiteSpans {
+    name: Option<toml::Spanned<String>>,
+    logo: Option<toml::Spanned<String>>,
+    home: Option<toml::Spanned<String>>,
+    footer: Option<toml::Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -280,6 +331,7 @@ impl PolicyRepo {
             ));
         }
         validate_documents(&text, &config)?;
+        validate_site(root, &text, &config)?;
         Ok(PolicyRepo { root: root.to_path_buf(), config, text })
     }
 
@@ -425,6 +477,82 @@ impl PolicyRepo {
 
 /// Checks that document ids are unique and well-formed, that languages are well-formed language
 /// tags listed once per document, and that `links` name other documents; errors name the line.
+/// Checks `base_url` and `[site]`: web addresses that are absolute `http(s)://` addresses, a
+/// logo that is one or an image file inside the repository, a name and footer of plain text of
+/// bounded length.
+fn validate_site(root: &Path, text: &str, config: &PolicyConfig) -> Result<()> {
+    let spans = Spans::read(text);
+    let at = |span: &Option<toml::Spanned<String>>, message: String| {
+        config_error(text, span.as_ref().map(|v| v.span()), message)
+    };
+    if let Some(url) = &config.base_url
+        && !is_web_address(url)
+    {
+        return Err(at(
+            &spans.base_url,
+            format!(
+                "base_url `{url}` is not an http(s) address; give the site's public address, e.g. https://example.com/policy/"
+            ),
+        ));
+    }
+    let site = &config.site;
+    let s = &spans.site;
+    let plain = |value: &str, max: usize| {
+        !value.trim().is_empty()
+            && value.chars().count() <= max
+            && !value.chars().any(char::is_control)
+    };
+    if let Some(name) = &site.name
+        && !plain(name, 80)
+    {
+        return Err(at(
+            &s.name,
+            "[site] name must be one line of plain text, 1 to 80 characters".to_string(),
+        ));
+    }
+    if let Some(footer) = &site.footer
+        && !plain(footer, 500)
+    {
+        return Err(at(
+            &s.footer,
+            "[site] footer must be one line of plain text, 1 to 500 characters".to_string(),
+        ));
+    }
+    if let Some(home) = &site.home
+        && !is_web_address(home)
+    {
+        return Err(at(
+            &s.home,
+            format!("[site] home `{home}` is not an http(s) address (e.g. https://example.com/)"),
+        ));
+    }
+    if let Some(logo) = &site.logo
+        && !is_web_address(logo)
+    {
+        let image = [".png", ".svg", ".jpg", ".jpeg", ".gif", ".webp"]
+            .iter()
+            .any(|e| logo.to_ascii_lowercase().ends_with(e));
+        let inside = !logo.starts_with('/')
+            && !logo.contains('\\')
+            && logo.split('/').all(|p| !p.is_empty() && p != ".." && p != ".");
+        if !image || !inside {
+            return Err(at(
+                &s.logo,
+                format!(
+                    "[site] logo `{logo}` is neither an http(s) address nor a PNG, SVG, JPEG, GIF or WebP file inside the repository (e.g. policy/logo.svg)"
+                ),
+            ));
+        }
+        if !root.join(logo).is_file() {
+            return Err(at(
+                &s.logo,
+                format!("[site] logo `{logo}`: no such file in the repository"),
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn validate_documents(text: &str, config: &PolicyConfig) -> Result<()> {
     let spans = Spans::read(text);
     for (i, d) in config.documents.iter().enumerate() {

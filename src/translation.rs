@@ -131,15 +131,39 @@ fn change_indices(docs: &[Option<&Document>]) -> Vec<Option<Vec<usize>>> {
 /// The stale sections of the translation in the last snapshot of `history` (oldest first).
 /// Sections whose id is not in both documents are not stale; [`compare_ids`] reports them.
 pub fn stale_sections(history: &[Snapshot]) -> Vec<StaleSection> {
-    let Some(last) = history.last() else { return Vec::new() };
-    let (Some(source), Some(translation)) = (&last.source, &last.translation) else {
-        return Vec::new();
-    };
+    stale_sections_each(history).pop().unwrap_or_default()
+}
+
+/// The stale sections of the translation in every snapshot of `history` (oldest first), each as
+/// [`stale_sections`] would give it for the history up to that snapshot; empty where either file
+/// is absent. Each language's history is aligned once, so this costs what [`stale_sections`] does.
+pub fn stale_sections_each(history: &[Snapshot]) -> Vec<Vec<StaleSection>> {
     let sources: Vec<Option<&Document>> = history.iter().map(|s| s.source.as_ref()).collect();
     let translations: Vec<Option<&Document>> =
         history.iter().map(|s| s.translation.as_ref()).collect();
-    let src_changed = change_indices(&sources).pop().flatten().unwrap_or_default();
-    let tr_changed = change_indices(&translations).pop().flatten().unwrap_or_default();
+    let src_changed = change_indices(&sources);
+    let tr_changed = change_indices(&translations);
+    (0..history.len())
+        .map(|k| {
+            let (Some(source), Some(translation), Some(src), Some(tr)) =
+                (&history[k].source, &history[k].translation, &src_changed[k], &tr_changed[k])
+            else {
+                return Vec::new();
+            };
+            stale_in(history, source, translation, src, tr)
+        })
+        .collect()
+}
+
+/// The stale sections of `translation` against `source`, given the snapshot in which each of
+/// their sections last changed.
+fn stale_in(
+    history: &[Snapshot],
+    source: &Document,
+    translation: &Document,
+    src_changed: &[usize],
+    tr_changed: &[usize],
+) -> Vec<StaleSection> {
     let by_id: HashMap<&str, usize> =
         source.sections.iter().enumerate().skip(1).map(|(i, s)| (s.id.as_str(), i)).collect();
     let mut out = Vec::new();
@@ -348,6 +372,12 @@ mod tests {
         assert!(stale_sections(&h2).is_empty());
         assert_eq!(translation_status(&h2), LanguageStatus::Current);
         assert_eq!(translation_status(&h), LanguageStatus::Stale);
+        // Per snapshot: nothing stale at v1, `collect` at v2, nothing once translated at v3.
+        let each: Vec<Vec<String>> = stale_sections_each(&h2)
+            .into_iter()
+            .map(|s| s.into_iter().map(|x| x.id).collect())
+            .collect();
+        assert_eq!(each, vec![vec![], vec!["collect".to_string()], vec![]]);
     }
 
     #[test]

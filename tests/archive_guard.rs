@@ -13,8 +13,10 @@ fn two_releases() -> TestRepo {
     repo.ok(&["release", "--as-of", "2026-11-29"]);
     repo.commit_all("Release 1.0.0", "2026-11-29T12:00:00+08:00");
     repo.edit_zh(add_sdk_row);
+    repo.note("2.0.0");
     repo.commit_all("Add an SDK", "2026-12-01T09:00:00+08:00");
     repo.ok(&["release", "--as-of", "2026-12-01"]);
+    repo.drop_note();
     repo.commit_all("Release 2.0.0", "2026-12-01T12:00:00+08:00");
     repo
 }
@@ -36,7 +38,15 @@ fn a_tampered_source_is_refused_by_every_reader() {
         vec!["log"],
         vec!["show", "1.0.0"],
         vec!["consent", "--accepted", "1.0.0"],
-        vec!["build", "--out", out, "--as-of", "2026-12-20"],
+        vec![
+            "build",
+            "--base-url",
+            "https://example.com/policy/",
+            "--out",
+            out,
+            "--as-of",
+            "2026-12-20",
+        ],
         vec!["release", "--allow-dirty"],
     ] {
         let e = repo.fails(&args, 2);
@@ -129,7 +139,18 @@ fn a_relative_out_inside_the_archive_or_policy_is_refused() {
         "./archive/x/../privacy/9.0.0",
         "nowhere/../archive/site",
     ] {
-        let e = repo.fails(&["build", "--out", out, "--as-of", "2026-12-20"], 2);
+        let e = repo.fails(
+            &[
+                "build",
+                "--base-url",
+                "https://example.com/policy/",
+                "--out",
+                out,
+                "--as-of",
+                "2026-12-20",
+            ],
+            2,
+        );
         assert_eq!(
             e,
             format!(
@@ -140,7 +161,15 @@ fn a_relative_out_inside_the_archive_or_policy_is_refused() {
     assert_eq!(repo.archive_snapshot(), before);
     assert!(!repo.file("policy/site").exists() && !repo.file("nowhere").exists());
     // A relative folder of its own is fine.
-    repo.ok(&["build", "--out", "public/site", "--as-of", "2026-12-20"]);
+    repo.ok(&[
+        "build",
+        "--base-url",
+        "https://example.com/policy/",
+        "--out",
+        "public/site",
+        "--as-of",
+        "2026-12-20",
+    ]);
     assert!(repo.file("public/site/index.html").is_file());
 }
 
@@ -149,6 +178,7 @@ fn notice_days_and_dates_out_of_range_name_their_source() {
     let repo = TestRepo::new();
     repo.ok(&["release", "--as-of", "2026-11-29"]);
     repo.edit_zh(add_sdk_row);
+    repo.note("2.0.0");
     let config = repo.read("policy/policy.toml");
     let line = config.lines().position(|l| l.starts_with("notice_days")).unwrap() + 1;
     for n in ["4294967295", "3000000", "-1"] {

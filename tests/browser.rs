@@ -1,5 +1,5 @@
-//! The browser test: builds a site with two releases and opens its current page, a redline page
-//! and the history page in headless Chromium (tests/browser/check.mjs: no console errors, the
+//! The browser test: builds a site with three releases (the last leaves the English translation
+//! behind) and opens every page type in Chinese and English in headless Chromium (tests/browser/check.mjs: no console errors, the
 //! inserted and deleted text visible, no axe-core violations, no overflow on a phone screen).
 //!
 //! Needs Debian's `chromium`, `node` and `npm ci` in tests/browser (`.ci/run` installs all
@@ -49,7 +49,7 @@ fn pages_load_cleanly_show_the_redline_and_pass_axe() {
     Command::cargo_bin("redline")
         .unwrap()
         .current_dir(f.root())
-        .args(["build", "--as-of", "2026-12-20"])
+        .args(["build", "--base-url", "https://example.com/policy/", "--as-of", "2026-12-20"])
         .assert()
         .success();
     let site = f.root().join("site");
@@ -64,6 +64,16 @@ fn pages_load_cleanly_show_the_redline_and_pass_axe() {
             {"path": "privacy/compare/2.0.0...2.1.0/index.html", "del": ["视频、"]},
             {"path": "privacy/history/index.html"},
             {"path": "privacy/as-of/index.html"},
+            {"path": "privacy/en/index.html"},
+            {"path": "privacy/2.1.0/en/index.html"},
+            {"path": "privacy/compare/2.0.0...2.1.0/en/index.html"},
+            {"path": "privacy/compare/1.0.0...2.0.0/en/index.html", "ins": ["Pangle Ads SDK"]},
+            {"path": "privacy/history/en/index.html"},
+            {"path": "privacy/as-of/en/index.html"},
+            {"path": "privacy/compare/index.html"},
+            {"path": "privacy/compare/en/index.html"},
+            {"path": "privacy/changes-since/1.0.0/index.html", "ins": ["穿山甲广告SDK"]},
+            {"path": "privacy/changes-since/1.0.0/en/index.html"},
         ],
     });
     let spec_path = f.root().join("browser-spec.json");
@@ -79,5 +89,5 @@ fn pages_load_cleanly_show_the_redline_and_pass_axe() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     print!("{stdout}");
     assert!(output.status.success(), "browser check failed:\n{stdout}\n{stderr}");
-    assert!(stdout.contains("7 passed, 0 failed"), "{stdout}");
+    assert!(stdout.contains("17 passed, 0 failed"), "{stdout}");
 }

@@ -27,11 +27,15 @@ fn decisions_for_versions_before_between_and_after_releases() {
     repo.commit_all("Wording", "2026-12-01T09:00:00+08:00");
     repo.ok(&["release", "--as-of", "2026-12-01"]);
     repo.edit_zh(add_sdk_row);
+    repo.note("2.0.0");
     repo.commit_all("SDK", "2026-12-08T09:00:00+08:00");
     repo.ok(&["release", "--as-of", "2026-12-08"]);
+    repo.drop_note();
     repo.edit_zh(major);
+    repo.note("3.0.0");
     repo.commit_all("Contacts permission", "2026-12-20T09:00:00+08:00");
     repo.ok(&["release", "--as-of", "2026-12-20"]);
+    repo.drop_note();
     assert_eq!(
         repo.ok(&["log", "--as-of", "2026-12-20"]).lines().nth(1).unwrap(),
         "  3.0.0    effective 2026-12-27  upcoming    level major      bump major"
@@ -47,7 +51,9 @@ fn decisions_for_versions_before_between_and_after_releases() {
             "current": "2.0.0",
             "changes": [{"version": "3.0.0", "effective": "2026-12-27", "level": "major",
                          "summary": ["device-permissions: row added 通讯录 (major)"],
-                         "same_as": null}]
+                         "same_as": null,
+                         "note": {"zh-CN": {"text": "3.0.0 版：我们新增了一家广告合作伙伴。", "lang": "zh-CN"},
+                                  "en": {"text": "Version 3.0.0: we added an advertising partner.", "lang": "en"}}}]
         })
     );
     // After its effective date the decision is the same; only the status moved.
@@ -99,11 +105,11 @@ fn decisions_for_versions_before_between_and_after_releases() {
     let d = &v["documents"]["privacy"];
     assert_eq!(
         d["current"],
-        json!({"version": "2.0.0", "effective": "2026-12-15", "url": "privacy/2.0.0/", "sha256": zh("2.0.0")})
+        json!({"version": "2.0.0", "effective": "2026-12-15", "url": "privacy/2.0.0/", "href": null, "sha256": zh("2.0.0")})
     );
     assert_eq!(
         d["latest"],
-        json!({"version": "3.1.0", "effective": "2026-12-28", "url": "privacy/3.1.0/", "sha256": zh("3.1.0")})
+        json!({"version": "3.1.0", "effective": "2026-12-28", "url": "privacy/3.1.0/", "href": null, "sha256": zh("3.1.0")})
     );
     // Decisions from the direct difference to 3.1.0: the SDK row is still new for users of
     // 1.0.0 and 1.1.0, the contacts permission for users of 2.0.0, only wording for 3.0.0.
@@ -123,7 +129,7 @@ fn decisions_for_versions_before_between_and_after_releases() {
     assert_eq!(
         d["versions"][0],
         json!({"version": "1.0.0", "effective": "2026-11-29", "level": "none", "summary": [],
-               "same_as": null})
+               "same_as": null, "note": null})
     );
     assert!(d["versions"].as_array().unwrap().iter().all(|e| e["same_as"].is_null()));
     // For every released version X, `consent --accepted X` answers what the manifest says.
@@ -139,10 +145,10 @@ fn decisions_for_versions_before_between_and_after_releases() {
         json!(["device-permissions: row added 穿山甲广告SDK (reconsent)"])
     );
     // Every release after 1.0.0 edited the Chinese source only: the English reference
-    // translation's sections behind those edits are stale (src/translation.rs).
+    // translation's sections behind those edits are stale (src/translation.rs), each named.
     assert_eq!(
         serde_json::to_string(&m.documents["privacy"].languages).unwrap(),
-        r#"{"zh-CN":{"status":"source"},"en":{"status":"stale"}}"#
+        r#"{"zh-CN":{"status":"source","stale_sections":[],"url":"privacy/","href":null},"en":{"status":"stale","stale_sections":["notice","device-permissions"],"url":"privacy/en/","href":null}}"#
     );
     assert_eq!(d["chain_head"], head);
     // Every key of the contract, nothing omitted.
@@ -259,7 +265,8 @@ fn consent_refuses_bad_input() {
         json!({"schema": "redline.consent/2", "as_of": "2026-12-01", "documents": {"privacy": {
             "current": null, "latest": null,
             "decisions": {}, "levels": {}, "chain_level": {}, "versions": [],
-            "languages": {"zh-CN": {"status": "source"}, "en": {"status": "missing"}},
+            "languages": {"zh-CN": {"status": "source", "stale_sections": [], "url": "privacy/", "href": null},
+                          "en": {"status": "missing", "stale_sections": [], "url": "privacy/en/", "href": null}},
             "chain_head": null}}})
     );
 }

@@ -436,6 +436,7 @@ fn two_documents_release_independently_and_the_policy_carries_its_sdk_list() {
         "| 推送SDK | 发送通知 | 设备标识符 | 示例推送有限公司 |\n| 广告SDK | 个性化广告 | 设备标识符 | 示例广告有限公司 |\n",
     );
     write(d, "policy/sdk.zh-CN.md", &sdk2);
+    write(d, "policy/sdk.notes.toml", "version = \"2.0.0\"\nzh-CN = \"新增一个广告SDK。\"\n");
     commit(d, "add an advertising SDK", 3);
     ok(d, &["release", "--document", "sdk", "--as-of", "2026-01-03"]);
     commit(d, "release sdk 2.0.0", 3);
@@ -449,6 +450,11 @@ fn two_documents_release_independently_and_the_policy_carries_its_sdk_list() {
     assert_eq!(privacy["findings"][0]["section"], "sdk/sdks");
 
     // Releasing the policy (its own text unchanged) reports the SDK list's change.
+    write(
+        d,
+        "policy/privacy.notes.toml",
+        "version = \"2.0.0\"\nzh-CN = \"我们的SDK目录新增了一个广告SDK。\"\n",
+    );
     let out = ok(d, &["release", "--document", "privacy", "--as-of", "2026-01-04"]);
     assert!(out.contains("2.0.0"), "{out}");
     let record = std::fs::read_to_string(d.join("archive/privacy/2.0.0/release.toml")).unwrap();
@@ -477,6 +483,11 @@ fn a_linked_document_released_with_a_reconsent_policy_change_waits_for_its_notic
     // purpose is reworded (minor).
     write(d, "policy/privacy.zh-CN.md", &PRIVACY.replace("手机号码，", "手机号码和身份证号码，"));
     write(d, "policy/sdk.zh-CN.md", &SDK.replace("| 发送通知 |", "| 向您发送通知 |"));
+    write(
+        d,
+        "policy/privacy.notes.toml",
+        "version = \"2.0.0\"\nzh-CN = \"我们会收集您的身份证号码。\"\n",
+    );
     commit(d, "new contact, reworded SDK purpose", 3);
     let out = ok(d, &["release", "--all", "--as-of", "2026-01-03"]);
     let record = |doc: &str, v: &str| {
@@ -527,7 +538,10 @@ fn consent_reports_a_translation_that_fell_behind_its_source_as_stale() {
     };
     assert_eq!(
         status(d),
-        serde_json::json!({"zh-CN": {"status": "source"}, "en": {"status": "current"}})
+        serde_json::json!({
+            "zh-CN": {"status": "source", "stale_sections": [], "url": "privacy/", "href": null},
+            "en": {"status": "current", "stale_sections": [], "url": "privacy/en/", "href": null}
+        })
     );
     // 1.1.0 changes the source only.
     write(d, "policy/privacy.zh-CN.md", &ZH.replace("查阅和删除", "查阅、复制和删除"));
@@ -535,6 +549,12 @@ fn consent_reports_a_translation_that_fell_behind_its_source_as_stale() {
     ok(d, &["release", "--as-of", "2026-01-02"]);
     commit(d, "release", 2);
     assert_eq!(status(d)["en"]["status"], "stale");
+    assert_eq!(
+        status(d)["en"]["stale_sections"].as_array().map(Vec::len),
+        Some(1),
+        "{}",
+        status(d)
+    );
     // The next release brings the translation up to date.
     write(d, "policy/privacy.en.md", &EN.replace("access and delete", "access, copy and delete"));
     commit(d, "translate", 3);

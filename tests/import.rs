@@ -74,6 +74,9 @@ fn a_folder_of_dated_versions_becomes_a_chain_of_releases() {
     );
     assert_eq!(r.summary, ["collect: block modified +you (minor)"]);
     assert_eq!(r.commit, repo.head());
+    // Imported: no note was written for it, and the record says where it came from.
+    assert_eq!((r.origin.as_str(), r.notes.len()), ("imported", 0));
+    assert!(repo.read("archive/svc/1.1.0/release.toml").contains("\norigin = \"imported\"\n"));
     assert_eq!(r.previous_record, sha256(&repo.bytes("archive/svc/1.0.0/release.toml")));
     assert_eq!(record(&repo, "1.0.0").previous_record, "");
     assert_eq!(

@@ -279,8 +279,10 @@ fn a_change_undone_asks_nothing_of_who_accepted_the_original() {
     repo.ok(&["release", "--as-of", "2026-11-29"]);
     repo.commit_all("Release 1.0.0", "2026-11-29T12:00:00+08:00");
     repo.edit_zh(add_sdk_row);
+    repo.note("2.0.0");
     repo.commit_all("SDK", "2026-12-01T09:00:00+08:00");
     repo.ok(&["release", "--as-of", "2026-12-01"]);
+    repo.drop_note();
     repo.commit_all("Release 2.0.0", "2026-12-01T12:00:00+08:00");
     repo.write("policy/privacy.zh-CN.md", &original);
     repo.commit_all("Undo the SDK", "2026-12-10T09:00:00+08:00");
@@ -302,7 +304,15 @@ fn a_change_undone_asks_nothing_of_who_accepted_the_original() {
     // The manifest says the same for every version.
     let out = tempfile::tempdir().unwrap();
     let site = out.path().join("site");
-    repo.ok(&["build", "--as-of", "2026-12-20", "--out", site.to_str().unwrap()]);
+    repo.ok(&[
+        "build",
+        "--base-url",
+        "https://example.com/policy/",
+        "--as-of",
+        "2026-12-20",
+        "--out",
+        site.to_str().unwrap(),
+    ]);
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(site.join("consent.json")).unwrap()).unwrap();
     let doc = &manifest["documents"]["privacy"];

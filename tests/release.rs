@@ -101,9 +101,11 @@ fn a_release_sequence_numbers_dates_and_chains_versions() {
 
     // reconsent → major, effective notice_days (7) later
     repo.edit_zh(add_sdk_row);
+    repo.note("2.0.0");
     repo.commit_all("Add the Pangle advertising SDK", "2026-12-08T09:00:00+08:00");
     let out = repo.ok(&["release", "--as-of", "2026-12-08"]);
     assert!(out.contains("  - device-permissions: row added 穿山甲广告SDK (reconsent)\n"), "{out}");
+    repo.drop_note();
     repo.commit_all("Release 2.0.0", "2026-12-08T12:00:00+08:00");
 
     // minor again: its own date would be 2026-12-10, but never before the previous effective date
@@ -262,13 +264,16 @@ fn release_refusals_write_nothing() {
 
     // an effective date inside the notice period of a reconsent release
     repo.edit_zh(add_sdk_row);
+    repo.note("2.0.0");
     repo.commit_all("Add an SDK", "2026-12-01T09:00:00+08:00");
     let e = repo.fails(&["release", "--as-of", "2026-12-08", "--effective", "2026-12-10"], 2);
     assert_eq!(
         e,
         "error: --effective 2026-12-10 is inside the notice period: a reconsent release takes effect at least 7 days after it is released (2026-12-08 + 7 = 2026-12-15); pass --effective 2026-12-15 or later\n"
     );
-    // a higher version than proposed is fine, as is a later effective date
+    // a higher version than proposed is fine, as is a later effective date (its note says
+    // which version it is for)
+    repo.note("3.0.0");
     let out = repo.ok(&[
         "release",
         "--as-of",
@@ -285,6 +290,7 @@ fn release_refusals_write_nothing() {
         "{out}"
     );
     assert_eq!(record(&repo, "3.0.0").previous, "1.0.0");
+    repo.drop_note();
     repo.commit_all("Release 3.0.0", "2026-12-08T12:00:00+08:00");
     let before = repo.archive_snapshot();
 
@@ -358,6 +364,7 @@ fn dry_run_prints_the_record_and_writes_nothing() {
     repo.ok(&["release", "--as-of", "2026-11-29"]);
     repo.commit_all("Release 1.0.0", "2026-11-29T12:00:00+08:00");
     repo.edit_zh(add_sdk_row);
+    repo.note("2.0.0");
     repo.commit_all("Add an SDK", "2026-12-01T09:00:00+08:00");
     let before = repo.archive_snapshot();
     let out = repo.ok(&["release", "--as-of", "2026-12-08", "--dry-run", "--tag"]);
@@ -498,6 +505,7 @@ fn the_issue_flow_in_a_git_clone() {
             .contains("  1.0.0    effective 2026-11-29  in force")
     );
     clone.edit_zh(add_sdk_row);
+    clone.note("2.0.0");
     clone.commit_all("Add the Pangle advertising SDK", "2026-12-08T09:00:00+08:00");
     let out = clone.ok(&["release", "--as-of", "2026-12-08"]);
     assert!(out.starts_with("released privacy 2.0.0 (level reconsent, bump major), effective 2026-12-15 (released 2026-12-08)\n"), "{out}");
@@ -592,6 +600,7 @@ fn catching_up_a_translation_is_a_patch_release_and_asks_for_no_second_consent()
 
     // The source adds an advertising SDK; the translation lags behind: a warning, not a refusal.
     repo.edit_zh(add_sdk_row);
+    repo.note("2.0.0");
     repo.commit_all("Add the Pangle advertising SDK", "2026-12-08T09:00:00+08:00");
     let warning = "warning: privacy.en.md is stale: section `device-permissions` (line ";
     let tail = "; update the translation (the release goes ahead; the source governs)\n";
@@ -610,6 +619,7 @@ fn catching_up_a_translation_is_a_patch_release_and_asks_for_no_second_consent()
         assert!(err.ends_with(tail), "{err}");
         assert_eq!(err.lines().count(), 1, "{err}");
     }
+    repo.drop_note();
     repo.commit_all("Release 2.0.0", "2026-12-08T12:00:00+08:00");
     assert_eq!(decision(&repo, "1.0.0", "2026-12-08"), "reconsent");
 
@@ -751,4 +761,146 @@ fn a_malformed_source_is_bad_input_and_nothing_is_written() {
         "{e}"
     );
     assert_eq!(repo.archive_snapshot(), before);
+}
+
+/// A major release needs a note written by people; the note and the publisher's annotations
+/// are stored in the record; each refusal exits 2 naming the file and what is wrong, and
+/// writes nothing.
+#[test]
+fn release_notes_and_annotations_are_required_checked_and_stored() {
+    let repo = TestRepo::new();
+    repo.ok(&["release", "--as-of", "2026-11-29"]);
+    repo.commit_all("Release 1.0.0", "2026-11-29T12:00:00+08:00");
+    repo.edit_zh(add_sdk_row);
+    repo.commit_all("Add the Pangle advertising SDK", "2026-12-08T09:00:00+08:00");
+    let before = repo.archive_snapshot();
+    let release = ["release", "--as-of", "2026-12-08"];
+
+    // No note at all.
+    let e = repo.fails(&release, 2);
+    assert!(
+        e.starts_with("error: refusing to release privacy 2.0.0: a reconsent release needs a release note in zh-CN, and policy/privacy.notes.toml does not exist;"),
+        "{e}"
+    );
+    // A note in English only: the source language is missing.
+    let notes = "policy/privacy.notes.toml";
+    repo.write(notes, "version = \"2.0.0\"\nen = \"We added an advertising partner.\"\n");
+    let e = repo.fails(&release, 2);
+    assert_eq!(
+        e,
+        "error: policy/privacy.notes.toml: no zh-CN note: a reconsent release needs a release note in the source language zh-CN (zh-CN = \"…\")\n"
+    );
+    // A note for another version.
+    repo.write(notes, "version = \"1.1.0\"\nzh-CN = \"新增广告合作伙伴。\"\n");
+    let e = repo.fails(&release, 2);
+    assert_eq!(
+        e,
+        "error: policy/privacy.notes.toml:1: the notes are for version 1.1.0, but this release is 2.0.0; update `version` and the text, or remove the file\n"
+    );
+    // A language the document does not have, named with its line.
+    repo.write(notes, "version = \"2.0.0\"\nzh-CN = \"新增。\"\nfr = \"Nouveau.\"\n");
+    let e = repo.fails(&release, 2);
+    assert_eq!(
+        e,
+        "error: policy/privacy.notes.toml:3:1: unknown key `fr`; use `version`, `annotations` or a language of privacy (zh-CN, en)\n"
+    );
+    // An annotation whose key matches no finding.
+    let stray = "new-sdk-ads/device-permissions/00000000";
+    repo.write(
+        notes,
+        format!("version = \"2.0.0\"\nzh-CN = \"新增广告合作伙伴。\"\n\n[[annotations]]\nkey = \"{stray}\"\nzh-CN = \"说明。\"\n"),
+    );
+    let e = repo.fails(&release, 2);
+    assert_eq!(
+        e,
+        format!(
+            "error: policy/privacy.notes.toml:5: annotation key `{stray}` matches no finding of 2.0.0; `redline check --format json` lists each finding's key\n"
+        )
+    );
+    // A preview build refuses it too, while 2.0.0 is still to be released; `check`, where
+    // the keys are read, warns.
+    let out = repo.redline(&["check"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.starts_with(&format!("warning: policy/privacy.notes.toml:5: annotation key `{stray}`")),
+        "{err}"
+    );
+    assert!(err.ends_with("(`redline release` refuses it)\n"), "{err}");
+    let e = repo.fails(
+        &[
+            "build",
+            "--preview",
+            "--base-url",
+            "https://example.com/",
+            "--as-of",
+            "2026-12-08",
+            "--out",
+            "preview",
+        ],
+        2,
+    );
+    assert!(
+        e.starts_with(&format!("error: policy/privacy.notes.toml:5: annotation key `{stray}`")),
+        "{e}"
+    );
+    assert_eq!(repo.archive_snapshot(), before, "no refusal writes anything");
+
+    // The key `check` prints for the finding matches; the level stays.
+    let report: serde_json::Value =
+        serde_json::from_str(&repo.ok(&["check", "--format", "json"])).unwrap();
+    let finding = &report["findings"][0];
+    let key = finding["key"].as_str().unwrap().to_string();
+    assert!(
+        key.starts_with(&format!("{}/device-permissions/", finding["rule"].as_str().unwrap())),
+        "{key}"
+    );
+    let zh = "我们新增了一家广告合作伙伴（穿山甲），用于向您展示个性化广告；您可以在设置中关闭。";
+    repo.write(
+        notes,
+        format!("version = \"2.0.0\"\nzh-CN = \"{zh}\"\n\n[[annotations]]\nkey = \"{key}\"\nkind = \"explanation\"\nzh-CN = \"仅在您开启个性化广告时加载。\"\nen = \"Loaded only when you turn on personalised ads.\"\n"),
+    );
+    let out = repo.ok(&release);
+    assert!(out.contains(&format!("  note (zh-CN): {zh}\n")), "{out}");
+    assert!(out.contains("  annotations: 1\n"), "{out}");
+    let r = record(&repo, "2.0.0");
+    assert_eq!(r.level, "reconsent", "an annotation never changes the level");
+    assert_eq!(r.notes.len(), 1);
+    assert_eq!(r.notes["zh-CN"], zh);
+    assert_eq!(r.annotations.len(), 1);
+    assert_eq!(r.annotations[0].key, key);
+    assert_eq!(r.annotations[0].text["en"], "Loaded only when you turn on personalised ads.");
+    let text = repo.read("archive/privacy/2.0.0/release.toml");
+    assert!(text.contains(&format!("\n[notes]\n\"zh-CN\" = \"{zh}\"\n")), "{text}");
+    assert!(
+        text.contains(&format!("\n[[annotations]]\nkey = \"{key}\"\nkind = \"explanation\"\n")),
+        "{text}"
+    );
+    repo.commit_all("Release 2.0.0", "2026-12-08T12:00:00+08:00");
+    repo.ok(&["verify"]);
+    // Released, the working text equals 2.0.0 and the annotated finding is gone: a warning.
+    let out = repo.redline(&["check"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.starts_with(&format!("warning: policy/privacy.notes.toml:5: annotation key `{key}` matches no finding of 2.0.0;")),
+        "{err}"
+    );
+
+    // The same note again for the next release: refused, it says nothing new.
+    repo.edit_zh(major);
+    repo.commit_all("Contacts permission", "2026-12-20T09:00:00+08:00");
+    repo.write(notes, format!("version = \"3.0.0\"\nzh-CN = \"{zh}\"\n"));
+    let e = repo.fails(&["release", "--as-of", "2026-12-20"], 2);
+    assert_eq!(
+        e,
+        "error: policy/privacy.notes.toml:2: the zh-CN note is the previous release's word for word; write what changed in 3.0.0\n"
+    );
+    // --notes takes a file from elsewhere (the policy folder's draft is not read).
+    let file = repo.path().join("notes-3.toml");
+    std::fs::write(&file, "version = \"3.0.0\"\nzh-CN = \"我们需要读取通讯录以便您邀请好友。\"\n")
+        .unwrap();
+    let out = repo.ok(&["release", "--as-of", "2026-12-20", "--notes", "notes-3.toml"]);
+    assert!(out.contains("  note (zh-CN): 我们需要读取通讯录以便您邀请好友。\n"), "{out}");
+    assert!(record(&repo, "3.0.0").annotations.is_empty());
 }

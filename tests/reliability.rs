@@ -44,8 +44,10 @@ fn two_releases() -> TestRepo {
     repo.ok(&["release", "--as-of", "2026-11-29"]);
     repo.commit_all("Release 1.0.0", "2026-11-29T12:00:00+08:00");
     repo.edit_zh(add_sdk_row);
+    repo.note("2.0.0");
     repo.commit_all("Add an SDK", "2026-12-01T09:00:00+08:00");
     repo.ok(&["release", "--as-of", "2026-12-01"]);
+    repo.drop_note();
     repo.commit_all("Release 2.0.0", "2026-12-01T12:00:00+08:00");
     repo
 }
@@ -59,7 +61,15 @@ fn readers_work(repo: &TestRepo) {
         vec!["log", "--as-of", "2026-12-20"],
         vec!["show", "1.0.0"],
         vec!["consent", "--accepted", "1.0.0", "--as-of", "2026-12-20"],
-        vec!["build", "--out", out.to_str().unwrap(), "--as-of", "2026-12-20"],
+        vec![
+            "build",
+            "--base-url",
+            "https://example.com/policy/",
+            "--out",
+            out.to_str().unwrap(),
+            "--as-of",
+            "2026-12-20",
+        ],
         vec!["release", "--dry-run", "--allow-dirty", "--as-of", "2026-12-20"],
     ] {
         let o = repo.redline(&args).output().unwrap();
@@ -606,8 +616,10 @@ fn forged_release(engine: Option<&str>) -> TestRepo {
     repo.ok(&["release", "--as-of", "2026-11-29"]);
     repo.commit_all("Release 1.0.0", "2026-11-29T12:00:00+08:00");
     repo.edit_zh(add_sdk_row);
+    repo.note("2.0.0");
     repo.commit_all("Add an SDK", "2026-12-01T09:00:00+08:00");
     repo.ok(&["release", "--as-of", "2026-12-01"]);
+    repo.drop_note();
     forge(&repo, engine);
     repo.commit_all("Release 2.0.0", "2026-12-01T12:00:00+08:00");
     repo
@@ -638,7 +650,15 @@ fn p5_a_forged_newest_record_is_tampering_under_the_same_engine() {
     for args in [
         vec!["log"],
         vec!["consent", "--accepted", "1.0.0"],
-        vec!["build", "--out", out.to_str().unwrap(), "--as-of", "2026-12-20"],
+        vec![
+            "build",
+            "--base-url",
+            "https://example.com/policy/",
+            "--out",
+            out.to_str().unwrap(),
+            "--as-of",
+            "2026-12-20",
+        ],
         vec!["show", "2.0.0"],
         vec!["check"],
     ] {
@@ -703,6 +723,8 @@ fn p5_a_trigger_makes_the_release_at_least_major_and_is_judged_again() {
     repo.commit_all("Release 1.0.0", "2026-11-29T12:00:00+08:00");
     repo.edit_zh(minor);
     repo.commit_all("Wording", "2026-12-01T09:00:00+08:00");
+    // A major release: its note says why.
+    repo.note("2.0.0");
     let out = repo.ok(&["release", "--as-of", "2026-12-01", "--trigger", "pia-high-risk"]);
     assert!(
         out.starts_with("released privacy 2.0.0 (level major, bump major), effective 2026-12-08"),

@@ -15,12 +15,14 @@ fn second_release_with_an_sdk_row_in_a_git_clone() {
     origin.ok(&["release", "--as-of", "2026-11-29"]);
     origin.commit_all("Release 1.0.0", "2026-11-29T12:00:00+08:00");
     origin.edit_zh(add_sdk_row);
+    origin.note("2.0.0");
     origin.commit_all("Add the advertising SDK", "2026-12-01T09:00:00+08:00");
     origin.ok(&["release", "--as-of", "2026-12-01", "--effective", "2026-12-31"]);
     origin.commit_all("Release 2.0.0", "2026-12-01T12:00:00+08:00");
     let repo = TestRepo::clone_of(&origin);
 
-    let out = repo.ok(&["build", "--as-of", "2026-12-01"]);
+    let out =
+        repo.ok(&["build", "--base-url", "https://example.com/policy/", "--as-of", "2026-12-01"]);
     assert!(out.starts_with("built site/ as of 2026-12-01: 1 document, 2 versions"), "{out}");
     let home = repo.read("site/privacy/index.html");
     assert!(home.contains("<dd>1.0.0</dd>") && home.contains("本政策将于 2026-12-31 更新。"));
@@ -56,7 +58,7 @@ fn second_release_with_an_sdk_row_in_a_git_clone() {
     .unwrap();
     assert_eq!(answer["decision"], "reconsent");
 
-    repo.ok(&["build", "--as-of", "2026-12-31"]);
+    repo.ok(&["build", "--base-url", "https://example.com/policy/", "--as-of", "2026-12-31"]);
     let home = repo.read("site/privacy/index.html");
     assert!(home.contains("<dd>2.0.0</dd>") && !home.contains("本政策将于"), "2.0.0 in force");
     let consent: Value = serde_json::from_str(&repo.read("site/consent.json")).unwrap();

@@ -14,8 +14,10 @@ fn released() -> TestRepo {
     repo.ok(&["release", "--as-of", "2026-12-01"]);
     repo.commit_all("Release 1.1.0", "2026-12-01T12:00:00+08:00");
     repo.edit_zh(add_sdk_row);
+    repo.note("2.0.0");
     repo.commit_all("Add an SDK", "2026-12-08T09:00:00+08:00");
     repo.ok(&["release", "--as-of", "2026-12-08"]);
+    repo.drop_note();
     repo.commit_all("Release 2.0.0", "2026-12-08T12:00:00+08:00");
     let out = repo.ok(&["verify"]);
     assert_eq!(

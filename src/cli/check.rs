@@ -73,6 +73,9 @@ fn check_one(
         compare_linked(&main, &parts, criteria)?
     };
     if lang == doc.source_language {
+        check_annotations(repo, doc, &comparison, last_release.as_ref())?;
+    }
+    if lang == doc.source_language {
         for t in &doc.translations {
             let trel = repo.source_rel(doc, t);
             let tpath = repo.root.join(&trel);
@@ -106,6 +109,33 @@ fn check_one(
         }
     }
     Ok(comparison)
+}
+
+/// The draft annotations of `policy/<document>.notes.toml` against the findings of
+/// `comparison`: a key that matches no finding is a warning on stderr, saying that `release`
+/// will refuse it while the notes' version is still to be released. (`check` is where a
+/// publisher reads the findings' keys, so it never stops at a stale key.)
+///
+/// Errors: a notes file that does not parse.
+fn check_annotations(
+    repo: &PolicyRepo,
+    doc: &DocumentConfig,
+    comparison: &Comparison,
+    last_release: Option<&redline::archive::ReleaseRecord>,
+) -> Result<()> {
+    let Some(notes) = redline::notes::load(repo, doc, None)? else { return Ok(()) };
+    let released = last_release
+        .and_then(|r| redline::archive::Version::parse(&r.version))
+        .is_some_and(|last| notes.version <= last);
+    for m in notes.unmatched_messages(&comparison.report.findings) {
+        let then = if released {
+            "its version is released; the record keeps what was annotated"
+        } else {
+            "`redline release` refuses it"
+        };
+        super::stderr_line(&format!("warning: {m} ({then})"));
+    }
+    Ok(())
 }
 
 /// The main document's own sections of a compared document (linked parts left out).

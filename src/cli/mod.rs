@@ -93,6 +93,16 @@ pub(crate) struct ReportArgs {
 }
 
 #[derive(Debug, Subcommand)]
+enum TemplatesAction {
+    /// Write the built-in templates, style.css and strings.toml into DIR (e.g. templates/),
+    /// to start overriding them; refuses to overwrite a file.
+    Export {
+        /// The folder to write into.
+        dir: std::path::PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 enum Command {
     /// Compare two versions of a policy: each a file path or REV:PATH (a file at a git revision).
     Diff {
@@ -206,7 +216,9 @@ enum Command {
         /// The output folder, replaced as a whole (default: site/ at the repository root).
         #[arg(long, value_name = "DIR")]
         out: Option<std::path::PathBuf>,
-        /// The site's public address, for absolute links in the feed.
+        /// The site's public address (default: base_url in policy/policy.toml): absolute links
+        /// in the feed, canonical links and consent.json's href. A published build needs it;
+        /// --preview only warns.
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
         /// Build for this date (YYYY-MM-DD, policy time zone) instead of today.
@@ -215,6 +227,15 @@ enum Command {
         /// Add the working document as a clearly marked, unreleased draft with its redline.
         #[arg(long)]
         preview: bool,
+        /// Show what the legal team needs beside each finding (rule ids, review flags): for an
+        /// internal copy of the site, never for the public one.
+        #[arg(long)]
+        audit: bool,
+    },
+    /// The site's built-in templates.
+    Templates {
+        #[command(subcommand)]
+        action: TemplatesAction,
     },
     /// List the rules of the active profile, explain one, or run their examples.
     Rules {
@@ -382,8 +403,17 @@ fn run(command: Command, color: bool) -> Result<Outcome> {
             &cwd,
         ),
         Command::Init { dir } => authoring::init(dir, &cwd),
-        Command::Build { out, base_url, as_of, preview } => {
-            site::run_build(&cwd, out, base_url, as_of, preview)
+        Command::Build { out, base_url, as_of, preview, audit } => {
+            site::run_build(&cwd, out, base_url, as_of, preview, audit)
+        }
+        Command::Templates { action: TemplatesAction::Export { dir } } => {
+            let written = redline::site::export_templates(&cwd.join(&dir))?;
+            let mut stdout = String::new();
+            for name in written {
+                stdout.push_str(&format!("wrote {}\n", dir.join(name).display()));
+            }
+            stdout.push_str("next: edit what you want to change and delete the rest; a policy repository's templates/ overrides the built-in files by name\n");
+            Ok(Outcome { stdout, code: EXIT_OK })
         }
         Command::Rules { explain, test, criteria, format } => {
             let repo = PolicyRepo::discover(&cwd)?;

@@ -50,6 +50,10 @@ pub(crate) struct ReleaseArgs {
     /// assessment reported a high risk; the release is at least major). Repeatable.
     #[arg(long, value_enum, value_name = "TRIGGER")]
     trigger: Vec<TriggerArg>,
+    /// The release note and annotations (default: policy/<document>.notes.toml, when it
+    /// exists); required in the source language for major and reconsent releases.
+    #[arg(long, value_name = "FILE", conflicts_with = "all")]
+    notes: Option<std::path::PathBuf>,
 }
 
 /// `release --trigger`.
@@ -205,6 +209,7 @@ pub(super) fn release(args: ReleaseArgs, cwd: &Path) -> Result<Outcome> {
         allow_dirty: args.allow_dirty,
         tag: args.tag,
         triggers,
+        notes: args.notes.as_ref().map(|p| (cwd.join(p), p.display().to_string())),
     };
     let released_at = redline::time::now_utc();
     let documents: Vec<String> = if args.all {
@@ -356,6 +361,12 @@ fn describe_release(out: &mut String, plan: &redline::release::ReleasePlan, dry_
     }
     if !r.qualifiers.is_empty() {
         writeln!(out, "  qualifiers: {}", r.qualifiers.join(", ")).unwrap();
+    }
+    for (lang, text) in &r.notes {
+        writeln!(out, "  note ({lang}): {}", redline::text::terminal_safe(text)).unwrap();
+    }
+    if !r.annotations.is_empty() {
+        writeln!(out, "  annotations: {}", r.annotations.len()).unwrap();
     }
     for line in &r.summary {
         writeln!(out, "  - {line}").unwrap();

@@ -15,6 +15,7 @@ pub(super) fn run_build(
     base_url: Option<String>,
     as_of: Option<String>,
     preview: bool,
+    audit: bool,
 ) -> Result<Outcome> {
     let repo = PolicyRepo::discover(cwd)?.ok_or_else(|| {
         Error::Refused(
@@ -22,20 +23,31 @@ pub(super) fn run_build(
         )
     })?;
     if let Some(url) = &base_url
-        && !(url.starts_with("https://") || url.starts_with("http://"))
+        && !redline::repo::is_web_address(url)
     {
         return Err(Error::Refused(format!(
             "--base-url `{url}` is not an http(s) address; give the site's public address, e.g. https://example.com/policy/"
         ))
         .into());
     }
+    // A published site needs its public address: the feed's links and ids, canonical links and
+    // consent.json's `href` are absolute. A preview is never published, so it only warns.
+    let base_url = base_url.or_else(|| repo.config.base_url.clone());
+    let what = "the site's public address is unknown: pass --base-url URL (or set base_url in policy/policy.toml); the feed, canonical links and consent.json's href need it";
+    if base_url.is_none() && !preview {
+        return Err(Error::Refused(format!("build: {what}")).into());
+    }
+    // A preview says so once it is built, so a failed build still prints one line.
+    let no_base = base_url
+        .is_none()
+        .then(|| format!("warning: {what}; this preview keeps its links relative"));
     let as_of = as_of.map(|s| redline::time::parse_date("--as-of", &s)).transpose()?;
     super::release::require_intact(&repo)?;
     let as_of = redline::time::today(&repo.timezone()?, as_of);
     let criteria = repo.criteria()?;
     // A relative --out is relative to the current folder (the process runs there).
     let out = out.unwrap_or_else(|| repo.root.join("site"));
-    let opts = BuildOptions { out: out.clone(), base_url, as_of, preview, templates: None };
+    let opts = BuildOptions { out: out.clone(), base_url, as_of, preview, templates: None, audit };
     let bar = std::cell::OnceCell::new();
     let show = std::io::stderr().is_terminal();
     let progress = |done: u64, total: u64| {
@@ -59,6 +71,12 @@ pub(super) fn run_build(
         b.finish_and_clear();
     }
     let summary = result?;
+    for w in &summary.warnings {
+        super::stderr_line(&format!("warning: {w}"));
+    }
+    if let Some(w) = no_base {
+        super::stderr_line(&w);
+    }
     let shown = out.strip_prefix(cwd).unwrap_or(&out).display().to_string();
     Ok(Outcome {
         stdout: format!(

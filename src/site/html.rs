@@ -21,6 +21,11 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     b
 });
 
+/// What a section's id becomes as an HTML id on a page (`device-permissions` →
+/// `s-device-permissions`): the page's own ids all start with `rl-` or `finding-`, so a policy
+/// heading `{#rl-main}` or `{#finding-1}` can never take the place of one.
+pub const SECTION_ID_PREFIX: &str = "s-";
+
 /// Sanitises an HTML fragment: see the module documentation for what survives.
 pub fn sanitize(html: &str) -> String {
     SANITIZER.clean(html).to_string()
@@ -40,7 +45,8 @@ fn shifted(level: HeadingLevel, shift: i8) -> HeadingLevel {
 /// Renders the body of `doc` (front matter excluded) as sanitised HTML.
 ///
 /// Headings that start sections get their section's id (the explicit `{#id}`, or the id
-/// [`crate::document`] derived from the title), so `#id` links and the table of contents work;
+/// [`crate::document`] derived from the title) after [`SECTION_ID_PREFIX`], so `#s-id` links
+/// and the table of contents work;
 /// their levels are moved by `shift`. Task-list markers become text (`[x]`), never form controls.
 pub fn render(doc: &Document, shift: i8) -> String {
     let body = &doc.text[body_start(doc)..];
@@ -69,7 +75,8 @@ pub fn render(doc: &Document, shift: i8) -> String {
                 doc.sections.get(section).map(|s| CowStr::from(s.id.clone())).or(id)
             } else {
                 id
-            };
+            }
+            .map(|id| CowStr::from(format!("{SECTION_ID_PREFIX}{id}")));
             Event::Start(Tag::Heading {
                 level: shifted(level, shift),
                 id,
@@ -83,7 +90,31 @@ pub fn render(doc: &Document, shift: i8) -> String {
     });
     let mut html = String::with_capacity(body.len() * 2);
     pulldown_cmark::html::push_html(&mut html, events);
-    wrap_tables(&sanitize(&html))
+    add_anchors(&wrap_tables(&sanitize(&html)))
+}
+
+/// Gives every heading with an `id` a link to itself, so a reader can cite the section: `<h2
+/// id="x">Title <a class="anchor" href="#x" aria-labelledby="x">#</a></h2>` (its accessible name
+/// is the heading's, in the page's language). Runs on sanitised output, whose headings carry at
+/// most an `id`, already escaped.
+pub(crate) fn add_anchors(html: &str) -> String {
+    static HEADING: LazyLock<regex::Regex> =
+        LazyLock::new(|| regex::Regex::new(r#"<h([1-6]) id="([^"]*)">"#).unwrap());
+    let mut out = String::with_capacity(html.len() + html.len() / 16);
+    let mut rest = html;
+    while let Some(m) = HEADING.captures(rest) {
+        let whole = m.get(0).unwrap();
+        let close = format!("</h{}>", &m[1]);
+        let Some(end) = rest[whole.end()..].find(&close).map(|e| whole.end() + e) else { break };
+        out.push_str(&rest[..end]);
+        out.push_str(&format!(
+            " <a class=\"anchor\" href=\"#{id}\" aria-labelledby=\"{id}\">#</a>",
+            id = &m[2]
+        ));
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Puts each table in a focusable container that scrolls sideways, so a wide table stays
@@ -107,8 +138,16 @@ mod tests {
         )
         .unwrap();
         let html = render(&doc, level_shift(&doc, 2));
-        assert!(html.contains("<h2 id=\"top\">Top</h2>"), "{html}");
-        assert!(html.contains("<h3 id=\"data\">Data we collect</h3>"), "{html}");
+        // Each heading links to itself (a reader cites it), named by the heading.
+        let anchor = |id: &str| {
+            format!(" <a class=\"anchor\" href=\"#{id}\" aria-labelledby=\"{id}\">#</a>")
+        };
+        // Ids carry the section prefix, so no heading takes the place of a page's own id.
+        assert!(html.contains(&format!("<h2 id=\"s-top\">Top{}</h2>", anchor("s-top"))), "{html}");
+        assert!(
+            html.contains(&format!("<h3 id=\"s-data\">Data we collect{}</h3>", anchor("s-data"))),
+            "{html}"
+        );
         assert!(!html.contains("title ="), "front matter is not body text: {html}");
     }
 
@@ -134,7 +173,7 @@ mod tests {
             "<br>",
             "href=\"https://example.com\"",
             "<div class=\"table-wrap\" tabindex=\"0\"><table>",
-            "<h2 id=\"a\">",
+            "<h2 id=\"s-a\">",
         ] {
             assert!(html.contains(good), "{good} was lost: {html}");
         }

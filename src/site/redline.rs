@@ -9,13 +9,13 @@
 //! now stand, labelled with the section they came from. Each change carries its level and, when a
 //! rule decided it, the number of its finding, listed beside the section and in the summary.
 
-use crate::classify::Classification;
+use crate::classify::ChangeVerdict;
 use crate::diff::{Change, DocumentDiff, Segment, SegmentOp, inline_diff};
 use crate::document::{Block, BlockKind, Document};
 use crate::model::{Bump, ChangeKind, Level, Qualifier};
 use crate::report::{ByLevel, Comparison};
 use serde::Serialize;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The whole redline of one comparison.
 #[derive(Debug, Clone, Serialize)]
@@ -46,6 +46,27 @@ pub struct RedlineView {
     pub sections: Vec<SectionView>,
     /// Observations that are not changes (dates not bumped, short notice).
     pub notices: Vec<String>,
+    /// The redline of a translation: its text's changes with the source text's findings.
+    pub translated: bool,
+    /// What a page shows, in reading order ([`for_page`]): changed sections, and each run of
+    /// unchanged ones as one line. Empty until then.
+    pub parts: Vec<Part>,
+}
+
+/// A piece of a redline page.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Part {
+    /// A section with something to show (a change, a note or a finding).
+    Section {
+        /// The section.
+        section: SectionView,
+    },
+    /// A run of consecutive unchanged sections, collapsed to one line.
+    Unchanged {
+        /// How many sections.
+        count: usize,
+    },
 }
 
 /// One finding as the page shows it.
@@ -61,17 +82,30 @@ pub struct FindingView {
     pub rule: String,
     /// Why it fired.
     pub reason: String,
-    /// `en` when the reason is written in Latin script (the criteria files are written in
-    /// English), so a Chinese page can mark it with `lang`; `None` for CJK text.
-    pub reason_lang: Option<&'static str>,
+    /// The language of `reason` when a page must mark it with `lang` (a reason in English on
+    /// a Chinese page); `None` when it is the page's.
+    pub reason_lang: Option<String>,
     /// The clause or law behind the rule.
     pub reference: String,
+    /// The reason by language tag (`zh-CN`, `en`), for pages in other languages than the
+    /// document's.
+    pub reasons: BTreeMap<String, String>,
+    /// The reference by language tag.
+    pub references: BTreeMap<String, String>,
+    /// How many changes of the section this finding stands for (identical findings of one
+    /// section are merged on a page: a new section of N paragraphs is one finding).
+    pub count: usize,
     /// The section id (the anchor on the page).
     pub section: String,
     /// The section's heading as written (empty for text before the first heading).
     pub section_title: String,
     /// The change kind.
     pub change: ChangeKind,
+    /// The finding's key, by which a publisher's annotation names it.
+    pub key: String,
+    /// The keys of every finding this one stands for: its own first, then those merged into it
+    /// on a page (an annotation of any of them is shown beside it).
+    pub keys: Vec<String>,
 }
 
 /// The level (and finding) of one change, shown beside its text.
@@ -79,8 +113,8 @@ pub struct FindingView {
 pub struct Mark {
     /// The change kind.
     pub kind: ChangeKind,
-    /// Its level.
-    pub level: Level,
+    /// Its level; `None` on a translation's redline, where only the source text is judged.
+    pub level: Option<Level>,
     /// Its finding's number, when a rule decided it.
     pub finding: Option<usize>,
 }
@@ -91,8 +125,8 @@ pub struct Mark {
 pub struct Note {
     /// The change kind.
     pub kind: ChangeKind,
-    /// Its level.
-    pub level: Level,
+    /// Its level (`None` on a translation's redline).
+    pub level: Option<Level>,
     /// Its finding's number.
     pub finding: Option<usize>,
     /// Before (old position, number, row order), as text.
@@ -163,6 +197,11 @@ pub enum Item {
         /// Body rows.
         rows: Vec<Row>,
     },
+    /// A run of unchanged blocks far from any change, collapsed to one line.
+    Unchanged {
+        /// How many blocks.
+        count: usize,
+    },
 }
 
 /// A table row.
@@ -176,6 +215,9 @@ pub struct Row {
     pub mark: Option<Mark>,
     /// For moved rows: the heading of the other place.
     pub moved: Option<String>,
+    /// For a run of unchanged rows far from any change, collapsed to one row: how many (then
+    /// `cells` is empty); 0 for a real row.
+    pub collapsed: usize,
 }
 
 fn equal(text: &str) -> Vec<Segment> {
@@ -201,7 +243,8 @@ struct Builder<'a> {
     old: &'a Document,
     new: &'a Document,
     diff: &'a DocumentDiff,
-    cls: &'a Classification,
+    /// The verdict of each change; `None` for a translation (the source text is judged).
+    verdicts: Option<&'a [ChangeVerdict]>,
     /// (new section, new block) → change index.
     by_new_block: HashMap<(usize, usize), usize>,
     /// (old section, old block) → change index.
@@ -215,8 +258,12 @@ impl Builder<'_> {
     }
 
     fn mark(&self, k: usize) -> Mark {
-        let v = &self.cls.verdicts[k];
-        Mark { kind: self.change(k).kind, level: v.level, finding: v.finding.map(|f| f + 1) }
+        let v = self.verdicts.map(|v| &v[k]);
+        Mark {
+            kind: self.change(k).kind,
+            level: v.map(|v| v.level),
+            finding: v.and_then(|v| v.finding).map(|f| f + 1),
+        }
     }
 
     fn note(&self, k: usize) -> Note {
@@ -392,6 +439,7 @@ impl Builder<'_> {
                         cells: shown.cells,
                         mark: shown.mark,
                         moved: shown.moved,
+                        collapsed: 0,
                     };
                     table.get_or_insert_with(|| (Vec::new(), Vec::new())).1.push(row);
                 }
@@ -466,12 +514,92 @@ fn status_of(old_i: Option<usize>, new_j: Option<usize>) -> Status {
 /// Builds the redline of `cmp`; `shift` moves the documents' heading levels (see
 /// [`super::html::level_shift`]).
 pub fn view(cmp: &Comparison, shift: i8) -> RedlineView {
-    let (old, new, diff, cls) = (&cmp.old, &cmp.new, &cmp.diff, &cmp.classification);
+    let cls = &cmp.classification;
+    let all_findings: Vec<FindingView> = cls
+        .findings
+        .iter()
+        .enumerate()
+        .map(|(k, f)| FindingView {
+            n: k + 1,
+            level: f.level,
+            qualifiers: f.qualifiers.iter().copied().collect(),
+            rule: f.rule.clone(),
+            reason: f.reason.clone(),
+            reason_lang: latin_english(&f.reason).map(str::to_string),
+            reference: f.reference.clone(),
+            reasons: f.reasons.clone(),
+            references: f.references.clone(),
+            count: 1,
+            section: f.section.clone(),
+            section_title: f.section_path.last().cloned().unwrap_or_default(),
+            change: f.change,
+            key: f.key.clone(),
+            keys: vec![f.key.clone()],
+        })
+        .collect();
+    let (sections, document_notes) =
+        sections(&cmp.old, &cmp.new, &cmp.diff, Some(&cls.verdicts), &all_findings, shift);
+    let r = &cmp.report;
+    RedlineView {
+        level: r.level,
+        bump: r.bump,
+        qualifiers: r.qualifiers.iter().copied().collect(),
+        reconsent_required: r.reconsent_required,
+        notice_required: r.notice_required,
+        review_required: r.review_required,
+        by_level: r.stats.by_level.clone(),
+        changes: r.stats.changes,
+        identical: cmp.diff.identical,
+        findings: all_findings,
+        document_notes,
+        sections,
+        notices: r.notices.clone(),
+        translated: false,
+        parts: Vec::new(),
+    }
+}
+
+/// The redline of a translation between two versions, `old` → `new`: the translation's own
+/// changes, with the level, findings and notices of the source text's redline `source` (the
+/// source text is binding and alone decides a release's level; a translation is never judged on
+/// its own). Each section lists the source findings of the section with its id; its changes
+/// carry their kind but no level.
+pub(super) fn translated_view(
+    source: &RedlineView,
+    old: &Document,
+    new: &Document,
+    shift: i8,
+) -> RedlineView {
+    let diff = crate::diff::diff(old, new);
+    let (mut sections, document_notes) = sections(old, new, &diff, None, &[], shift);
+    for s in &mut sections {
+        s.findings = source.findings.iter().filter(|f| f.section == s.id).cloned().collect();
+    }
+    RedlineView {
+        identical: diff.identical,
+        document_notes,
+        sections,
+        translated: true,
+        parts: Vec::new(),
+        ..source.clone()
+    }
+}
+
+/// The sections of the redline `old` → `new` in reading order, and the notes about the whole
+/// file. `verdicts` give each change's level and finding (an index into `findings`, 0-based).
+fn sections(
+    old: &Document,
+    new: &Document,
+    diff: &DocumentDiff,
+    verdicts: Option<&[ChangeVerdict]>,
+    findings: &[FindingView],
+    shift: i8,
+) -> (Vec<SectionView>, Vec<Note>) {
     let mut b = Builder {
         old,
         new,
         diff,
-        cls,
+        verdicts,
         by_new_block: HashMap::new(),
         by_old_block: HashMap::new(),
         shift,
@@ -506,23 +634,6 @@ pub fn view(cmp: &Comparison, shift: i8) -> RedlineView {
             removed_after.entry(anchor).or_default().push(i);
         }
     }
-    let all_findings: Vec<FindingView> = cls
-        .findings
-        .iter()
-        .enumerate()
-        .map(|(k, f)| FindingView {
-            n: k + 1,
-            level: f.level,
-            qualifiers: f.qualifiers.iter().copied().collect(),
-            rule: f.rule.clone(),
-            reason: f.reason.clone(),
-            reason_lang: latin_english(&f.reason),
-            reference: f.reference.clone(),
-            section: f.section.clone(),
-            section_title: f.section_path.last().cloned().unwrap_or_default(),
-            change: f.change,
-        })
-        .collect();
     let mut sections = Vec::new();
     let finding_of = |n: &[Mark]| n.iter().filter_map(|m| m.finding).collect::<BTreeSet<_>>();
     let mut push_section = |old_i: Option<usize>, new_j: Option<usize>| {
@@ -545,6 +656,7 @@ pub fn view(cmp: &Comparison, shift: i8) -> RedlineView {
                         changed |= r.status != Status::Same;
                     }
                 }
+                Item::Unchanged { .. } => {}
             }
         }
         let mut numbers = finding_of(&marks);
@@ -582,7 +694,7 @@ pub fn view(cmp: &Comparison, shift: i8) -> RedlineView {
             level: b.level(section.level),
             status,
             notes,
-            findings: numbers.into_iter().map(|n| all_findings[n - 1].clone()).collect(),
+            findings: numbers.into_iter().filter_map(|n| findings.get(n - 1).cloned()).collect(),
             items,
         });
     };
@@ -592,22 +704,217 @@ pub fn view(cmp: &Comparison, shift: i8) -> RedlineView {
             push_section(Some(r), None);
         }
     }
-    let r = &cmp.report;
-    RedlineView {
-        level: r.level,
-        bump: r.bump,
-        qualifiers: r.qualifiers.iter().copied().collect(),
-        reconsent_required: r.reconsent_required,
-        notice_required: r.notice_required,
-        review_required: r.review_required,
-        by_level: r.stats.by_level.clone(),
-        changes: r.stats.changes,
-        identical: diff.identical,
-        findings: all_findings,
-        document_notes: document_notes.into_iter().map(|k| b.note(k)).collect(),
-        sections,
-        notices: r.notices.clone(),
+    let document_notes = document_notes.into_iter().map(|k| b.note(k)).collect();
+    (sections, document_notes)
+}
+
+/// The language of the reason a page in `lang` shows from `texts` (by language tag): the page's
+/// own, else one with its primary subtag (`zh-TW` → `zh-CN`), else English, else the first.
+fn pick<'m>(texts: &'m BTreeMap<String, String>, lang: &str) -> Option<(&'m str, &'m str)> {
+    let primary = super::lang::primary(lang);
+    texts
+        .get_key_value(lang)
+        .or_else(|| texts.iter().find(|(k, _)| super::lang::primary(k) == primary))
+        .or_else(|| texts.get_key_value("en"))
+        .or_else(|| texts.iter().next())
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+}
+
+/// Blocks or rows kept around each change as context; a longer run of unchanged ones between
+/// changes is collapsed to one line.
+const CONTEXT: usize = 1;
+
+/// Which of `n` items to collapse: an unchanged one (`changed(i)` false) more than [`CONTEXT`]
+/// items away from every changed one, in runs of at least two (one line for one item saves
+/// nothing). Returns, per item, the length of the collapsed run it starts (0: shown, or inside
+/// a run).
+fn collapse_runs(n: usize, changed: impl Fn(usize) -> bool) -> Vec<Option<usize>> {
+    let changed: Vec<bool> = (0..n).map(changed).collect();
+    let near = |i: usize| {
+        (i.saturating_sub(CONTEXT)..=(i + CONTEXT).min(n.saturating_sub(1))).any(|j| changed[j])
+    };
+    let hidden: Vec<bool> = (0..n).map(|i| !near(i)).collect();
+    // None: shown; Some(len): first of a collapsed run of len; Some(0): inside a run.
+    let mut out = vec![None; n];
+    let mut i = 0;
+    while i < n {
+        if !hidden[i] {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < n && hidden[i] {
+            i += 1;
+        }
+        if i - start >= 2 {
+            out[start] = Some(i - start);
+            for slot in &mut out[start + 1..i] {
+                *slot = Some(0);
+            }
+        }
     }
+    out
+}
+
+/// The items of a changed section with unchanged blocks and table rows far from a change
+/// collapsed (see [`collapse_runs`]).
+fn collapse_items(items: Vec<Item>) -> Vec<Item> {
+    let changed = |it: &Item| match it {
+        Item::Block { status, .. } => *status != Status::Same,
+        Item::Table { rows, .. } => rows.iter().any(|r| r.status != Status::Same),
+        Item::Unchanged { .. } => false,
+    };
+    let plan = collapse_runs(items.len(), |i| changed(&items[i]));
+    let mut out = Vec::new();
+    for (item, slot) in items.into_iter().zip(plan) {
+        match (slot, item) {
+            (Some(0), _) => {}
+            (Some(count), _) => out.push(Item::Unchanged { count }),
+            (None, Item::Table { header, rows }) => {
+                let plan = collapse_runs(rows.len(), |i| rows[i].status != Status::Same);
+                let mut kept = Vec::new();
+                for (row, slot) in rows.into_iter().zip(plan) {
+                    match slot {
+                        Some(0) => {}
+                        Some(count) => kept.push(Row {
+                            status: Status::Same,
+                            cells: Vec::new(),
+                            mark: None,
+                            moved: None,
+                            collapsed: count,
+                        }),
+                        None => kept.push(row),
+                    }
+                }
+                out.push(Item::Table { header, rows: kept });
+            }
+            (None, item) => out.push(item),
+        }
+    }
+    out
+}
+
+/// `view` as a page in `lang` shows it.
+///
+/// * Reasons and references in the page's language (from the findings' `reasons` and
+///   `references`); `reason_lang` names the language when none matches.
+/// * Identical findings of one section (same rule, level, qualifiers and reason) are merged into
+///   one with their `count`, and findings are sorted by level, highest first (document order
+///   within a level), numbered from 1 again; marks and notes follow the new numbers.
+/// * Unless `audit`: the qualifiers for the legal team (`review`, `block`) are dropped and
+///   `review_required` is false (templates also show rule ids only for `audit`).
+/// * `parts`: changed sections with a line of context around each change, each run of unchanged
+///   sections as one line.
+pub(super) fn for_page(view: &RedlineView, lang: &str, audit: bool) -> RedlineView {
+    let internal = |q: &Qualifier| matches!(q, Qualifier::Review | Qualifier::Block);
+    let page_primary = super::lang::primary(lang);
+    let localise = |f: &FindingView| {
+        let mut f = f.clone();
+        if let Some((tag, reason)) = pick(&f.reasons, lang) {
+            f.reason = reason.to_string();
+            f.reason_lang = (super::lang::primary(tag) != page_primary).then(|| tag.to_string());
+        }
+        if let Some((_, reference)) = pick(&f.references, lang) {
+            f.reference = reference.to_string();
+        }
+        if !audit {
+            f.qualifiers.retain(|q| !internal(q));
+        }
+        f
+    };
+    // Merge, then sort by level (stable: document order within a level).
+    let mut merged: Vec<FindingView> = Vec::new();
+    let mut renumber: HashMap<usize, usize> = HashMap::new();
+    for f in view.findings.iter().map(localise) {
+        let same = merged.iter().position(|m| {
+            (&m.section, &m.rule, m.level, &m.qualifiers, &m.reason)
+                == (&f.section, &f.rule, f.level, &f.qualifiers, &f.reason)
+        });
+        match same {
+            Some(at) => {
+                merged[at].count += f.count;
+                merged[at].keys.extend(f.keys);
+                renumber.insert(f.n, at);
+            }
+            None => {
+                renumber.insert(f.n, merged.len());
+                merged.push(f);
+            }
+        }
+    }
+    let mut order: Vec<usize> = (0..merged.len()).collect();
+    order.sort_by_key(|&k| std::cmp::Reverse(merged[k].level));
+    let mut new_number = vec![0; merged.len()];
+    for (rank, &k) in order.iter().enumerate() {
+        new_number[k] = rank + 1;
+    }
+    let number = |n: usize| renumber.get(&n).map(|&k| new_number[k]);
+    let findings: Vec<FindingView> =
+        order.iter().map(|&k| FindingView { n: new_number[k], ..merged[k].clone() }).collect();
+    let by_number: HashMap<usize, &FindingView> = findings.iter().map(|f| (f.n, f)).collect();
+    let remark =
+        |m: &Option<Mark>| m.clone().map(|m| Mark { finding: m.finding.and_then(number), ..m });
+    let renote = |n: &Note| Note { finding: n.finding.and_then(number), ..n.clone() };
+    let mut out = view.clone();
+    out.findings = findings.clone();
+    out.document_notes = view.document_notes.iter().map(renote).collect();
+    if !audit {
+        out.qualifiers.retain(|q| !internal(q));
+        out.review_required = false;
+    }
+    let mut sections = Vec::with_capacity(view.sections.len());
+    for s in &view.sections {
+        let mut s = s.clone();
+        s.notes = s.notes.iter().map(renote).collect();
+        // Findings listed by number; a translation's sections list source findings by section.
+        let mut numbers: BTreeSet<usize> = s.findings.iter().filter_map(|f| number(f.n)).collect();
+        if view.translated {
+            numbers = findings.iter().filter(|f| f.section == s.id).map(|f| f.n).collect();
+        }
+        s.findings =
+            numbers.iter().filter_map(|n| by_number.get(n).map(|f| (*f).clone())).collect();
+        for item in &mut s.items {
+            match item {
+                Item::Block { mark, .. } => *mark = remark(mark),
+                Item::Table { rows, .. } => {
+                    for r in rows {
+                        r.mark = remark(&r.mark);
+                    }
+                }
+                Item::Unchanged { .. } => {}
+            }
+        }
+        s.items = collapse_items(std::mem::take(&mut s.items));
+        sections.push(s);
+    }
+    // The sections move into `parts` (a page renders those only). An unchanged section whose
+    // subsection is shown keeps its heading, for context and an unbroken heading outline.
+    let quiet: Vec<bool> = sections
+        .iter()
+        .map(|s| s.status == Status::Same && s.notes.is_empty() && s.findings.is_empty())
+        .collect();
+    let mut heading_only = vec![false; sections.len()];
+    for i in (0..sections.len()).filter(|&i| !quiet[i]) {
+        let mut level = sections[i].level;
+        for j in (0..i).rev() {
+            if sections[j].level < level {
+                heading_only[j] = true;
+                level = sections[j].level;
+            }
+        }
+    }
+    let mut parts = Vec::new();
+    for (s, k) in sections.into_iter().zip(0..) {
+        let quiet = quiet[k] && !heading_only[k];
+        match parts.last_mut() {
+            Some(Part::Unchanged { count }) if quiet => *count += 1,
+            _ if quiet => parts.push(Part::Unchanged { count: 1 }),
+            _ => parts.push(Part::Section { section: s }),
+        }
+    }
+    out.sections = Vec::new();
+    out.parts = parts;
+    out
 }
 
 #[cfg(test)]
@@ -667,7 +974,7 @@ mod tests {
             (delta.status, text(&delta.cells[1], SegmentOp::Insert)),
             (Status::Added, "advertising".to_string())
         );
-        assert!(delta.mark.as_ref().is_some_and(|m| m.level >= Level::Minor));
+        assert!(delta.mark.as_ref().is_some_and(|m| m.level >= Some(Level::Minor)));
         assert_eq!(row("Gamma").status, Status::Same);
         // Findings beside their section, numbered as in the summary.
         assert!(!sdks.findings.is_empty() && sdks.findings.iter().all(|f| f.section == "sdks"));
@@ -694,5 +1001,61 @@ mod tests {
             .filter(|n| n.kind == ChangeKind::SectionMoved)
             .collect();
         assert!(!moved.is_empty(), "a move is shown as a move");
+    }
+
+    #[test]
+    fn unchanged_runs_far_from_changes_collapse() {
+        // Changes at 3 and 9 of 12: 0–1 collapse, 2 and 4 are context, 5–7 collapse, 8 and 10
+        // context, 11 alone stays (one line would save nothing).
+        let plan = collapse_runs(12, |i| i == 3 || i == 9);
+        assert_eq!(
+            plan,
+            vec![
+                Some(2),
+                Some(0),
+                None,
+                None,
+                None,
+                Some(3),
+                Some(0),
+                Some(0),
+                None,
+                None,
+                None,
+                None
+            ]
+        );
+        assert_eq!(collapse_runs(3, |_| false), vec![Some(3), Some(0), Some(0)]);
+    }
+
+    #[test]
+    fn a_page_merges_identical_findings_and_sorts_them_by_level() {
+        let old = "## A {#a}\n\nWe keep this.\n\n## B {#b}\n\nPlain text.\n";
+        let new = "## A {#a}\n\nWe keep this.\n\n## B {#b}\n\nPlain text, reworded.\n\n## C {#c}\n\nWe collect your precise location.\n\nWe collect your contacts.\n\nWe collect your photos.\n";
+        let v = view_of(old, new);
+        let page = for_page(&v, "en", false);
+        let levels: Vec<Level> = page.findings.iter().map(|f| f.level).collect();
+        assert!(levels.windows(2).all(|w| w[0] >= w[1]), "{levels:?}");
+        assert_eq!(
+            page.findings.iter().map(|f| f.n).collect::<Vec<_>>(),
+            (1..=levels.len()).collect::<Vec<_>>()
+        );
+        let keys: BTreeSet<(&str, &str, &str)> = page
+            .findings
+            .iter()
+            .map(|f| (f.section.as_str(), f.rule.as_str(), f.reason.as_str()))
+            .collect();
+        assert_eq!(keys.len(), page.findings.len(), "no two identical findings");
+        let total: usize = page.findings.iter().map(|f| f.count).sum();
+        assert_eq!(total, v.findings.len(), "merged findings keep their count");
+        assert!(page.findings.iter().all(|f| !f.qualifiers.contains(&Qualifier::Review)));
+        // Marks point at the new numbers.
+        for part in &page.parts {
+            if let Part::Section { section } = part {
+                for f in &section.findings {
+                    assert_eq!(page.findings[f.n - 1].reason, f.reason);
+                }
+            }
+        }
     }
 }

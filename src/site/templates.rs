@@ -12,7 +12,7 @@ use std::path::Path;
 use tera::Tera;
 
 /// The built-in templates: `(name, source)`.
-pub(crate) const BUILTIN_TEMPLATES: [(&str, &str); 8] = [
+pub(crate) const BUILTIN_TEMPLATES: [(&str, &str); 9] = [
     ("base.html", include_str!("../../templates/base.html")),
     ("macros.html", include_str!("../../templates/macros.html")),
     ("index.html", include_str!("../../templates/index.html")),
@@ -20,6 +20,7 @@ pub(crate) const BUILTIN_TEMPLATES: [(&str, &str); 8] = [
     ("compare.html", include_str!("../../templates/compare.html")),
     ("history.html", include_str!("../../templates/history.html")),
     ("as_of.html", include_str!("../../templates/as_of.html")),
+    ("comparisons.html", include_str!("../../templates/comparisons.html")),
     ("feed.xml", include_str!("../../templates/feed.xml")),
 ];
 
@@ -55,6 +56,32 @@ pub(crate) fn escape(input: &str) -> String {
         }
     }
     out
+}
+
+/// Writes the built-in templates, `style.css` and `strings.toml` into `dir` (created when
+/// missing), so a team can start overriding them: a file of the same name in a policy
+/// repository's `templates/` replaces the built-in one. Returns the file names written, in order.
+///
+/// Errors: a file of that name already exists in `dir` (nothing is overwritten, and nothing
+/// is written); an I/O error naming the file.
+pub fn export(dir: &Path) -> Result<Vec<String>> {
+    let files: Vec<(&str, &str)> = BUILTIN_TEMPLATES
+        .iter()
+        .copied()
+        .chain([("style.css", BUILTIN_CSS), ("strings.toml", BUILTIN_STRINGS)])
+        .collect();
+    if let Some((name, _)) = files.iter().find(|(n, _)| crate::fsutil::is_present(&dir.join(n))) {
+        return Err(Error::Refused(format!(
+            "{}: already exists; export into an empty folder (nothing was written)",
+            dir.join(name).display()
+        )));
+    }
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, &e))?;
+    for (name, text) in &files {
+        let path = dir.join(name);
+        crate::fsutil::write_atomically(&path, &path.display().to_string(), text.as_bytes())?;
+    }
+    Ok(files.iter().map(|(n, _)| n.to_string()).collect())
 }
 
 /// Tera's own message is often "Failed to render …"; the cause is in `source()`.

@@ -174,6 +174,24 @@ impl TestRepo {
         stderr
     }
 
+    /// Writes `policy/privacy.notes.toml`: the release note for `version` in both languages
+    /// (a major or re-consent release needs one; the text names the version, so it never
+    /// repeats the previous release's).
+    pub fn note(&self, version: &str) {
+        self.write(
+            "policy/privacy.notes.toml",
+            format!(
+                "version = \"{version}\"\nzh-CN = \"{version} 版：我们新增了一家广告合作伙伴。\"\nen = \"Version {version}: we added an advertising partner.\"\n"
+            ),
+        );
+    }
+
+    /// Removes `policy/privacy.notes.toml` once its release is out (the next release refuses a
+    /// note for another version).
+    pub fn drop_note(&self) {
+        std::fs::remove_file(self.file("policy/privacy.notes.toml")).unwrap();
+    }
+
     /// Every file under `archive/` with its bytes.
     pub fn archive_snapshot(&self) -> Vec<(String, Vec<u8>)> {
         let mut out = Vec::new();

@@ -64,6 +64,19 @@ impl Fixture {
     /// archive/<doc>/<version>/ and writes release.toml with the level of the diff from the
     /// previous release (computed with the repository's criteria). Returns the release folder.
     pub fn release(&self, doc: &str, version: &str, effective: &str, released_at: &str) -> PathBuf {
+        self.release_with(doc, version, effective, released_at, |_| {})
+    }
+
+    /// [`Fixture::release`], with `edit` applied to the record before it is written (a note,
+    /// annotations).
+    pub fn release_with(
+        &self,
+        doc: &str,
+        version: &str,
+        effective: &str,
+        released_at: &str,
+        edit: impl FnOnce(&mut redline::archive::ReleaseRecord),
+    ) -> PathBuf {
         let repo = self.repo();
         let config = repo.document(Some(doc)).unwrap().clone();
         let criteria = repo.criteria().unwrap();
@@ -135,7 +148,7 @@ impl Fixture {
             std::fs::write(dir.join(&name), &bytes).unwrap();
             sources.insert(name, toml::Value::String(sha256_hex(&bytes)));
         }
-        let record = redline::archive::ReleaseRecord {
+        let mut record = redline::archive::ReleaseRecord {
             schema: redline::archive::RELEASE_SCHEMA.to_string(),
             document: doc.to_string(),
             version: version.clone(),
@@ -155,6 +168,7 @@ impl Fixture {
                 .collect(),
             ..Default::default()
         };
+        edit(&mut record);
         std::fs::write(dir.join("release.toml"), toml::to_string(&record).unwrap()).unwrap();
         dir
     }
