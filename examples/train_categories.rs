@@ -54,13 +54,10 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     };
     let split_path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/capp130_split.toml");
-    let split = match std::fs::read_to_string(&split_path)
-        .map_err(|e| e.to_string())
-        .and_then(|t| Split::parse(&t))
-    {
+    let split = match Split::load(&split_path) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("{}: {e}", split_path.display());
+            eprintln!("{e}");
             return ExitCode::from(2);
         }
     };

@@ -104,6 +104,16 @@ pub struct Split {
 }
 
 impl Split {
+    /// Reads and parses the split file at `path` (see [`Split::parse`]).
+    ///
+    /// Errors: `PATH: message` for a file that cannot be read or parsed.
+    pub fn load(path: &std::path::Path) -> Result<Split, String> {
+        std::fs::read_to_string(path)
+            .map_err(|e| e.to_string())
+            .and_then(|t| Split::parse(&t))
+            .map_err(|e| format!("{}: {e}", path.display()))
+    }
+
     /// Parses a split file (TOML with the string arrays `development` and `held_aside`).
     ///
     /// Errors: a message naming the problem (TOML syntax, a missing or non-string list, an id in

@@ -27,7 +27,7 @@ fn corpus() -> Option<PathBuf> {
 
 fn split() -> Split {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/capp130_split.toml");
-    Split::parse(&std::fs::read_to_string(path).unwrap()).unwrap()
+    Split::load(&path).unwrap()
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -679,7 +679,7 @@ fn added(paired: Option<&Clause>, n: &Clause, sides: &Sides<'_>, out: &mut Vec<D
         && !s.is_practice()
         && s.polarity == Polarity::Affirm
         && let Some(lead) = lead_in(sides.new, n)
-        && waives_consent(&lead.text)
+        && lead.statement.waives_consent
     {
         // A new case in a list of cases in which information is processed without consent
         // (`以下情形中…无需征得您的授权同意：` … `12、为开展商业推广活动所必需的；`).
@@ -1029,31 +1029,6 @@ fn is_list_item(text: &str) -> bool {
     let t = t.strip_prefix(['(', '（']).unwrap_or(t);
     let digits = t.chars().take_while(char::is_ascii_digit).count();
     (1..=2).contains(&digits) && t[digits..].starts_with(['、', '.', '．', ')', '）'])
-}
-
-/// Whether a lead-in introduces cases in which consent is not needed.
-fn waives_consent(text: &str) -> bool {
-    let t = crate::normalize::match_text(text);
-    [
-        "无需征得",
-        "无需事先征得",
-        "无须征得",
-        "不需要征得",
-        "无需取得您的",
-        "无需您的同意",
-        "without your consent",
-        "without consent",
-        "without obtaining your consent",
-        "without your prior consent",
-        "not require your consent",
-        "not require your authorization",
-        "not require your prior authorization",
-        "not require your authorisation",
-        "not require consent",
-        "not need your consent",
-    ]
-    .iter()
-    .any(|w| t.contains(w))
 }
 
 /// A list item without its number: `5、如果…` → `如果…`.

@@ -1501,7 +1501,9 @@ fn consent_asked(scan: &Scan<'_>, protasis: Option<Protasis>, negated: bool, s: 
             // `获取您授权共享的信息`: consent given, not asked for.
             if consent_object(scan, a.end, noun) {
                 asks.push((a.start, noun.end));
-            } else if !denied(scan, a.start, negated) {
+            } else if denied(scan, a.start, negated) {
+                s.waives_consent = true;
+            } else {
                 s.conditions.insert("consent".to_string());
             }
         }
@@ -1514,6 +1516,7 @@ fn consent_asked(scan: &Scan<'_>, protasis: Option<Protasis>, negated: bool, s: 
     };
     for (start, end) in asks {
         if denied(scan, start, negated) {
+            s.waives_consent = true;
             continue;
         }
         s.conditions.insert("consent".to_string());
@@ -1625,16 +1628,10 @@ fn data(scan: &Scan<'_>, earlier: &[Statement], s: &mut Statement) {
     // Examples of a kind the clause names (`设备信息（如IMEI）`, `your identity information,
     // such as`) are that kind; after words that name no kind (`您设备上的信息，如传感器列表、
     // MAC地址`) the examples are the list itself.
-    examples.retain(|&(a, _)| {
+    examples.retain(|&(cue, a, _)| {
         let kind_named = scan.of(Field::Data).any(|d| d.end <= a && a - d.end <= 12);
         // A head noun of a kind (`identifiers (e.g., …)`), not information as such.
-        let before = text[..a].trim_end_matches(|c: char| !c.is_alphanumeric() || c == '如');
-        let before =
-            ["such as", "e.g", "for example", "for instance", "例如", "比如", "诸如", "譬如"]
-                .iter()
-                .find_map(|cue| before.strip_suffix(cue))
-                .unwrap_or(before)
-                .trim_end_matches(|c: char| !c.is_alphanumeric());
+        let before = text[..cue].trim_end_matches(|c: char| !c.is_alphanumeric());
         let kind_head = ZH_HEADS.iter().chain(EN_HEADS.iter()).any(|h| {
             !matches!(*h, "信息" | "数据" | "资料" | "data" | "information" | "info")
                 && before.ends_with(h)
@@ -1657,7 +1654,7 @@ fn data(scan: &Scan<'_>, earlier: &[Statement], s: &mut Statement) {
         s.data.insert(d.id.to_string());
         // An example (`设备信息（如IMEI）`, `such as your name`) names its kind but is no item of
         // its own: adding an example to a list adds no kind of information.
-        if !examples.iter().any(|&(a, b)| d.start >= a && d.start < b) {
+        if !examples.iter().any(|&(_, a, b)| d.start >= a && d.start < b) {
             s.items.insert(format!("{}/{}", d.id, d.item));
         }
         s.words.entry(d.id.to_string()).or_insert_with(|| scan.word(d));
@@ -1683,10 +1680,11 @@ fn data(scan: &Scan<'_>, earlier: &[Statement], s: &mut Statement) {
     }
 }
 
-/// The byte ranges of example lists: from an example cue (`如`, `例如`, `比如`, `诸如`, `such
-/// as`, `e.g.`, `for example`) to the end of its list (`，`, `；`, `。`, a closing bracket; in
-/// English `;`, `.`, a closing bracket).
-fn example_lists(text: &str) -> Vec<(usize, usize)> {
+/// The example lists of a clause, each as `(cue, start, end)` byte offsets: where the example cue
+/// (`如`, `例如`, `比如`, `诸如`, `such as`, `e.g.`, `for example`) starts, and the list from the
+/// end of the cue to the end of the list (`，`, `；`, `。`, a closing bracket; in English `;`, `.`,
+/// a closing bracket).
+fn example_lists(text: &str) -> Vec<(usize, usize, usize)> {
     const CUES: [&str; 10] = [
         "例如",
         "比如",
@@ -1700,11 +1698,11 @@ fn example_lists(text: &str) -> Vec<(usize, usize)> {
         "including, for example",
     ];
     let mut out = Vec::new();
-    let mut push = |end_of_cue: usize, latin: bool| {
+    let mut push = |cue: usize, end_of_cue: usize, latin: bool| {
         let rest = &text[end_of_cue..];
         let stop: &[char] = if latin { &[';', ')', '.'] } else { &[',', ';', ')', '。', ':'] };
         let end = rest.find(stop).map_or(text.len(), |i| end_of_cue + i);
-        out.push((end_of_cue, end));
+        out.push((cue, end_of_cue, end));
     };
     for cue in CUES {
         for (i, _) in text.match_indices(cue) {
@@ -1716,7 +1714,7 @@ fn example_lists(text: &str) -> Vec<(usize, usize)> {
                     end += 1;
                 }
             }
-            push(end, cue.is_ascii());
+            push(i, end, cue.is_ascii());
         }
     }
     // A bare `如` opens examples after a bracket or a separator (`（如IMEI）`, `，如姓名`),
@@ -1729,7 +1727,7 @@ fn example_lists(text: &str) -> Vec<(usize, usize)> {
                 .iter()
                 .any(|w| after.starts_with(w))
         {
-            push(i + '如'.len_utf8(), false);
+            push(i, i + '如'.len_utf8(), false);
         }
     }
     out
@@ -2511,6 +2509,7 @@ fn conditions(scan: &Scan<'_>, negated: bool, kept: &[Kept], s: &mut Statement) 
     let text = scan.text.as_str();
     for c in scan.of(Field::Condition) {
         if denied(scan, c.start, negated) {
+            s.waives_consent |= matches!(c.id, "consent" | "explicit_consent");
             continue;
         }
         let withdrawn = scan.found.iter().any(|w| {

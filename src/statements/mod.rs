@@ -61,6 +61,10 @@ pub struct Statement {
     pub channels: BTreeSet<String>,
     /// Whether a list is kept open (`包括但不限于`, `such as`).
     pub open: bool,
+    /// Whether the clause waives consent: the practice happens without it (`无需征得您的同意`,
+    /// `without your consent`, `does not require your consent`).
+    #[serde(skip)]
+    pub waives_consent: bool,
     /// The kinds of thing behind the data ids (a synonym group each: `银行流水` is another item
     /// of `financial` than `银行卡`), for telling a new kind of data from a new word.
     #[serde(skip)]
