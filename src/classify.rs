@@ -21,8 +21,9 @@ use crate::model::{ChangeKind, Direction, Level, Qualifier};
 use crate::normalize::{durations, editorial_key, match_text};
 use crate::rules::{Condition, Criteria, DurationChange, LevelSpec, Rule, StatementMatch, TermSet};
 use crate::statements::compare::{self, Delta, Index};
-use crate::statements::{self, DocumentStatements};
+use crate::statements::{self, DocumentStatements, without_examples};
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::OnceLock;
 
@@ -441,9 +442,14 @@ impl DocCounts<'_> {
 /// its old text, kept only when the whole document moved the same way: text that merely moved
 /// between blocks of a restructured section adds or removes nothing.
 fn moved_terms(set: &TermSet, ctx: &Ctx<'_>, docs: &mut DocCounts<'_>, grew: bool) -> Vec<String> {
-    let (from, to) =
-        if grew { (&ctx.old_text, &ctx.new_text) } else { (&ctx.new_text, &ctx.old_text) };
-    increased(&set.counts(from), &set.counts(to))
+    // A term named only as an example (`supplementary measures such as encryption`) was never
+    // promised on its own: it is not counted as removed when the example goes.
+    let (from, to) = if grew {
+        (Cow::Borrowed(ctx.old_text.as_str()), Cow::Borrowed(ctx.new_text.as_str()))
+    } else {
+        (without_examples(&ctx.new_text), without_examples(&ctx.old_text))
+    };
+    increased(&set.counts(&from), &set.counts(&to))
         .into_iter()
         .filter(|k| {
             let (old_doc, new_doc) = docs.term(set, k);

@@ -744,7 +744,7 @@ impl Condition {
             Condition::Text(_) => "the changed text contains one of the terms".into(),
             Condition::NotText(_) => "neither the old nor the new text contains any of the terms".into(),
             Condition::Added(_) => "a term occurs more often after the change, in the clause and in the document".into(),
-            Condition::Removed(_) => "a term occurs less often after the change, in the clause and in the document".into(),
+            Condition::Removed(_) => "a term occurs less often after the change, in the clause (outside its examples) and in the document".into(),
             Condition::AddedToDocument(_) => "the new text names a term the old document never mentions".into(),
             Condition::RemovedFromDocument(_) => "the old text names a term the new document no longer mentions".into(),
             Condition::PathAdded(_) => "the change moved under a heading that names one of the terms".into(),

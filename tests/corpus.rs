@@ -95,9 +95,8 @@ fn every_consecutive_pair_parses_and_diffs() {
     assert!(pairs > 700, "expected the whole corpus, diffed {pairs} pairs");
 }
 
-/// How many of GitHub's privacy-statement labels may still disagree: a regression floor at
-/// what is reached today (14 of 15), below the target of all of them.
-const PRIVACY_DISAGREEMENTS_ALLOWED: usize = 1;
+/// How many of GitHub's privacy-statement labels may disagree: none (all 15 agree).
+const PRIVACY_DISAGREEMENTS_ALLOWED: usize = 0;
 
 #[test]
 fn site_policy_mechanical_changes_are_editorial_and_labels_agree() {
@@ -158,8 +157,7 @@ fn site_policy_mechanical_changes_are_editorial_and_labels_agree() {
         .filter(|(doc, _)| *doc == "privacy-statement")
         .map(|(_, d)| d)
         .collect();
-    // The target is every privacy-statement label; 039 (rights merged into one paragraph, a
-    // cross-border section rewritten) is still judged material. The floor keeps what is reached.
+    // The target is every privacy-statement label, and it is met: none may disagree.
     if !privacy.is_empty() {
         println!(
             "TARGET NOT MET: every privacy-statement label should agree; {} do not",

@@ -858,8 +858,9 @@ fn novelty(s: &Statement, n: &Clause, facts: &[&Facts], old: &Index) -> Vec<Delt
         for data in data_or_any(s) {
             for r in &rs {
                 // Ordinary information given to a recipient the old version names (found by
-                // pattern) is no new combination; sensitive information is.
-                let named = old.names(r) && general_covers(&data);
+                // pattern, or other users in the same words) is no new combination; sensitive
+                // information is.
+                let named = (old.names(r) || old.speaks_of(s, r)) && general_covers(&data);
                 if data != "*" && !named && !facts.iter().any(|f| f.knows_sharing(&data, r)) {
                     shared_data.insert(data.clone());
                     if r != "*" {

@@ -1684,7 +1684,7 @@ fn data(scan: &Scan<'_>, earlier: &[Statement], s: &mut Statement) {
 /// (`如`, `例如`, `比如`, `诸如`, `such as`, `e.g.`, `for example`) starts, and the list from the
 /// end of the cue to the end of the list (`，`, `；`, `。`, a closing bracket; in English `;`, `.`,
 /// a closing bracket).
-fn example_lists(text: &str) -> Vec<(usize, usize, usize)> {
+pub(crate) fn example_lists(text: &str) -> Vec<(usize, usize, usize)> {
     const CUES: [&str; 10] = [
         "例如",
         "比如",

@@ -18,6 +18,31 @@ use std::collections::{BTreeMap, BTreeSet};
 
 pub use extract::extract_clause;
 
+/// `text` (lower-cased match text) with its example lists (`such as …`, `e.g. …`, `例如…`)
+/// blanked out: an example names a kind, but promises nothing of its own, so a measure that was
+/// only ever an example is not a promise that can be withdrawn.
+pub(crate) fn without_examples(text: &str) -> std::borrow::Cow<'_, str> {
+    let mut lists: Vec<(usize, usize)> =
+        extract::example_lists(text).into_iter().map(|(_, a, b)| (a, b)).collect();
+    if lists.is_empty() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    lists.sort_unstable();
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (a, b) in lists {
+        if a >= at {
+            out.push_str(&text[at..a]);
+            out.push(' ');
+            at = b;
+        } else if b > at {
+            at = b;
+        }
+    }
+    out.push_str(&text[at..]);
+    std::borrow::Cow::Owned(out)
+}
+
 /// The schema of `redline statements --format json`.
 pub const STATEMENTS_SCHEMA: &str = "redline.statements/1";
 
