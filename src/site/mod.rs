@@ -790,12 +790,21 @@ impl Ctx<'_> {
         site.status(i, self.opts.as_of)
     }
 
+    /// How a page in `lang` names edition `e`: its version, or the draft in that language (its
+    /// folder stays `draft`).
+    fn label(&self, e: &Edition, lang: &str) -> String {
+        match e.is_draft() {
+            true => self.templates.strings(lang).remove("draft").unwrap_or_else(|| e.label.clone()),
+            false => e.label.clone(),
+        }
+    }
+
     /// Edition `i` as list pages show it, linking its page in `lang` where it has one.
     fn edition_info(&self, site: &DocSite<'_>, i: usize, lang: &str) -> EditionInfo {
         let e = &site.editions[i];
         let period = site.period(i);
         EditionInfo {
-            label: e.label.clone(),
+            label: self.label(e, lang),
             effective: e.effective.map(|d| d.to_string()),
             released_at: e.record.as_ref().map(|r| r.released_at.clone()),
             level: e.record.as_ref().map(|r| r.level.clone()),
@@ -836,8 +845,13 @@ impl Ctx<'_> {
         let e = &site.editions[i];
         let file = &e.files[k];
         let title = site.title(file);
-        let mut chrome =
-            self.chrome(Some(site), page_lang, path, format!("{title} · {}", e.label), "document");
+        let mut chrome = self.chrome(
+            Some(site),
+            page_lang,
+            path,
+            format!("{title} · {}", self.label(e, page_lang)),
+            "document",
+        );
         chrome.draft = e.is_draft();
         chrome.languages = if home {
             let langs: Vec<&str> = site.langs.iter().map(String::as_str).collect();
@@ -1448,7 +1462,7 @@ fn compare_page(
         Some(site),
         lang,
         path,
-        format!("{title} · {} → {}", ea.label, eb.label),
+        format!("{title} · {} → {}", ea.label, ctx.label(eb, lang)),
         "compare",
     );
     chrome.draft = eb.is_draft();
