@@ -1,4 +1,4 @@
-//! The browser test: the published site of [`Fixture::published_site`] (six releases: one never
+//! The browser test: the published site of [`Fixture::published_site`] (five releases: one never
 //! in force, two upcoming, the English translation stale for three of them) and a preview of it,
 //! every page type in Chinese and English opened in headless Chromium at 1280 px and at 375 px
 //! (tests/browser/check.mjs): no console errors, axe-core at zero violations at both widths, no

@@ -1737,11 +1737,15 @@ struct FeedEntry {
     label: String,
     id: String,
     link: String,
+    /// The language of the page `link` leads to (the source's when the version lacks the feed's).
+    link_lang: String,
     updated: String,
     effective: String,
     level: String,
     summary: Vec<String>,
     compare_link: Option<String>,
+    /// The language of the redline page `compare_link` leads to.
+    compare_lang: String,
     /// The people's note in the feed's language (the machine summary follows it).
     note: Option<meta::NoteView>,
 }
@@ -1776,6 +1780,7 @@ fn feed(ctx: &Ctx<'_>, site: &DocSite<'_>, lang: &str) -> Result<String> {
         }
         .unwrap_or_else(|| format!("urn:redline:{}", specific.replace('/', ":")))
     };
+    let src = site.config.source_language.as_str();
     let mut entries = Vec::new();
     for (i, e) in site.released() {
         let record = e.record.as_ref();
@@ -1785,11 +1790,17 @@ fn feed(ctx: &Ctx<'_>, site: &DocSite<'_>, lang: &str) -> Result<String> {
             label: e.label.clone(),
             id: feed_id(&format!("{id}/{}", e.label)),
             link: link(&site.version_url(i, lang)),
+            link_lang: if e.file(lang).is_some() { lang } else { src }.to_string(),
             updated: record.map(|r| r.released_at.clone()).unwrap_or_default(),
             effective: e.effective.map(|d| d.to_string()).unwrap_or_default(),
             level: record.map(|r| r.level.clone()).unwrap_or_default(),
             summary: record.map(|r| r.summary.clone()).unwrap_or_default(),
             compare_link: previous.map(|a| link(&site.compare_url(a, i, lang))),
+            compare_lang: match previous {
+                Some(a) if site.both_have(a, i, lang) => lang,
+                _ => src,
+            }
+            .to_string(),
         });
     }
     entries.reverse();
@@ -1814,6 +1825,19 @@ fn feed(ctx: &Ctx<'_>, site: &DocSite<'_>, lang: &str) -> Result<String> {
             ("feed_id", &feed_id(id)),
             ("self_link", &base.as_ref().map(|b| format!("{b}{}", feed_path(id, tag)))),
             ("home_link", &link(&localized(&format!("{id}/index.html"), tag))),
+            // The document's home in each other language, for a reader who prefers it.
+            (
+                "other_homes",
+                &site
+                    .langs
+                    .iter()
+                    .filter(|l| l.as_str() != lang)
+                    .map(|l| {
+                        let home = localized(&format!("{id}/index.html"), site.tag(l));
+                        (l.clone(), link(&home))
+                    })
+                    .collect::<Vec<_>>(),
+            ),
             ("updated", &updated),
             ("entries", &entries),
         ],
