@@ -337,6 +337,15 @@ fn every_page_type_in_both_languages_at_both_widths() {
                 {"sel": "tr.status-draft th a", "text": "草稿"},
             ]),
         ),
+        page(
+            "preview",
+            "privacy/compare/2.2.0...draft/index.html",
+            "zh-CN",
+            json!([
+                {"sel": "h1", "text": "从 2.2.0 到 草稿 的变更"},
+                {"sel": ".banner.draft", "text": "未发布的草稿"},
+            ]),
+        ),
     ];
     let n = pages.len();
     let spec = json!({

@@ -10,6 +10,7 @@
 //     document navigation leads to an English page (or the English feed), on a page of the
 //     source language none leads to a translation (the language switcher is the way across);
 //   - the table of contents, where there is one, is shown at 1280 px and folded away at 375 px;
+//   - a Chinese page's font stack starts with CJK fonts, another page's does not;
 //   - the texts listed under "ins" / "del" are visible inside <ins> / <del> elements;
 //   - each of the page's "expect" assertions holds (below).
 // The sites are served from a static file server on 127.0.0.1 (an ephemeral port), as they
@@ -177,6 +178,9 @@ try {
     const lang = await page.evaluate(() => document.documentElement.lang);
     if (lang !== p.lang) problems.push(`<html lang="${lang}">, expected ${p.lang}`);
     await head(page, site, p, problems);
+    // Chinese pages name CJK fonts first (else quotes and colons take Latin glyphs).
+    const font = await page.evaluate(() => getComputedStyle(document.body).fontFamily);
+    if (p.lang.startsWith('zh') !== font.startsWith('"PingFang SC"')) problems.push(`font stack of a ${p.lang} page: ${font}`);
     await links(page, p, problems);
     await expectations(page, p, problems);
     if (spec.screenshots) {
