@@ -36,7 +36,7 @@ fn upcoming_release_banner_redline_and_in_force_switch() {
     let home = read(&out, "privacy/index.html");
     assert!(home.contains("<html lang=\"zh-CN\">"), "{home}");
     assert!(home.contains("<dd>1.0.0</dd>"), "home shows 1.0.0");
-    assert!(home.contains("本政策将于 2027-01-15 更新。"), "upcoming banner");
+    assert!(home.contains("本政策将于 2027年1月15日 更新。"), "upcoming banner");
     assert!(home.contains("href=\"../privacy/2.0.0/index.html\""), "banner links the new version");
     assert!(
         home.contains("href=\"../privacy/compare/1.0.0...2.0.0/index.html\""),
@@ -55,7 +55,7 @@ fn upcoming_release_banner_redline_and_in_force_switch() {
         "new row inserted, inside its table cell"
     );
     assert!(cmp.contains("<span class=\"lv lv-reconsent\">需重新同意</span>"), "level shown");
-    let finding = Regex::new(r#"<li id="finding-\d+"><a href="\#s-device-permissions">3\.7 设备权限调用</a>: <span class="lv lv-reconsent">"#).unwrap();
+    let finding = Regex::new(r#"<li id="finding-\d+"><a href="\#s-device-permissions">3\.7 设备权限调用</a>：<span class="lv lv-reconsent">"#).unwrap();
     assert!(finding.is_match(&cmp), "finding listed in the summary with its section");
     assert!(cmp.contains("class=\"sec-findings\""), "findings beside their section");
     assert!(
@@ -65,7 +65,7 @@ fn upcoming_release_banner_redline_and_in_force_switch() {
 
     // 2.0.0's own page is upcoming; 1.0.0's page is the current one.
     let v2 = read(&out, "privacy/2.0.0/index.html");
-    assert!(v2.contains("本版本将于 2027-01-15 生效。"), "upcoming version marked");
+    assert!(v2.contains("本版本将于 2027年1月15日 生效。"), "upcoming version marked");
     let v1 = read(&out, "privacy/1.0.0/index.html");
     assert!(v1.contains("这是现行有效的版本。"));
     // The English reference translation at its own URL, marked as such.
@@ -89,7 +89,7 @@ fn upcoming_release_banner_redline_and_in_force_switch() {
     assert!(history.contains("需重新同意") && history.contains("首次发布的版本"));
     let as_of = read(&out, "privacy/as-of/index.html");
     assert!(
-        as_of.contains("<time datetime=\"2027-01-14\">2027-01-14</time>"),
+        as_of.contains("<time datetime=\"2027-01-14\">2027年1月14日</time>"),
         "1.0.0 ends the day before 2.0.0"
     );
     let feed = read(&out, "privacy/feed.xml");
@@ -414,23 +414,9 @@ fn doc_links(page: &str, dir: &str, doc: &str) -> Vec<String> {
         .collect()
 }
 
-/// Four releases as a publisher makes them: an advertising SDK in the Chinese text only (the
-/// English translation left behind), a wording fix released for the same day (so the first of
-/// the two is never in force), then the English caught up.
+/// The fixture's four releases (an SDK in the Chinese text only, then a same-day wording fix).
 fn four_releases() -> Fixture {
-    let f = Fixture::real_policy();
-    f.release("privacy", "1.0.0", "2026-12-01", "2026-11-20T02:00:00Z");
-    let zh = f.source("privacy.zh-CN.md");
-    let en = f.source("privacy.en.md");
-    f.add_ad_row();
-    f.write_source("privacy.en.md", &en);
-    f.release("privacy", "2.0.0", "2027-01-15", "2026-12-16T02:00:00Z");
-    let fixed = f.source("privacy.zh-CN.md").replacen("穿山甲广告SDK", "穿山甲广告 SDK", 1);
-    assert_ne!(fixed, f.source("privacy.zh-CN.md"));
-    f.write_source("privacy.zh-CN.md", &fixed);
-    f.release("privacy", "2.0.1", "2027-01-15", "2026-12-16T08:00:00Z");
-    assert!(zh.len() < fixed.len());
-    f
+    Fixture::four_releases()
 }
 
 #[test]
@@ -571,7 +557,7 @@ fn comparisons_index_changes_since_and_never_in_force_releases() {
     build(f.root(), &["--as-of", "2026-12-20"]).success();
     // One banner for the one upcoming change; 2.0.0 will never be in force.
     let home = read(&out, "privacy/index.html");
-    assert_eq!(home.matches("本政策将于 2027-01-15 更新。").count(), 1, "{home}");
+    assert_eq!(home.matches("本政策将于 2027年1月15日 更新。").count(), 1, "{home}");
     assert!(home.contains("privacy/compare/1.0.0...2.0.1/index.html"));
     assert!(!home.contains("compare/1.0.0...2.0.0/"), "never compared with 2.0.0 from its page");
     let v200 = read(&out, "privacy/2.0.0/index.html");
@@ -597,7 +583,7 @@ fn comparisons_index_changes_since_and_never_in_force_releases() {
     // Once 2.0.1 is in force: the old version shows its period and links its changes since.
     build(f.root(), &["--as-of", "2027-01-20"]).success();
     let v1 = read(&out, "privacy/1.0.0/index.html");
-    assert!(v1.contains("2026-12-01 至 2027-01-14"), "in-force period");
+    assert!(v1.contains("2026年12月1日 至 2027年1月14日"), "in-force period");
     assert!(v1.contains("href=\"../../privacy/changes-since/1.0.0/index.html\""));
     let home = read(&out, "privacy/index.html");
     assert!(home.contains("<dd>2.0.1</dd>"));
@@ -701,7 +687,9 @@ fn publishing_metadata_and_the_base_url_it_needs() {
     assert!(page.contains("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'self'; img-src 'self' data: https:; base-uri 'none'; form-action 'none'\">"));
     // A publication date on every version page, in the policy's time zone (02:00Z is 10:00 in Shanghai).
     assert!(
-        page.contains("<dt>发布日期</dt><dd><time datetime=\"2026-11-20\">2026-11-20</time></dd>"),
+        page.contains(
+            "<dt>发布日期</dt><dd><time datetime=\"2026-11-20\">2026年11月20日</time></dd>"
+        ),
         "{page}"
     );
     // Every heading links to itself.

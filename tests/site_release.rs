@@ -25,7 +25,7 @@ fn second_release_with_an_sdk_row_in_a_git_clone() {
         repo.ok(&["build", "--base-url", "https://example.com/policy/", "--as-of", "2026-12-01"]);
     assert!(out.starts_with("built site/ as of 2026-12-01: 1 document, 2 versions"), "{out}");
     let home = repo.read("site/privacy/index.html");
-    assert!(home.contains("<dd>1.0.0</dd>") && home.contains("本政策将于 2026-12-31 更新。"));
+    assert!(home.contains("<dd>1.0.0</dd>") && home.contains("本政策将于 2026年12月31日 更新。"));
     assert!(home.contains("href=\"../privacy/compare/1.0.0...2.0.0/index.html\""));
     let redline = repo.read("site/privacy/compare/1.0.0...2.0.0/index.html");
     assert!(redline.contains("<td><ins>穿山甲广告SDK</ins></td>"), "the new row, inserted");

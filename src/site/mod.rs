@@ -790,12 +790,21 @@ impl Ctx<'_> {
         site.status(i, self.opts.as_of)
     }
 
+    /// How a page in `lang` names edition `e`: its version, or the draft in that language (its
+    /// folder stays `draft`).
+    fn label(&self, e: &Edition, lang: &str) -> String {
+        match e.is_draft() {
+            true => self.templates.strings(lang).remove("draft").unwrap_or_else(|| e.label.clone()),
+            false => e.label.clone(),
+        }
+    }
+
     /// Edition `i` as list pages show it, linking its page in `lang` where it has one.
     fn edition_info(&self, site: &DocSite<'_>, i: usize, lang: &str) -> EditionInfo {
         let e = &site.editions[i];
         let period = site.period(i);
         EditionInfo {
-            label: e.label.clone(),
+            label: self.label(e, lang),
             effective: e.effective.map(|d| d.to_string()),
             released_at: e.record.as_ref().map(|r| r.released_at.clone()),
             level: e.record.as_ref().map(|r| r.level.clone()),
@@ -836,8 +845,13 @@ impl Ctx<'_> {
         let e = &site.editions[i];
         let file = &e.files[k];
         let title = site.title(file);
-        let mut chrome =
-            self.chrome(Some(site), page_lang, path, format!("{title} · {}", e.label), "document");
+        let mut chrome = self.chrome(
+            Some(site),
+            page_lang,
+            path,
+            format!("{title} · {}", self.label(e, page_lang)),
+            "document",
+        );
         chrome.draft = e.is_draft();
         chrome.languages = if home {
             let langs: Vec<&str> = site.langs.iter().map(String::as_str).collect();
@@ -1448,7 +1462,7 @@ fn compare_page(
         Some(site),
         lang,
         path,
-        format!("{title} · {} → {}", ea.label, eb.label),
+        format!("{title} · {} → {}", ea.label, ctx.label(eb, lang)),
         "compare",
     );
     chrome.draft = eb.is_draft();
@@ -1723,11 +1737,15 @@ struct FeedEntry {
     label: String,
     id: String,
     link: String,
+    /// The language of the page `link` leads to (the source's when the version lacks the feed's).
+    link_lang: String,
     updated: String,
     effective: String,
     level: String,
     summary: Vec<String>,
     compare_link: Option<String>,
+    /// The language of the redline page `compare_link` leads to.
+    compare_lang: String,
     /// The people's note in the feed's language (the machine summary follows it).
     note: Option<meta::NoteView>,
 }
@@ -1762,6 +1780,7 @@ fn feed(ctx: &Ctx<'_>, site: &DocSite<'_>, lang: &str) -> Result<String> {
         }
         .unwrap_or_else(|| format!("urn:redline:{}", specific.replace('/', ":")))
     };
+    let src = site.config.source_language.as_str();
     let mut entries = Vec::new();
     for (i, e) in site.released() {
         let record = e.record.as_ref();
@@ -1771,11 +1790,17 @@ fn feed(ctx: &Ctx<'_>, site: &DocSite<'_>, lang: &str) -> Result<String> {
             label: e.label.clone(),
             id: feed_id(&format!("{id}/{}", e.label)),
             link: link(&site.version_url(i, lang)),
+            link_lang: if e.file(lang).is_some() { lang } else { src }.to_string(),
             updated: record.map(|r| r.released_at.clone()).unwrap_or_default(),
             effective: e.effective.map(|d| d.to_string()).unwrap_or_default(),
             level: record.map(|r| r.level.clone()).unwrap_or_default(),
             summary: record.map(|r| r.summary.clone()).unwrap_or_default(),
             compare_link: previous.map(|a| link(&site.compare_url(a, i, lang))),
+            compare_lang: match previous {
+                Some(a) if site.both_have(a, i, lang) => lang,
+                _ => src,
+            }
+            .to_string(),
         });
     }
     entries.reverse();
@@ -1800,6 +1825,19 @@ fn feed(ctx: &Ctx<'_>, site: &DocSite<'_>, lang: &str) -> Result<String> {
             ("feed_id", &feed_id(id)),
             ("self_link", &base.as_ref().map(|b| format!("{b}{}", feed_path(id, tag)))),
             ("home_link", &link(&localized(&format!("{id}/index.html"), tag))),
+            // The document's home in each other language, for a reader who prefers it.
+            (
+                "other_homes",
+                &site
+                    .langs
+                    .iter()
+                    .filter(|l| l.as_str() != lang)
+                    .map(|l| {
+                        let home = localized(&format!("{id}/index.html"), site.tag(l));
+                        (l.clone(), link(&home))
+                    })
+                    .collect::<Vec<_>>(),
+            ),
             ("updated", &updated),
             ("entries", &entries),
         ],

@@ -84,6 +84,40 @@ pub fn export(dir: &Path) -> Result<Vec<String>> {
     Ok(files.iter().map(|(n, _)| n.to_string()).collect())
 }
 
+/// The Tera filter `human_date(fmt=…)`: a calendar date `YYYY-MM-DD` as the page's language
+/// writes it, by the pattern `fmt` (the UI string `date_format`): `{y}` the year, `{m}` / `{d}`
+/// the month and day without a leading zero, `{mm}` / `{dd}` with one (`zh-CN`: `{y}年{m}月{d}日`
+/// gives 2026年12月12日). Any other value passes through unchanged, so a page never fails on one.
+/// Machine-readable copies (`<time datetime>`) keep the ISO date.
+///
+/// Errors: `fmt` missing or not a string.
+fn human_date(
+    value: &tera::Value,
+    args: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    let fmt = args
+        .get("fmt")
+        .and_then(tera::Value::as_str)
+        .ok_or_else(|| tera::Error::msg("human_date needs fmt=\"…\" (the date_format string)"))?;
+    let Some(text) = value.as_str() else { return Ok(value.clone()) };
+    Ok(tera::Value::String(format_date(text, fmt).unwrap_or_else(|| text.to_string())))
+}
+
+/// `iso` (`YYYY-MM-DD`) by the pattern of [`human_date`]; `None` when `iso` is not such a date.
+pub(crate) fn format_date(iso: &str, fmt: &str) -> Option<String> {
+    let date: jiff::civil::Date = iso.parse().ok()?;
+    if iso.len() != 10 {
+        return None;
+    }
+    Some(
+        fmt.replace("{y}", &date.year().to_string())
+            .replace("{mm}", &format!("{:02}", date.month()))
+            .replace("{dd}", &format!("{:02}", date.day()))
+            .replace("{m}", &date.month().to_string())
+            .replace("{d}", &date.day().to_string()),
+    )
+}
+
 /// Tera's own message is often "Failed to render …"; the cause is in `source()`.
 fn chain(err: &dyn std::error::Error) -> String {
     let mut parts = vec![err.to_string()];
@@ -142,6 +176,7 @@ impl Templates {
         };
         let mut tera = tera;
         tera.set_escape_fn(escape);
+        tera.register_filter("human_date", human_date);
         Ok(Templates { tera, css, strings })
     }
 
@@ -188,6 +223,27 @@ mod tests {
         }
         assert_eq!(t.strings("zh-TW")["history"], t.strings("zh-CN")["history"]);
         assert_eq!(t.strings("de")["history"], en["history"]);
+    }
+
+    #[test]
+    fn dates_in_the_page_language() {
+        let t = Templates::load(None).unwrap();
+        let zh = &t.strings("zh-CN")["date_format"];
+        assert_eq!(format_date("2026-12-02", zh).unwrap(), "2026年12月2日");
+        assert_eq!(
+            format_date("2027-01-15", &t.strings("en")["date_format"]).unwrap(),
+            "2027-01-15"
+        );
+        assert_eq!(format_date("not a date", zh), None);
+        assert_eq!(format_date("2026-12-02T00:00:00Z", zh), None);
+        let mut ctx = tera::Context::new();
+        ctx.insert("d", "2026-12-12");
+        ctx.insert("f", zh);
+        let mut tera = Tera::default();
+        tera.register_filter("human_date", human_date);
+        let out =
+            tera.render_str("{{ d | human_date(fmt=f) }} {{ 'x' | human_date(fmt=f) }}", &ctx);
+        assert_eq!(out.unwrap(), "2026年12月12日 x");
     }
 
     #[test]

@@ -183,12 +183,97 @@ impl Fixture {
         f
     }
 
+    /// Four releases as a publisher makes them: an advertising SDK in the Chinese text only (the
+    /// English translation left behind) as 2.0.0, a wording fix released for the same day as
+    /// 2.0.1 (so 2.0.0 is never in force).
+    pub fn four_releases() -> Fixture {
+        Fixture::four_releases_with(|_| {}, |_| {})
+    }
+
+    fn four_releases_with(
+        note_200: impl FnOnce(&mut redline::archive::ReleaseRecord),
+        note_201: impl FnOnce(&mut redline::archive::ReleaseRecord),
+    ) -> Fixture {
+        let f = Fixture::real_policy();
+        f.release("privacy", "1.0.0", "2026-12-01", "2026-11-20T02:00:00Z");
+        f.add_ad_row_to(&["privacy.zh-CN.md"]);
+        f.release_with("privacy", "2.0.0", "2027-01-15", "2026-12-16T02:00:00Z", note_200);
+        let fixed = f.source("privacy.zh-CN.md").replacen("穿山甲广告SDK", "穿山甲广告 SDK", 1);
+        assert_ne!(fixed, f.source("privacy.zh-CN.md"));
+        f.write_source("privacy.zh-CN.md", &fixed);
+        f.release_with("privacy", "2.0.1", "2027-01-15", "2026-12-16T08:00:00Z", note_201);
+        f
+    }
+
+    /// The published site as readers meet it on 2027-01-20 (build with `--as-of 2027-01-20`):
+    /// [`Fixture::four_releases`] with release notes (2.0.0 in Chinese only, 2.0.1 in both
+    /// languages), so 2.0.1 is in force, 1.0.0 was in force from 2026-12-01 to 2027-01-14 and
+    /// 2.0.0 never was; then two upcoming changes: 2.1.0 (effective 2027-03-01) drops video
+    /// consultations from the microphone row of the Chinese text, 2.2.0 (effective 2027-04-01)
+    /// brings the English translation up to date with the advertising SDK. The English text of
+    /// 2.0.0 to 2.1.0 is stale.
+    pub fn published_site() -> Fixture {
+        let note = |zh: &'static str, en: Option<&'static str>| {
+            move |r: &mut redline::archive::ReleaseRecord| {
+                r.notes.insert("zh-CN".into(), zh.into());
+                if let Some(en) = en {
+                    r.notes.insert("en".into(), en.into());
+                }
+            }
+        };
+        let f = Fixture::four_releases_with(
+            note("我们新增了一家广告合作伙伴，用于向您展示个性化广告。", None),
+            note(
+                "我们新增了一家广告合作伙伴（穿山甲广告 SDK），用于向您展示个性化广告。",
+                Some(
+                    "We added an advertising partner (the Pangle Ads SDK) to show you personalised ads.",
+                ),
+            ),
+        );
+        let zh = f.source("privacy.zh-CN.md").replace(
+            "| 麦克风 | 核心业务功能 | 视频、语音问诊 |",
+            "| 麦克风 | 核心业务功能 | 语音问诊 |",
+        );
+        f.write_source("privacy.zh-CN.md", &zh);
+        f.release_with(
+            "privacy",
+            "2.1.0",
+            "2027-03-01",
+            "2027-01-18T02:00:00Z",
+            note(
+                "我们不再使用麦克风进行视频问诊。",
+                Some("We no longer use the microphone for video consultations."),
+            ),
+        );
+        f.add_ad_row_to(&["privacy.en.md"]);
+        f.release_with(
+            "privacy",
+            "2.2.0",
+            "2027-04-01",
+            "2027-01-19T02:00:00Z",
+            note(
+                "英文译文已补充广告合作伙伴。",
+                Some("The English translation now lists the advertising partner."),
+            ),
+        );
+        f
+    }
+
     /// Adds the advertising-SDK row to both languages' working sources.
     pub fn add_ad_row(&self) {
+        self.add_ad_row_to(&["privacy.zh-CN.md", "privacy.en.md"]);
+    }
+
+    /// Adds the advertising-SDK row to the working sources named (`privacy.zh-CN.md`,
+    /// `privacy.en.md`).
+    pub fn add_ad_row_to(&self, names: &[&str]) {
         for (name, anchor, row) in [
             ("privacy.zh-CN.md", "| 友盟推送 |", AD_ROW_ZH),
             ("privacy.en.md", "| Umeng Push (友盟推送) |", AD_ROW_EN),
         ] {
+            if !names.contains(&name) {
+                continue;
+            }
             let text = self.source(name);
             let mut out = String::new();
             for line in text.split_inclusive('\n') {
