@@ -15,13 +15,12 @@
 
 mod site_fixture;
 
-use assert_cmd::Command;
 use serde_json::json;
 use site_fixture::Fixture;
 use std::path::Path;
 
 /// The address the sites are built for.
-const BASE: &str = "https://example.com/policy/";
+const BASE: &str = site_fixture::PUBLISHED_BASE;
 
 fn missing() -> Option<String> {
     let here = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
@@ -55,20 +54,9 @@ fn every_page_type_in_both_languages_at_both_widths() {
         return;
     }
     let f = Fixture::published_site();
-    let build = |args: &[&str]| {
-        Command::cargo_bin("redline")
-            .unwrap()
-            .current_dir(f.root())
-            .arg("build")
-            .args(["--base-url", BASE, "--as-of", "2027-01-20"])
-            .args(args)
-            .assert()
-            .success();
-    };
-    build(&[]);
-    // A preview of the working text (the release 2.2.0 left unchanged): the same site with a
-    // draft, every page marked noindex.
-    build(&["--preview", "--out", "preview"]);
+    // The published site, and a preview of the working text (the release 2.2.0 left
+    // unchanged): the same site with a draft, every page marked noindex.
+    f.build_published_and_preview();
 
     let anchors = json!({"sel": "article.policy h2 a.anchor[href^=\"#s-\"]"});
     let collapsed_zh = json!({"sel": "section.redline p.collapsed", "re": r"^\d+ 节未变更$"});

@@ -10,7 +10,6 @@
 
 mod site_fixture;
 
-use assert_cmd::Command;
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::{
     BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
@@ -243,18 +242,7 @@ fn the_checker_sees_what_it_must() {
 #[test]
 fn chinese_pages_have_no_latin_ui_text() {
     let f = Fixture::published_site();
-    let build = |args: &[&str]| {
-        Command::cargo_bin("redline")
-            .unwrap()
-            .current_dir(f.root())
-            .arg("build")
-            .args(["--base-url", "https://example.com/policy/", "--as-of", "2027-01-20"])
-            .args(args)
-            .assert()
-            .success();
-    };
-    build(&[]);
-    build(&["--preview", "--out", "preview"]);
+    f.build_published_and_preview();
     let mut checked = 0;
     let mut report = String::new();
     for dir in ["site", "preview"] {

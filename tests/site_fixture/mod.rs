@@ -1,5 +1,5 @@
 //! Test fixtures shared by the site tests: throwaway policy repositories in temp dirs, with
-//! release folders written exactly as contracts.md "Release record" describes (sources, sha256
+//! release folders written exactly as the README's release record describes (sources, sha256
 //! of each, and the chain of release.toml hashes), so the site can be built without `release`.
 
 #![allow(dead_code, unreachable_pub)]
@@ -14,6 +14,9 @@ use std::path::{Path, PathBuf};
 pub const AD_ROW_ZH: &str = "| 穿山甲广告SDK | 用于向您展示个性化广告 | 收集的个人信息类型:设备信息、广告标识符(OAID/IDFA)、位置信息 | 北京巨量引擎网络技术有限公司 | 《穿山甲隐私政策》 |";
 /// The same row in the English reference translation.
 pub const AD_ROW_EN: &str = "| Pangle Ads SDK (穿山甲广告SDK) | Used to show you personalised advertising | Type of personal information collected: device information, advertising identifiers (OAID/IDFA), location | Beijing Juliang Engine Network Technology Co., Ltd. | \"Pangle Privacy Policy\" |";
+
+/// The public address [`Fixture::build_published_and_preview`] builds for.
+pub const PUBLISHED_BASE: &str = "https://example.com/policy/";
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
@@ -257,6 +260,22 @@ impl Fixture {
             ),
         );
         f
+    }
+
+    /// Builds [`Fixture::published_site`] as readers meet it on 2027-01-20 at
+    /// [`PUBLISHED_BASE`]: the published site into `site/` and a preview of the working text
+    /// (every page marked noindex, with a draft) into `preview/`. Panics when a build fails.
+    pub fn build_published_and_preview(&self) {
+        for extra in [&[][..], &["--preview", "--out", "preview"][..]] {
+            assert_cmd::Command::cargo_bin("redline")
+                .unwrap()
+                .current_dir(self.root())
+                .arg("build")
+                .args(["--base-url", PUBLISHED_BASE, "--as-of", "2027-01-20"])
+                .args(extra)
+                .assert()
+                .success();
+        }
     }
 
     /// Adds the advertising-SDK row to both languages' working sources.
