@@ -5,8 +5,11 @@
 //! rewrite. Start-up, rule loading and lexicon compilation count: each run is a fresh process.
 //!
 //! Reports, per pair: median wall time of both tools over the runs, their ratio, and redline's
-//! peak resident memory (from `wait4`). Run with `cargo bench --bench diff`; set
-//! `REDLINE_BENCH_RUNS` to change the number of runs (default 15).
+//! peak resident memory (from `wait4`). Then the real policy pair again inside this repository
+//! (judged under `policy/criteria.toml`), and start-up on its own: `redline --version`, and a
+//! diff of two empty files (the criteria load, nothing is judged). Run with
+//! `cargo bench --bench diff`; set `REDLINE_BENCH_RUNS` to change the number of runs (default
+//! 15).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -15,6 +18,7 @@ use std::time::{Duration, Instant};
 const TARGET_RATIO: f64 = 1.5;
 const TARGET_RSS_MIB: f64 = 50.0;
 const TARGET_LARGE: Duration = Duration::from_secs(1);
+const TARGET_REAL: Duration = Duration::from_millis(20);
 
 /// Runs `cmd` to completion, discarding output; returns the wall time.
 fn run(cmd: &mut Command) -> Duration {
@@ -118,6 +122,7 @@ fn main() {
         timings.push(median(ours));
     }
     let worst_rss = children_peak_mib();
+    let real_outside = timings[0];
     for (pair, a) in pairs.iter().zip(timings) {
         let theirs: Vec<Duration> = (0..runs)
             .map(|_| {
@@ -139,6 +144,40 @@ fn main() {
             ratio
         );
     }
+    // The real policy inside this repository (policy/criteria.toml), and start-up alone.
+    let time = |cmd: &mut dyn FnMut() -> Command| -> Duration {
+        median((0..runs).map(|_| run(&mut cmd())).collect())
+    };
+    let real_inside = time(&mut || {
+        let mut c = Command::new(&bin);
+        c.arg("diff").arg(&pairs[0].old).arg(&pairs[0].new).args(["--format", "json"]);
+        c.current_dir(root);
+        c
+    });
+    std::fs::write(work.path().join("empty-old.md"), "").unwrap();
+    std::fs::write(work.path().join("empty-new.md"), "").unwrap();
+    let version = time(&mut || {
+        let mut c = Command::new(&bin);
+        c.arg("--version");
+        c
+    });
+    let empty = time(&mut || {
+        let mut c = Command::new(&bin);
+        c.args(["diff", "empty-old.md", "empty-new.md", "--format", "json"]);
+        c.current_dir(work.path());
+        c
+    });
+    println!(
+        "{:<52} {:>8.1}ms",
+        "real policy, inside the repository (criteria.toml)",
+        real_inside.as_secs_f64() * 1e3
+    );
+    println!("{:<52} {:>8.1}ms", "start-up: redline --version", version.as_secs_f64() * 1e3);
+    println!(
+        "{:<52} {:>8.1}ms",
+        "start-up: diff of two empty files (built-in)",
+        empty.as_secs_f64() * 1e3
+    );
     let mut sorted = ratios.clone();
     sorted.sort_by(f64::total_cmp);
     let median_ratio = sorted[sorted.len() / 2];
@@ -174,6 +213,12 @@ fn main() {
     };
 
     println!();
+    println!(
+        "real policy: {:.1} ms outside a repository, {:.1} ms inside (target < {} ms)",
+        real_outside.as_secs_f64() * 1e3,
+        real_inside.as_secs_f64() * 1e3,
+        TARGET_REAL.as_millis()
+    );
     println!("median ratio redline/git: {median_ratio:.2} (target ≤ {TARGET_RATIO})");
     println!("peak memory of the redline runs: {worst_rss:.1} MiB (target < {TARGET_RSS_MIB} MiB)");
     if let Some(t) = large_time {

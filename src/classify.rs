@@ -723,8 +723,10 @@ fn degenerate(old: &Document, new: &Document) -> bool {
     if o >= 500 && n * 10 < o * 4 {
         return true;
     }
-    let text = match_text(&new.text);
-    n < 2000 && o > n && ERROR_PAGE.iter().any(|p| text.contains(p))
+    n < 2000 && o > n && {
+        let text = match_text(&new.text);
+        ERROR_PAGE.iter().any(|p| text.contains(p))
+    }
 }
 
 /// A finding about the whole comparison (a guard or the wholesale rule).
@@ -813,47 +815,110 @@ pub fn classify(
     diff: &DocumentDiff,
     criteria: &Criteria,
 ) -> Classification {
+    if let Some(c) = guarded(old, new, diff, criteria) {
+        return c;
+    }
+    let level = if diff.identical { Level::None } else { Level::Editorial };
+    let read = Statements::read(old, new, diff);
+    judge(old, new, diff, criteria, &read, document_language(new), level)
+}
+
+/// The classification when a guard holds: its one finding, nothing else.
+fn guarded(
+    old: &Document,
+    new: &Document,
+    diff: &DocumentDiff,
+    criteria: &Criteria,
+) -> Option<Classification> {
+    if diff.identical {
+        return None;
+    }
     let lang = document_language(new);
-    let mut level = if diff.identical { Level::None } else { Level::Editorial };
-    // Guards: one finding, nothing else.
-    if !diff.identical {
-        for rule in criteria.rules.iter().filter(|r| r.is_guard()) {
-            if let Some(terms) = guard(rule, old, new) {
-                let finding = document_finding(rule, new, lang, &terms);
-                let verdicts = diff
-                    .changes
-                    .iter()
-                    .map(|_| ChangeVerdict {
-                        level: Level::Editorial,
-                        direction: Direction::Unknown,
-                        finding: None,
-                    })
-                    .collect();
-                return Classification {
-                    level: finding.level,
-                    qualifiers: finding.qualifiers.clone(),
-                    findings: vec![finding],
-                    verdicts,
-                    notices: Vec::new(),
-                };
-            }
+    for rule in criteria.rules.iter().filter(|r| r.is_guard()) {
+        if let Some(terms) = guard(rule, old, new) {
+            let finding = document_finding(rule, new, lang, &terms);
+            let verdicts = diff
+                .changes
+                .iter()
+                .map(|_| ChangeVerdict {
+                    level: Level::Editorial,
+                    direction: Direction::Unknown,
+                    finding: None,
+                })
+                .collect();
+            return Some(Classification {
+                level: finding.level,
+                qualifiers: finding.qualifiers.clone(),
+                findings: vec![finding],
+                verdicts,
+                notices: Vec::new(),
+            });
         }
     }
-    let old_statements =
-        if diff.identical { DocumentStatements::default() } else { statements::extract(old) };
-    let new_statements =
-        if diff.identical { DocumentStatements::default() } else { statements::extract(new) };
-    let old_index = Index::of(&old_statements);
-    let new_index = Index::of(&new_statements);
+    None
+}
+
+/// The statements of both versions of a comparison and their indexes: what [`classify`] compares
+/// besides the words. Reading them needs no criteria, so it may run while they load.
+#[derive(Debug, Default)]
+pub struct Statements {
+    old: DocumentStatements,
+    new: DocumentStatements,
+    old_index: Index,
+    new_index: Index,
+}
+
+impl Statements {
+    /// Reads the statements of `old` and `new`, diffed as `diff` (none when the texts are
+    /// identical). The new version's unchanged sections take the old version's statements.
+    pub fn read(old: &Document, new: &Document, diff: &DocumentDiff) -> Statements {
+        if diff.identical {
+            return Statements::default();
+        }
+        let old_statements = statements::extract(old);
+        let new_statements =
+            statements::extract_reusing(new, old, &old_statements, &diff.new_to_old);
+        let (old_index, new_index) = Index::of_both(&old_statements, &new_statements);
+        Statements { old: old_statements, new: new_statements, old_index, new_index }
+    }
+}
+
+/// [`classify`], with the statements already read ([`Statements::read`] on the same three).
+pub fn classify_read(
+    old: &Document,
+    new: &Document,
+    diff: &DocumentDiff,
+    criteria: &Criteria,
+    read: &Statements,
+) -> Classification {
+    match guarded(old, new, diff, criteria) {
+        Some(c) => c,
+        None => {
+            let level = if diff.identical { Level::None } else { Level::Editorial };
+            judge(old, new, diff, criteria, read, document_language(new), level)
+        }
+    }
+}
+
+/// Judges every change once no guard holds.
+fn judge(
+    old: &Document,
+    new: &Document,
+    diff: &DocumentDiff,
+    criteria: &Criteria,
+    read: &Statements,
+    lang: &str,
+    mut level: Level,
+) -> Classification {
     let sides = Sides {
         old,
         new,
         criteria,
         statements: compare::Sides {
-            old: &old_statements,
-            new: &new_statements,
-            old_index: &old_index,
-            new_index: &new_index,
+            old: &read.old,
+            new: &read.new,
+            old_index: &read.old_index,
+            new_index: &read.new_index,
             old_to_new: &diff.old_to_new,
         },
         old_cats: (0..old.sections.len()).map(|_| OnceLock::new()).collect(),
@@ -1072,13 +1137,22 @@ pub fn stated_dates(doc: &Document) -> (Option<StatedDate>, Option<StatedDate>) 
     let (mut updated, mut effective) = (None, None);
     for section in &doc.sections {
         for block in &section.blocks {
-            let lower = block.text.to_lowercase();
-            if !["日期", "时间", "更新", "updated", "modified", "effective"]
-                .iter()
-                .any(|k| lower.contains(k))
+            // The first of each is kept: nothing later changes the answer.
+            if updated.is_some() && effective.is_some() {
+                return (updated, effective);
+            }
+            // The label words, Latin ones in any case (no other letter lower-cases to theirs),
+            // looked for before the block is lower-cased.
+            let bytes = block.text.as_bytes();
+            let latin = |w: &[u8]| bytes.windows(w.len()).any(|x| x.eq_ignore_ascii_case(w));
+            if !(["日期", "时间", "更新"].iter().any(|k| block.text.contains(k))
+                || latin(b"updated")
+                || latin(b"modified")
+                || latin(b"effective"))
             {
                 continue;
             }
+            let lower = block.text.to_lowercase();
             for line_text in lower.split('\n') {
                 let Some(label) = LINE.find(line_text) else { continue };
                 let rest = &line_text[label.end()..];

@@ -30,12 +30,13 @@ pub fn is_cjk(c: char) -> bool {
 }
 
 fn is_word(c: char) -> bool {
-    c.is_alphanumeric() && !is_cjk(c)
+    is_alphanumeric(c) && !is_cjk(c)
 }
 
 static HTML_COMMENT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?s)<!--.*?-->").unwrap());
-static HTML_TAG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"</?[A-Za-z][A-Za-z0-9-]*(?:[ \t\n\x{a0}\x{3000}][^<>]*)?/?>").unwrap()
+// The full engine: tags are searched for in whole documents, where regex-lite is slow.
+static HTML_TAG: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(r"</?[A-Za-z][A-Za-z0-9-]*(?:[ \t\n\x{a0}\x{3000}][^<>]*)?/?>").unwrap()
 });
 static TEMPLATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\{%-?[ \t\n\x{a0}\x{3000}]*data[ \t\n\x{a0}\x{3000}]+([A-Za-z0-9_.\-]+)[ \t\n\x{a0}\x{3000}]*-?%\}|\{\{-?[ \t\n\x{a0}\x{3000}]*(?:site\.data\.)?([A-Za-z0-9_.\-]+)[ \t\n\x{a0}\x{3000}]*-?\}\}")
@@ -55,7 +56,7 @@ pub fn strip_html_comments(text: &str) -> std::borrow::Cow<'_, str> {
 /// Rewrites template variables to one spelling: `{% data a.b %}` and `{{ site.data.a.b }}`
 /// both become `{{a.b}}`.
 pub fn canonical_templates(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.contains('{') {
+    if !(text.contains("{%") || text.contains("{{")) {
         return text.into();
     }
     TEMPLATE.replace_all(text, |c: &regex_lite::Captures<'_>| {
@@ -295,7 +296,31 @@ fn digits_at(text: &str, i: usize) -> usize {
 }
 
 fn is_cjk_numeral(c: char) -> bool {
-    "零〇一二两三四五六七八九十百".contains(c)
+    matches!(
+        c,
+        '零' | '〇'
+            | '一'
+            | '二'
+            | '两'
+            | '三'
+            | '四'
+            | '五'
+            | '六'
+            | '七'
+            | '八'
+            | '九'
+            | '十'
+            | '百'
+    )
+}
+
+/// [`char::is_alphanumeric`], answering the common CJK ideographs without the table lookup.
+fn is_alphanumeric(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        matches!(c as u32, 0x4E00..=0x9FFF) || c.is_alphanumeric()
+    }
 }
 
 /// Scans lower-case `text` for dates and durations (a number, optional spaces and `个`, then a
@@ -307,6 +332,11 @@ pub fn quantities(text: &str) -> Vec<Found> {
     let bytes = text.as_bytes();
     while i < text.len() {
         let c = text[i..].chars().next().unwrap_or(' ');
+        // A date or duration starts at a digit, a Chinese numeral or a Latin letter (a month).
+        if !(c.is_ascii_alphanumeric() || is_cjk_numeral(c)) {
+            i += c.len_utf8();
+            continue;
+        }
         let word_start =
             i == 0 || !text[..i].chars().next_back().is_some_and(|p| p.is_ascii_alphanumeric());
         if let Some(found) = date_at(text, i, word_start) {
@@ -494,7 +524,11 @@ fn date_at(text: &str, i: usize, word_start: bool) -> Option<Found> {
 /// The text lexicon terms are matched against: [`canonical_lower`], whitespace runs collapsed to
 /// one space, no space next to a CJK character. Punctuation is kept.
 pub fn match_text(text: &str) -> String {
-    let canonical = canonical_lower(text);
+    collapse_spaces(&canonical_lower(text))
+}
+
+/// The rest of [`match_text`], from the [`canonical_lower`] form.
+fn collapse_spaces(canonical: &str) -> String {
     let mut out = String::with_capacity(canonical.len());
     let mut pending_space = false;
     for c in canonical.chars() {
@@ -520,9 +554,12 @@ pub fn match_text(text: &str) -> String {
 /// `can't` = `can not` = `cannot`), and the familiar 你 / 妳 written as the polite 您 (the same
 /// pronoun; a policy switching between them says the same thing).
 pub fn canonical_lower(text: &str) -> String {
-    let fast = text.chars().all(|c| c.is_ascii() || matches!(c as u32, 0x4E00..=0x9FFF));
-    let mut out: String = if fast {
+    let mut out: String = if text.is_ascii() {
         text.to_ascii_lowercase()
+    } else if text.chars().all(|c| plain_lower(c).is_some()) {
+        // Text made only of characters NFKC maps one to one and never composes: the same result
+        // as the general path below, without decomposing and recomposing every character.
+        text.chars().filter_map(plain_lower).collect()
     } else {
         text.nfkc().flat_map(char::to_lowercase).collect()
     };
@@ -536,6 +573,30 @@ pub fn canonical_lower(text: &str) -> String {
         out = out.replace(['你', '妳'], "您");
     }
     out
+}
+
+/// NFKC then lower case of `c`, for the characters most policies are written in, when that is
+/// one character and `c` takes no part in composition: ASCII, CJK unified ideographs, the common
+/// CJK punctuation (`、。《》「」【】`, curly quotes), the ideographic and no-break spaces and full-width forms
+/// (`，` → `,`, `Ａ` → `a`). `None` for any other character (the caller then normalises the whole
+/// text). None of these characters is a combining mark or the second half of a composition, so a
+/// text made only of them normalises character by character.
+fn plain_lower(c: char) -> Option<char> {
+    match c as u32 {
+        0..=0x7F => Some(c.to_ascii_lowercase()),
+        0x4E00..=0x9FFF
+        | 0x3001..=0x3002
+        | 0x3008..=0x3011
+        | 0x3014..=0x301B
+        | 0x2018..=0x2019
+        | 0x201C..=0x201D
+        | 0x2014
+        | 0x00B7 => Some(c),
+        0x3000 | 0xA0 => Some(' '),
+        // Full-width ASCII: NFKC gives the ASCII character.
+        0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).map(|a| a.to_ascii_lowercase()),
+        _ => None,
+    }
 }
 
 /// English contractions and their full forms (lower case).
@@ -607,11 +668,43 @@ fn expand_contractions(text: &str) -> String {
 /// The key two texts must share for their difference to be editorial (module docs list what it
 /// ignores). Empty for text that holds no words.
 pub fn editorial_key(text: &str) -> String {
+    key_of_lower(&canonical_lower(&without_markup(text)))
+}
+
+/// [`editorial_key`] and [`match_text`] of one text: the text is lower-cased once when it holds
+/// no markup (the common case).
+pub fn key_and_match_text(text: &str) -> (String, String) {
+    let canonical = canonical_lower(text);
+    let key = match without_markup(text) {
+        std::borrow::Cow::Borrowed(_) => key_of_lower(&canonical),
+        std::borrow::Cow::Owned(plain) => key_of_lower(&canonical_lower(&plain)),
+    };
+    (key, collapse_spaces(&canonical))
+}
+
+/// `text` without HTML comments and tags, its template variables in one spelling (borrowed when
+/// it has none of them).
+fn without_markup(text: &str) -> std::borrow::Cow<'_, str> {
+    use std::borrow::Cow;
     let text = strip_html_comments(text);
-    let text = canonical_templates(&text);
-    let text = if text.contains('<') { HTML_TAG.replace_all(&text, " ") } else { text };
-    let text = canonical_lower(&text);
-    let text = strip_enumerator(&text);
+    let templated = match canonical_templates(&text) {
+        Cow::Owned(t) => Some(t),
+        Cow::Borrowed(_) => None,
+    };
+    let text = templated.map_or(text, Cow::Owned);
+    if !text.contains('<') {
+        return text;
+    }
+    let untagged = match HTML_TAG.replace_all(&text, " ") {
+        Cow::Owned(t) => Some(t),
+        Cow::Borrowed(_) => None,
+    };
+    untagged.map_or(text, Cow::Owned)
+}
+
+/// The rest of [`editorial_key`], from the [`canonical_lower`] form.
+fn key_of_lower(text: &str) -> String {
+    let text = strip_enumerator(text);
     // Dates become one token; durations their length in days, to the nearest 5 (180天 ≡ 6个月).
     let mut rewritten = String::with_capacity(text.len());
     let mut last = 0;
@@ -632,7 +725,7 @@ pub fn editorial_key(text: &str) -> String {
     let mut prev: Option<char> = None;
     let chars: Vec<char> = text.chars().collect();
     for (i, &c) in chars.iter().enumerate() {
-        if c.is_alphanumeric() {
+        if is_alphanumeric(c) {
             if separated && prev.is_some_and(is_word) && is_word(c) {
                 out.push(' ');
             }
@@ -678,6 +771,43 @@ mod tests {
             editorial_key("Use {% data variables.product.github %} now"),
             editorial_key("Use {{ site.data.variables.product.github }} now")
         );
+    }
+
+    #[test]
+    fn the_quick_alphanumeric_test_is_the_standard_one() {
+        for c in (0..=0x10FFFF_u32).filter_map(char::from_u32) {
+            assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "U+{:04X}", c as u32);
+        }
+    }
+
+    #[test]
+    fn key_and_match_text_are_the_two_views() {
+        for text in [
+            "我们会收集您的设备信息（IMEI、OAID），保存180天。",
+            "3、We don't share it <!-- draft --> with <b>advertisers</b> before 2024-01-05.",
+            "Use {% data variables.product.github %} <br/> now",
+            "a < b and c > d, but <not a tag",
+            "",
+        ] {
+            assert_eq!(key_and_match_text(text), (editorial_key(text), match_text(text)), "{text}");
+        }
+    }
+
+    #[test]
+    fn the_plain_path_normalises_like_nfkc() {
+        // Every character the plain path accepts maps as NFKC and lower-casing would map it.
+        for c in (0..=0x10FFFF_u32).filter_map(char::from_u32) {
+            if let Some(fast) = plain_lower(c) {
+                let slow: String = c.to_string().nfkc().flat_map(char::to_lowercase).collect();
+                assert_eq!(fast.to_string(), slow, "U+{:04X}", c as u32);
+            }
+        }
+        let mixed =
+            "我们（ＡＢＣ公司）收集您的Ｅ-mail、“位置”信息：180天。\u{3000}Done — “OK”·【注】";
+        let slow: String = mixed.nfkc().flat_map(char::to_lowercase).collect();
+        assert_eq!(canonical_lower(mixed), slow);
+        // A combining mark after a plain letter takes the general path and composes.
+        assert_eq!(canonical_lower("Cafe\u{301}，"), "caf\u{e9},");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The report of one comparison: the serialisable `redline.report/1` struct (README "The JSON report") and
 //! its text and Markdown renderings.
 
-use crate::classify::{Classification, Finding, classify};
+use crate::classify::{Classification, Finding, Statements, classify, classify_read};
 use crate::diff::{DocumentDiff, Evidence, Segment, SegmentOp, diff};
 use crate::document::{Document, PREAMBLE_ID};
 use crate::error::Result;
@@ -172,6 +172,57 @@ pub fn compare_documents(
 ) -> Comparison {
     let diff = diff(&old, &new);
     let classification = classify(&old, &new, &diff, criteria);
+    assemble(document, base, head, old, new, diff, classification, criteria)
+}
+
+/// Two versions parsed and diffed, with their statements read: the part of a comparison that
+/// does not depend on the criteria, so it can run while they load (see [`compare_prepared`]).
+#[derive(Debug)]
+pub struct Prepared {
+    old: Document,
+    new: Document,
+    diff: DocumentDiff,
+    statements: Statements,
+}
+
+impl Prepared {
+    /// Parses `base` and `head`, diffs them and reads their statements.
+    ///
+    /// Errors: as [`compare`], a version that cannot be parsed.
+    pub fn new(base: &Input, head: &Input) -> Result<Prepared> {
+        let old = Document::from_bytes(&base.side.display(), &base.bytes)?;
+        let new = Document::from_bytes(&head.side.display(), &head.bytes)?;
+        let diff = diff(&old, &new);
+        let statements = Statements::read(&old, &new, &diff);
+        Ok(Prepared { old, new, diff, statements })
+    }
+}
+
+/// [`compare`] of two prepared versions: the same comparison, judged under `criteria`.
+pub fn compare_prepared(
+    document: &str,
+    base: Side,
+    head: Side,
+    prepared: Prepared,
+    criteria: &Criteria,
+) -> Comparison {
+    let Prepared { old, new, diff, statements } = prepared;
+    let classification = classify_read(&old, &new, &diff, criteria, &statements);
+    assemble(document, base, head, old, new, diff, classification, criteria)
+}
+
+/// The comparison and its report from the judged diff.
+#[allow(clippy::too_many_arguments)]
+fn assemble(
+    document: &str,
+    base: Side,
+    head: Side,
+    old: Document,
+    new: Document,
+    diff: DocumentDiff,
+    classification: Classification,
+    criteria: &Criteria,
+) -> Comparison {
     let mut by_level = ByLevel::default();
     let changes: Vec<ChangeSummary> = diff
         .changes

@@ -11,7 +11,7 @@ mod site;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use redline::repo::PolicyRepo;
-use redline::report::{compare, document_id_from_path};
+use redline::report::{Prepared, compare_prepared, document_id_from_path};
 use redline::{Error, Level};
 use std::io::Write;
 use std::process::ExitCode;
@@ -346,12 +346,37 @@ fn run(command: Command, color: bool) -> Result<Outcome> {
     match command {
         Command::Diff { old, new, document, report } => {
             let repo = PolicyRepo::discover(&cwd)?;
-            let criteria = compare::load_criteria(report.criteria.as_deref(), repo.as_ref(), &cwd)?;
-            let base = compare::read_input(&old, &cwd)?;
-            let head = compare::read_input(&new, &cwd)?;
+            // The versions are read first (errors are still reported in the order criteria,
+            // inputs, parsing). Two versions that differ are judged: the criteria, the automaton
+            // over their terms and the statement lexicon are then built on a second thread while
+            // the versions are parsed, diffed and their statements read, which needs no criteria.
+            let inputs = compare::read_input(&old, &cwd)
+                .and_then(|base| Ok((base, compare::read_input(&new, &cwd)?)));
+            let judged = inputs.as_ref().is_ok_and(|(base, head)| base.bytes != head.bytes);
+            let (criteria, prepared) = std::thread::scope(|scope| {
+                let loading = scope.spawn(|| {
+                    if judged {
+                        redline::statements::prepare();
+                    }
+                    let criteria =
+                        compare::load_criteria(report.criteria.as_deref(), repo.as_ref(), &cwd)?;
+                    if judged {
+                        criteria.prepare();
+                    }
+                    anyhow::Ok(criteria)
+                });
+                let prepared = inputs.as_ref().ok().map(|(base, head)| Prepared::new(base, head));
+                let criteria =
+                    loading.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                (criteria, prepared)
+            });
+            let criteria = criteria?;
+            let (base, head) = inputs?;
+            let prepared = prepared.expect("prepared when the inputs were read")?;
             let named = document.is_some();
             let id = document.unwrap_or_else(|| document_id_from_path(&head.side.path));
-            let mut comparison = compare(&id, &base, &head, &criteria)?;
+            let mut comparison =
+                compare_prepared(&id, base.side.clone(), head.side.clone(), prepared, &criteria);
             // Inside a policy repository, without --document, the new text's front-matter `id`
             // names the document (a copy of privacy.zh-CN.md at /tmp/edited.md is still
             // `privacy`); outside one the contract's file stem stands.

@@ -173,6 +173,15 @@ pub struct Index {
     records: HashMap<String, Record>,
 }
 
+/// What the index reads from a clause's text: its [`editorial_key`], its matching form, and the
+/// SDK record it opens ([`record_name`]).
+#[derive(Debug)]
+struct Forms {
+    key: String,
+    text: String,
+    record: Option<String>,
+}
+
 /// What an SDK record written as prose says: `2、OPPO广告联盟SDK`, then `SDK用途：…` and
 /// `收集个人信息类型：…` paragraphs up to the next record or section.
 #[derive(Debug, Default)]
@@ -185,7 +194,8 @@ struct Record {
 /// The SDK a paragraph opens a record for: `2、OPPO广告联盟SDK`, `第三方SDK名称：友盟统计SDK`,
 /// `SDK name: Firebase SDK`. `None` for any other paragraph and for table rows.
 fn record_name(text: &str) -> Option<&str> {
-    if text.contains(" | ") {
+    // The name must hold `sdk` in any case; only `K` and the Kelvin sign lower-case to `k`.
+    if text.contains(" | ") || !text.contains(['k', 'K', '\u{212A}']) {
         return None;
     }
     let t = text.trim().trim_start_matches(|c: char| c.is_ascii_digit() || c.is_whitespace());
@@ -252,21 +262,45 @@ fn conditioned(s: &Statement) -> bool {
 impl Index {
     /// Indexes every clause of a version.
     pub fn of(statements: &DocumentStatements) -> Index {
+        Index::of_with(statements, &mut HashMap::new())
+    }
+
+    /// Indexes both versions of a comparison, `(old, new)`, as [`Index::of`] does each: a clause
+    /// text both hold (most of them) is normalised once.
+    pub fn of_both(old: &DocumentStatements, new: &DocumentStatements) -> (Index, Index) {
+        let mut forms = HashMap::new();
+        let old = Index::of_with(old, &mut forms);
+        let new = Index::of_with(new, &mut forms);
+        (old, new)
+    }
+
+    /// [`Index::of`], with `forms`: clause text → what the index reads from it, filled as
+    /// clauses are read and looked up first.
+    fn of_with<'a>(
+        statements: &'a DocumentStatements,
+        forms: &mut HashMap<&'a str, Forms>,
+    ) -> Index {
         let mut ix = Index::default();
         // The SDK record being read, with its section: it runs to the next record or section.
         let mut open: Option<(usize, String)> = None;
         for c in &statements.clauses {
-            ix.add(c, &mut open);
+            let forms = forms.entry(c.text.as_str()).or_insert_with(|| {
+                let (key, text) = crate::normalize::key_and_match_text(&c.text);
+                Forms { key, text, record: record_name(&c.text).map(str::to_string) }
+            });
+            ix.add(c, &mut open, forms);
         }
         ix
     }
 
-    fn add(&mut self, clause: &Clause, open_record: &mut Option<(usize, String)>) {
+    /// Adds one clause, with what its text gives (`forms`).
+    fn add(&mut self, clause: &Clause, open_record: &mut Option<(usize, String)>, forms: &Forms) {
+        let Forms { key, text, record } = forms;
         let s = &clause.statement;
         if open_record.as_ref().is_some_and(|(section, _)| *section != clause.section) {
             *open_record = None;
         }
-        if let Some(name) = record_name(&clause.text) {
+        if let Some(name) = record {
             let key = name_key(name);
             self.records.entry(key.clone()).or_default().name = name.to_string();
             *open_record = Some((clause.section, key));
@@ -279,14 +313,15 @@ impl Index {
                 record.purposes.extend(s.purposes.iter().cloned());
             }
         }
-        self.texts.insert(editorial_key(&clause.text));
-        let text = crate::normalize::match_text(&clause.text);
+        if !self.texts.contains(key) {
+            self.texts.insert(key.clone());
+        }
         self.words.extend(
             text.split(|c: char| !c.is_ascii_alphanumeric() && c != '-')
                 .filter(|w| !w.is_empty())
                 .map(word_key),
         );
-        self.text.push_str(&text);
+        self.text.push_str(text);
         self.text.push('\n');
         self.channels.extend(s.channels.iter().cloned());
         self.controls.extend(control_keys(clause));
@@ -589,8 +624,11 @@ fn channel_key(channel: &str) -> String {
 /// The channels of a clause that are contact channels, by [`channel_key`]: every e-mail address
 /// and phone number, and web sites named in a clause about contacting the operator.
 fn contact_channels(c: &Clause) -> impl Iterator<Item = String> + '_ {
-    let text = crate::normalize::match_text(&c.text);
-    let contact = CONTACT_WORDS.iter().any(|w| text.contains(w));
+    // Only a clause with a web address needs its wording read.
+    let contact = c.statement.channels.iter().any(|ch| ch.starts_with("url:")) && {
+        let text = crate::normalize::match_text(&c.text);
+        CONTACT_WORDS.iter().any(|w| text.contains(w))
+    };
     c.statement
         .channels
         .iter()

@@ -2574,6 +2574,14 @@ fn modality(scan: &Scan<'_>) -> Option<&'static str> {
     }
 }
 
+/// Compiles the patterns of contact channels now rather than at the first clause that needs them
+/// (see [`super::prepare`]).
+pub(crate) fn prepare() {
+    for re in [&EMAIL, &PHONE, &URL] {
+        LazyLock::force(re);
+    }
+}
+
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)[a-z0-9._%+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]{2,}").unwrap()
 });

@@ -252,53 +252,152 @@ fn join(set: &BTreeSet<String>) -> String {
     set.iter().cloned().collect::<Vec<_>>().join(", ")
 }
 
-/// The statements of every block of `doc`.
+/// The statements of every block of `doc`. A long document is read in two halves at once (each
+/// section's statements depend on that section alone).
 pub fn extract(doc: &Document) -> DocumentStatements {
+    let size = |s: &crate::document::Section| s.blocks.iter().map(|b| b.text.len()).sum::<usize>();
+    let total: usize = doc.sections.iter().map(size).sum();
+    if total < PARALLEL_BYTES {
+        return extract_range(doc, 0..doc.sections.len());
+    }
+    // The first section at which half of the text has been passed.
+    let mut seen = 0;
+    let half = doc
+        .sections
+        .iter()
+        .position(|s| {
+            seen += size(s);
+            seen * 2 >= total
+        })
+        .map_or(doc.sections.len(), |i| i + 1);
+    let (mut first, second) = std::thread::scope(|scope| {
+        let second = scope.spawn(|| extract_range(doc, half..doc.sections.len()));
+        let first = extract_range(doc, 0..half);
+        (first, second.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+    });
+    let offset = first.clauses.len();
+    first.clauses.extend(second.clauses);
+    first.blocks.extend(second.blocks.into_iter().map(|(k, (a, b))| (k, (a + offset, b + offset))));
+    first
+}
+
+/// Text (bytes) above which [`extract`] reads a document in two halves at once: below it a
+/// second thread costs more than it saves.
+const PARALLEL_BYTES: usize = 16 * 1024;
+
+/// The statements of the sections `range` of `doc`, clauses indexed from 0.
+fn extract_range(doc: &Document, range: std::ops::Range<usize>) -> DocumentStatements {
+    let mut out = DocumentStatements::default();
+    for s in range {
+        extract_section(&mut out, s, &doc.sections[s]);
+    }
+    out
+}
+
+/// The statements of every block of `doc`, the new side of a comparison: a section whose
+/// content is that of the old section it is paired with (`new_to_old`, from the diff) gets
+/// copies of the old section's clauses instead of being read again. The result is the same as
+/// [`extract`]'s: a section's statements depend only on its title, blocks and tables.
+pub fn extract_reusing(
+    doc: &Document,
+    old_doc: &Document,
+    old: &DocumentStatements,
+    new_to_old: &[Option<usize>],
+) -> DocumentStatements {
     let mut out = DocumentStatements::default();
     for (s, section) in doc.sections.iter().enumerate() {
-        // The clauses of the section, then the SDK record each belongs to (its company may come
-        // after its data).
-        let mut spans: Vec<(usize, (usize, usize))> = Vec::new();
-        for (b, block) in section.blocks.iter().enumerate() {
-            if matches!(block.kind, BlockKind::Code | BlockKind::Html) {
-                continue;
-            }
-            let row = block.table.is_some();
-            spans.extend(clauses::split(&block.text, row).into_iter().map(|span| (b, span)));
-        }
-        let records = sdk_records(section, &spans);
-        let mut k = 0;
-        for (b, block) in section.blocks.iter().enumerate() {
-            if matches!(block.kind, BlockKind::Code | BlockKind::Html) {
-                continue;
-            }
-            let start = out.clauses.len();
-            let table = block.table.map(|t| &section.tables[t]);
-            let mut earlier: Vec<Statement> = Vec::new();
-            while k < spans.len() && spans[k].0 == b {
-                let span = spans[k].1;
-                let (record, continued) = records.0[k];
-                let record = &records.1[record];
-                k += 1;
-                let text = &block.text[span.0..span.1];
-                let statement = match record {
-                    Some(r) if table.is_none() => extract::record_clause(text, block, r, continued),
-                    _ => None,
+        let same = new_to_old
+            .get(s)
+            .copied()
+            .flatten()
+            .filter(|&i| same_content(&old_doc.sections[i], section));
+        match same {
+            Some(i) => {
+                let (from, to) = old.section_range(i);
+                let base = out.clauses.len();
+                for (&(_, b), &(x, y)) in old.blocks.range((i, 0)..(i + 1, 0)) {
+                    out.blocks.insert((s, b), (x - from + base, y - from + base));
                 }
-                .unwrap_or_else(|| extract_clause(text, block, table, &earlier));
-                earlier.push(statement.clone());
-                out.clauses.push(Clause {
-                    section: s,
-                    block: b,
-                    span,
-                    text: text.to_string(),
-                    statement,
-                });
+                out.clauses.extend(
+                    old.clauses[from..to].iter().map(|c| Clause { section: s, ..c.clone() }),
+                );
             }
-            out.blocks.insert((s, b), (start, out.clauses.len()));
+            None => extract_section(&mut out, s, section),
         }
     }
     out
+}
+
+/// Whether two sections hold what extraction reads alike: the title, and each block's kind,
+/// text, cells, table and links, and the tables' headers (line numbers aside).
+fn same_content(a: &crate::document::Section, b: &crate::document::Section) -> bool {
+    a.title == b.title
+        && a.blocks.len() == b.blocks.len()
+        && a.tables.len() == b.tables.len()
+        && a.tables.iter().zip(&b.tables).all(|(x, y)| x.header == y.header)
+        && a.blocks.iter().zip(&b.blocks).all(|(x, y)| {
+            x.kind == y.kind
+                && x.table == y.table
+                && x.text == y.text
+                && x.cells == y.cells
+                && x.links == y.links
+        })
+}
+
+impl DocumentStatements {
+    /// The range of section `section`'s clauses in [`DocumentStatements::clauses`].
+    fn section_range(&self, section: usize) -> (usize, usize) {
+        let mut blocks = self.blocks.range((section, 0)..(section + 1, 0));
+        match blocks.next() {
+            Some((_, &(from, to))) => (from, blocks.next_back().map_or(to, |(_, &(_, last))| last)),
+            None => (0, 0),
+        }
+    }
+}
+
+/// Appends the statements of section `s` of a document to `out`.
+fn extract_section(out: &mut DocumentStatements, s: usize, section: &crate::document::Section) {
+    // The clauses of the section, then the SDK record each belongs to (its company may come
+    // after its data).
+    let mut spans: Vec<(usize, (usize, usize))> = Vec::new();
+    for (b, block) in section.blocks.iter().enumerate() {
+        if matches!(block.kind, BlockKind::Code | BlockKind::Html) {
+            continue;
+        }
+        let row = block.table.is_some();
+        spans.extend(clauses::split(&block.text, row).into_iter().map(|span| (b, span)));
+    }
+    let records = sdk_records(section, &spans);
+    let mut k = 0;
+    for (b, block) in section.blocks.iter().enumerate() {
+        if matches!(block.kind, BlockKind::Code | BlockKind::Html) {
+            continue;
+        }
+        let start = out.clauses.len();
+        let table = block.table.map(|t| &section.tables[t]);
+        let mut earlier: Vec<Statement> = Vec::new();
+        while k < spans.len() && spans[k].0 == b {
+            let span = spans[k].1;
+            let (record, continued) = records.0[k];
+            let record = &records.1[record];
+            k += 1;
+            let text = &block.text[span.0..span.1];
+            let statement = match record {
+                Some(r) if table.is_none() => extract::record_clause(text, block, r, continued),
+                _ => None,
+            }
+            .unwrap_or_else(|| extract_clause(text, block, table, &earlier));
+            earlier.push(statement.clone());
+            out.clauses.push(Clause {
+                section: s,
+                block: b,
+                span,
+                text: text.to_string(),
+                statement,
+            });
+        }
+        out.blocks.insert((s, b), (start, out.clauses.len()));
+    }
 }
 
 /// The SDK record of each clause of `section` (`spans`: block index and byte span): an index
@@ -365,6 +464,14 @@ fn sdk_records(
     (of_clause, records)
 }
 
+/// Compiles the statement lexicon and the contact-channel patterns now instead of at the first
+/// clause read, so that a caller can have them compiled on another thread while it parses and
+/// diffs.
+pub fn prepare() {
+    std::sync::LazyLock::force(&lexicon::LEXICON_COMPILED);
+    extract::prepare();
+}
+
 /// The vocabulary ids of a statement field (`actions`, `data`, `recipients`, `purposes`,
 /// `conditions`, `controls`, `places`), in the lexicon's order.
 pub fn vocabulary_ids(field: &str) -> Vec<&'static str> {
@@ -414,4 +521,58 @@ pub fn is_transfer(action: &str) -> bool {
 /// `org:apple inc.`).
 pub fn name_key(name: &str) -> String {
     crate::normalize::canonical_lower(name).chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every clause with its place and statement, and the block ranges, as one comparable text.
+    fn dump(st: &DocumentStatements) -> String {
+        format!("{:?}\n{:?}", st.clauses, st.blocks)
+    }
+
+    #[test]
+    fn reading_in_two_halves_gives_what_one_pass_gives() {
+        let root = env!("CARGO_MANIFEST_DIR");
+        for file in ["policy/privacy.zh-CN.md", "policy/privacy.en.md"] {
+            let text = std::fs::read_to_string(format!("{root}/{file}")).unwrap();
+            assert!(text.len() > PARALLEL_BYTES, "{file} is read in two halves");
+            let doc = crate::document::parse(file, &text).unwrap();
+            let one_pass = extract_range(&doc, 0..doc.sections.len());
+            assert_eq!(dump(&extract(&doc)), dump(&one_pass), "{file}");
+        }
+    }
+
+    #[test]
+    fn reusing_unchanged_sections_gives_what_a_fresh_extraction_gives() {
+        let root = env!("CARGO_MANIFEST_DIR");
+        for file in ["policy/privacy.zh-CN.md", "policy/privacy.en.md"] {
+            let text = std::fs::read_to_string(format!("{root}/{file}")).unwrap();
+            // Edits in a table, in prose, a new section, and a heading renamed.
+            let edited = text
+                .replacen("| 友盟推送 |", "| 穿山甲广告SDK | 用于广告归因 | OAID | 北京巨量引擎网络技术有限公司 | 《穿山甲隐私政策》 |\n| 友盟推送 |", 1)
+                .replacen("。", "，并与广告合作方共享。", 3)
+                .replacen("\n## ", "\n## New section\n\nWe share your location with advertisers.\n\n## ", 1)
+                .replacen("\n### ", "\n### Renamed ", 1);
+            assert_ne!(edited, text, "{file}: the edits apply");
+            let old = crate::document::parse(file, &text).unwrap();
+            let new = crate::document::parse(file, &edited).unwrap();
+            let diff = crate::diff::diff(&old, &new);
+            let old_st = extract(&old);
+            let reused = extract_reusing(&new, &old, &old_st, &diff.new_to_old);
+            let fresh = extract(&new);
+            assert!(fresh.clauses.len() > 100, "{file}: {} clauses", fresh.clauses.len());
+            assert_eq!(dump(&reused), dump(&fresh), "{file}");
+            // Most sections were copied, not read again.
+            let copied = (0..new.sections.len())
+                .filter(|&s| {
+                    diff.new_to_old[s]
+                        .is_some_and(|i| same_content(&old.sections[i], &new.sections[s]))
+                })
+                .count();
+            assert!(copied * 2 > new.sections.len(), "{file}: {copied} of {}", new.sections.len());
+            assert!(copied < new.sections.len(), "{file}: some sections changed");
+        }
+    }
 }
