@@ -770,4 +770,4 @@ fn new_practice_statements_broaden_and_their_negations_narrow() {
 
 /// Generated sentences (of 1,056, both languages) that may still be judged wrongly: a regression
 /// floor at what the judgement reaches today, below the target of none.
-const FAILURES_ALLOWED: usize = 39;
+const FAILURES_ALLOWED: usize = 35;

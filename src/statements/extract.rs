@@ -1332,8 +1332,13 @@ fn uses_information(scan: &Scan<'_>, a: &Found<'_>, part_start: usize, part_end:
         Some(f) => f.is_object() || phrase.is_some_and(|p| p < f.start),
         None if phrase.is_some() => true,
         None => {
+            // A topic set before the clause's last part (`您的银行流水，我们绝不会使用。`): the
+            // practice word ends the clause and an earlier part names what it acts on.
+            let ends_clause =
+                scan.text[a.end..part_end].trim_matches(|c: char| !c.is_alphanumeric()).is_empty();
             scan.object_fronted(part_start, a.start)
                 || (passive(&scan.text, a.start) && scan.object_in(0, a.start))
+                || (ends_clause && part_start > 0 && scan.object_in(0, part_start))
         }
     }
 }
