@@ -23,7 +23,6 @@ use crate::rules::{Condition, Criteria, DurationChange, LevelSpec, Rule, Stateme
 use crate::statements::compare::{self, Delta, Index};
 use crate::statements::{self, DocumentStatements, without_examples};
 use serde::Serialize;
-use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::OnceLock;
 
@@ -207,6 +206,22 @@ struct Ctx<'a> {
     deltas: Vec<Delta>,
     /// Why the change is editorial, when it is (none when it changes a contact channel).
     evidence: Option<crate::diff::Evidence>,
+    /// The old and new texts without their example lists, for terms that must have been promised
+    /// (see [`moved_terms`]); read on first use.
+    promised: OnceLock<(String, String)>,
+}
+
+impl Ctx<'_> {
+    /// The old and new texts without their example lists (`such as encryption`, `例如…`).
+    fn promised(&self) -> (&str, &str) {
+        let (old, new) = self.promised.get_or_init(|| {
+            (
+                without_examples(&self.old_text).into_owned(),
+                without_examples(&self.new_text).into_owned(),
+            )
+        });
+        (old, new)
+    }
 }
 
 fn duration_change(old: &str, new: &str) -> Option<DurationChange> {
@@ -360,6 +375,7 @@ impl<'a> Sides<'a> {
             statement_neutral: false,
             deltas: compare::deltas(change, &self.statements),
             evidence: change.evidence,
+            promised: OnceLock::new(),
         };
         // A `mailto:` or `tel:` target, or a link in a contact clause, is contact data: a change
         // of it is not editorial.
@@ -445,11 +461,12 @@ fn moved_terms(set: &TermSet, ctx: &Ctx<'_>, docs: &mut DocCounts<'_>, grew: boo
     // A term named only as an example (`supplementary measures such as encryption`) was never
     // promised on its own: it is not counted as removed when the example goes.
     let (from, to) = if grew {
-        (Cow::Borrowed(ctx.old_text.as_str()), Cow::Borrowed(ctx.new_text.as_str()))
+        (ctx.old_text.as_str(), ctx.new_text.as_str())
     } else {
-        (without_examples(&ctx.new_text), without_examples(&ctx.old_text))
+        let (old, new) = ctx.promised();
+        (new, old)
     };
-    increased(&set.counts(&from), &set.counts(&to))
+    increased(&set.counts(from), &set.counts(to))
         .into_iter()
         .filter(|k| {
             let (old_doc, new_doc) = docs.term(set, k);
