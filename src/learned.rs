@@ -348,6 +348,25 @@ pub fn document_units(doc: &Document) -> Vec<((usize, usize), UnitOwned)> {
             }
         }
     }
+    units(doc, &spots)
+}
+
+/// The model's input for every block of a document (plain text already outlined) read whole:
+/// the block's text, the headings it sits under, the blocks before and after it, its position
+/// among the blocks. In document order, each with its section and block index.
+pub fn block_units(doc: &Document) -> Vec<((usize, usize), UnitOwned)> {
+    let flat: Vec<((usize, usize), &str)> = doc
+        .sections
+        .iter()
+        .enumerate()
+        .flat_map(|(i, s)| s.blocks.iter().enumerate().map(move |(j, b)| ((i, j), b.text.as_str())))
+        .collect();
+    units(doc, &flat)
+}
+
+/// The model's input for each of `spots` (a section and block index with its text, in document
+/// order): the text, the headings it sits under, its neighbours and its position among them.
+fn units(doc: &Document, spots: &[((usize, usize), &str)]) -> Vec<((usize, usize), UnitOwned)> {
     let n = spots.len();
     let mut chains: HashMap<usize, Vec<String>> = HashMap::new();
     (0..n)
@@ -361,36 +380,6 @@ pub fn document_units(doc: &Document) -> Vec<((usize, usize), UnitOwned)> {
                     headings: chain,
                     previous: if k > 0 { spots[k - 1].1.to_string() } else { String::new() },
                     next: spots.get(k + 1).map(|s| s.1.to_string()).unwrap_or_default(),
-                    position: k as f32 / n.max(1) as f32,
-                },
-            )
-        })
-        .collect()
-}
-
-/// The model's input for every block of a document (plain text already outlined) read whole:
-/// the block's text, the headings it sits under, the blocks before and after it, its position
-/// among the blocks. In document order, each with its section and block index.
-pub fn block_units(doc: &Document) -> Vec<((usize, usize), UnitOwned)> {
-    let flat: Vec<((usize, usize), &str)> = doc
-        .sections
-        .iter()
-        .enumerate()
-        .flat_map(|(i, s)| s.blocks.iter().enumerate().map(move |(j, b)| ((i, j), b.text.as_str())))
-        .collect();
-    let n = flat.len();
-    let mut chains: HashMap<usize, Vec<String>> = HashMap::new();
-    (0..n)
-        .map(|k| {
-            let ((i, j), text) = flat[k];
-            let chain = chains.entry(i).or_insert_with(|| headings(doc, i)).clone();
-            (
-                (i, j),
-                UnitOwned {
-                    text: text.to_string(),
-                    headings: chain,
-                    previous: if k > 0 { flat[k - 1].1.to_string() } else { String::new() },
-                    next: flat.get(k + 1).map(|b| b.1.to_string()).unwrap_or_default(),
                     position: k as f32 / n.max(1) as f32,
                 },
             )
