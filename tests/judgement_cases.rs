@@ -123,6 +123,23 @@ fn health_data_to_advertisers_in_a_new_sentence_needs_consent() {
     assert_eq!(f.direction, Direction::Broaden);
 }
 
+#[test]
+fn data_the_lexicon_does_not_know_is_new_when_the_policy_never_wrote_it() {
+    let old = "# Privacy\n\n## Sharing {#sharing}\n\nWe share your e-mail address and your \
+               account settings with our mail provider.\n";
+    let new = format!("{old}\nWe will share your licence plate number with insurers.\n");
+    let c = compare_texts(old, &new, &Criteria::builtin());
+    assert!(c.report.level >= Level::Major, "{}", describe(&c));
+    let f = c.report.findings.iter().find(|f| f.rule == "new-data-type").unwrap();
+    assert!(f.reason.contains("licence plate number"), "{}", f.reason);
+    assert_eq!(f.direction, Direction::Broaden);
+
+    // Data the old text already writes, in a new sentence, is no new kind.
+    let new = format!("{old}\nWe also use your account settings to show you the app.\n");
+    let c = compare_texts(old, &new, &Criteria::builtin());
+    assert!(c.report.findings.iter().all(|f| f.rule != "new-data-type"), "{}", describe(&c));
+}
+
 /// The contact paragraph of a minimal policy, the address written as a link.
 fn contact_policy(shown: &str, target: &str) -> String {
     format!(

@@ -354,6 +354,26 @@ impl Index {
         }
     }
 
+    /// Whether this version writes the data phrase of a pattern-found item
+    /// (`personal_info/licence plate number`, `personal_info/车牌号`) anywhere, a plural `s`
+    /// aside: a phrase it never writes names data the version did not speak of.
+    /// A phrase that names only the general kinds (`your sensitive data`, `您的个人敏感数据`)
+    /// counts as written, and so does a list (`your settings or preferences`) any of whose parts
+    /// the version writes.
+    fn writes_data(&self, item: &str) -> bool {
+        let Some(phrase) = item.strip_prefix("personal_info/") else { return true };
+        let phrase = crate::normalize::match_text(phrase);
+        if ["sensitive", "personal", "敏感", "个人"].iter().any(|w| phrase.contains(w)) {
+            return true;
+        }
+        phrase
+            .split([',', '、', '和', '及', '或'])
+            .flat_map(|p| p.split(" and "))
+            .flat_map(|p| p.split(" or "))
+            .map(|p| p.trim().trim_end_matches('s'))
+            .any(|p| p.is_empty() || self.text.contains(p))
+    }
+
     /// Whether this version speaks of recipient `r` of `s` in the words `s` uses (`other users`):
     /// only for the kinds whose naming tells no surprise ([`COVERED_BY_GENERAL`], other users).
     fn speaks_of(&self, s: &Statement, r: &str) -> bool {
@@ -850,19 +870,35 @@ fn novelty(s: &Statement, n: &Clause, facts: &[&Facts], old: &Index) -> Vec<Delt
         .filter(|i| !i.starts_with("recipient/") && !facts.iter().any(|f| f.items.contains(*i)))
         .cloned()
         .collect();
+    // Data found by pattern (`your licence plate number`) is of no kind the lexicon knows: it
+    // is new when the old version never writes it.
+    let unwritten: Vec<&str> = new_items
+        .iter()
+        .filter(|i| !old.writes_data(i))
+        .filter_map(|i| i.strip_prefix("personal_info/"))
+        .collect();
     let new_data: BTreeSet<String> = s
         .data
         .iter()
-        .filter(|d| !matches!(d.as_str(), "personal_info" | "sensitive_info"))
-        .filter(|d| {
-            !facts.iter().any(|f| f.data.contains(*d))
-                || new_items.iter().any(|i| i.starts_with(&format!("{d}/")))
+        .filter(|d| match d.as_str() {
+            "personal_info" => !unwritten.is_empty(),
+            "sensitive_info" => false,
+            _ => {
+                !facts.iter().any(|f| f.data.contains(*d))
+                    || new_items.iter().any(|i| i.starts_with(&format!("{d}/")))
+            }
         })
         .cloned()
         .collect();
     if !new_data.is_empty() {
         let mut d = delta(DeltaKind::NewData, n, "new");
-        d.words = new_data.iter().map(|x| s.word(x).to_string()).collect();
+        d.words = new_data
+            .iter()
+            .flat_map(|x| match x.as_str() {
+                "personal_info" => unwritten.iter().map(|w| w.to_string()).collect(),
+                _ => vec![s.word(x).to_string()],
+            })
+            .collect();
         d.data = new_data;
         d.purposes = s.purposes.clone();
         out.push(d);

@@ -658,10 +658,10 @@ impl<'a> Scan<'a> {
     /// `at` (`将您的信息共享给…`, `对您的业务数据进行…使用`).
     fn object_fronted(&self, from: usize, at: usize) -> bool {
         let between = &self.text[from..at];
-        ["将", "把", "对"]
-            .iter()
-            .filter_map(|p| between.find(p))
-            .any(|i| self.found.iter().any(|f| f.start >= from + i && f.end <= at && f.is_object()))
+        ["将", "把", "对"].iter().filter_map(|p| between.find(p)).any(|i| {
+            self.found.iter().any(|f| f.start >= from + i && f.end <= at && f.is_object())
+                || self.phrases.iter().any(|&(a, b)| a >= from + i && b <= at)
+        })
     }
 
     /// Ends each mid-part purpose phrase where the next stated practice starts (at its
@@ -1792,10 +1792,17 @@ fn data_phrases(scan: &Scan<'_>) -> Vec<(usize, usize)> {
     let stop = |c: char| {
         matches!(c, ',' | '。' | ';' | ':' | '(' | ')' | '、' | '“' | '”' | '"' | '《' | '》' | '.')
     };
-    for own in
-        scan.of(Field::NotSubject).filter(|f| matches!(&text[f.start..f.end], "您的" | "your"))
-    {
-        let rest = &text[own.end..];
+    // Where a possessive ends: `your` as the lexicon finds it (a whole word), every `您的`
+    // (the lexicon may have read `转让您的` as `让您`).
+    let mut owns: Vec<usize> = scan
+        .of(Field::NotSubject)
+        .filter(|f| &text[f.start..f.end] == "your")
+        .map(|f| f.end)
+        .chain(text.match_indices("您的").map(|(i, w)| i + w.len()))
+        .collect();
+    owns.sort_unstable();
+    for own_end in owns {
+        let rest = &text[own_end..];
         let latin = rest.trim_start().starts_with(|c: char| c.is_ascii_alphabetic());
         let limit: usize = if latin {
             rest.char_indices().filter(|(_, c)| *c == ' ').nth(5).map_or(rest.len(), |(i, _)| i)
@@ -1819,7 +1826,7 @@ fn data_phrases(scan: &Scan<'_>) -> Vec<(usize, usize)> {
             ZH_HEADS.iter().filter_map(|h| window.find(h).map(|i| i + h.len())).min()
         };
         let Some(head_end) = head_end else { continue };
-        let (a, b) = (own.end, own.end + head_end);
+        let (a, b) = (own_end, own_end + head_end);
         let phrase = text[a..b].trim();
         if phrase.is_empty()
             || covered(a, b)
@@ -3062,6 +3069,19 @@ mod tests {
         assert_eq!(s.actions, set(&["share"]));
         assert_eq!(s.data, set(&["profile_info"]));
         assert!(s.items.contains("recipient/dating services"), "{:?}", s.items);
+        assert_eq!(s.purposes, set(&["research"]));
+    }
+
+    #[test]
+    fn data_after_a_transfer_verb_and_a_fronted_phrase_in_a_purpose_are_read() {
+        // `转让您的` holds `让您`: the possessive is still found.
+        let s = read("我们会向雇主转让您的日历日程。");
+        assert_eq!(s.actions, set(&["transfer"]));
+        assert!(s.items.contains("personal_info/日历日程"), "{:?}", s.items);
+        // `将您的车牌号` is the object of the practice, not part of the purpose.
+        let s = read("我们绝不会为了开展市场调研将您的车牌号传输至境外。");
+        assert_eq!((s.polarity, s.actions.clone()), (Polarity::Negate, set(&["abroad"])));
+        assert!(s.items.contains("personal_info/车牌号"), "{:?}", s.items);
         assert_eq!(s.purposes, set(&["research"]));
     }
 
