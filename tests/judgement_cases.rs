@@ -140,6 +140,25 @@ fn data_the_lexicon_does_not_know_is_new_when_the_policy_never_wrote_it() {
     assert!(c.report.findings.iter().all(|f| f.rule != "new-data-type"), "{}", describe(&c));
 }
 
+#[test]
+fn a_postal_address_replaced_is_a_contact_channel_replaced() {
+    let policy = |address: &str| {
+        format!(
+            "# Privacy\n\n## Contact us {{#contact}}\n\nWrite to us with any question:\n\n\
+             Example Inc., {address}, Springfield, 12345\n"
+        )
+    };
+    let (old, new) = (policy("1 Market Street"), policy("500 Harbour Boulevard"));
+    let c = compare_texts(&old, &new, &Criteria::builtin());
+    assert_eq!(c.report.level, Level::Major, "{}", describe(&c));
+    let f = c.report.findings.iter().find(|f| f.rule == "contact-replaced").unwrap();
+    assert!(f.reason.contains("1 market street → 500 harbour boulevard"), "{}", f.reason);
+
+    let (old, new) = (policy("北京市海淀区中关村大街27号"), policy("上海市浦东新区科技园路8号"));
+    let c = compare_texts(&old, &new, &Criteria::builtin());
+    assert!(c.report.findings.iter().any(|f| f.rule == "contact-replaced"), "{}", describe(&c));
+}
+
 /// The contact paragraph of a minimal policy, the address written as a link.
 fn contact_policy(shown: &str, target: &str) -> String {
     format!(

@@ -440,7 +440,9 @@ impl Index {
 fn control_keys(clause: &Clause) -> Vec<String> {
     let s = &clause.statement;
     let about: Vec<String> = match clause.text.split_once(" | ") {
-        Some((first, _)) => vec![editorial_key(first)],
+        // A row is about what its first cell names; a long cell names it in its first line
+        // (`To develop new services` above its examples), and its examples may change.
+        Some((first, _)) => vec![editorial_key(first.lines().next().unwrap_or(first))],
         None if !s.data.is_empty() => s.data.iter().cloned().collect(),
         None => vec![String::new()],
     };
@@ -613,10 +615,14 @@ const CONTACT_WORDS: [&str; 24] = [
     "support",
 ];
 
-/// A channel as the place a reader gets to: an e-mail address or phone number as written, a web
-/// address by its site (`support.example.com/contact?tags=x` and `support.example.com/request`
-/// are the operator's one support site; a form that moved on it is the same channel).
+/// A channel as the place a reader gets to: an e-mail address or phone number as written, a
+/// postal address whatever its case, a web address by its site
+/// (`support.example.com/contact?tags=x` and `support.example.com/request` are the operator's
+/// one support site; a form that moved on it is the same channel).
 fn channel_key(channel: &str) -> String {
+    if channel.starts_with("post:") {
+        return channel.to_lowercase();
+    }
     match channel.strip_prefix("url:") {
         Some(url) => {
             let host = url.split(['/', '?', '#']).next().unwrap_or(url);

@@ -2306,7 +2306,9 @@ fn recipient_region(scan: &Scan<'_>, t: &Kept) -> Option<(usize, usize)> {
         return Some(given_to);
     }
     let start = recipient_preposition(scan, t.end, rest_end)?;
-    let tail = &text[start..rest_end];
+    // `as well as` joins recipients (`with all users, as well as with our partners`); its `as`
+    // is no stop. The mask keeps every byte offset.
+    let tail = text[start..rest_end].replace(" as well as ", &" ".repeat(" as well as ".len()));
     let mut end = tail.len();
     for stop in EN_PHRASE_STOPS {
         if let Some(j) = tail.find(stop) {
@@ -2603,9 +2605,14 @@ static PHONE: LazyLock<Regex> = LazyLock::new(|| {
 static URL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)https?://[^\s)）\]」》<>，。；]+|www\.[a-z0-9\-]+(?:\.[a-z0-9\-]+)+[^\s)）\]」》<>，。；]*").unwrap()
 });
+/// A postal address: a street with its number (`One Apple Park Way`, `1600 Amphitheatre
+/// Parkway`, `中关村大街27号`, `科技园路 8 号`).
+static POSTAL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:[0-9]{1,5}[A-Za-z]?|One|Two|Three|Four|Five|Ten)(?: [A-Z][A-Za-z]+){1,4} (?:Street|St\.|Road|Rd\.|Avenue|Ave\.|Boulevard|Blvd\.|Drive|Lane|Way|Place|Square|Parkway|Plaza)\b|[\x{4e00}-\x{9fff}]{2,16}(?:路|街|大街|大道|巷) ?[0-9]{1,5} ?号").unwrap()
+});
 
-/// The contact channels a clause names: e-mail addresses, phone numbers and web addresses in
-/// its text, and the `mailto:` / `tel:` targets of the block's links whose text it contains.
+/// The contact channels a clause names: e-mail addresses, phone numbers, postal addresses and
+/// web addresses in its text, and the `mailto:` / `tel:` targets of the block's links whose text it contains.
 pub(crate) fn channels(raw: &str, block: &Block) -> std::collections::BTreeSet<String> {
     let mut out = std::collections::BTreeSet::new();
     // The text of a link is not a channel of its own: the target is where a reader gets to
@@ -2628,6 +2635,32 @@ pub(crate) fn channels(raw: &str, block: &Block) -> std::collections::BTreeSet<S
         for m in PHONE.find_iter(raw) {
             let digits: String = m.as_str().chars().filter(char::is_ascii_digit).collect();
             out.insert(format!("phone:{digits}"));
+        }
+    }
+    const STREETS: [&str; 16] = [
+        "号",
+        "Street",
+        "St.",
+        "Road",
+        "Rd.",
+        "Avenue",
+        "Ave.",
+        "Blvd.",
+        "Boulevard",
+        "Drive",
+        "Lane",
+        "Way",
+        "Parkway",
+        "Place",
+        "Square",
+        "Plaza",
+    ];
+    if STREETS.iter().any(|w| raw.contains(w)) {
+        for m in POSTAL.find_iter(raw) {
+            // Spaces as one, none in a Chinese address (`科技园路 8 号` is `科技园路8号`).
+            let address: Vec<&str> = m.as_str().split_whitespace().collect();
+            let cjk = !m.as_str().is_ascii();
+            out.insert(format!("post:{}", address.join(if cjk { "" } else { " " })));
         }
     }
     let lower_has = |needle: &[u8]| {

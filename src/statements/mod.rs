@@ -82,7 +82,7 @@ pub struct Statement {
     pub durations: Vec<f64>,
     /// What the user can do about it (`withdraw`, `switch_off`, …).
     pub controls: BTreeSet<String>,
-    /// Contact channels (`email:…`, `phone:…`, `url:…`).
+    /// Contact channels (`email:…`, `phone:…`, `post:…`, `url:…`).
     pub channels: BTreeSet<String>,
     /// Whether a list is kept open (`包括但不限于`, `such as`).
     pub open: bool,
