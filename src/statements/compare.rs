@@ -175,11 +175,19 @@ pub struct Index {
 
 /// What the index reads from a clause's text: its [`editorial_key`], its matching form, and the
 /// SDK record it opens ([`record_name`]).
-#[derive(Debug)]
-struct Forms {
+#[derive(Debug, Clone)]
+pub(crate) struct Forms {
     key: String,
     text: String,
     record: Option<String>,
+}
+
+impl Forms {
+    /// The forms of one clause's text.
+    pub(crate) fn of(text: &str) -> Forms {
+        let (key, matching) = crate::normalize::key_and_match_text(text);
+        Forms { key, text: matching, record: record_name(text).map(str::to_string) }
+    }
 }
 
 /// What an SDK record written as prose says: `2、OPPO广告联盟SDK`, then `SDK用途：…` and
@@ -265,9 +273,17 @@ impl Index {
         Index::of_with(statements, &mut HashMap::new())
     }
 
-    /// Indexes both versions of a comparison, `(old, new)`, as [`Index::of`] does each: a clause
-    /// text both hold (most of them) is normalised once.
+    /// Indexes both versions of a comparison, `(old, new)`, as [`Index::of`] does each. Read
+    /// with [`super::extract_indexed`], their clauses' forms are already worked out, and the two
+    /// are indexed at once; otherwise a clause text both hold (most of them) is normalised once.
     pub fn of_both(old: &DocumentStatements, new: &DocumentStatements) -> (Index, Index) {
+        if old.has_forms() && new.has_forms() {
+            return std::thread::scope(|scope| {
+                let indexing = scope.spawn(|| Index::of_with(old, &mut HashMap::new()));
+                let new = Index::of_with(new, &mut HashMap::new());
+                (indexing.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), new)
+            });
+        }
         let mut forms = HashMap::new();
         let old = Index::of_with(old, &mut forms);
         let new = Index::of_with(new, &mut forms);
@@ -275,7 +291,7 @@ impl Index {
     }
 
     /// [`Index::of`], with `forms`: clause text → what the index reads from it, filled as
-    /// clauses are read and looked up first.
+    /// clauses are read and looked up first, unless the statements carry their forms.
     fn of_with<'a>(
         statements: &'a DocumentStatements,
         forms: &mut HashMap<&'a str, Forms>,
@@ -283,11 +299,14 @@ impl Index {
         let mut ix = Index::default();
         // The SDK record being read, with its section: it runs to the next record or section.
         let mut open: Option<(usize, String)> = None;
+        if statements.has_forms() {
+            for (c, forms) in statements.clauses.iter().zip(&statements.forms) {
+                ix.add(c, &mut open, forms);
+            }
+            return ix;
+        }
         for c in &statements.clauses {
-            let forms = forms.entry(c.text.as_str()).or_insert_with(|| {
-                let (key, text) = crate::normalize::key_and_match_text(&c.text);
-                Forms { key, text, record: record_name(&c.text).map(str::to_string) }
-            });
+            let forms = forms.entry(c.text.as_str()).or_insert_with(|| Forms::of(&c.text));
             ix.add(c, &mut open, forms);
         }
         ix
