@@ -1166,3 +1166,74 @@ pub fn direction(deltas: &[Delta]) -> Option<crate::model::Direction> {
 pub fn touches_sensitive(data: &BTreeSet<String>) -> bool {
     data.iter().any(|d| is_sensitive(d))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::statements::{extract, extract_indexed, extract_reusing};
+
+    /// Everything an index holds, in a fixed order (its sets are hash sets).
+    fn summary(ix: &Index) -> String {
+        fn sorted<T: Ord>(items: impl IntoIterator<Item = T>) -> Vec<T> {
+            let mut v: Vec<T> = items.into_iter().collect();
+            v.sort();
+            v
+        }
+        let facts = |f: &Facts| {
+            format!(
+                "{:?}",
+                (
+                    sorted(&f.data),
+                    sorted(&f.items),
+                    sorted(&f.recipients),
+                    sorted(&f.sharing),
+                    sorted(&f.purposes),
+                    sorted(&f.actions),
+                    sorted(&f.abroad),
+                    sorted(&f.practised),
+                )
+            )
+        };
+        let records =
+            sorted(ix.records.iter().map(|(k, r)| (k, &r.name, sorted(&r.data), &r.purposes)));
+        format!(
+            "{}\n{}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+            facts(&ix.free),
+            facts(&ix.conditioned),
+            ix.promises,
+            sorted(&ix.controls),
+            sorted(&ix.channels),
+            sorted(&ix.texts),
+            sorted(&ix.words),
+            ix.text,
+            sorted(&ix.record_of),
+            records
+        )
+    }
+
+    #[test]
+    fn indexes_from_forms_read_with_the_clauses_equal_indexes_read_afterwards() {
+        let root = env!("CARGO_MANIFEST_DIR");
+        for file in ["policy/privacy.zh-CN.md", "policy/privacy.en.md"] {
+            let text = std::fs::read_to_string(format!("{root}/{file}")).unwrap();
+            let edited = text
+                .replacen("| 友盟推送 |", "| 穿山甲广告SDK | 用于广告归因 | OAID | 北京巨量引擎网络技术有限公司 | 《穿山甲隐私政策》 |\n| 友盟推送 |", 1)
+                .replacen("。", "，并与广告合作方共享。", 3)
+                .replacen("\n## ", "\n## New section\n\nWe share your location with advertisers.\n\n## ", 1);
+            let old = crate::document::parse(file, &text).unwrap();
+            let new = crate::document::parse(file, &edited).unwrap();
+            let diff = crate::diff::diff(&old, &new);
+            let old_plain = extract(&old);
+            let new_plain = extract_reusing(&new, &old, &old_plain, &diff.new_to_old);
+            let old_forms = extract_indexed(&old);
+            let new_forms = extract_reusing(&new, &old, &old_forms, &diff.new_to_old);
+            assert!(old_forms.has_forms() && new_forms.has_forms(), "{file}");
+            assert!(!old_plain.has_forms() && !new_plain.has_forms(), "{file}");
+            let (a, b) = Index::of_both(&old_plain, &new_plain);
+            let (c, d) = Index::of_both(&old_forms, &new_forms);
+            assert!(a.texts.len() > 100, "{file}: {} clause texts", a.texts.len());
+            assert_eq!(summary(&a), summary(&c), "{file}: old");
+            assert_eq!(summary(&b), summary(&d), "{file}: new");
+        }
+    }
+}
