@@ -734,9 +734,8 @@ const ERROR_PAGE: [&str; 24] = [
 /// Whether the new version is not a policy but an error page or a fragment of the old one:
 /// under 40 % of the old text's length (normalised), or under 2,000 characters and worded like an
 /// error page. A rewrite of normal length is never degenerate.
-fn degenerate(old: &Document, new: &Document) -> bool {
-    let len = |d: &Document| editorial_key(&d.text).chars().count();
-    let (o, n) = (len(old), len(new));
+fn degenerate(old: &Document, new: &Document, wholes: &Wholes) -> bool {
+    let (o, n) = (wholes.key_chars(0, old), wholes.key_chars(1, new));
     if o >= 500 && n * 10 < o * 4 {
         return true;
     }
@@ -781,12 +780,12 @@ fn document_finding(rule: &Rule, new: &Document, lang: &str, terms: &[String]) -
 
 /// The guard that holds for this comparison, with what it found: the two languages, or that the
 /// new version is degenerate.
-fn guard(rule: &Rule, old: &Document, new: &Document) -> Option<Vec<String>> {
+fn guard(rule: &Rule, old: &Document, new: &Document, wholes: &Wholes) -> Option<Vec<String>> {
     let mut found = Vec::new();
     for c in &rule.when {
         match c {
             Condition::LanguageChanged => {
-                let (a, b) = (detected_language(old)?, detected_language(new)?);
+                let (a, b) = (wholes.language(0, old)?, wholes.language(1, new)?);
                 if a == b {
                     return None;
                 }
@@ -794,7 +793,7 @@ fn guard(rule: &Rule, old: &Document, new: &Document) -> Option<Vec<String>> {
                 found.push(language_name(b).to_string());
             }
             Condition::Degenerate => {
-                if !degenerate(old, new) {
+                if !degenerate(old, new, wholes) {
                     return None;
                 }
             }
@@ -832,12 +831,13 @@ pub fn classify(
     diff: &DocumentDiff,
     criteria: &Criteria,
 ) -> Classification {
-    if let Some(c) = guarded(old, new, diff, criteria) {
+    let wholes = Wholes::default();
+    if let Some(c) = guarded(old, new, diff, criteria, &wholes) {
         return c;
     }
     let level = if diff.identical { Level::None } else { Level::Editorial };
     let read = Statements::read(old, new, diff);
-    judge(old, new, diff, criteria, &read, document_language(new), level)
+    judge(old, new, diff, criteria, &read, &wholes, document_language(new), level)
 }
 
 /// The classification when a guard holds: its one finding, nothing else.
@@ -846,13 +846,14 @@ fn guarded(
     new: &Document,
     diff: &DocumentDiff,
     criteria: &Criteria,
+    wholes: &Wholes,
 ) -> Option<Classification> {
     if diff.identical {
         return None;
     }
     let lang = document_language(new);
     for rule in criteria.rules.iter().filter(|r| r.is_guard()) {
-        if let Some(terms) = guard(rule, old, new) {
+        if let Some(terms) = guard(rule, old, new, wholes) {
             let finding = document_finding(rule, new, lang, &terms);
             let verdicts = diff
                 .changes
@@ -883,6 +884,44 @@ pub struct Statements {
     new: DocumentStatements,
     old_index: Index,
     new_index: Index,
+    wholes: Wholes,
+}
+
+/// What the guards and the date notices read from each version as a whole, computed on first
+/// use: its length as an editorial key (in characters), its detected language and its stated
+/// dates. Index 0 is the old version, 1 the new one.
+#[derive(Debug, Default)]
+struct Wholes {
+    key_chars: [OnceLock<usize>; 2],
+    language: [OnceLock<Option<&'static str>>; 2],
+    dates: [OnceLock<(Option<StatedDate>, Option<StatedDate>)>; 2],
+}
+
+impl Wholes {
+    /// The number of characters of `doc`'s whole text as an editorial key.
+    fn key_chars(&self, side: usize, doc: &Document) -> usize {
+        *self.key_chars[side].get_or_init(|| editorial_key(&doc.text).chars().count())
+    }
+
+    /// `doc`'s language when the detector is confident ([`detected_language`]).
+    fn language(&self, side: usize, doc: &Document) -> Option<&'static str> {
+        *self.language[side].get_or_init(|| detected_language(doc))
+    }
+
+    /// The dates `doc` states about itself ([`stated_dates`]).
+    fn dates(&self, side: usize, doc: &Document) -> (Option<StatedDate>, Option<StatedDate>) {
+        *self.dates[side].get_or_init(|| stated_dates(doc))
+    }
+
+    /// Computes all of them for both versions now (on a second thread while the statements are
+    /// read); the answers are those computed on first use.
+    fn fill(&self, old: &Document, new: &Document) {
+        for (side, doc) in [(0, old), (1, new)] {
+            self.key_chars(side, doc);
+            self.language(side, doc);
+            self.dates(side, doc);
+        }
+    }
 }
 
 impl Statements {
@@ -892,11 +931,38 @@ impl Statements {
         if diff.identical {
             return Statements::default();
         }
-        let old_statements = statements::extract(old);
+        Statements::read_statements(old, new, diff)
+    }
+
+    /// [`Statements::read`], and what the guards and the date notices need from each whole
+    /// version (its editorial-key length, language and stated dates), worked out on a second
+    /// thread meanwhile: the comparison judged from them later has nothing left to read.
+    pub fn read_all(old: &Document, new: &Document, diff: &DocumentDiff) -> Statements {
+        if diff.identical {
+            return Statements::default();
+        }
+        let wholes = Wholes::default();
+        let mut read = std::thread::scope(|scope| {
+            scope.spawn(|| wholes.fill(old, new));
+            Statements::read_statements(old, new, diff)
+        });
+        read.wholes = wholes;
+        read
+    }
+
+    /// The statements and indexes of two versions that differ.
+    fn read_statements(old: &Document, new: &Document, diff: &DocumentDiff) -> Statements {
+        let old_statements = statements::extract_indexed(old);
         let new_statements =
             statements::extract_reusing(new, old, &old_statements, &diff.new_to_old);
         let (old_index, new_index) = Index::of_both(&old_statements, &new_statements);
-        Statements { old: old_statements, new: new_statements, old_index, new_index }
+        Statements {
+            old: old_statements,
+            new: new_statements,
+            old_index,
+            new_index,
+            wholes: Wholes::default(),
+        }
     }
 }
 
@@ -908,22 +974,24 @@ pub fn classify_read(
     criteria: &Criteria,
     read: &Statements,
 ) -> Classification {
-    match guarded(old, new, diff, criteria) {
+    match guarded(old, new, diff, criteria, &read.wholes) {
         Some(c) => c,
         None => {
             let level = if diff.identical { Level::None } else { Level::Editorial };
-            judge(old, new, diff, criteria, read, document_language(new), level)
+            judge(old, new, diff, criteria, read, &read.wholes, document_language(new), level)
         }
     }
 }
 
 /// Judges every change once no guard holds.
+#[allow(clippy::too_many_arguments)]
 fn judge(
     old: &Document,
     new: &Document,
     diff: &DocumentDiff,
     criteria: &Criteria,
     read: &Statements,
+    wholes: &Wholes,
     lang: &str,
     mut level: Level,
 ) -> Classification {
@@ -1125,7 +1193,7 @@ fn judge(
             }
         }
     }
-    let notices = date_notices(old, new, diff, level, criteria);
+    let notices = date_notices(old, new, diff, level, criteria, wholes);
     Classification { level, qualifiers, findings, verdicts, notices }
 }
 
@@ -1201,10 +1269,11 @@ fn date_notices(
     diff: &DocumentDiff,
     level: Level,
     criteria: &Criteria,
+    wholes: &Wholes,
 ) -> Vec<String> {
     let mut notices = Vec::new();
-    let (old_updated, old_effective) = stated_dates(old);
-    let (new_updated, new_effective) = stated_dates(new);
+    let (old_updated, old_effective) = wholes.dates(0, old);
+    let (new_updated, new_effective) = wholes.dates(1, new);
     let dates = |u: &Option<StatedDate>, e: &Option<StatedDate>| (u.map(|x| x.0), e.map(|x| x.0));
     if level >= Level::Minor
         && (new_updated.is_some() || new_effective.is_some())

@@ -6,6 +6,13 @@ mod cli;
 
 use std::process::ExitCode;
 
+/// mimalloc instead of the system allocator: a comparison allocates hundreds of thousands of
+/// small strings and sets on three or four threads, and glibc's per-thread arenas grew and faulted
+/// in page by page (about 1,900 page faults per real-policy diff, 400 with mimalloc; the diff's
+/// CPU time fell by about a tenth).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     cli::main()
 }

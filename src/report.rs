@@ -186,14 +186,15 @@ pub struct Prepared {
 }
 
 impl Prepared {
-    /// Parses `base` and `head`, diffs them and reads their statements.
+    /// Parses `base` and `head`, diffs them and reads their statements, and what the guards and
+    /// date notices read from each whole version (on a second thread meanwhile).
     ///
     /// Errors: as [`compare`], a version that cannot be parsed.
     pub fn new(base: &Input, head: &Input) -> Result<Prepared> {
         let old = Document::from_bytes(&base.side.display(), &base.bytes)?;
         let new = Document::from_bytes(&head.side.display(), &head.bytes)?;
         let diff = diff(&old, &new);
-        let statements = Statements::read(&old, &new, &diff);
+        let statements = Statements::read_all(&old, &new, &diff);
         Ok(Prepared { old, new, diff, statements })
     }
 }

@@ -13,7 +13,6 @@
 use crate::diff::Evidence;
 use crate::error::{Error, Result};
 use crate::model::{ChangeKind, Direction, Level, Qualifier};
-use crate::normalize::match_text;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::Regex;
 use serde::{Deserialize, Serialize};
@@ -358,8 +357,11 @@ impl Registry {
             let ac = AhoCorasick::builder()
                 .match_kind(MatchKind::Standard)
                 // Built in every process that judges a change, and searched only over short
-                // texts (headings, changed blocks): the plain NFA builds fastest.
+                // texts (headings, changed blocks): the plain NFA builds fastest, and with only
+                // its start state dense (the default makes every state up to depth 3 dense: for
+                // thousands of Chinese terms, megabytes of tables that took most of the build).
                 .kind(Some(AhoCorasickKind::NoncontiguousNFA))
+                .dense_depth(1)
                 .build(&patterns)
                 .expect("lexicon automaton");
             (ac, entries)
@@ -376,7 +378,7 @@ impl Registry {
     }
 }
 
-/// A set of terms and patterns, matched against [`match_text`]-normalised text.
+/// A set of terms and patterns, matched against [`match_text`](crate::normalize::match_text)-normalised text.
 #[derive(Debug)]
 pub struct TermSet {
     registry: Arc<Registry>,
@@ -406,7 +408,7 @@ impl TermSet {
                     Some(t) => (t, true),
                     None => (t.as_str(), false),
                 };
-                let t = match_text(t);
+                let t = crate::statements::lexicon::matching_form(t);
                 (!t.is_empty()).then(|| registry.register(t, prefix))
             })
             .collect();
@@ -426,7 +428,7 @@ impl TermSet {
     }
 
     /// Counts occurrences per matched term (literal terms by their lexicon spelling; patterns by
-    /// the text they matched) in `text`, which must be [`match_text`]-normalised. Latin terms
+    /// the text they matched) in `text`, which must be [`match_text`](crate::normalize::match_text)-normalised. Latin terms
     /// match whole words; a lexicon entry ending in `*` matches any word starting with it. Where
     /// terms overlap, the leftmost, then the longest, counts (`位置权限` rather than `位置`).
     pub fn counts(&self, text: &str) -> BTreeMap<String, usize> {
@@ -480,7 +482,7 @@ impl TermSet {
         }
     }
 
-    /// Whether any term occurs in `text` ([`match_text`]-normalised).
+    /// Whether any term occurs in `text` ([`match_text`](crate::normalize::match_text)-normalised).
     pub fn any(&self, text: &str) -> bool {
         !self.counts(text).is_empty()
     }
@@ -897,7 +899,7 @@ pub struct Criteria {
     /// Lexicons by name (compiled on first use).
     pub lexicons: BTreeMap<String, Arc<TermSet>>,
     /// Patterns by name (`email`, `phone`, `url`, `company`) as one-pattern sets, matched
-    /// against [`match_text`]-normalised text.
+    /// against [`match_text`](crate::normalize::match_text)-normalised text.
     pub patterns: BTreeMap<String, Arc<TermSet>>,
     /// Terms whose addition widens and whose removal narrows a disclosure.
     pub direction_scope: Arc<TermSet>,
@@ -1594,6 +1596,49 @@ fn conditions_as_written(m: &MatchFile) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn terms_take_the_fast_matching_form_only_when_it_is_match_text() {
+        // Every string of the built-in profile and of this repository's criteria (terms,
+        // headings, titles), their `*`-less forms, and spellings the fast path must not take.
+        fn strings(v: &toml::Value, out: &mut Vec<String>) {
+            match v {
+                toml::Value::String(s) => out.push(s.clone()),
+                toml::Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
+                toml::Value::Table(t) => t.values().for_each(|x| strings(x, out)),
+                _ => {}
+            }
+        }
+        let repo = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("policy/criteria.toml"),
+        )
+        .unwrap();
+        let mut terms = vec![
+            "Data".to_string(),
+            "can not".to_string(),
+            "don't".to_string(),
+            "two  spaces".to_string(),
+            " padded ".to_string(),
+            "tab\there".to_string(),
+            "你的信息".to_string(),
+            "全角ＡＢＣ".to_string(),
+            "兼容\u{F900}".to_string(),
+        ];
+        for text in [BUILTIN_CRITERIA, repo.as_str()] {
+            strings(&toml::from_str::<toml::Value>(text).unwrap(), &mut terms);
+        }
+        let more: Vec<String> =
+            terms.iter().filter_map(|t| t.strip_suffix('*').map(str::to_string)).collect();
+        terms.extend(more);
+        assert!(terms.len() > 1000, "{} strings", terms.len());
+        for t in &terms {
+            assert_eq!(
+                crate::statements::lexicon::matching_form(t),
+                crate::normalize::match_text(t),
+                "{t:?}"
+            );
+        }
+    }
 
     #[test]
     fn the_builtin_statement_conditions_name_known_ids() {

@@ -175,11 +175,19 @@ pub struct Index {
 
 /// What the index reads from a clause's text: its [`editorial_key`], its matching form, and the
 /// SDK record it opens ([`record_name`]).
-#[derive(Debug)]
-struct Forms {
+#[derive(Debug, Clone)]
+pub(crate) struct Forms {
     key: String,
     text: String,
     record: Option<String>,
+}
+
+impl Forms {
+    /// The forms of one clause's text.
+    pub(crate) fn of(text: &str) -> Forms {
+        let (key, matching) = crate::normalize::key_and_match_text(text);
+        Forms { key, text: matching, record: record_name(text).map(str::to_string) }
+    }
 }
 
 /// What an SDK record written as prose says: `2、OPPO广告联盟SDK`, then `SDK用途：…` and
@@ -265,9 +273,17 @@ impl Index {
         Index::of_with(statements, &mut HashMap::new())
     }
 
-    /// Indexes both versions of a comparison, `(old, new)`, as [`Index::of`] does each: a clause
-    /// text both hold (most of them) is normalised once.
+    /// Indexes both versions of a comparison, `(old, new)`, as [`Index::of`] does each. Read
+    /// with [`super::extract_indexed`], their clauses' forms are already worked out, and the two
+    /// are indexed at once; otherwise a clause text both hold (most of them) is normalised once.
     pub fn of_both(old: &DocumentStatements, new: &DocumentStatements) -> (Index, Index) {
+        if old.has_forms() && new.has_forms() {
+            return std::thread::scope(|scope| {
+                let indexing = scope.spawn(|| Index::of_with(old, &mut HashMap::new()));
+                let new = Index::of_with(new, &mut HashMap::new());
+                (indexing.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), new)
+            });
+        }
         let mut forms = HashMap::new();
         let old = Index::of_with(old, &mut forms);
         let new = Index::of_with(new, &mut forms);
@@ -275,7 +291,7 @@ impl Index {
     }
 
     /// [`Index::of`], with `forms`: clause text → what the index reads from it, filled as
-    /// clauses are read and looked up first.
+    /// clauses are read and looked up first, unless the statements carry their forms.
     fn of_with<'a>(
         statements: &'a DocumentStatements,
         forms: &mut HashMap<&'a str, Forms>,
@@ -283,11 +299,14 @@ impl Index {
         let mut ix = Index::default();
         // The SDK record being read, with its section: it runs to the next record or section.
         let mut open: Option<(usize, String)> = None;
+        if statements.has_forms() {
+            for (c, forms) in statements.clauses.iter().zip(&statements.forms) {
+                ix.add(c, &mut open, forms);
+            }
+            return ix;
+        }
         for c in &statements.clauses {
-            let forms = forms.entry(c.text.as_str()).or_insert_with(|| {
-                let (key, text) = crate::normalize::key_and_match_text(&c.text);
-                Forms { key, text, record: record_name(&c.text).map(str::to_string) }
-            });
+            let forms = forms.entry(c.text.as_str()).or_insert_with(|| Forms::of(&c.text));
             ix.add(c, &mut open, forms);
         }
         ix
@@ -1188,4 +1207,75 @@ pub fn direction(deltas: &[Delta]) -> Option<crate::model::Direction> {
 /// The clauses whose statement has a sensitive kind of data among `data`.
 pub fn touches_sensitive(data: &BTreeSet<String>) -> bool {
     data.iter().any(|d| is_sensitive(d))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::statements::{extract, extract_indexed, extract_reusing};
+
+    /// Everything an index holds, in a fixed order (its sets are hash sets).
+    fn summary(ix: &Index) -> String {
+        fn sorted<T: Ord>(items: impl IntoIterator<Item = T>) -> Vec<T> {
+            let mut v: Vec<T> = items.into_iter().collect();
+            v.sort();
+            v
+        }
+        let facts = |f: &Facts| {
+            format!(
+                "{:?}",
+                (
+                    sorted(&f.data),
+                    sorted(&f.items),
+                    sorted(&f.recipients),
+                    sorted(&f.sharing),
+                    sorted(&f.purposes),
+                    sorted(&f.actions),
+                    sorted(&f.abroad),
+                    sorted(&f.practised),
+                )
+            )
+        };
+        let records =
+            sorted(ix.records.iter().map(|(k, r)| (k, &r.name, sorted(&r.data), &r.purposes)));
+        format!(
+            "{}\n{}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+            facts(&ix.free),
+            facts(&ix.conditioned),
+            ix.promises,
+            sorted(&ix.controls),
+            sorted(&ix.channels),
+            sorted(&ix.texts),
+            sorted(&ix.words),
+            ix.text,
+            sorted(&ix.record_of),
+            records
+        )
+    }
+
+    #[test]
+    fn indexes_from_forms_read_with_the_clauses_equal_indexes_read_afterwards() {
+        let root = env!("CARGO_MANIFEST_DIR");
+        for file in ["policy/privacy.zh-CN.md", "policy/privacy.en.md"] {
+            let text = std::fs::read_to_string(format!("{root}/{file}")).unwrap();
+            let edited = text
+                .replacen("| 友盟推送 |", "| 穿山甲广告SDK | 用于广告归因 | OAID | 北京巨量引擎网络技术有限公司 | 《穿山甲隐私政策》 |\n| 友盟推送 |", 1)
+                .replacen("。", "，并与广告合作方共享。", 3)
+                .replacen("\n## ", "\n## New section\n\nWe share your location with advertisers.\n\n## ", 1);
+            let old = crate::document::parse(file, &text).unwrap();
+            let new = crate::document::parse(file, &edited).unwrap();
+            let diff = crate::diff::diff(&old, &new);
+            let old_plain = extract(&old);
+            let new_plain = extract_reusing(&new, &old, &old_plain, &diff.new_to_old);
+            let old_forms = extract_indexed(&old);
+            let new_forms = extract_reusing(&new, &old, &old_forms, &diff.new_to_old);
+            assert!(old_forms.has_forms() && new_forms.has_forms(), "{file}");
+            assert!(!old_plain.has_forms() && !new_plain.has_forms(), "{file}");
+            let (a, b) = Index::of_both(&old_plain, &new_plain);
+            let (c, d) = Index::of_both(&old_forms, &new_forms);
+            assert!(a.texts.len() > 100, "{file}: {} clause texts", a.texts.len());
+            assert_eq!(summary(&a), summary(&c), "{file}: old");
+            assert_eq!(summary(&b), summary(&d), "{file}: new");
+        }
+    }
 }

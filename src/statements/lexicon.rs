@@ -406,8 +406,9 @@ impl Lexicon {
 }
 
 /// A term in the [`match_text`] form; a term already in that form (lower-case ASCII and CJK
-/// ideographs, single spaces, no contraction) is taken as it is.
-fn matching_form(term: &str) -> String {
+/// ideographs, single spaces, no contraction) is taken as it is. Used for the statement lexicon
+/// and the criteria's terms: thousands of them are normalised at every start.
+pub(crate) fn matching_form(term: &str) -> String {
     let ascii =
         term.bytes().all(|b| matches!(b, b' '..=b'~') && !b.is_ascii_uppercase() && b != b'\'');
     let ideographs = term.chars().all(|c| {

@@ -148,9 +148,17 @@ pub struct DocumentStatements {
     pub clauses: Vec<Clause>,
     /// (section, block) → the range of its clauses in [`DocumentStatements::clauses`].
     blocks: BTreeMap<(usize, usize), (usize, usize)>,
+    /// What [`compare::Index`] reads from each clause's text, one per clause, when read with
+    /// [`extract_indexed`]; empty otherwise.
+    forms: Vec<compare::Forms>,
 }
 
 impl DocumentStatements {
+    /// Whether each clause's forms were worked out as it was read.
+    pub(crate) fn has_forms(&self) -> bool {
+        !self.clauses.is_empty() && self.forms.len() == self.clauses.len()
+    }
+
     /// The clauses of block `block` of section `section`.
     pub fn of_block(&self, section: usize, block: usize) -> &[Clause] {
         match self.blocks.get(&(section, block)) {
@@ -255,10 +263,22 @@ fn join(set: &BTreeSet<String>) -> String {
 /// The statements of every block of `doc`. A long document is read in two halves at once (each
 /// section's statements depend on that section alone).
 pub fn extract(doc: &Document) -> DocumentStatements {
+    extract_with(doc, false)
+}
+
+/// [`extract`], with what the index of a comparison reads from each clause's text (its
+/// editorial key and matching form) worked out as it is read, so in two halves at once for a
+/// long document.
+pub(crate) fn extract_indexed(doc: &Document) -> DocumentStatements {
+    extract_with(doc, true)
+}
+
+/// [`extract`], with each clause's forms when `forms` is set.
+fn extract_with(doc: &Document, forms: bool) -> DocumentStatements {
     let size = |s: &crate::document::Section| s.blocks.iter().map(|b| b.text.len()).sum::<usize>();
     let total: usize = doc.sections.iter().map(size).sum();
     if total < PARALLEL_BYTES {
-        return extract_range(doc, 0..doc.sections.len());
+        return extract_range(doc, 0..doc.sections.len(), forms);
     }
     // The first section at which half of the text has been passed.
     let mut seen = 0;
@@ -271,12 +291,13 @@ pub fn extract(doc: &Document) -> DocumentStatements {
         })
         .map_or(doc.sections.len(), |i| i + 1);
     let (mut first, second) = std::thread::scope(|scope| {
-        let second = scope.spawn(|| extract_range(doc, half..doc.sections.len()));
-        let first = extract_range(doc, 0..half);
+        let second = scope.spawn(|| extract_range(doc, half..doc.sections.len(), forms));
+        let first = extract_range(doc, 0..half, forms);
         (first, second.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
     });
     let offset = first.clauses.len();
     first.clauses.extend(second.clauses);
+    first.forms.extend(second.forms);
     first.blocks.extend(second.blocks.into_iter().map(|(k, (a, b))| (k, (a + offset, b + offset))));
     first
 }
@@ -285,11 +306,15 @@ pub fn extract(doc: &Document) -> DocumentStatements {
 /// second thread costs more than it saves.
 const PARALLEL_BYTES: usize = 16 * 1024;
 
-/// The statements of the sections `range` of `doc`, clauses indexed from 0.
-fn extract_range(doc: &Document, range: std::ops::Range<usize>) -> DocumentStatements {
+/// The statements of the sections `range` of `doc`, clauses indexed from 0, with their forms
+/// when `forms` is set.
+fn extract_range(doc: &Document, range: std::ops::Range<usize>, forms: bool) -> DocumentStatements {
     let mut out = DocumentStatements::default();
     for s in range {
         extract_section(&mut out, s, &doc.sections[s]);
+    }
+    if forms {
+        out.forms = out.clauses.iter().map(|c| compare::Forms::of(&c.text)).collect();
     }
     out
 }
@@ -321,8 +346,18 @@ pub fn extract_reusing(
                 out.clauses.extend(
                     old.clauses[from..to].iter().map(|c| Clause { section: s, ..c.clone() }),
                 );
+                if old.has_forms() {
+                    out.forms.extend_from_slice(&old.forms[from..to]);
+                }
             }
-            None => extract_section(&mut out, s, section),
+            None => {
+                let start = out.clauses.len();
+                extract_section(&mut out, s, section);
+                if old.has_forms() {
+                    let fresh = out.clauses[start..].iter().map(|c| compare::Forms::of(&c.text));
+                    out.forms.extend(fresh);
+                }
+            }
         }
     }
     out
@@ -539,7 +574,7 @@ mod tests {
             let text = std::fs::read_to_string(format!("{root}/{file}")).unwrap();
             assert!(text.len() > PARALLEL_BYTES, "{file} is read in two halves");
             let doc = crate::document::parse(file, &text).unwrap();
-            let one_pass = extract_range(&doc, 0..doc.sections.len());
+            let one_pass = extract_range(&doc, 0..doc.sections.len(), false);
             assert_eq!(dump(&extract(&doc)), dump(&one_pass), "{file}");
         }
     }
