@@ -2637,8 +2637,8 @@ pub(crate) fn channels(raw: &str, block: &Block) -> std::collections::BTreeSet<S
             out.insert(format!("phone:{digits}"));
         }
     }
-    const STREETS: [&str; 16] = [
-        "号",
+    // The pattern runs only where an address can be: a number before `号`, or a street word.
+    const STREETS: [&str; 15] = [
         "Street",
         "St.",
         "Road",
@@ -2655,7 +2655,10 @@ pub(crate) fn channels(raw: &str, block: &Block) -> std::collections::BTreeSet<S
         "Square",
         "Plaza",
     ];
-    if STREETS.iter().any(|w| raw.contains(w)) {
+    let numbered = raw
+        .match_indices('号')
+        .any(|(i, _)| raw[..i].trim_end().ends_with(|c: char| c.is_ascii_digit()));
+    if numbered || STREETS.iter().any(|w| raw.contains(w)) {
         for m in POSTAL.find_iter(raw) {
             // Spaces as one, none in a Chinese address (`科技园路 8 号` is `科技园路8号`).
             let address: Vec<&str> = m.as_str().split_whitespace().collect();
