@@ -1255,16 +1255,7 @@ mod tests {
 
     #[test]
     fn indexes_from_forms_read_with_the_clauses_equal_indexes_read_afterwards() {
-        let root = env!("CARGO_MANIFEST_DIR");
-        for file in ["policy/privacy.zh-CN.md", "policy/privacy.en.md"] {
-            let text = std::fs::read_to_string(format!("{root}/{file}")).unwrap();
-            let edited = text
-                .replacen("| 友盟推送 |", "| 穿山甲广告SDK | 用于广告归因 | OAID | 北京巨量引擎网络技术有限公司 | 《穿山甲隐私政策》 |\n| 友盟推送 |", 1)
-                .replacen("。", "，并与广告合作方共享。", 3)
-                .replacen("\n## ", "\n## New section\n\nWe share your location with advertisers.\n\n## ", 1);
-            let old = crate::document::parse(file, &text).unwrap();
-            let new = crate::document::parse(file, &edited).unwrap();
-            let diff = crate::diff::diff(&old, &new);
+        for (file, old, new, diff) in crate::statements::tests::policies_with_edits() {
             let old_plain = extract(&old);
             let new_plain = extract_reusing(&new, &old, &old_plain, &diff.new_to_old);
             let old_forms = extract_indexed(&old);

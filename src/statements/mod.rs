@@ -579,21 +579,36 @@ mod tests {
         }
     }
 
+    /// The repository's two policies, each as (file, old, new, diff): the new one with edits in
+    /// a table, in prose, a new section and a heading renamed.
+    pub(super) fn policies_with_edits() -> Vec<(
+        &'static str,
+        crate::document::Document,
+        crate::document::Document,
+        crate::diff::DocumentDiff,
+    )> {
+        let root = env!("CARGO_MANIFEST_DIR");
+        ["policy/privacy.zh-CN.md", "policy/privacy.en.md"]
+            .into_iter()
+            .map(|file| {
+                let text = std::fs::read_to_string(format!("{root}/{file}")).unwrap();
+                let edited = text
+                    .replacen("| 友盟推送 |", "| 穿山甲广告SDK | 用于广告归因 | OAID | 北京巨量引擎网络技术有限公司 | 《穿山甲隐私政策》 |\n| 友盟推送 |", 1)
+                    .replacen("。", "，并与广告合作方共享。", 3)
+                    .replacen("\n## ", "\n## New section\n\nWe share your location with advertisers.\n\n## ", 1)
+                    .replacen("\n### ", "\n### Renamed ", 1);
+                assert_ne!(edited, text, "{file}: the edits apply");
+                let old = crate::document::parse(file, &text).unwrap();
+                let new = crate::document::parse(file, &edited).unwrap();
+                let diff = crate::diff::diff(&old, &new);
+                (file, old, new, diff)
+            })
+            .collect()
+    }
+
     #[test]
     fn reusing_unchanged_sections_gives_what_a_fresh_extraction_gives() {
-        let root = env!("CARGO_MANIFEST_DIR");
-        for file in ["policy/privacy.zh-CN.md", "policy/privacy.en.md"] {
-            let text = std::fs::read_to_string(format!("{root}/{file}")).unwrap();
-            // Edits in a table, in prose, a new section, and a heading renamed.
-            let edited = text
-                .replacen("| 友盟推送 |", "| 穿山甲广告SDK | 用于广告归因 | OAID | 北京巨量引擎网络技术有限公司 | 《穿山甲隐私政策》 |\n| 友盟推送 |", 1)
-                .replacen("。", "，并与广告合作方共享。", 3)
-                .replacen("\n## ", "\n## New section\n\nWe share your location with advertisers.\n\n## ", 1)
-                .replacen("\n### ", "\n### Renamed ", 1);
-            assert_ne!(edited, text, "{file}: the edits apply");
-            let old = crate::document::parse(file, &text).unwrap();
-            let new = crate::document::parse(file, &edited).unwrap();
-            let diff = crate::diff::diff(&old, &new);
+        for (file, old, new, diff) in policies_with_edits() {
             let old_st = extract(&old);
             let reused = extract_reusing(&new, &old, &old_st, &diff.new_to_old);
             let fresh = extract(&new);
