@@ -159,6 +159,59 @@ fn a_postal_address_replaced_is_a_contact_channel_replaced() {
     assert!(c.report.findings.iter().any(|f| f.rule == "contact-replaced"), "{}", describe(&c));
 }
 
+/// A channel removed counts when the policy keeps no channel of its kind: letter writers lose
+/// the postal address even when a web form and a phone line remain; an e-mail address dropped
+/// while another (here written to hide it from harvesters) remains loses no one.
+#[test]
+fn a_channel_removed_counts_when_no_channel_of_its_kind_remains() {
+    let policy = |post: &str, dpo: &str| {
+        format!(
+            "# Privacy\n\n## Contact us {{#contact}}\n\nWith any question, use our form at \
+             https://example.com/privacy-form or call +1 415 555 0100.\n\n{post}\n\n\
+             ## Complaints {{#complaints}}\n\nWrite to privacy [at] example [dot] com.{dpo}\n"
+        )
+    };
+    let full =
+        policy("Example Inc., 1 Market Street, Springfield, 12345", " Our DPO: dpo@example.org.");
+    let c = compare_texts(&full, &policy("", " Our DPO: dpo@example.org."), &Criteria::builtin());
+    assert_eq!(c.report.level, Level::Major, "{}", describe(&c));
+    let f = c.report.findings.iter().find(|f| f.rule == "contact-removed").unwrap();
+    assert!(f.reason.contains("1 market street"), "{}", f.reason);
+
+    let c = compare_texts(
+        &full,
+        &policy("Example Inc., 1 Market Street, Springfield, 12345", ""),
+        &Criteria::builtin(),
+    );
+    assert!(c.report.findings.iter().all(|f| f.rule != "contact-removed"), "{}", describe(&c));
+    assert!(c.report.level <= Level::Minor, "{}", describe(&c));
+
+    // The hidden address is read as one: replacing it replaces a channel.
+    let moved =
+        full.replace("privacy [at] example [dot] com", "privacy (at) example-mail (dot) net");
+    let c = compare_texts(&full, &moved, &Criteria::builtin());
+    let f = c.report.findings.iter().find(|f| f.rule == "contact-replaced").unwrap();
+    assert!(f.reason.contains("privacy@example.com → privacy@example-mail.net"), "{}", f.reason);
+}
+
+/// More ordinary data given to an advertiser the policy already feeds is new sharing (major),
+/// not new sharing for advertising (re-consent); sensitive data to it still needs consent.
+#[test]
+fn more_data_to_an_advertiser_already_named_is_new_sharing_not_new_advertising() {
+    let old = "# Privacy\n\n## Sharing {#sharing}\n\nWe share your device model with our advertising partners to measure our campaigns.\n";
+    let new = old.replace("your device model", "your device model and your IP address");
+    let c = compare_texts(old, &new, &Criteria::builtin());
+    assert_eq!(c.report.level, Level::Major, "{}", describe(&c));
+    assert!(
+        c.report.findings.iter().all(|f| !f.rule.starts_with("sharing-for-advertising")),
+        "{}",
+        describe(&c)
+    );
+    let new = old.replace("your device model", "your device model and your health data");
+    let c = compare_texts(old, &new, &Criteria::builtin());
+    assert_eq!(c.report.level, Level::Reconsent, "{}", describe(&c));
+}
+
 /// The contact paragraph of a minimal policy, the address written as a link.
 fn contact_policy(shown: &str, target: &str) -> String {
     format!(

@@ -35,9 +35,12 @@ pub struct Delta {
     pub actions: BTreeSet<String>,
     /// The data concerned (for `new_data`, the new kinds only).
     pub data: BTreeSet<String>,
-    /// The recipients concerned (for `new_recipient` and `new_sharing`, the new ones only).
+    /// The recipients concerned (for `new_recipient` the new ones only; for `new_sharing`
+    /// those the old version gave no personal information to).
     pub recipients: BTreeSet<String>,
-    /// The purposes concerned (for `new_purpose`, the new ones only).
+    /// The purposes concerned (for `new_purpose` the new ones only; for `new_sharing` with
+    /// recipients the old version already gave personal information to, those it did not
+    /// already pursue).
     pub purposes: BTreeSet<String>,
     /// How the clause words what is new or gone, for the reason.
     pub words: Vec<String>,
@@ -566,7 +569,7 @@ pub fn deltas(change: &Change, sides: &Sides<'_>) -> Vec<Delta> {
     let old = block_clauses(sides.old, change.old_section, change.old_block);
     let new = block_clauses(sides.new, change.new_section, change.new_block);
     let mut out = Vec::new();
-    channel_deltas(change, old, new, sides, &mut out);
+    channel_deltas(old, new, sides, &mut out);
     let editorial = change.evidence.is_some();
     if editorial
         || matches!(
@@ -682,15 +685,11 @@ fn contact_channels(c: &Clause) -> impl Iterator<Item = String> + '_ {
 }
 
 /// Contact channels the change removes from, or adds to, the policy as a whole. A channel
-/// removed while its section keeps another is not a way to reach the operator lost; one that
-/// gives way to a channel the policy did not have before is replaced.
-fn channel_deltas(
-    change: &Change,
-    old: &[Clause],
-    new: &[Clause],
-    sides: &Sides<'_>,
-    out: &mut Vec<Delta>,
-) {
+/// removed is a way to reach the operator lost unless the policy still offers one of the same
+/// kind: a postal address dropped beside a web form and a phone line leaves letter writers
+/// without an address; one that gives way to a channel the policy did not have before is
+/// replaced.
+fn channel_deltas(old: &[Clause], new: &[Clause], sides: &Sides<'_>, out: &mut Vec<Delta>) {
     let in_new: HashSet<String> = sides.new.clauses.iter().flat_map(contact_channels).collect();
     let in_old: HashSet<String> = sides.old.clauses.iter().flat_map(contact_channels).collect();
     let gone: Vec<(&Clause, String)> = old
@@ -716,24 +715,23 @@ fn channel_deltas(
             vec![format!("{} → {}", gone.join(", "), came.join(", "))]
         };
         out.push(d);
-    } else if let Some((clause, _)) = gone.first() {
-        // The section still offers a channel: the operator stays reachable there.
-        let section =
-            change.new_section.or_else(|| change.old_section.and_then(|s| sides.old_to_new[s]));
-        let kept = section.is_some_and(|s| {
-            sides
-                .new
-                .clauses
-                .iter()
-                .filter(|c| c.section == s)
-                .any(|c| contact_channels(c).next().is_some())
-        });
-        if !kept {
+    } else if !gone.is_empty() {
+        // The policy still offers a channel of the same kind (an e-mail address for an e-mail
+        // address, a site for a site): a user who wrote there still reaches the operator.
+        let kinds: HashSet<&str> = in_new.iter().map(|ch| channel_kind(ch)).collect();
+        let lost: Vec<&(&Clause, String)> =
+            gone.iter().filter(|(_, ch)| !kinds.contains(channel_kind(ch))).collect();
+        if let Some((clause, _)) = lost.first() {
             let mut d = delta(DeltaKind::ChannelRemoved, clause, "old");
-            d.words = gone.iter().map(word).collect();
+            d.words = lost.iter().map(|x| word(x)).collect();
             out.push(d);
         }
     }
+}
+
+/// The kind of a channel: `email`, `phone`, `post` or `url`.
+fn channel_kind(channel: &str) -> &str {
+    channel.split_once(':').map_or(channel, |(kind, _)| kind)
 }
 
 fn channel_word(channel: &str) -> String {
@@ -973,8 +971,21 @@ fn novelty(s: &Statement, n: &Clause, facts: &[&Facts], old: &Index) -> Vec<Delt
             d.words = shared_data.iter().map(|x| s.word(x).to_string()).collect();
             d.words.extend(shared_to.iter().map(|r| recipient_word(s, r)));
             d.data = shared_data;
-            d.recipients = shared_to;
-            d.purposes = s.purposes.clone();
+            // A recipient the old version already gives personal information to receives
+            // more, but is no new recipient, and a purpose the old version already pursues is
+            // no new one: more data to an advertiser it already feeds is new sharing, not new
+            // sharing for advertising.
+            let known = |r: &String| facts.iter().any(|f| f.knows_recipient(r));
+            d.purposes = if !shared_to.is_empty() && shared_to.iter().all(known) {
+                s.purposes
+                    .iter()
+                    .filter(|p| !facts.iter().any(|f| f.purposes.contains(*p)))
+                    .cloned()
+                    .collect()
+            } else {
+                s.purposes.clone()
+            };
+            d.recipients = shared_to.into_iter().filter(|r| !known(r)).collect();
             out.push(d);
         }
     }

@@ -2599,6 +2599,11 @@ pub(crate) fn prepare() {
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)[a-z0-9._%+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]{2,}").unwrap()
 });
+/// An e-mail address written to hide it from harvesters: `privacy [at] github [dot] com`,
+/// `dpo (at) example (dot) org`.
+static EMAIL_HIDDEN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b([a-z0-9._%+\-]+) ?[\[(] ?at ?[\])] ?([a-z0-9\-]+(?: ?[\[(] ?dot ?[\])] ?[a-z0-9\-]+)+)\b").unwrap()
+});
 static PHONE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:\+?86[\- ]?)?1[3-9][0-9]{9}|0[0-9]{2,3}[\- ]?[0-9]{7,8}|400[\- ]?[0-9]{3}[\- ]?[0-9]{4}|\+[0-9]{1,3}[ \-]?\(?[0-9]{1,4}\)?[ \-]?[0-9]{3,4}[ \-]?[0-9]{3,4}|\b1-[0-9]{3}-[0-9]{3}-[0-9]{4}\b").unwrap()
 });
@@ -2629,6 +2634,19 @@ pub(crate) fn channels(raw: &str, block: &Block) -> std::collections::BTreeSet<S
     if raw.contains('@') {
         for m in EMAIL.find_iter(raw) {
             out.insert(format!("email:{}", m.as_str().to_lowercase()));
+        }
+    }
+    let lower_has = |needle: &[u8]| {
+        raw.as_bytes().windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle))
+    };
+    if lower_has(b"at]") || lower_has(b"at)") {
+        for c in EMAIL_HIDDEN.captures_iter(raw) {
+            let domain: String = c[2]
+                .split(|ch: char| "[]() ".contains(ch))
+                .filter(|part| !part.is_empty() && !part.eq_ignore_ascii_case("dot"))
+                .collect::<Vec<_>>()
+                .join(".");
+            out.insert(format!("email:{}@{}", c[1].to_lowercase(), domain.to_lowercase()));
         }
     }
     if raw.bytes().filter(u8::is_ascii_digit).count() >= 7 {
@@ -2666,9 +2684,6 @@ pub(crate) fn channels(raw: &str, block: &Block) -> std::collections::BTreeSet<S
             out.insert(format!("post:{}", address.join(if cjk { "" } else { " " })));
         }
     }
-    let lower_has = |needle: &[u8]| {
-        raw.as_bytes().windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle))
-    };
     if lower_has(b"http") || lower_has(b"www.") {
         for m in URL.find_iter(raw) {
             out.insert(format!("url:{}", url_key(m.as_str())));
