@@ -478,3 +478,108 @@ fn formatting_only_variants_of_the_policy_are_at_most_editorial() {
         }
     }
 }
+
+/// A short French policy: the clause under test after four that stay as they are.
+fn french_policy(clause: &str) -> String {
+    format!(
+        "# Politique de confidentialité\n\n## Données collectées\n\nNous collectons votre adresse e-mail lorsque vous créez un compte.\n\nNous conservons vos commandes pendant la durée de votre compte.\n\n## Partage\n\nNous transmettons votre adresse postale à nos transporteurs pour la livraison.\n\nVous pouvez retirer votre consentement à tout moment.\n\n{clause}\n"
+    )
+}
+
+/// A short German policy, as [`french_policy`].
+fn german_policy(clause: &str) -> String {
+    format!(
+        "# Datenschutzerklärung\n\n## Welche Daten wir erheben\n\nWir erheben deine E-Mail-Adresse, wenn du ein Konto erstellst.\n\nWir speichern deine Bestelldaten, solange dein Konto besteht.\n\n## Weitergabe\n\nWir geben deine Anschrift an Versanddienstleister weiter, damit deine Bestellung zugestellt wird.\n\nDu kannst deine Einwilligung jederzeit widerrufen.\n\n{clause}\n"
+    )
+}
+
+#[test]
+fn french_a_promise_not_to_share_health_data_turned_into_sharing_needs_consent() {
+    let old = french_policy(
+        "Nous ne partageons jamais vos données de santé avec des partenaires publicitaires.",
+    );
+    let new = french_policy(
+        "Nous pouvons partager vos données de santé avec des partenaires publicitaires.",
+    );
+    let c = compare_texts(&old, &new, &Criteria::builtin());
+    assert_eq!(c.report.level, Level::Reconsent, "{}", describe(&c));
+    assert!(
+        c.report
+            .findings
+            .iter()
+            .any(|f| f.level == Level::Reconsent && f.direction == Direction::Broaden),
+        "{}",
+        describe(&c)
+    );
+}
+
+#[test]
+fn french_a_consent_condition_removed_needs_consent_and_a_new_promise_narrows() {
+    let with =
+        "Avec votre consentement, nous partageons votre numéro de téléphone avec nos partenaires.";
+    let without = "Nous partageons votre numéro de téléphone avec nos partenaires.";
+    let c = compare_texts(&french_policy(with), &french_policy(without), &Criteria::builtin());
+    assert_eq!(c.report.level, Level::Reconsent, "{}", describe(&c));
+    assert!(
+        c.report.findings.iter().any(|f| f.rule == "consent-condition-removed"),
+        "{}",
+        describe(&c)
+    );
+    // The way back adds the condition: it narrows.
+    let c = compare_texts(&french_policy(without), &french_policy(with), &Criteria::builtin());
+    assert_eq!(c.report.level, Level::Minor, "{}", describe(&c));
+    assert!(c.report.findings.iter().all(|f| f.direction == Direction::Narrow), "{}", describe(&c));
+    // A promise added: minor, narrowing.
+    let c = compare_texts(
+        &french_policy(without),
+        &french_policy(&format!("{without}\n\nNous ne vendons jamais vos données personnelles.")),
+        &Criteria::builtin(),
+    );
+    assert_eq!(c.report.level, Level::Minor, "{}", describe(&c));
+    assert!(c.report.findings.iter().all(|f| f.direction == Direction::Narrow), "{}", describe(&c));
+}
+
+#[test]
+fn german_advertising_based_on_subscriptions_is_new_profiling() {
+    let old = german_policy("Wir verwenden deine Daten nicht, um dir Werbeanzeigen anzuzeigen.");
+    let new = german_policy(
+        "Wir verwenden deine Daten nicht, um dir Werbeanzeigen anzuzeigen.\n\nNutzern kann außerdem Werbung auf Grundlage der von ihnen abonnierten Kanäle angezeigt werden.",
+    );
+    let c = compare_texts(&old, &new, &Criteria::builtin());
+    assert_eq!(c.report.level, Level::Reconsent, "{}", describe(&c));
+    assert!(c.report.findings.iter().any(|f| f.rule == "profiling"), "{}", describe(&c));
+}
+
+#[test]
+fn german_sharing_turned_into_a_promise_narrows_and_data_abroad_needs_consent() {
+    let shares = "Wir geben deine Telefonnummer an Werbepartner weiter.";
+    let promises = "Wir geben deine Telefonnummer nicht an Werbepartner weiter.";
+    let c = compare_texts(&german_policy(shares), &german_policy(promises), &Criteria::builtin());
+    assert!(c.report.level <= Level::Minor, "{}", describe(&c));
+    assert!(c.report.findings.iter().all(|f| f.direction == Direction::Narrow), "{}", describe(&c));
+    // The other way round: a promise not to share now says it happens.
+    let c = compare_texts(&german_policy(promises), &german_policy(shares), &Criteria::builtin());
+    assert_eq!(c.report.level, Level::Reconsent, "{}", describe(&c));
+    // Storage moved outside the EU.
+    let c = compare_texts(
+        &german_policy("Wir speichern deine personenbezogenen Daten in Deutschland."),
+        &german_policy("Wir speichern deine personenbezogenen Daten außerhalb der EU."),
+        &Criteria::builtin(),
+    );
+    assert_eq!(c.report.level, Level::Reconsent, "{}", describe(&c));
+    assert!(c.report.findings.iter().any(|f| f.rule == "cross-border"), "{}", describe(&c));
+}
+
+#[test]
+fn telegrams_german_ads_by_subscribed_channels_need_consent() {
+    let Some(corpus) = corpus() else { return };
+    let dir = corpus.join("ota/telegram");
+    let c = compare_files(&version(&dir, "017_"), &version(&dir, "018_"), &Criteria::builtin());
+    assert_eq!(c.report.level, Level::Reconsent, "{}", describe(&c));
+    assert!(
+        c.report.findings.iter().any(|f| f.rule == "profiling"
+            && f.statement.as_deref().is_some_and(|s| s.contains("abonnierten Kanäle"))),
+        "{}",
+        describe(&c)
+    );
+}

@@ -279,6 +279,15 @@ impl<'a> Scan<'a> {
     fn subject_before(&self, at: usize) -> Subject {
         let mut candidates: Vec<(usize, Subject)> = Vec::new();
         let mut verb_end = usize::MAX;
+        // A French pronoun after another subject with no practice word between is the verb's
+        // object (`nous vous envoyons`, `vous nous fournissez`, `nous pouvons vous contacter`).
+        let clitic = |f: &Found<'_>, candidates: &[(usize, Subject)], verb_end: usize| {
+            matches!(&self.text[f.start..f.end], "vous" | "nous")
+                && candidates.last().is_some_and(|&(end, _)| {
+                    (verb_end == usize::MAX || verb_end < end)
+                        && self.part(end.saturating_sub(1)) == self.part(f.start)
+                })
+        };
         for (k, f) in self.found.iter().enumerate() {
             if f.end > at {
                 if f.start >= at {
@@ -293,6 +302,7 @@ impl<'a> Scan<'a> {
                 .any(|n| n.start == f.end && n.field == Field::Recipient);
             match f.field {
                 _ if f.is_verb() => verb_end = f.end,
+                Field::SubjectWe | Field::SubjectUser if clitic(f, &candidates, verb_end) => {}
                 Field::SubjectWe if !before_party => candidates.push((f.end, Subject::We)),
                 Field::SubjectUser if f.start != verb_end => {
                     candidates.push((f.end, Subject::User))
@@ -487,7 +497,17 @@ impl<'a> Scan<'a> {
                 continue;
             }
             let opens_part = self.opens_part(f.start, lead);
-            let valid = match f.field {
+            // `pour` before an infinitive (`pour vous envoyer`) is a purpose cue like `afin de`;
+            // before a noun (`pour la publicité`) it names a purpose right after it.
+            let field = if f.field == Field::PurposeFor
+                && &text[f.start..f.end] == "pour"
+                && french_infinitive_after(text, f.end)
+            {
+                Field::PurposeCue
+            } else {
+                f.field
+            };
+            let valid = match field {
                 Field::PurposeCue => !english_complement(text, f.start),
                 Field::PurposeLead => {
                     let next = text[f.end..].trim_start();
@@ -713,6 +733,40 @@ fn english_complement(text: &str, at: usize) -> bool {
     COMPLEMENT_VERBS.contains(&prev.trim_matches(|c: char| !c.is_alphanumeric()))
 }
 
+/// Whether a French infinitive follows `at`, after any object pronouns (`pour vous envoyer`,
+/// `pour les partager`, `pour en améliorer`): `pour` then opens a purpose phrase.
+fn french_infinitive_after(text: &str, at: usize) -> bool {
+    let mut words =
+        text[at..].split(|c: char| c.is_whitespace() || c == '\'').filter(|w| !w.is_empty());
+    let word = words
+        .find(|w| {
+            !matches!(
+                *w,
+                "vous" | "nous" | "les" | "leur" | "lui" | "en" | "y" | "se" | "s" | "l" | "mieux"
+            )
+        })
+        .unwrap_or("");
+    let word = word.trim_end_matches(|c: char| !c.is_alphanumeric());
+    word.chars().count() > 3
+        && (word.ends_with("er") || word.ends_with("ir") || word.ends_with("re"))
+        && !matches!(
+            word,
+            "leur"
+                | "autre"
+                | "votre"
+                | "notre"
+                | "entre"
+                | "contre"
+                | "premier"
+                | "dernier"
+                | "tiers"
+                | "cadre"
+                | "ordre"
+                | "titre"
+                | "nombre"
+        )
+}
+
 fn skip_spaces(text: &str, at: usize) -> usize {
     at + text[at..].len() - text[at..].trim_start().len()
 }
@@ -752,10 +806,16 @@ fn lead(text: &str) -> usize {
 fn in_exception(scan: &Scan<'_>, at: usize) -> bool {
     let text = scan.text.as_str();
     scan.of(Field::Exception).any(|e| {
-        if e.start >= at || !matches!(&text[e.start..e.end], "除非" | "unless" | "except") {
+        if e.start >= at
+            || !matches!(
+                &text[e.start..e.end],
+                "除非" | "unless" | "except" | "sauf" | "à moins que" | "außer" | "es sei denn"
+            )
+        {
             return false;
         }
-        if ["否则", "otherwise"].iter().any(|o| text[e.end..at].contains(o)) {
+        if ["否则", "otherwise", "sinon", "andernfalls"].iter().any(|o| text[e.end..at].contains(o))
+        {
             return false;
         }
         (scan.part(e.start)..scan.part(at)).all(|p| {
@@ -972,9 +1032,11 @@ fn practices(
         let named_before = scan.of(Field::NamedBefore).any(|n| {
             n.end <= a.start && n.start >= part_start && !text[n.end..a.start].contains(['。', ';'])
         }) || scan.found.iter().any(|n| {
+            // A practice named by a noun phrase (`la publicité ciblée`) is a noun anyway.
             n.field == Field::NamedAdjacent
                 && n.end <= a.start
                 && text[n.end..a.start].trim().is_empty()
+                && !(a.id == "profile" && word.contains(' '))
         }) || english_determiner_before(text, a.start);
         let guarded = scan.of(Field::Safeguard).any(|g| {
             g.end <= a.start
@@ -1141,11 +1203,32 @@ fn negated_after(scan: &Scan<'_>, a: &Found<'_>) -> bool {
     })
 }
 
-/// Whether an English practice word is a past participle (`collected`, `sold`, `kept`).
+/// Whether an English or French practice word is a past participle (`collected`, `sold`,
+/// `kept`; `collectées`, `transmis`).
 fn is_participle(word: &str) -> bool {
     let last = word.rsplit(' ').next().unwrap_or(word);
     (last.ends_with("ed") && last != "need")
         || matches!(last, "sold" | "kept" | "given" | "sent" | "shared" | "stored")
+        // A French participle ending a longer term is an adjective (`publicité ciblée`).
+        || (!word.contains(' ') && is_french_participle(last))
+}
+
+/// Whether a French word is a past participle (`collectées`, `partagé`, `transmis`,
+/// `recueillies`).
+fn is_french_participle(word: &str) -> bool {
+    (word.chars().count() > 3 && ["é", "ée", "és", "ées"].iter().any(|e| word.ends_with(e)))
+        || [
+            "transmis",
+            "transmise",
+            "transmises",
+            "recueilli",
+            "recueillis",
+            "recueillie",
+            "recueillies",
+            "détruits",
+            "détruites",
+        ]
+        .contains(&word)
 }
 
 /// Whether only adverbs, auxiliaries and a recipient (`自行向社会公众`, `会`, `已经`) lie between
@@ -1195,8 +1278,36 @@ fn english_determiner_before(text: &str, at: usize) -> bool {
         return false;
     }
     let prev = text[..at].split_whitespace().next_back().unwrap_or("");
-    matches!(prev, "the" | "a" | "an" | "such" | "any" | "this" | "these" | "those")
-        && text[..at].ends_with(' ')
+    if !text[..at].ends_with(' ') {
+        return false;
+    }
+    if matches!(prev, "the" | "a" | "an" | "such" | "any" | "this" | "these" | "those") {
+        return true;
+    }
+    // French and German practice words that are also nouns (`la collecte`, `le partage`, `der
+    // Verkauf`); before a verb `la` / `le` is an object pronoun (`nous la conservons`).
+    let word = text[at..].split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+    matches!(word, "collecte" | "partage" | "vente" | "conserve" | "verkauf" | "löschung")
+        && matches!(
+            prev,
+            "la" | "le"
+                | "une"
+                | "un"
+                | "cette"
+                | "ce"
+                | "toute"
+                | "tout"
+                | "leur"
+                | "der"
+                | "die"
+                | "den"
+                | "dem"
+                | "des"
+                | "einen"
+                | "eine"
+                | "keinen"
+                | "keine"
+        )
 }
 
 /// Whether only a noun phrase about information (kinds of data, `的`, `of`) lies between `from`
@@ -1308,6 +1419,30 @@ fn attribute(scan: &Scan<'_>, a: &Found<'_>, chain_end: usize) -> bool {
                     | "she"
                     | "get"
                     | "gets"
+                    // French auxiliaries, negations and pronouns before a participle that is
+                    // the verb (`sont partagées`, `ne sont jamais vendues`, `avons collectées`).
+                    | "sont"
+                    | "est"
+                    | "été"
+                    | "être"
+                    | "seront"
+                    | "sera"
+                    | "soient"
+                    | "soit"
+                    | "serait"
+                    | "seraient"
+                    | "avons"
+                    | "avez"
+                    | "ont"
+                    | "a"
+                    | "ai"
+                    | "pas"
+                    | "jamais"
+                    | "plus"
+                    | "également"
+                    | "aussi"
+                    | "nous"
+                    | "vous"
             )
             && !scan.found.iter().any(|f| f.is_verb() && f.end == before.len());
         return followed_by_object || after_noun;
@@ -1360,7 +1495,34 @@ fn passive(text: &str, at: usize) -> bool {
     } else {
         p1
     };
-    word.ends_with("ed") && matches!(p1, "be" | "is" | "are" | "was" | "were" | "been" | "being")
+    if word.ends_with("ed") && matches!(p1, "be" | "is" | "are" | "was" | "were" | "been" | "being")
+    {
+        return true;
+    }
+    // French: `sont utilisées`, `ne sont pas traitées`, `peuvent être utilisées`.
+    let word = text[at..].split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+    let p1 = before
+        .split_whitespace()
+        .rev()
+        .find(|w| !matches!(*w, "pas" | "jamais" | "plus" | "également" | "aussi"))
+        .unwrap_or("");
+    if is_french_participle(word)
+        && matches!(p1, "sont" | "est" | "être" | "été" | "seront" | "sera" | "soient" | "soit")
+    {
+        return true;
+    }
+    // German: the participle before or after a form of `werden` in its clause (`werden deine
+    // Daten verwendet`, `verarbeitet werden`).
+    let next = text[at + word.len()..].split_whitespace().next().unwrap_or("");
+    let clause_before = &before[before.rfind([',', ';', ':', '.']).map_or(0, |i| i + 1)..];
+    let werden = |w: &str| {
+        matches!(
+            w.trim_end_matches(|c: char| !c.is_alphanumeric()),
+            "werden" | "wird" | "wurden" | "wurde" | "worden"
+        )
+    };
+    (word.starts_with("ge") || word.ends_with('t'))
+        && (werden(next) || clause_before.split_whitespace().any(werden))
 }
 
 /// What `提供` / `provide` at `g` is: sharing when it gives to someone else or gives
@@ -1427,12 +1589,16 @@ fn receiver_of_give(
         if p.is_empty() {
             return None;
         }
+        let first = p.split_whitespace().next().unwrap_or("");
         if ["我们", "慧孕育", "本平台", "本公司", "我方", "us", "huiyunyu"]
             .iter()
             .any(|w| p.starts_with(w))
+            || matches!(first, "nous" | "uns")
         {
             Some(Receiver::Us)
-        } else if ["您", "you", "用户"].iter().any(|w| p.starts_with(w)) {
+        } else if ["您", "you", "用户"].iter().any(|w| p.starts_with(w))
+            || matches!(first, "vous" | "toi" | "dir" | "dich" | "ihnen")
+        {
             Some(Receiver::You)
         } else {
             Some(Receiver::Other)
@@ -1468,6 +1634,18 @@ fn receiver_of_give(
         })
     {
         return Some(Receiver::Other);
+    }
+    // French and German: `fournir … à X`, `geben … an X`; `vous fournissons`, `uns geben`.
+    let mut words_before = before.split_whitespace().rev();
+    let before_verb = words_before.next().unwrap_or("");
+    // A pronoun right before the verb is its object when a subject comes before it.
+    if matches!(before_verb, "vous" | "nous" | "dir" | "uns") && words_before.next().is_some() {
+        return classify(before_verb);
+    }
+    for p in [" à ", " aux ", " an "] {
+        if let Some(i) = after.find(p) {
+            return classify(&after[i + p.len()..]);
+        }
     }
     // provide … to X
     if let Some(i) = after.find(" to ") {
@@ -3291,6 +3469,105 @@ mod tests {
         let s = read("Wir speichern Ihre Daten und löschen sie nicht.");
         assert_eq!(s.polarity, Polarity::Negate);
         assert_eq!(s.actions, set(&["delete"]));
+    }
+
+    #[test]
+    fn french_inflections_passives_participles_places_and_conditions() {
+        // A passive with `être`: the practice, its data and its recipient.
+        let s = read("Vos données de localisation sont partagées avec nos sous-traitants.");
+        assert_eq!((s.polarity, s.actions.clone()), (Polarity::Affirm, set(&["share"])));
+        assert_eq!(s.data, set(&["location"]));
+        assert_eq!(s.recipients, set(&["service_provider"]));
+        // `ne … jamais` with a sensitive kind and advertisers.
+        let s = read(
+            "Nous ne partageons jamais vos données de santé avec des partenaires publicitaires.",
+        );
+        assert_eq!((s.polarity, s.actions.clone()), (Polarity::Negate, set(&["share"])));
+        assert_eq!(
+            (s.data.clone(), s.recipients.clone()),
+            (set(&["health"]), set(&["advertiser"]))
+        );
+        // `aucune` completes `ne`; a singular `donnée personnelle` is personal information.
+        let s = read("Nous ne vendons aucune donnée personnelle.");
+        assert_eq!((s.polarity, s.actions.clone()), (Polarity::Negate, set(&["sell"])));
+        assert_eq!(s.data, set(&["personal_info"]));
+        // Targeted advertising is profiling, after `à des fins de` and after an article.
+        let s = read("Nous utilisons vos données à des fins de publicité ciblée.");
+        assert_eq!(s.actions, set(&["profile", "use"]));
+        let s = read("Nous utilisons vos données pour la publicité ciblée.");
+        assert_eq!(s.actions, set(&["profile", "use"]));
+        // A participle after its noun is an attribute, not the practice (`les données
+        // collectées`); the verb of the clause is.
+        let s = read("Les données collectées sont conservées pendant trois ans.");
+        assert_eq!(s.actions, set(&["store"]));
+        // `nous vous` : the second pronoun is the object; `pour` + infinitive is a purpose.
+        let s =
+            read("Nous collectons votre adresse e-mail pour vous envoyer des offres commerciales.");
+        assert_eq!((s.actor, s.actions.clone()), (Some("we"), set(&["collect"])));
+        assert_eq!((s.data.clone(), s.purposes.clone()), (set(&["email"]), set(&["marketing"])));
+        // Places outside the EU and consent conditions.
+        let s = read("Nous transférons vos données hors de l'Union européenne.");
+        assert_eq!((s.actions.clone(), s.places.clone()), (set(&["abroad"]), set(&["abroad"])));
+        let s = read(
+            "Avec votre consentement, nous partageons votre numéro de téléphone avec nos partenaires.",
+        );
+        assert_eq!((s.actions.clone(), s.data.clone()), (set(&["share"]), set(&["phone"])));
+        assert_eq!(s.conditions, set(&["consent"]));
+        let s = read(
+            "Nous transmettons vos coordonnées à nos partenaires, si vous l'avez explicitement accepté.",
+        );
+        assert_eq!((s.actions.clone(), s.recipients.clone()), (set(&["share"]), set(&["partner"])));
+        assert_eq!(s.conditions, set(&["explicit_consent"]));
+    }
+
+    #[test]
+    fn german_inflections_passives_places_and_conditions() {
+        // The negation after the verb; `um … zu` names the purpose.
+        let s = read("Wir verwenden deine Daten nicht, um dir Werbeanzeigen anzuzeigen.");
+        assert_eq!((s.polarity, s.actions.clone()), (Polarity::Negate, set(&["use"])));
+        assert_eq!(s.purposes, set(&["advertising"]));
+        // Advertising based on what users do is profiling, also in a passive.
+        let s = read(
+            "Nutzern kann außerdem Werbung auf Grundlage der von ihnen abonnierten Kanäle angezeigt werden.",
+        );
+        assert_eq!((s.polarity, s.actions.clone()), (Polarity::Affirm, set(&["profile"])));
+        assert_eq!(s.modality, Some("may"));
+        // A passive with `werden`, a legal condition and authorities.
+        let s = read(
+            "Deine Standortdaten werden an Behörden weitergegeben, wenn wir gesetzlich verpflichtet sind.",
+        );
+        assert_eq!((s.polarity, s.actions.clone()), (Polarity::Affirm, set(&["share"])));
+        assert_eq!(
+            (s.data.clone(), s.recipients.clone()),
+            (set(&["location"]), set(&["government"]))
+        );
+        assert_eq!(s.conditions, set(&["legal"]));
+        // `niemals` before the participle; the anaphora names no kind of its own here.
+        let s = read("Diese Daten werden niemals an Werbetreibende weitergegeben.");
+        assert_eq!((s.polarity, s.actions.clone()), (Polarity::Negate, set(&["share"])));
+        assert_eq!(s.recipients, set(&["advertiser"]));
+        // `weder … noch` after the verb; chat contents and contact lists.
+        let s = read(
+            "Wir verwenden weder die Inhalte deiner Chats noch deine Kontaktlisten für zielgerichtete Werbung.",
+        );
+        assert_eq!(s.polarity, Polarity::Negate);
+        assert_eq!(s.actions, set(&["profile", "use"]));
+        assert_eq!(s.data, set(&["communications", "contacts"]));
+        // A separable verb: `geben … an X`.
+        let s = read("Wir geben deine Telefonnummer an Werbepartner weiter.");
+        assert_eq!((s.actions.clone(), s.data.clone()), (set(&["share"]), set(&["phone"])));
+        assert_eq!(s.recipients, set(&["advertiser"]));
+        // Consent and a transfer outside the EU.
+        let s = read(
+            "Mit deiner Einwilligung verarbeiten wir deine Kontakte, um dir personalisierte Werbung anzuzeigen.",
+        );
+        assert_eq!(s.actions, set(&["profile", "use"]));
+        assert_eq!((s.data.clone(), s.conditions.clone()), (set(&["contacts"]), set(&["consent"])));
+        let s = read("Wir übermitteln deine personenbezogenen Daten außerhalb der EU.");
+        assert_eq!((s.actions.clone(), s.places.clone()), (set(&["abroad"]), set(&["abroad"])));
+        // The profile page is no profiling.
+        let s = read("Du kannst dein Profilbild jederzeit ändern.");
+        assert!(s.actions.is_empty(), "{:?}", s.actions);
     }
 
     #[test]
