@@ -25,6 +25,11 @@ use std::sync::{Arc, Mutex, OnceLock};
 /// without any policy's self-commitments.
 pub const BUILTIN_CRITERIA: &str = include_str!("criteria/builtin.toml");
 
+/// [`BUILTIN_CRITERIA`] as JSON, written by the build script from the TOML (which stays the
+/// source): the same values, read several times faster in every process that judges.
+const BUILTIN_CRITERIA_JSON: &str =
+    include_str!(concat!(env!("OUT_DIR"), "/builtin-criteria.json"));
+
 /// The criteria schema this crate reads.
 pub const CRITERIA_SCHEMA: &str = "redline.criteria/1";
 
@@ -931,7 +936,7 @@ impl Raw {
 impl Criteria {
     /// The built-in profile.
     pub fn builtin() -> Criteria {
-        Criteria::from_str("builtin", BUILTIN_CRITERIA)
+        compile(vec![Raw::new(builtin_file(), BUILTIN_CRITERIA, "builtin")])
             .unwrap_or_else(|e| panic!("the built-in criteria are invalid: {e}"))
     }
 
@@ -954,10 +959,7 @@ impl Criteria {
         match raw.file.extends.as_deref() {
             None => compile(vec![raw]),
             Some("builtin") => {
-                let base: CriteriaFile = toml::from_str(BUILTIN_CRITERIA).unwrap_or_else(|e| {
-                    panic!("the built-in criteria are invalid: {}", e.message())
-                });
-                let base = Raw::new(base, BUILTIN_CRITERIA, "builtin");
+                let base = Raw::new(builtin_file(), BUILTIN_CRITERIA, "builtin");
                 compile(vec![base, raw])
             }
             Some(other) => Err(locate(
@@ -985,8 +987,12 @@ impl Criteria {
         }
         let mut raws = Vec::with_capacity(layers.len());
         for (label, text) in layers {
-            let file: CriteriaFile =
-                toml::from_str(text).map_err(|e| Error::toml(label, text, &e))?;
+            // A release judged with this redline's built-in profile stores its very text.
+            let file: CriteriaFile = if label == "builtin" && text == BUILTIN_CRITERIA {
+                builtin_file()
+            } else {
+                toml::from_str(text).map_err(|e| Error::toml(label, text, &e))?
+            };
             raws.push(Raw::new(file, text, label));
         }
         compile(raws)
@@ -1008,6 +1014,19 @@ impl Criteria {
     pub fn category(&self, id: &str) -> Option<&Category> {
         self.categories.iter().find(|c| c.id == id)
     }
+}
+
+/// The built-in profile's file, read from its JSON form ([`BUILTIN_CRITERIA_JSON`]).
+///
+/// Panics when it does not deserialize (a field the build script cannot check); the message
+/// then comes from the TOML, with its line.
+fn builtin_file() -> CriteriaFile {
+    serde_json::from_str(BUILTIN_CRITERIA_JSON).unwrap_or_else(|json_error| {
+        match toml::from_str::<CriteriaFile>(BUILTIN_CRITERIA) {
+            Err(e) => panic!("src/criteria/builtin.toml is invalid: {e}"),
+            Ok(_) => panic!("the JSON form of the built-in criteria is invalid: {json_error}"),
+        }
+    })
 }
 
 /// An error at the first line of `text` that mentions `needle`.
@@ -1596,6 +1615,46 @@ fn conditions_as_written(m: &MatchFile) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_builtin_json_form_holds_the_values_of_the_toml() {
+        // The build script's JSON must deserialize to exactly what the TOML does (floats to the
+        // bit, every list in order): the judgement reads the JSON, people edit the TOML.
+        let from_toml: CriteriaFile = toml::from_str(BUILTIN_CRITERIA).unwrap();
+        let from_json = builtin_file();
+        assert_eq!(format!("{from_json:?}"), format!("{from_toml:?}"));
+        assert!(from_toml.rules.len() > 50, "{} rules", from_toml.rules.len());
+        // And what it compiles to, from either, is the same profile.
+        let a = Criteria::builtin();
+        let b = compile(vec![Raw::new(from_toml, BUILTIN_CRITERIA, "builtin")]).unwrap();
+        // (Term sets print their registry's hash map, in no fixed order: compare the rest.)
+        let summary = |c: &Criteria| -> Vec<String> {
+            c.rules
+                .iter()
+                .map(|r| {
+                    let when: Vec<String> = r.when.iter().map(Condition::describe).collect();
+                    format!(
+                        "{} {} {} {:?} {:?} {:?} {} {:?} {:?} {:?} {:?} {}",
+                        r.id,
+                        r.title,
+                        r.level,
+                        r.qualifiers,
+                        r.reference,
+                        r.reason,
+                        r.escalate_sensitive,
+                        r.cap,
+                        when,
+                        r.conditions,
+                        r.defined,
+                        r.examples.len()
+                    )
+                })
+                .chain(c.categories.iter().map(|x| format!("{} {}", x.id, x.title)))
+                .collect()
+        };
+        assert_eq!(summary(&a), summary(&b));
+        assert_eq!(a.layers, b.layers);
+    }
 
     #[test]
     fn terms_take_the_fast_matching_form_only_when_it_is_match_text() {
