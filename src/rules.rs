@@ -353,6 +353,22 @@ impl Registry {
         entries.len() - 1
     }
 
+    /// The ids of `terms` (a trailing `*` allows any word ending), registering each in its
+    /// matching form; terms empty in that form are left out.
+    fn register_terms(&self, terms: &[String]) -> Vec<usize> {
+        terms
+            .iter()
+            .filter_map(|t| {
+                let (t, prefix) = match t.strip_suffix('*') {
+                    Some(t) => (t, true),
+                    None => (t.as_str(), false),
+                };
+                let t = crate::statements::lexicon::matching_form(t);
+                (!t.is_empty()).then(|| self.register(t, prefix))
+            })
+            .collect()
+    }
+
     /// The automaton over every registered term, and the terms by id. Built once; terms
     /// registered later are not searched (all are registered while the criteria compile).
     fn automaton(&self) -> &(AhoCorasick, Vec<(String, bool)>) {
@@ -406,17 +422,12 @@ impl TermSet {
         terms: &[String],
         patterns: Vec<String>,
     ) -> TermSet {
-        let mut ids: Vec<usize> = terms
-            .iter()
-            .filter_map(|t| {
-                let (t, prefix) = match t.strip_suffix('*') {
-                    Some(t) => (t, true),
-                    None => (t.as_str(), false),
-                };
-                let t = crate::statements::lexicon::matching_form(t);
-                (!t.is_empty()).then(|| registry.register(t, prefix))
-            })
-            .collect();
+        let ids = registry.register_terms(terms);
+        TermSet::with_ids(registry, ids, patterns)
+    }
+
+    /// A set of terms already in `registry` (by id, in any order, repeats allowed).
+    fn with_ids(registry: Arc<Registry>, mut ids: Vec<usize>, patterns: Vec<String>) -> TermSet {
         ids.sort_unstable();
         ids.dedup();
         TermSet { registry, ids, raw_patterns: patterns, patterns: OnceLock::new() }
@@ -1179,6 +1190,18 @@ fn compile(layers: Vec<Raw>) -> Result<Criteria> {
     // Identical lists share one compiled set (and one cache of document counts).
     // One registry for every term of these criteria: one automaton, built on first use.
     let registry = Arc::new(Registry::default());
+    // Each lexicon's terms are normalised and registered once, where it is first referred to
+    // (the ids are those registering its terms there would give): rules refer to the same
+    // lexicons again and again.
+    let lexicon_id_cache: std::cell::RefCell<HashMap<String, Arc<[usize]>>> = Default::default();
+    let lexicon_ids = |name: &str| -> Arc<[usize]> {
+        if let Some(ids) = lexicon_id_cache.borrow().get(name) {
+            return Arc::clone(ids);
+        }
+        let ids: Arc<[usize]> = registry.register_terms(&lexicon_terms[name]).into();
+        lexicon_id_cache.borrow_mut().insert(name.to_string(), Arc::clone(&ids));
+        ids
+    };
     let cache: std::cell::RefCell<std::collections::HashMap<Vec<String>, Arc<TermSet>>> =
         Default::default();
     let resolve = |layer: &Raw, entries: &[String]| -> Result<Option<Arc<TermSet>>> {
@@ -1188,13 +1211,13 @@ fn compile(layers: Vec<Raw>) -> Result<Criteria> {
         if let Some(set) = cache.borrow().get(entries) {
             return Ok(Some(set.clone()));
         }
-        let mut terms = Vec::new();
+        let mut ids = Vec::new();
         let mut res = Vec::new();
         for e in entries {
             match e.strip_prefix('@') {
                 Some(name) => {
-                    if let Some(t) = lexicon_terms.get(name) {
-                        terms.extend(t.iter().cloned());
+                    if lexicon_terms.contains_key(name) {
+                        ids.extend_from_slice(&lexicon_ids(name));
                     } else if let Some(re) = patterns.get(name) {
                         res.push(re.clone());
                     } else {
@@ -1208,10 +1231,10 @@ fn compile(layers: Vec<Raw>) -> Result<Criteria> {
                         ));
                     }
                 }
-                None => terms.push(e.clone()),
+                None => ids.extend(registry.register_terms(std::slice::from_ref(e))),
             }
         }
-        let set = Arc::new(TermSet::in_registry(registry.clone(), &terms, res));
+        let set = Arc::new(TermSet::with_ids(registry.clone(), ids, res));
         cache.borrow_mut().insert(entries.to_vec(), set.clone());
         Ok(Some(set))
     };
@@ -1378,9 +1401,9 @@ fn compile(layers: Vec<Raw>) -> Result<Criteria> {
         }
     }
     let mut lexicons = BTreeMap::new();
-    for (n, terms) in &lexicon_terms {
-        lexicons
-            .insert(n.clone(), Arc::new(TermSet::in_registry(registry.clone(), terms, Vec::new())));
+    for n in lexicon_terms.keys() {
+        let ids = lexicon_ids(n).to_vec();
+        lexicons.insert(n.clone(), Arc::new(TermSet::with_ids(registry.clone(), ids, Vec::new())));
     }
     let empty = || Arc::new(TermSet::new(Vec::new(), Vec::new()));
     let layer_texts = layers.iter().map(|l| (l.path.clone(), l.text.clone())).collect();
