@@ -25,6 +25,11 @@ use std::sync::{Arc, Mutex, OnceLock};
 /// without any policy's self-commitments.
 pub const BUILTIN_CRITERIA: &str = include_str!("criteria/builtin.toml");
 
+/// [`BUILTIN_CRITERIA`] as JSON, written by the build script from the TOML (which stays the
+/// source): the same values, read several times faster in every process that judges.
+const BUILTIN_CRITERIA_JSON: &str =
+    include_str!(concat!(env!("OUT_DIR"), "/builtin-criteria.json"));
+
 /// The criteria schema this crate reads.
 pub const CRITERIA_SCHEMA: &str = "redline.criteria/1";
 
@@ -348,6 +353,22 @@ impl Registry {
         entries.len() - 1
     }
 
+    /// The ids of `terms` (a trailing `*` allows any word ending), registering each in its
+    /// matching form; terms empty in that form are left out.
+    fn register_terms(&self, terms: &[String]) -> Vec<usize> {
+        terms
+            .iter()
+            .filter_map(|t| {
+                let (t, prefix) = match t.strip_suffix('*') {
+                    Some(t) => (t, true),
+                    None => (t.as_str(), false),
+                };
+                let t = crate::statements::lexicon::matching_form(t);
+                (!t.is_empty()).then(|| self.register(t, prefix))
+            })
+            .collect()
+    }
+
     /// The automaton over every registered term, and the terms by id. Built once; terms
     /// registered later are not searched (all are registered while the criteria compile).
     fn automaton(&self) -> &(AhoCorasick, Vec<(String, bool)>) {
@@ -401,17 +422,12 @@ impl TermSet {
         terms: &[String],
         patterns: Vec<String>,
     ) -> TermSet {
-        let mut ids: Vec<usize> = terms
-            .iter()
-            .filter_map(|t| {
-                let (t, prefix) = match t.strip_suffix('*') {
-                    Some(t) => (t, true),
-                    None => (t.as_str(), false),
-                };
-                let t = crate::statements::lexicon::matching_form(t);
-                (!t.is_empty()).then(|| registry.register(t, prefix))
-            })
-            .collect();
+        let ids = registry.register_terms(terms);
+        TermSet::with_ids(registry, ids, patterns)
+    }
+
+    /// A set of terms already in `registry` (by id, in any order, repeats allowed).
+    fn with_ids(registry: Arc<Registry>, mut ids: Vec<usize>, patterns: Vec<String>) -> TermSet {
         ids.sort_unstable();
         ids.dedup();
         TermSet { registry, ids, raw_patterns: patterns, patterns: OnceLock::new() }
@@ -931,7 +947,7 @@ impl Raw {
 impl Criteria {
     /// The built-in profile.
     pub fn builtin() -> Criteria {
-        Criteria::from_str("builtin", BUILTIN_CRITERIA)
+        compile(vec![Raw::new(builtin_file(), BUILTIN_CRITERIA, "builtin")])
             .unwrap_or_else(|e| panic!("the built-in criteria are invalid: {e}"))
     }
 
@@ -954,10 +970,7 @@ impl Criteria {
         match raw.file.extends.as_deref() {
             None => compile(vec![raw]),
             Some("builtin") => {
-                let base: CriteriaFile = toml::from_str(BUILTIN_CRITERIA).unwrap_or_else(|e| {
-                    panic!("the built-in criteria are invalid: {}", e.message())
-                });
-                let base = Raw::new(base, BUILTIN_CRITERIA, "builtin");
+                let base = Raw::new(builtin_file(), BUILTIN_CRITERIA, "builtin");
                 compile(vec![base, raw])
             }
             Some(other) => Err(locate(
@@ -985,8 +998,12 @@ impl Criteria {
         }
         let mut raws = Vec::with_capacity(layers.len());
         for (label, text) in layers {
-            let file: CriteriaFile =
-                toml::from_str(text).map_err(|e| Error::toml(label, text, &e))?;
+            // A release judged with this redline's built-in profile stores its very text.
+            let file: CriteriaFile = if label == "builtin" && text == BUILTIN_CRITERIA {
+                builtin_file()
+            } else {
+                toml::from_str(text).map_err(|e| Error::toml(label, text, &e))?
+            };
             raws.push(Raw::new(file, text, label));
         }
         compile(raws)
@@ -1008,6 +1025,19 @@ impl Criteria {
     pub fn category(&self, id: &str) -> Option<&Category> {
         self.categories.iter().find(|c| c.id == id)
     }
+}
+
+/// The built-in profile's file, read from its JSON form ([`BUILTIN_CRITERIA_JSON`]).
+///
+/// Panics when it does not deserialize (a field the build script cannot check); the message
+/// then comes from the TOML, with its line.
+fn builtin_file() -> CriteriaFile {
+    serde_json::from_str(BUILTIN_CRITERIA_JSON).unwrap_or_else(|json_error| {
+        match toml::from_str::<CriteriaFile>(BUILTIN_CRITERIA) {
+            Err(e) => panic!("src/criteria/builtin.toml is invalid: {e}"),
+            Ok(_) => panic!("the JSON form of the built-in criteria is invalid: {json_error}"),
+        }
+    })
 }
 
 /// An error at the first line of `text` that mentions `needle`.
@@ -1160,6 +1190,18 @@ fn compile(layers: Vec<Raw>) -> Result<Criteria> {
     // Identical lists share one compiled set (and one cache of document counts).
     // One registry for every term of these criteria: one automaton, built on first use.
     let registry = Arc::new(Registry::default());
+    // Each lexicon's terms are normalised and registered once, where it is first referred to
+    // (the ids are those registering its terms there would give): rules refer to the same
+    // lexicons again and again.
+    let lexicon_id_cache: std::cell::RefCell<HashMap<String, Arc<[usize]>>> = Default::default();
+    let lexicon_ids = |name: &str| -> Arc<[usize]> {
+        if let Some(ids) = lexicon_id_cache.borrow().get(name) {
+            return Arc::clone(ids);
+        }
+        let ids: Arc<[usize]> = registry.register_terms(&lexicon_terms[name]).into();
+        lexicon_id_cache.borrow_mut().insert(name.to_string(), Arc::clone(&ids));
+        ids
+    };
     let cache: std::cell::RefCell<std::collections::HashMap<Vec<String>, Arc<TermSet>>> =
         Default::default();
     let resolve = |layer: &Raw, entries: &[String]| -> Result<Option<Arc<TermSet>>> {
@@ -1169,13 +1211,13 @@ fn compile(layers: Vec<Raw>) -> Result<Criteria> {
         if let Some(set) = cache.borrow().get(entries) {
             return Ok(Some(set.clone()));
         }
-        let mut terms = Vec::new();
+        let mut ids = Vec::new();
         let mut res = Vec::new();
         for e in entries {
             match e.strip_prefix('@') {
                 Some(name) => {
-                    if let Some(t) = lexicon_terms.get(name) {
-                        terms.extend(t.iter().cloned());
+                    if lexicon_terms.contains_key(name) {
+                        ids.extend_from_slice(&lexicon_ids(name));
                     } else if let Some(re) = patterns.get(name) {
                         res.push(re.clone());
                     } else {
@@ -1189,10 +1231,10 @@ fn compile(layers: Vec<Raw>) -> Result<Criteria> {
                         ));
                     }
                 }
-                None => terms.push(e.clone()),
+                None => ids.extend(registry.register_terms(std::slice::from_ref(e))),
             }
         }
-        let set = Arc::new(TermSet::in_registry(registry.clone(), &terms, res));
+        let set = Arc::new(TermSet::with_ids(registry.clone(), ids, res));
         cache.borrow_mut().insert(entries.to_vec(), set.clone());
         Ok(Some(set))
     };
@@ -1359,9 +1401,9 @@ fn compile(layers: Vec<Raw>) -> Result<Criteria> {
         }
     }
     let mut lexicons = BTreeMap::new();
-    for (n, terms) in &lexicon_terms {
-        lexicons
-            .insert(n.clone(), Arc::new(TermSet::in_registry(registry.clone(), terms, Vec::new())));
+    for n in lexicon_terms.keys() {
+        let ids = lexicon_ids(n).to_vec();
+        lexicons.insert(n.clone(), Arc::new(TermSet::with_ids(registry.clone(), ids, Vec::new())));
     }
     let empty = || Arc::new(TermSet::new(Vec::new(), Vec::new()));
     let layer_texts = layers.iter().map(|l| (l.path.clone(), l.text.clone())).collect();
@@ -1596,6 +1638,46 @@ fn conditions_as_written(m: &MatchFile) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_builtin_json_form_holds_the_values_of_the_toml() {
+        // The build script's JSON must deserialize to exactly what the TOML does (floats to the
+        // bit, every list in order): the judgement reads the JSON, people edit the TOML.
+        let from_toml: CriteriaFile = toml::from_str(BUILTIN_CRITERIA).unwrap();
+        let from_json = builtin_file();
+        assert_eq!(format!("{from_json:?}"), format!("{from_toml:?}"));
+        assert!(from_toml.rules.len() > 50, "{} rules", from_toml.rules.len());
+        // And what it compiles to, from either, is the same profile.
+        let a = Criteria::builtin();
+        let b = compile(vec![Raw::new(from_toml, BUILTIN_CRITERIA, "builtin")]).unwrap();
+        // (Term sets print their registry's hash map, in no fixed order: compare the rest.)
+        let summary = |c: &Criteria| -> Vec<String> {
+            c.rules
+                .iter()
+                .map(|r| {
+                    let when: Vec<String> = r.when.iter().map(Condition::describe).collect();
+                    format!(
+                        "{} {} {} {:?} {:?} {:?} {} {:?} {:?} {:?} {:?} {}",
+                        r.id,
+                        r.title,
+                        r.level,
+                        r.qualifiers,
+                        r.reference,
+                        r.reason,
+                        r.escalate_sensitive,
+                        r.cap,
+                        when,
+                        r.conditions,
+                        r.defined,
+                        r.examples.len()
+                    )
+                })
+                .chain(c.categories.iter().map(|x| format!("{} {}", x.id, x.title)))
+                .collect()
+        };
+        assert_eq!(summary(&a), summary(&b));
+        assert_eq!(a.layers, b.layers);
+    }
 
     #[test]
     fn terms_take_the_fast_matching_form_only_when_it_is_match_text() {

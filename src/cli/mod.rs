@@ -353,23 +353,31 @@ fn run(command: Command, color: bool) -> Result<Outcome> {
             let inputs = compare::read_input(&old, &cwd)
                 .and_then(|base| Ok((base, compare::read_input(&new, &cwd)?)));
             let judged = inputs.as_ref().is_ok_and(|(base, head)| base.bytes != head.bytes);
-            let (criteria, prepared) = std::thread::scope(|scope| {
-                let loading = scope.spawn(|| {
-                    if judged {
+            let prepare = || inputs.as_ref().ok().map(|(base, head)| Prepared::new(base, head));
+            let (criteria, prepared) = if judged {
+                std::thread::scope(|scope| {
+                    let loading = scope.spawn(|| {
                         redline::statements::prepare();
-                    }
-                    let criteria =
-                        compare::load_criteria(report.criteria.as_deref(), repo.as_ref(), &cwd)?;
-                    if judged {
+                        let criteria = compare::load_criteria(
+                            report.criteria.as_deref(),
+                            repo.as_ref(),
+                            &cwd,
+                        )?;
                         criteria.prepare();
-                    }
-                    anyhow::Ok(criteria)
-                });
-                let prepared = inputs.as_ref().ok().map(|(base, head)| Prepared::new(base, head));
+                        anyhow::Ok(criteria)
+                    });
+                    let prepared = prepare();
+                    let criteria =
+                        loading.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                    (criteria, prepared)
+                })
+            } else {
+                // Equal versions (or unreadable ones): nothing is judged and nothing runs beside
+                // the loading, so no second thread is started (with its stack and heap).
                 let criteria =
-                    loading.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-                (criteria, prepared)
-            });
+                    compare::load_criteria(report.criteria.as_deref(), repo.as_ref(), &cwd);
+                (criteria, prepare())
+            };
             let criteria = criteria?;
             let (base, head) = inputs?;
             let prepared = prepared.expect("prepared when the inputs were read")?;

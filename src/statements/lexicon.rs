@@ -12,7 +12,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 
-const LEXICON: &str = include_str!("lexicon.toml");
+/// `lexicon.toml` as JSON, written by the build script from the TOML (which stays the source):
+/// the same values, read several times faster.
+const LEXICON_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/statement-lexicon.json"));
 
 /// What a lexicon term names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -190,7 +192,7 @@ pub(crate) struct Hit {
     pub(crate) entry: usize,
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct LexiconFile {
     actions: BTreeMap<String, Vec<String>>,
@@ -251,8 +253,13 @@ pub(crate) static LEXICON_COMPILED: LazyLock<Lexicon> = LazyLock::new(Lexicon::c
 
 impl Lexicon {
     fn compile() -> Lexicon {
-        let file: LexiconFile =
-            toml::from_str(LEXICON).unwrap_or_else(|e| panic!("statements/lexicon.toml: {e}"));
+        let file: LexiconFile = serde_json::from_str(LEXICON_JSON).unwrap_or_else(|json_error| {
+            // A field the build script cannot check: name the TOML's line when it has one.
+            match toml::from_str::<LexiconFile>(include_str!("lexicon.toml")) {
+                Err(e) => panic!("src/statements/lexicon.toml: {e}"),
+                Ok(_) => panic!("the JSON form of the statement lexicon is invalid: {json_error}"),
+            }
+        });
         let mut patterns: Vec<String> = Vec::new();
         let mut entries: Vec<Entry> = Vec::new();
         let mut ids: BTreeMap<Field, Vec<String>> = BTreeMap::new();
@@ -450,6 +457,15 @@ fn word_end(text: &str, end: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_json_form_holds_the_values_of_the_toml() {
+        // What the build script wrote is what the TOML says, every list in its order.
+        let from_toml: LexiconFile = toml::from_str(include_str!("lexicon.toml")).unwrap();
+        let from_json: LexiconFile = serde_json::from_str(LEXICON_JSON).unwrap();
+        assert_eq!(format!("{from_json:?}"), format!("{from_toml:?}"));
+        assert!(from_toml.data.len() > 20, "{} data ids", from_toml.data.len());
+    }
 
     #[test]
     fn the_lexicon_compiles_and_finds_the_longest_term() {
