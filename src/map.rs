@@ -23,11 +23,17 @@
 //! 4. **Share.** The block keeps the categories more than a third of its sentences have
 //!    ([`MIN_SHARE`]), so one passing mention does not label a whole paragraph.
 //!
+//! The map reports both: each block's categories after the vote, and each of its sentences with
+//! the categories it has before it ([`MappedSentence`]), so a reader sees which sentence of a
+//! paragraph is about sharing and which about storage.
+//!
 //! In a Chinese document the eleven practice categories of CAPP-130 come from the learned model
 //! instead ([`crate::learned`]), outside pinned sections: each sentence of a block and the block
 //! read whole vote, and the block keeps the categories with a majority of the votes (see
 //! [`LINE_VOTE`]); the lexicons keep the other categories (cross-border transfer) and a table
-//! row keeps what its header names.
+//! row keeps what its header names. A sentence's categories are then the model's reading of it
+//! (with its headings, neighbouring sentences and position, as the model was trained), the
+//! lexicons' other categories for it, and its table header's.
 //!
 //! Plain text has no headings to read, so [`outline`] infers them: short lines numbered in one
 //! of the usual styles (`一、`, `（一）`, `1.`, `1.1`, `(1)`, `1)`, `a.`, `第一条`, `•`, `【…】`)
@@ -47,7 +53,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::LazyLock;
 
 /// The map schema this crate writes.
-pub const MAP_SCHEMA: &str = "redline.map/1";
+pub const MAP_SCHEMA: &str = "redline.map/2";
 
 /// A heading line longer than this (in chars) is never inferred as a heading in plain text.
 pub const MAX_HEADING_CHARS: usize = 40;
@@ -91,7 +97,19 @@ pub struct MappedBlock {
     pub text: String,
     /// 1-based first line.
     pub line: usize,
-    /// Its categories.
+    /// Its categories: what its sentences say by vote (see the module documentation).
+    pub categories: BTreeSet<String>,
+    /// Its sentences ([`sentences`]), in order, each with the categories it has before the vote.
+    pub sentences: Vec<MappedSentence>,
+}
+
+/// One sentence of a block and the practices it describes on its own, read in its context (the
+/// block's headings and table header; for the learned path also its neighbours and position).
+#[derive(Debug, Clone, Serialize)]
+pub struct MappedSentence {
+    /// The sentence, trimmed.
+    pub text: String,
+    /// Its categories (what it contributes to its block's vote).
     pub categories: BTreeSet<String>,
 }
 
@@ -104,7 +122,8 @@ impl PracticeMap {
     }
 
     /// A readable listing: each section with its categories, then each block's line and
-    /// categories, its text shortened to `width` chars.
+    /// categories, its text shortened to `width` chars, and under a block each of its sentences
+    /// whose own categories differ from the block's (marked `·`, shortened likewise).
     pub fn to_text(&self, width: usize) -> String {
         let mut out = String::new();
         for s in &self.sections {
@@ -116,14 +135,20 @@ impl PracticeMap {
             };
             out.push_str(&format!("{:>5}  {head}  [{}]\n", s.line, join(&s.categories)));
             for b in &s.blocks {
-                let text: String = b.text.replace('\n', " ");
-                let short: String = text.chars().take(width).collect();
-                let ellipsis = if text.chars().count() > width { "…" } else { "" };
                 out.push_str(&format!(
-                    "{:>5}    [{}] {short}{ellipsis}\n",
+                    "{:>5}    [{}] {}\n",
                     b.line,
-                    join(&b.categories)
+                    join(&b.categories),
+                    shorten(&b.text, width)
                 ));
+                for sentence in b.sentences.iter().filter(|x| x.categories != b.categories) {
+                    out.push_str(&format!(
+                        "{:>5}      · [{}] {}\n",
+                        "",
+                        join(&sentence.categories),
+                        shorten(&sentence.text, width)
+                    ));
+                }
             }
         }
         out
@@ -146,6 +171,16 @@ impl PracticeMap {
             s.blocks.iter().filter(move |b| b.categories.contains(category)).map(move |b| (s, b))
         })
     }
+}
+
+/// `text` on one line (line breaks as spaces), cut to `width` chars with `…` when longer.
+fn shorten(text: &str, width: usize) -> String {
+    let text = text.replace('\n', " ");
+    let mut short: String = text.chars().take(width).collect();
+    if text.chars().count() > width {
+        short.push('…');
+    }
+    short
 }
 
 fn join(set: &BTreeSet<String>) -> String {
@@ -214,16 +249,34 @@ fn map_with(doc: &Document, criteria: &Criteria, model: Option<&Model>) -> Pract
                 header = keep(heading_categories(first, criteria));
                 cats.extend(header.iter().cloned());
             }
-            let mut categories = block_categories(&block.text, &cats, categorised, criteria);
+            let read = sentence_categories(&block.text, &cats, categorised, criteria);
+            let mut categories = share_vote(read.iter().map(|(_, c)| c));
+            let mut sentences: Vec<MappedSentence> = read
+                .into_iter()
+                .map(|(text, categories)| MappedSentence { text: text.to_string(), categories })
+                .collect();
             if let Some(learned) = learned.as_ref().filter(|_| !pinned) {
                 // The model decides the eleven practice categories; the lexicons keep the others
                 // (cross-border transfer), and a table row keeps what its header names (the
-                // model never saw a table: the corpus flattens them).
+                // model never saw a table: the corpus flattens them). So for each sentence.
+                let read = learned.get(&(index, b));
+                let learned_set = |bits: u16| -> BTreeSet<String> { keep(bit_names(bits)) };
                 categories.retain(|c| !CATEGORIES.contains(&c.as_str()));
-                categories.extend(keep(learned.get(&(index, b)).cloned().unwrap_or_default()));
-                categories.extend(header);
+                categories.extend(learned_set(read.map_or(0, |r| r.block)));
+                categories.extend(header.iter().cloned());
+                for (k, sentence) in sentences.iter_mut().enumerate() {
+                    let bits = read.and_then(|r| r.sentences.get(k)).copied().unwrap_or(0);
+                    sentence.categories.retain(|c| !CATEGORIES.contains(&c.as_str()));
+                    sentence.categories.extend(learned_set(bits));
+                    sentence.categories.extend(header.iter().cloned());
+                }
             }
-            blocks.push(MappedBlock { text: block.text.clone(), line: block.line, categories });
+            blocks.push(MappedBlock {
+                text: block.text.clone(),
+                line: block.line,
+                categories,
+                sentences,
+            });
         }
         let categories = if context.is_empty() {
             blocks.iter().flat_map(|b| b.categories.iter().cloned()).collect()
@@ -259,10 +312,29 @@ pub fn is_chinese(doc: &Document) -> bool {
     letters > 0 && han * 10 >= letters * 3
 }
 
+/// What the model says of one block: its categories after the vote and each sentence's before
+/// it (bit sets over [`CATEGORIES`]).
+#[derive(Debug, Clone, Default)]
+struct LearnedBlock {
+    /// The block's categories.
+    block: u16,
+    /// Each sentence's categories, in the order of [`sentences`].
+    sentences: Vec<u16>,
+}
+
+/// The names of the categories of a bit set over [`CATEGORIES`].
+fn bit_names(bits: u16) -> BTreeSet<String> {
+    (0..CATEGORIES.len())
+        .filter(|k| bits & (1 << k) != 0)
+        .map(|k| CATEGORIES[k].to_string())
+        .collect()
+}
+
 /// The learned categories of every block of `doc` (plain text already outlined) outside the
 /// sections in `skip`, keyed by `(section index, block index)`, from `model`
 /// ([`crate::learned`]), which reads each sentence of a block ([`document_units`]) and the
-/// block as a whole ([`block_units`]).
+/// block as a whole ([`block_units`]). Each sentence's categories are the model's reading of it
+/// in context ([`Model::decide`]: none for a sentence the `practice` output rejects).
 ///
 /// A category gets a vote from each practice sentence that has it ([`LINE_VOTE`] weighs
 /// them) and from the whole block, and the block keeps it when its votes reach the majority:
@@ -277,7 +349,7 @@ fn learned_blocks(
     doc: &Document,
     skip: &HashSet<usize>,
     model: &Model,
-) -> HashMap<(usize, usize), BTreeSet<String>> {
+) -> HashMap<(usize, usize), LearnedBlock> {
     // Per block: each sentence's categories, and whether any sentence describes a practice.
     let mut per_block: HashMap<(usize, usize), (Vec<u16>, bool)> = HashMap::new();
     for (at, unit) in document_units(doc).iter().filter(|(at, _)| !skip.contains(&at.0)) {
@@ -296,7 +368,7 @@ fn learned_blocks(
             let (sets, sentence_practice) = per_block.remove(&at).unwrap_or_default();
             // Only a block that describes a practice falls back on its likeliest category.
             let practice = sentence_practice || model.practice(&p);
-            let voters: Vec<u16> = sets.into_iter().filter(|s| *s != 0).collect();
+            let voters: Vec<u16> = sets.iter().copied().filter(|s| *s != 0).collect();
             let n = voters.len();
             // Twice the votes, against the whole D·n.
             let votes: Vec<usize> = (0..CATEGORIES.len())
@@ -307,16 +379,15 @@ fn learned_blocks(
                 })
                 .collect();
             let most = votes.iter().copied().max().unwrap_or(0);
-            let cats = (0..CATEGORIES.len())
+            let block = (0..CATEGORIES.len())
                 .filter(|&k| {
                     if n == 0 {
                         return practice && whole & (1 << k) != 0;
                     }
                     votes[k] > d * n || (practice && most <= d * n && most > 0 && votes[k] == most)
                 })
-                .map(|k| CATEGORIES[k].to_string())
-                .collect();
-            (at, cats)
+                .fold(0u16, |set, k| set | 1 << k);
+            (at, LearnedBlock { block, sentences: sets })
         })
         .collect()
 }
@@ -327,30 +398,40 @@ fn learned_blocks(
 /// 0.780, 0.782, 0.783, 0.782 and 0.782 macro-F1).
 pub const LINE_VOTE: (usize, usize) = (1, 4);
 
-/// The categories of one block, decided sentence by sentence (see [`sentences`]).
-///
-/// Each sentence takes the block's `context` (its section's categories and its table's), less
-/// a category one of whose `displaced_by` categories the sentence's own terms signal while they
-/// do not signal it, plus the `terms_add` categories its terms signal; a sentence of a block
-/// that nothing categorises (`categorised` false and no context) takes every practice category
-/// its terms signal. The block keeps the categories more than a third of its sentences have
-/// ([`MIN_SHARE`]): a line that names a permission in one of five sentences is not about
-/// permissions.
+/// The categories of one block, decided sentence by sentence ([`sentence_categories`]): the
+/// block keeps the categories more than a third of its sentences have ([`MIN_SHARE`]), so a line
+/// that names a permission in one of five sentences is not about permissions.
 pub fn block_categories(
     text: &str,
     context: &BTreeSet<String>,
     categorised: bool,
     criteria: &Criteria,
 ) -> BTreeSet<String> {
+    share_vote(sentence_categories(text, context, categorised, criteria).iter().map(|(_, c)| c))
+}
+
+/// Each sentence of a block ([`sentences`]) with the categories the lexicons give it.
+///
+/// A sentence takes the block's `context` (its section's categories and its table's), less
+/// a category one of whose `displaced_by` categories the sentence's own terms signal while they
+/// do not signal it, plus the `terms_add` categories its terms signal; a sentence of a block
+/// that nothing categorises (`categorised` false and no context) takes every practice category
+/// its terms signal.
+pub fn sentence_categories<'t>(
+    text: &'t str,
+    context: &BTreeSet<String>,
+    categorised: bool,
+    criteria: &Criteria,
+) -> Vec<(&'t str, BTreeSet<String>)> {
     let category = |id: &str| criteria.category(id);
     let practice = |id: &str| category(id).is_some_and(|c| c.practice);
-    let per_sentence: Vec<BTreeSet<String>> = sentences(text)
+    sentences(text)
         .into_iter()
         .map(|sentence| {
             let signalled: BTreeSet<String> =
                 text_categories(sentence, criteria).into_iter().filter(|c| practice(c)).collect();
             if context.is_empty() && !categorised {
-                return signalled;
+                return (sentence, signalled);
             }
             let mut cats: BTreeSet<String> = context
                 .iter()
@@ -362,12 +443,17 @@ pub fn block_categories(
                 .cloned()
                 .collect();
             cats.extend(signalled.into_iter().filter(|c| category(c).is_some_and(|c| c.terms_add)));
-            cats
+            (sentence, cats)
         })
-        .collect();
-    let n = per_sentence.len();
+        .collect()
+}
+
+/// The categories more than [`MIN_SHARE`] of `per_sentence` have.
+fn share_vote<'a>(per_sentence: impl Iterator<Item = &'a BTreeSet<String>>) -> BTreeSet<String> {
+    let mut n = 0;
     let mut counts: std::collections::BTreeMap<&String, usize> = std::collections::BTreeMap::new();
-    for cats in &per_sentence {
+    for cats in per_sentence {
+        n += 1;
         for c in cats {
             *counts.entry(c).or_default() += 1;
         }
@@ -764,8 +850,26 @@ mod tests {
         assert_eq!(blocks[0], &cats(&["collection", "use"]));
         // A permission listed there is about the permission (and its purpose).
         assert_eq!(blocks[1], &cats(&["permissions", "use"]));
-        // One sentence of three names a permission: the line is not about permissions.
+        // One sentence of three names a permission: the line is not about permissions, but
+        // that sentence is, and the map says so.
         assert_eq!(blocks[2], &cats(&["collection", "use"]));
+        let said: Vec<(&str, &BTreeSet<String>)> = by_id("s").blocks[2]
+            .sentences
+            .iter()
+            .map(|x| (x.text.as_str(), &x.categories))
+            .collect();
+        assert_eq!(
+            said,
+            vec![
+                ("我们会收集您的位置。", &cats(&["collection", "use"])),
+                ("我们会收集您的订单。", &cats(&["collection", "use"])),
+                ("我们不会开启相机权限。", &cats(&["permissions"])),
+            ]
+        );
+        // The listing shows only the sentence that differs from its block.
+        let text = map.to_text(60);
+        assert!(text.contains("\n           · [permissions] 我们不会开启相机权限。\n"), "{text}");
+        assert_eq!(text.matches('·').count(), 1, "{text}");
         // A right's subheading names a permission: still a right.
         assert_eq!(by_id("p").categories, cats(&["user_rights"]));
     }

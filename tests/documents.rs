@@ -333,7 +333,7 @@ fn init_inside_a_git_repository_does_not_init_another() {
 fn map_of_the_real_policy() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let map = json(root, &["map", "--format", "json"]);
-    assert_eq!(map["schema"], "redline.map/1");
+    assert_eq!(map["schema"], "redline.map/2");
     let sections = map["sections"].as_array().unwrap();
     let contact = sections.iter().find(|s| s["title"] == "如何联系我们").unwrap();
     assert_eq!(contact["id"], "contact");
@@ -341,6 +341,14 @@ fn map_of_the_real_policy() {
     assert_eq!(contact["categories"], serde_json::json!(["contact"]));
     for b in contact["blocks"].as_array().unwrap() {
         assert_eq!(b["categories"], serde_json::json!(["contact"]), "{b}");
+    }
+    // Every block lists its sentences, which make up its text in order.
+    for b in sections.iter().flat_map(|s| s["blocks"].as_array().unwrap()) {
+        let sentences = b["sentences"].as_array().unwrap();
+        assert!(!sentences.is_empty(), "{b}");
+        let joined: String = sentences.iter().map(|x| x["text"].as_str().unwrap()).collect();
+        let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        assert_eq!(squash(&joined), squash(b["text"].as_str().unwrap()), "{b}");
     }
     let sdk_rows: Vec<&Value> = sections
         .iter()
@@ -407,6 +415,36 @@ fn map_reads_plain_text_line_by_line() {
     let (code, stdout, stderr) = run(dir.path(), &["map", "missing.md"]);
     assert_eq!((code, stdout.as_str()), (2, ""));
     assert_eq!(stderr, "error: missing.md: no such file or directory\n");
+}
+
+#[test]
+fn map_gives_each_sentence_of_a_block_its_own_categories() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "p.txt",
+        "示例隐私政策\n一、我们如何收集您的个人信息\n我们会收集您的手机号，用于注册账号。\n二、我们如何共享和存储您的个人信息\n未经您的同意，我们不会向任何第三方共享您的个人信息。我们在中华人民共和国境内收集的个人信息将存储在中华人民共和国境内。\n",
+    );
+    let map = json(dir.path(), &["map", "p.txt", "--format", "json"]);
+    assert_eq!(map["schema"], "redline.map/2");
+    let block = &map["sections"][2]["blocks"][1];
+    assert_eq!(block["line"], 5);
+    // The line keeps what most of it says; its first sentence is also about sharing.
+    assert_eq!(block["categories"], serde_json::json!(["storage"]));
+    assert_eq!(
+        block["sentences"],
+        serde_json::json!([
+            {"text": "未经您的同意，我们不会向任何第三方共享您的个人信息。", "categories": ["sharing", "storage"]},
+            {"text": "我们在中华人民共和国境内收集的个人信息将存储在中华人民共和国境内。", "categories": ["storage"]},
+        ])
+    );
+    // The listing shows under the line the one sentence whose categories differ from it.
+    let text = ok(dir.path(), &["map", "p.txt"]);
+    assert!(
+        text.contains("\n    5    [storage] 未经您的同意，我们不会向任何第三方共享您的个人信息。我们在中华人民共和国境内收集的个人信息将存储在中华人民共和国境内。\n           · [sharing, storage] 未经您的同意，我们不会向任何第三方共享您的个人信息。\n"),
+        "{text}"
+    );
+    assert_eq!(text.matches('·').count(), 1, "{text}");
 }
 
 /// Runs `redline` and asserts exit 0; returns stdout.

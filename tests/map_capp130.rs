@@ -17,8 +17,12 @@ use redline::rules::Criteria;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-/// The macro-F1 the held-aside part reaches (asserted; the measured figure is printed).
+/// The macro-F1 the held-aside part reaches scored by blocks (asserted; the measured figure is
+/// printed).
 const HELD_ASIDE_MACRO_FLOOR: f64 = 0.79;
+
+/// The macro-F1 the held-aside part reaches scored by the map's sentences (asserted).
+const HELD_ASIDE_SENTENCE_MACRO_FLOOR: f64 = 0.82;
 
 /// The macro-F1 aimed at on the held-aside part (printed as not met when under it).
 const HELD_ASIDE_MACRO_TARGET: f64 = 0.80;
@@ -88,6 +92,8 @@ struct Score {
     per: BTreeMap<String, Counts>,
     sentences: usize,
     unmatched: usize,
+    /// Sentences scored that were given no category.
+    none: usize,
     policies: usize,
     missing_text: Vec<String>,
     /// With `REDLINE_CAPP_DUMP=<category>`: errors on that category per section title.
@@ -111,12 +117,14 @@ impl Score {
 
     fn print(&self, name: &str) {
         println!(
-            "{name}: {} policies ({} without text: {}), {} sentences scored ({} not found in the text)",
+            "{name}: {} policies ({} without text: {}), {} sentences scored ({} not found in the \
+             text, {} given no category)",
             self.policies,
             self.missing_text.len(),
             self.missing_text.join(", "),
             self.sentences,
-            self.unmatched
+            self.unmatched,
+            self.none
         );
         println!("  {:<16} {:>6} {:>6} {:>6}", "category", "P", "R", "F1");
         for (id, c) in &self.per {
@@ -127,40 +135,86 @@ impl Score {
     }
 }
 
+/// The counts of one scoring unit: the per-category counts of each sentence scored.
+fn add(per: &mut BTreeMap<String, Counts>, predicted: &BTreeSet<String>, gold: &BTreeSet<String>) {
+    for (cat, c) in per.iter_mut() {
+        match (predicted.contains(cat), gold.contains(cat)) {
+            (true, true) => c.tp += 1,
+            (true, false) => c.fp += 1,
+            (false, true) => c.fn_ += 1,
+            (false, false) => {}
+        }
+    }
+}
+
+/// One block of a map as the scorer reads it.
+struct Line<'m> {
+    squashed: String,
+    categories: &'m BTreeSet<String>,
+    title: &'m str,
+    /// Its sentences, squashed, with their own categories.
+    sentences: Vec<(String, &'m BTreeSet<String>)>,
+}
+
+/// Scores the policies `ids` twice: with the categories of the block(s) that hold each annotated
+/// sentence (the block unit) and with those of the map sentence(s) that hold it (the sentence
+/// unit). The second is found inside the located blocks: the first map sentence that holds the
+/// annotated one whole, searching from the map sentence that held the one before when it lies in
+/// the same block, or else the run of consecutive map sentences it overlaps (union of their
+/// categories). A map sentence holding several annotated sentences gives each its categories.
 fn score(
     dir: &Path,
     ids: &[String],
     names: &BTreeMap<String, String>,
     criteria: &Criteria,
     dump_errors: bool,
-) -> Score {
-    let mut s = Score {
+) -> (Score, Score) {
+    let empty = || Score {
         per: names.values().map(|id| (id.clone(), Counts::default())).collect(),
         sentences: 0,
         unmatched: 0,
+        none: 0,
         policies: ids.len(),
         missing_text: Vec::new(),
         confusion: BTreeMap::new(),
     };
+    let (mut s, mut u) = (empty(), empty());
     let dump = std::env::var("REDLINE_CAPP_DUMP").ok().filter(|_| dump_errors);
     for id in ids {
         let txt = dir.join(format!("{id}.txt"));
         let Ok(bytes) = std::fs::read(&txt) else {
             s.missing_text.push(id.clone());
+            u.missing_text.push(id.clone());
             continue;
         };
         let doc = Document::from_bytes(&format!("{id}.txt"), &bytes).expect("corpus text parses");
         let map = map_document(&doc, criteria);
-        let blocks: Vec<(String, &BTreeSet<String>, &str)> = map
+        let blocks: Vec<Line> = map
             .sections
             .iter()
             .flat_map(|sec| {
-                sec.blocks.iter().map(|b| (squash(&b.text), &b.categories, sec.title.as_str()))
+                sec.blocks.iter().map(|b| Line {
+                    squashed: squash(&b.text),
+                    categories: &b.categories,
+                    title: sec.title.as_str(),
+                    sentences: b
+                        .sentences
+                        .iter()
+                        .map(|x| (squash(&x.text), &x.categories))
+                        .collect(),
+                })
             })
             .collect();
-        let squashed: Vec<&str> = blocks.iter().map(|b| b.0.as_str()).collect();
+        for b in &blocks {
+            // The sentences partition the block: their squashed texts make up the block's.
+            let joined: String = b.sentences.iter().map(|x| x.0.as_str()).collect();
+            assert_eq!(joined, b.squashed, "{id}: a block's sentences do not make up the block");
+        }
+        let squashed: Vec<&str> = blocks.iter().map(|b| b.squashed.as_str()).collect();
         let labels = std::fs::read_to_string(dir.join(format!("{id}.jsonl"))).unwrap();
         let mut pos = 0;
+        // The map sentence (block, index) that held the last annotated sentence.
+        let mut cursor = (usize::MAX, 0);
         for line in labels.lines() {
             let v: serde_json::Value = serde_json::from_str(line).unwrap();
             let text = squash(v["text"].as_str().unwrap());
@@ -168,6 +222,20 @@ fn score(
             if let Some((_, last)) = found {
                 pos = last;
             }
+            // The map sentences of the located blocks, and the run of them that holds it.
+            let within = found.map(|(first, last)| {
+                let run: Vec<(usize, usize)> = (first..=last)
+                    .flat_map(|b| (0..blocks[b].sentences.len()).map(move |k| (b, k)))
+                    .collect();
+                let texts: Vec<&str> =
+                    run.iter().map(|&(b, k)| blocks[b].sentences[k].0.as_str()).collect();
+                let from = run.iter().position(|&at| at == cursor).unwrap_or(0);
+                let held = locate(&texts, from, &text);
+                if let Some((_, last)) = held {
+                    cursor = run[last];
+                }
+                (run, held)
+            });
             let gold: BTreeSet<String> = v["labels"]
                 .as_array()
                 .unwrap()
@@ -178,36 +246,53 @@ fn score(
                 continue;
             }
             s.sentences += 1;
+            u.sentences += 1;
             // A sentence spread over several blocks gets what the map says of all of them.
             let predicted: BTreeSet<String> = match found {
                 Some((first, last)) => {
-                    blocks[first..=last].iter().flat_map(|b| b.1.iter().cloned()).collect()
+                    blocks[first..=last].iter().flat_map(|b| b.categories.iter().cloned()).collect()
                 }
                 None => {
                     s.unmatched += 1;
                     BTreeSet::new()
                 }
             };
+            let by_sentence: BTreeSet<String> = match within {
+                Some((run, Some((a, b)))) => run[a..=b]
+                    .iter()
+                    .flat_map(|&(x, k)| blocks[x].sentences[k].1.iter().cloned())
+                    .collect(),
+                // Found among the blocks, so among their sentences, whose text is the same.
+                Some((_, None)) => {
+                    panic!("{id}: `{text}` is in its blocks but not their sentences")
+                }
+                None => {
+                    u.unmatched += 1;
+                    BTreeSet::new()
+                }
+            };
             if let (Some(dump), Some((k, _))) = (&dump, found) {
-                let title: String = blocks[k].2.chars().take(30).collect();
+                let title: String = blocks[k].title.chars().take(30).collect();
                 if predicted.contains(dump) && !gold.contains(dump) {
                     *s.confusion.entry(format!("FP {title}")).or_default() += 1;
                 }
                 if !predicted.contains(dump) && gold.contains(dump) {
                     *s.confusion.entry(format!("FN {title}")).or_default() += 1;
                 }
-            }
-            for (cat, c) in s.per.iter_mut() {
-                match (predicted.contains(cat), gold.contains(cat)) {
-                    (true, true) => c.tp += 1,
-                    (true, false) => c.fp += 1,
-                    (false, true) => c.fn_ += 1,
-                    (false, false) => {}
+                if by_sentence.contains(dump) && !gold.contains(dump) {
+                    *u.confusion.entry(format!("FP {title}")).or_default() += 1;
+                }
+                if !by_sentence.contains(dump) && gold.contains(dump) {
+                    *u.confusion.entry(format!("FN {title}")).or_default() += 1;
                 }
             }
+            s.none += usize::from(predicted.is_empty());
+            u.none += usize::from(by_sentence.is_empty());
+            add(&mut s.per, &predicted, &gold);
+            add(&mut u.per, &by_sentence, &gold);
         }
     }
-    s
+    (s, u)
 }
 
 fn list(table: &toml::Table, key: &str) -> Vec<String> {
@@ -244,26 +329,38 @@ fn map_scores_on_capp130() {
     assert_eq!(dev.len() + held.len(), 90);
     assert!(dev.iter().all(|d| !held.contains(d)), "the two parts overlap");
     let criteria = Criteria::builtin();
-    let dev_score = score(&dir, &dev, &names, &criteria, true);
-    let held_score = score(&dir, &held, &names, &criteria, false);
-    dev_score.print("development");
+    let (dev_block, dev_sentence) = score(&dir, &dev, &names, &criteria, true);
+    let (held_block, held_sentence) = score(&dir, &held, &names, &criteria, false);
+    dev_block.print("development (in-sample), block unit");
+    dev_sentence.print("development (in-sample), sentence unit");
     // Error analysis on the development part only (the held-aside part is never inspected).
-    let mut confusion: Vec<(&String, &usize)> = dev_score.confusion.iter().collect();
-    confusion.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
-    for (k, n) in confusion.iter().take(40) {
-        println!("    {n:>4} {k}");
+    for (unit, score) in [("block", &dev_block), ("sentence", &dev_sentence)] {
+        let mut confusion: Vec<(&String, &usize)> = score.confusion.iter().collect();
+        confusion.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        for (k, n) in confusion.iter().take(40) {
+            println!("    {unit} {n:>4} {k}");
+        }
     }
-    held_score.print("held aside");
-    if held_score.macro_() < HELD_ASIDE_MACRO_TARGET {
+    held_block.print("held aside, block unit");
+    held_sentence.print("held aside, sentence unit");
+    for (unit, score) in [("block", &held_block), ("sentence", &held_sentence)] {
+        let met = if score.macro_() >= HELD_ASIDE_MACRO_TARGET { "met" } else { "not met" };
         println!(
-            "TARGET NOT MET: held-aside macro-F1 through map {:.3} < {HELD_ASIDE_MACRO_TARGET}",
-            held_score.macro_()
+            "held-aside macro-F1 through map, {unit} unit: {:.3}; target {HELD_ASIDE_MACRO_TARGET} {met}",
+            score.macro_()
         );
     }
-    assert!(held_score.sentences > 4000, "too few sentences matched: {}", held_score.sentences);
+    assert!(held_block.sentences > 4000, "too few sentences matched: {}", held_block.sentences);
+    assert_eq!(held_block.sentences, held_sentence.sentences);
+    assert_eq!(held_block.unmatched, held_sentence.unmatched);
     assert!(
-        held_score.macro_() >= HELD_ASIDE_MACRO_FLOOR,
-        "held-aside macro-F1 {:.3} fell below {HELD_ASIDE_MACRO_FLOOR}",
-        held_score.macro_()
+        held_block.macro_() >= HELD_ASIDE_MACRO_FLOOR,
+        "held-aside macro-F1 (block unit) {:.3} fell below {HELD_ASIDE_MACRO_FLOOR}",
+        held_block.macro_()
+    );
+    assert!(
+        held_sentence.macro_() >= HELD_ASIDE_SENTENCE_MACRO_FLOOR,
+        "held-aside macro-F1 (sentence unit) {:.3} fell below {HELD_ASIDE_SENTENCE_MACRO_FLOOR}",
+        held_sentence.macro_()
     );
 }

@@ -26,7 +26,7 @@ pub(crate) enum LintFormat {
 pub(crate) enum MapFormat {
     /// One line per section and block with its categories.
     Text,
-    /// `redline.map/1` JSON.
+    /// `redline.map/2` JSON.
     Json,
 }
 
