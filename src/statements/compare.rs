@@ -926,6 +926,14 @@ fn novelty(s: &Statement, n: &Clause, facts: &[&Facts], old: &Index) -> Vec<Delt
         d.purposes = s.purposes.clone();
         out.push(d);
     }
+    let new_purposes: BTreeSet<String> = s
+        .purposes
+        .iter()
+        .filter(|p| !facts.iter().any(|f| f.purposes.contains(*p)))
+        .cloned()
+        .collect();
+    // Recipients the old version already gives personal information to.
+    let known = |r: &String| facts.iter().any(|f| f.knows_recipient(r));
     if s.actions.iter().any(|a| is_transfer(a) && a != "abroad") {
         // In a table row the company and SDK names are judged by the table rules (a new SDK,
         // a vendor renamed), not as recipients of their own.
@@ -935,7 +943,7 @@ fn novelty(s: &Statement, n: &Clause, facts: &[&Facts], old: &Index) -> Vec<Delt
         let new_recipients: BTreeSet<String> = keys
             .iter()
             .filter(|r| {
-                !(facts.iter().any(|f| f.knows_recipient(r))
+                !(known(r)
                     || old.names(r)
                     || (s.data.iter().all(|d| general_covers(d)) && old.speaks_of(s, r)))
             })
@@ -975,13 +983,8 @@ fn novelty(s: &Statement, n: &Clause, facts: &[&Facts], old: &Index) -> Vec<Delt
             // more, but is no new recipient, and a purpose the old version already pursues is
             // no new one: more data to an advertiser it already feeds is new sharing, not new
             // sharing for advertising.
-            let known = |r: &String| facts.iter().any(|f| f.knows_recipient(r));
             d.purposes = if !shared_to.is_empty() && shared_to.iter().all(known) {
-                s.purposes
-                    .iter()
-                    .filter(|p| !facts.iter().any(|f| f.purposes.contains(*p)))
-                    .cloned()
-                    .collect()
+                new_purposes.clone()
             } else {
                 s.purposes.clone()
             };
@@ -989,12 +992,6 @@ fn novelty(s: &Statement, n: &Clause, facts: &[&Facts], old: &Index) -> Vec<Delt
             out.push(d);
         }
     }
-    let new_purposes: BTreeSet<String> = s
-        .purposes
-        .iter()
-        .filter(|p| !facts.iter().any(|f| f.purposes.contains(*p)))
-        .cloned()
-        .collect();
     if !new_purposes.is_empty() && !illustrates(n) {
         let mut d = delta(DeltaKind::NewPurpose, n, "new");
         d.words = new_purposes.iter().map(|p| s.word(p).to_string()).collect();
