@@ -549,6 +549,9 @@ pub enum DeltaKind {
     NewPurpose,
     /// Personal information sent abroad where the old policy sent none.
     NewAbroad,
+    /// Personal information kept in or sent to a country or region the old policy never
+    /// named (`servers in Germany` → `servers in the United States`).
+    NewDestination,
     /// A kind of processing the old policy never stated (sale, public disclosure, profiling).
     NewPractice,
     /// A list of data, purposes or recipients that was closed is now open (`包括但不限于`,
@@ -591,6 +594,7 @@ impl DeltaKind {
                 | DeltaKind::NewSharing
                 | DeltaKind::NewPurpose
                 | DeltaKind::NewAbroad
+                | DeltaKind::NewDestination
                 | DeltaKind::NewPractice
                 | DeltaKind::Opened
                 | DeltaKind::PromiseRemoved
@@ -627,6 +631,7 @@ impl DeltaKind {
             DeltaKind::NewSharing => "new_sharing",
             DeltaKind::NewPurpose => "new_purpose",
             DeltaKind::NewAbroad => "new_abroad",
+            DeltaKind::NewDestination => "new_destination",
             DeltaKind::NewPractice => "new_practice",
             DeltaKind::Opened => "opened",
             DeltaKind::PromiseRemoved => "promise_removed",

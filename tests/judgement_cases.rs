@@ -583,3 +583,57 @@ fn telegrams_german_ads_by_subscribed_channels_need_consent() {
         describe(&c)
     );
 }
+
+/// Information kept in or sent to a country the policy never named is a new destination
+/// (major), in English, French and Chinese; a country it stays out of, a law named after a
+/// region, and the users who live there are not destinations, and a policy that already said
+/// it sends information abroad only specifies that transfer when it names the country.
+#[test]
+fn a_country_where_data_is_kept_that_the_policy_never_named_is_a_new_destination() {
+    let doc = |body: &str| format!("# Privacy\n\n## Storage {{#storage}}\n\n{body}\n");
+    let destination = |old: &str, new: &str| {
+        let c = compare_texts(&doc(old), &doc(new), &Criteria::builtin());
+        let found = c.report.findings.iter().find(|f| f.rule == "new-destination").cloned();
+        (c, found)
+    };
+
+    let (c, f) = destination(
+        "We store your account data on servers in Germany.",
+        "We store your account data on servers in the United States.",
+    );
+    assert_eq!(c.report.level, Level::Major, "{}", describe(&c));
+    assert!(f.unwrap().reason.contains("(united states)"), "{}", describe(&c));
+
+    let (c, f) = destination(
+        "Vos données sont stockées sur des serveurs situés en France.",
+        "Vos données sont stockées sur des serveurs situés dans l'Union européenne.",
+    );
+    assert!(f.is_some(), "{}", describe(&c));
+    assert_eq!(c.report.level, Level::Major, "{}", describe(&c));
+
+    let (c, f) = destination(
+        "我们将您的个人信息存储在德国的服务器上。",
+        "我们将您的个人信息存储在日本的服务器上。",
+    );
+    // Japan is abroad for a Chinese policy; Germany already was: a new destination abroad.
+    assert!(f.is_some(), "{}", describe(&c));
+    assert!(c.report.level >= Level::Major, "{}", describe(&c));
+
+    // Not destinations: a list of places the data stays out of, a law, people.
+    for new in [
+        "We store your account data on servers in Germany and never transfer it outside the EEA, the United Kingdom or Switzerland.",
+        "We store your account data on servers in Germany, as Regulation (EU) 2016/679 requires.",
+        "We store your account data on servers in Germany, also for users in the United Kingdom.",
+    ] {
+        let (c, f) = destination("We store your account data on servers in Germany.", new);
+        assert!(f.is_none(), "{new}: {}", describe(&c));
+        assert!(c.report.level <= Level::Minor, "{new}: {}", describe(&c));
+    }
+
+    // Naming the country of a transfer abroad the policy already stated specifies it.
+    let (c, f) = destination(
+        "We may transfer your account data to service providers in other countries.",
+        "We may transfer your account data to service providers in the United States.",
+    );
+    assert!(f.is_none(), "{}", describe(&c));
+}

@@ -162,6 +162,9 @@ pub struct Index {
     controls: HashSet<String>,
     /// Contact channels.
     channels: HashSet<String>,
+    /// Countries and regions named in a clause stating a practice (the ids of
+    /// `[destinations]`).
+    places: HashSet<String>,
     /// Every clause's text by [`editorial_key`]: a clause found word for word in the other
     /// version restates it.
     texts: HashSet<String>,
@@ -346,6 +349,11 @@ impl Index {
         self.text.push_str(text);
         self.text.push('\n');
         self.channels.extend(s.channels.iter().cloned());
+        // A place counts as written where the version says something happens there: `les
+        // textes adoptés au sein de l'Union européenne` names a legislator, not a place of data.
+        if s.is_practice() {
+            self.places.extend(s.places.iter().filter(|p| is_named_place(p)).cloned());
+        }
         self.controls.extend(control_keys(clause));
         if !s.is_practice() {
             // A list of data or purposes with no practice word of its own (`Your name and
@@ -883,6 +891,12 @@ fn sdk_record(n: &Clause, sides: &Sides<'_>, out: &mut Vec<Delta>) {
     }
 }
 
+/// Whether a place id names a country or region (`[destinations]` of the lexicon), not the
+/// classes `abroad` and `domestic`.
+fn is_named_place(place: &str) -> bool {
+    !matches!(place, "abroad" | "domestic")
+}
+
 /// What an affirmed practice says that `facts` (of the old version) do not: new kinds of data,
 /// recipients, data given to a recipient, purposes, places and kinds of practice.
 fn novelty(s: &Statement, n: &Clause, facts: &[&Facts], old: &Index) -> Vec<Delta> {
@@ -1013,6 +1027,29 @@ fn novelty(s: &Statement, n: &Clause, facts: &[&Facts], old: &Index) -> Vec<Delt
             let mut d = delta(DeltaKind::NewAbroad, n, "new");
             d.data = new_abroad.into_iter().filter(|x| x != "*").collect();
             d.words = d.data.iter().map(|x| s.word(x).to_string()).collect();
+            out.push(d);
+        }
+    }
+    let sent_abroad = out.iter().any(|d| d.kind == DeltaKind::NewAbroad);
+    if !sent_abroad && s.actions.iter().any(|a| is_transfer(a) || a == "store" || a == "use") {
+        // A country or region the old version never names, where the information is now kept
+        // or sent (`servers in Germany` → `servers in the United States`, `en France` → `dans
+        // l'Union européenne`). A clause newly sending information abroad is judged as that;
+        // a named place the old version already wrote is no new one.
+        let places: BTreeSet<String> = s
+            .places
+            .iter()
+            .filter(|p| is_named_place(p) && !old.places.contains(*p))
+            .cloned()
+            .collect();
+        // Naming a country where the old version only said "abroad" or "other countries"
+        // specifies a transfer it already stated; moving data from a place it named to another
+        // one, or to a place where it sent nothing abroad, is new.
+        let located = !old.places.is_empty() || !facts.iter().any(|f| !f.abroad.is_empty());
+        if !places.is_empty() && located {
+            let mut d = delta(DeltaKind::NewDestination, n, "new");
+            d.words = places.iter().map(|p| s.word(p).to_string()).collect();
+            d.data = s.data.clone();
             out.push(d);
         }
     }

@@ -76,6 +76,8 @@ struct Scan<'a> {
     quotes: Vec<(usize, usize)>,
     /// Noun phrases naming personal information the lexicon does not know (`您的车牌号`).
     phrases: Vec<(usize, usize)>,
+    /// Named countries and regions, kept apart from `found` so that they change nothing else.
+    destinations: Vec<Found<'a>>,
 }
 
 thread_local! {
@@ -190,6 +192,8 @@ impl<'a> Scan<'a> {
                 _ => true,
             }
         });
+        let (destinations, found): (Vec<Found<'a>>, Vec<Found<'a>>) =
+            found.into_iter().partition(|f| f.field == Field::Destination);
         let mut part_starts = vec![0];
         let mut quotes = Vec::new();
         let mut open: Option<(char, usize)> = None;
@@ -209,7 +213,7 @@ impl<'a> Scan<'a> {
                 _ => {}
             }
         }
-        let mut scan = Scan { text, found, part_starts, quotes, phrases: Vec::new() };
+        let mut scan = Scan { text, found, part_starts, quotes, phrases: Vec::new(), destinations };
         if scan.has(Field::NotSubject) || scan.has(Field::DataList) {
             scan.phrases = data_phrases(&scan);
         }
@@ -973,6 +977,10 @@ pub fn extract_clause(
     for p in scan.of(Field::Place) {
         s.places.insert(p.id.to_string());
     }
+    for d in destinations(&scan) {
+        s.places.insert(d.id.to_string());
+        s.words.entry(d.id.to_string()).or_insert_with(|| text[d.start..d.end].to_string());
+    }
     for c in scan.of(Field::Control) {
         s.controls.insert(c.id.to_string());
     }
@@ -984,6 +992,205 @@ pub fn extract_clause(
     s.actor = s.actor.or_else(|| actor(&scan));
     s.modality = modality(&scan);
     s
+}
+
+/// The named countries and regions of a clause that are places the information is in or goes
+/// to. Not those it stays out of or comes from (`outside the EEA, the United Kingdom or
+/// Switzerland`, `außerhalb der EU`, `hors de l'UE`, `欧盟、英国以外`, `use our Services from the
+/// European Union`), nor the home country of a domestic term (`in China`), nor a place naming a
+/// law, a company or people (`Regulation (EU) 2016/679`, `EU-US Data Privacy Framework`,
+/// `Google Ireland Limited`, `UK residents`).
+fn destinations<'s, 'a>(scan: &'s Scan<'a>) -> Vec<&'s Found<'a>> {
+    let text = scan.text.as_str();
+    let mut out = Vec::new();
+    let mut run: Vec<&Found<'a>> = Vec::new();
+    let close = |run: &mut Vec<&'s Found<'a>>, out: &mut Vec<&'s Found<'a>>| {
+        let Some((first, last)) = run.first().zip(run.last()) else { return };
+        let outside = excluded_before(&text[..first.start])
+            || ["以外", "之外"].iter().any(|o| text[last.end..].starts_with(o))
+            || names_other_thing(&text[last.end..]);
+        if !outside {
+            out.extend(run.iter().filter(|d| {
+                // The practice is stated in the same part (`we store it on servers in
+                // Germany`), not beside it (`in certain countries, including the UK, you
+                // have a right …`).
+                let part = scan.part(d.start);
+                scan.found.iter().any(|f| f.is_verb() && scan.part(f.start) == part)
+                    && !names_other_thing(&text[d.end..])
+                    && !scan
+                        .of(Field::Place)
+                        .any(|p| p.id == "domestic" && p.start < d.end && d.start < p.end)
+            }));
+        }
+        run.clear();
+    };
+    for d in &scan.destinations {
+        if let Some(previous) = run.last()
+            && !(previous.end <= d.start && only_joins(&text[previous.end..d.start]))
+        {
+            close(&mut run, &mut out);
+        }
+        run.push(d);
+    }
+    close(&mut run, &mut out);
+    out
+}
+
+/// Whether the text before a place (or a list of places) keeps the information out of it or
+/// names where it comes from: `outside (of) (the)`, `außerhalb (der|des)`, `hors de (l')`, `en
+/// dehors de`, `excluding`, `from`, `aus`.
+fn excluded_before(before: &str) -> bool {
+    const CUES: [&str; 7] = ["outside", "außerhalb", "hors", "dehors", "excluding", "from", "aus"];
+    const ARTICLES: [&str; 10] = ["the", "of", "de", "du", "la", "l'", "der", "des", "dem", "von"];
+    let mut before = before.trim_end();
+    while let Some(rest) = ARTICLES.iter().find_map(|a| {
+        before
+            .strip_suffix(a)
+            .filter(|r| r.is_empty() || r.ends_with(' ') || a.ends_with('\''))
+            .map(str::trim_end)
+    }) {
+        before = rest;
+    }
+    let ends_with_word = |text: &str, w: &str| {
+        text.strip_suffix(w).is_some_and(|r| r.is_empty() || r.ends_with([' ', '(', ',']))
+    };
+    if CUES.iter().any(|c| ends_with_word(before, c)) {
+        return true;
+    }
+    // The last line of a postal address (`1097 DP, Amsterdam, Pays-Bas`).
+    if let Some(line) = before.strip_suffix(',')
+        && line.rsplit(',').take(2).any(|part| part.chars().any(|c| c.is_ascii_digit()))
+    {
+        return true;
+    }
+    // People or a business there, not data: `individuals in`, `if you live in`, `based in`.
+    const PEOPLE: [&str; 26] = [
+        "drivers",
+        "riders",
+        "chauffeurs",
+        "basé",
+        "basés",
+        "limited",
+        "ltd",
+        "inc",
+        "llc",
+        "gmbh",
+        "individuals",
+        "users",
+        "people",
+        "persons",
+        "customers",
+        "consumers",
+        "residents",
+        "live",
+        "reside",
+        "resident",
+        "based",
+        "personnes",
+        "utilisateurs",
+        "résidez",
+        "nutzer",
+        "wohnen",
+    ];
+    ["in", "within", "en", "dans", "au", "aux", "im", "of"].iter().any(|p| {
+        before.strip_suffix(p).filter(|r| r.ends_with(' ')).is_some_and(|r| {
+            let r = r.trim_end();
+            PEOPLE.iter().any(|w| ends_with_word(r, w))
+        })
+    })
+}
+
+/// Whether the text between two places only joins them into one list (`, `, `and the`, `或`).
+fn only_joins(between: &str) -> bool {
+    between
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | '、' | '/'))
+        .filter(|w| !w.is_empty())
+        .all(|w| {
+            matches!(
+                w,
+                "and"
+                    | "or"
+                    | "the"
+                    | "und"
+                    | "oder"
+                    | "der"
+                    | "des"
+                    | "die"
+                    | "et"
+                    | "ou"
+                    | "de"
+                    | "du"
+                    | "la"
+                    | "le"
+                    | "l'"
+                    | "和"
+                    | "及"
+                    | "或"
+                    | "与"
+            )
+        })
+}
+
+/// Whether the words after a place make it the name of another thing: a law or framework
+/// (`(EU) 2016/679`, `GDPR`, `-US Data Privacy Framework`, `法律`), a company (`Ireland
+/// Limited`, `有限公司`) or people (`residents`, `users`).
+fn names_other_thing(after: &str) -> bool {
+    const STARTS: [&str; 19] = [
+        ")",
+        "-",
+        "general data protection",
+        "data protection",
+        "standard contractual",
+        "data privacy framework",
+        "privacy shield",
+        "data transfer",
+        "《",
+        "法律",
+        "法规",
+        "条例",
+        "标准合同",
+        "有限公司",
+        "公司",
+        "分公司",
+        "子公司",
+        "用户",
+        "居民",
+    ];
+    const WORDS: [&str; 30] = [
+        "regulation",
+        "gdpr",
+        "règlement",
+        "rgpd",
+        "dsgvo",
+        "datenschutz",
+        "directive",
+        "richtlinie",
+        "law",
+        "laws",
+        "representative",
+        "représentant",
+        "vertreter",
+        "resident",
+        "residents",
+        "citizen",
+        "citizens",
+        "user",
+        "users",
+        "limited",
+        "ltd",
+        "inc",
+        "llc",
+        "gmbh",
+        "sas",
+        "sarl",
+        "plc",
+        "pte",
+        "corp",
+        "ag",
+    ];
+    let after = after.trim_start();
+    let word = after.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+    STARTS.iter().any(|s| after.starts_with(s)) || WORDS.contains(&word)
 }
 
 /// The practice words of the clause that state a practice, each with its polarity.

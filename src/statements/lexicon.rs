@@ -26,6 +26,9 @@ pub(crate) enum Field {
     Condition,
     Control,
     Place,
+    /// A named country or region (`[destinations]`), resolved in a layer of its own and kept
+    /// apart from the other terms.
+    Destination,
     /// A longer term that names nothing (wins over the terms inside it).
     Ignore,
     /// `提供`, `provide`: sharing, or our collection when the user provides, by context.
@@ -113,6 +116,7 @@ impl Field {
             DataList => 28,
             NegationAfter => 29,
             NegationComplement => 30,
+            Destination => 31,
             Conditional => 17,
             Continuation => 18,
             Ask => 19,
@@ -202,6 +206,7 @@ struct LexiconFile {
     conditions: BTreeMap<String, Vec<String>>,
     controls: BTreeMap<String, Vec<String>>,
     places: BTreeMap<String, Vec<String>>,
+    destinations: BTreeMap<String, Vec<String>>,
     markers: BTreeMap<String, Vec<String>>,
     ignore: BTreeMap<String, Vec<String>>,
 }
@@ -301,6 +306,7 @@ impl Lexicon {
             (&file.conditions, Field::Condition),
             (&file.controls, Field::Control),
             (&file.places, Field::Place),
+            (&file.destinations, Field::Destination),
         ] {
             for (id, groups) in table {
                 add(field, id, groups);
