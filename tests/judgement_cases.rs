@@ -637,3 +637,41 @@ fn a_country_where_data_is_kept_that_the_policy_never_named_is_a_new_destination
     );
     assert!(f.is_none(), "{}", describe(&c));
 }
+
+/// The verb `address` names no postal address, and a contact link that gives way to a template
+/// placeholder (filled in when the policy is published) is not a channel removed: GitHub
+/// labelled both edits of its community guidelines not material.
+#[test]
+fn the_verb_address_and_a_template_placeholder_are_no_data_and_no_channel_removed() {
+    let doc = |body: &str| {
+        format!(
+            "# Guidelines\n\n## Conduct {{#conduct}}\n\nBe welcoming to people of every \
+             background.\n\n{body}\n\nKeep discussions on topic and productive.\n"
+        )
+    };
+    let c = compare_texts(
+        &doc("Try to approach conflict with good faith."),
+        &doc(
+            "If you disagree with someone, try to understand and share their feelings before you address them.",
+        ),
+        &Criteria::builtin(),
+    );
+    assert!(c.report.findings.iter().all(|f| f.rule != "new-data-type"), "{}", describe(&c));
+    // The noun is still data.
+    let c = compare_texts(
+        &doc("We share your name with our delivery partners."),
+        &doc("We share your name and the address you gave us with our delivery partners."),
+        &Criteria::builtin(),
+    );
+    assert!(c.report.level >= Level::Major, "{}", describe(&c));
+
+    let old = doc(
+        "You can always contact us to [Report Abuse](https://github.com/contact/report-abuse).",
+    );
+    let new = doc("You can always contact us to {{ site.data.variables.contact.report_abuse }}.");
+    let c = compare_texts(&old, &new, &Criteria::builtin());
+    assert!(c.report.findings.iter().all(|f| f.rule != "contact-removed"), "{}", describe(&c));
+    // Without a placeholder the same link removed is a channel removed.
+    let c = compare_texts(&old, &doc("You can always contact us."), &Criteria::builtin());
+    assert!(c.report.findings.iter().any(|f| f.rule == "contact-removed"), "{}", describe(&c));
+}

@@ -723,9 +723,11 @@ fn channel_deltas(old: &[Clause], new: &[Clause], sides: &Sides<'_>, out: &mut V
             vec![format!("{} → {}", gone.join(", "), came.join(", "))]
         };
         out.push(d);
-    } else if !gone.is_empty() {
+    } else if !gone.is_empty() && !new.iter().any(|c| has_placeholder(&c.text)) {
         // The policy still offers a channel of the same kind (an e-mail address for an e-mail
-        // address, a site for a site): a user who wrote there still reaches the operator.
+        // address, a site for a site): a user who wrote there still reaches the operator. A
+        // template placeholder in its place (`{{ site.data.variables.contact.report_abuse }}`)
+        // is filled in when the policy is published: what it gives cannot be read here.
         let kinds: HashSet<&str> = in_new.iter().map(|ch| channel_kind(ch)).collect();
         let lost: Vec<&(&Clause, String)> =
             gone.iter().filter(|(_, ch)| !kinds.contains(channel_kind(ch))).collect();
@@ -735,6 +737,14 @@ fn channel_deltas(old: &[Clause], new: &[Clause], sides: &Sides<'_>, out: &mut V
             out.push(d);
         }
     }
+}
+
+/// Whether a text holds a template placeholder (`{{ … }}`, `{% … %}`), filled in when the
+/// policy is published.
+fn has_placeholder(text: &str) -> bool {
+    [("{{", "}}"), ("{%", "%}")]
+        .iter()
+        .any(|(open, close)| text.find(open).is_some_and(|i| text[i..].contains(close)))
 }
 
 /// The kind of a channel: `email`, `phone`, `post` or `url`.

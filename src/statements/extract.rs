@@ -185,8 +185,14 @@ impl<'a> Scan<'a> {
                 })
             };
             match f.field {
-                // A name of an SDK (`微信SDK`) names no information.
-                Field::Data => !text[f.end..].trim_start().starts_with("sdk"),
+                // A name of an SDK (`微信SDK`) names no information; nor does the verb
+                // `address` (`before you address them`, `to address your concerns`).
+                Field::Data => {
+                    let sdk = text[f.end..].trim_start().starts_with("sdk");
+                    let verb = &text[f.start..f.end] == "address"
+                        && verb_address(&text[..f.start], &text[f.end..]);
+                    !sdk && !verb
+                }
                 Field::Object | Field::Tool | Field::GenericService => !inside(&|_| true),
                 Field::Anaphora => !inside(&|g| g == Field::RecipientAnaphora),
                 _ => true,
@@ -992,6 +998,23 @@ pub fn extract_clause(
     s.actor = s.actor.or_else(|| actor(&scan));
     s.modality = modality(&scan);
     s
+}
+
+/// Whether `address` is the verb: no article or possessive before it (`the address you gave`
+/// is a noun) and an object pronoun or determiner after it (`before you address them`, `to
+/// address your concerns`).
+fn verb_address(before: &str, after: &str) -> bool {
+    const OBJECTS: [&str; 16] = [
+        "them", "it", "you", "your", "the", "this", "these", "that", "those", "any", "such", "our",
+        "us", "him", "her", "each",
+    ];
+    const NOUN_BEFORE: [&str; 12] =
+        ["the", "a", "an", "your", "our", "their", "his", "her", "my", "this", "that", "same"];
+    let previous = before.split(|c: char| !c.is_alphanumeric()).rfind(|w| !w.is_empty());
+    let next = after.trim_start().split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+    after.starts_with(' ')
+        && OBJECTS.contains(&next)
+        && !previous.is_some_and(|w| NOUN_BEFORE.contains(&w))
 }
 
 /// The named countries and regions of a clause that are places the information is in or goes
