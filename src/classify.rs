@@ -913,14 +913,25 @@ impl Wholes {
         *self.dates[side].get_or_init(|| stated_dates(doc))
     }
 
-    /// Computes all of them for both versions now (on a second thread while the statements are
-    /// read); the answers are those computed on first use.
-    fn fill(&self, old: &Document, new: &Document) {
+    /// Computes all of them for both versions now, one after the other, until `stop` holds
+    /// (asked before each); the answers are those computed on first use. Returns whether all
+    /// are computed.
+    fn fill_until(&self, old: &Document, new: &Document, stop: impl Fn() -> bool) -> bool {
         for (side, doc) in [(0, old), (1, new)] {
+            if stop() {
+                return false;
+            }
             self.key_chars(side, doc);
+            if stop() {
+                return false;
+            }
             self.language(side, doc);
+            if stop() {
+                return false;
+            }
             self.dates(side, doc);
         }
+        true
     }
 }
 
@@ -935,17 +946,23 @@ impl Statements {
     }
 
     /// [`Statements::read`], and what the guards and the date notices need from each whole
-    /// version (its editorial-key length, language and stated dates), worked out on a second
-    /// thread meanwhile: the comparison judged from them later has nothing left to read.
+    /// version (its editorial-key length, language and stated dates): the comparison judged
+    /// from them later has nothing left to read. Reading statements needs the statement lexicon;
+    /// while another thread still compiles it ([`statements::prepare`]), this one works out the
+    /// whole-version facts, and a second thread works out those left once it is compiled.
     pub fn read_all(old: &Document, new: &Document, diff: &DocumentDiff) -> Statements {
         if diff.identical {
             return Statements::default();
         }
         let wholes = Wholes::default();
-        let mut read = std::thread::scope(|scope| {
-            scope.spawn(|| wholes.fill(old, new));
+        let mut read = if wholes.fill_until(old, new, statements::prepared) {
             Statements::read_statements(old, new, diff)
-        });
+        } else {
+            std::thread::scope(|scope| {
+                scope.spawn(|| wholes.fill_until(old, new, || false));
+                Statements::read_statements(old, new, diff)
+            })
+        };
         read.wholes = wholes;
         read
     }

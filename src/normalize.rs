@@ -68,6 +68,14 @@ pub fn canonical_templates(text: &str) -> std::borrow::Cow<'_, str> {
 /// Drops a leading list enumerator (`1、`, `(1）`, `2.`, `a)`, `·`) so renumbered items compare
 /// equal.
 pub fn strip_enumerator(text: &str) -> &str {
+    // Every enumerator starts, after spaces, with a bracket, a digit, a Latin letter, a Chinese
+    // numeral or a bullet: text starting otherwise (most clauses) needs no pattern run.
+    let first = text.chars().find(|c| !matches!(c, ' ' | '\t' | '\n' | '\u{a0}' | '\u{3000}'));
+    let may_start = first
+        .is_some_and(|c| c.is_ascii_alphanumeric() || "(（一二三四五六七八九十·•●▪■◆".contains(c));
+    if !may_start {
+        return text;
+    }
     // The pattern is anchored; looking at the first characters is enough.
     let head_end = text.char_indices().nth(24).map_or(text.len(), |(i, _)| i);
     match ENUMERATOR.find(&text[..head_end]) {
@@ -556,12 +564,14 @@ fn collapse_spaces(canonical: &str) -> String {
 pub fn canonical_lower(text: &str) -> String {
     let mut out: String = if text.is_ascii() {
         text.to_ascii_lowercase()
-    } else if text.chars().all(|c| plain_lower(c).is_some()) {
+    } else {
         // Text made only of characters NFKC maps one to one and never composes: the same result
         // as the general path below, without decomposing and recomposing every character.
-        text.chars().filter_map(plain_lower).collect()
-    } else {
-        text.nfkc().flat_map(char::to_lowercase).collect()
+        plainly_lowered(text).unwrap_or_else(|| {
+            let mut out = String::with_capacity(text.len());
+            out.extend(text.nfkc().flat_map(char::to_lowercase));
+            out
+        })
     };
     if out.contains('\u{2019}') {
         out = out.replace('\u{2019}', "'");
@@ -573,6 +583,17 @@ pub fn canonical_lower(text: &str) -> String {
         out = out.replace(['你', '妳'], "您");
     }
     out
+}
+
+/// [`plain_lower`] of every character of `text`, in one pass and one allocation; `None` when
+/// one of them needs the general path.
+fn plainly_lowered(text: &str) -> Option<String> {
+    // No character grows: ASCII and CJK stay as long, full-width forms shrink.
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        out.push(plain_lower(c)?);
+    }
+    Some(out)
 }
 
 /// NFKC then lower case of `c`, for the characters most policies are written in, when that is
@@ -936,6 +957,33 @@ mod tests {
     #[test]
     fn decimals_survive() {
         assert_ne!(editorial_key("15.5"), editorial_key("155"));
+    }
+
+    #[test]
+    fn enumerators_are_looked_for_only_where_one_can_start() {
+        // The first-character test must never skip a text the pattern strips.
+        let cases = [
+            ("1、我们收集", "我们收集"),
+            ("（一）个人信息", "个人信息"),
+            ("(a) we collect", "we collect"),
+            ("  2、第三方", "第三方"),
+            ("3.1 第三方", "1 第三方"),
+            ("十、联系我们", "联系我们"),
+            ("\u{3000}● 设备信息", "设备信息"),
+            ("◆ 广告", "广告"),
+            ("我们收集 1、2", "我们收集 1、2"),
+            ("百、不是序号", "百、不是序号"),
+            ("“1、”", "“1、”"),
+            ("", ""),
+        ];
+        for (text, stripped) in cases {
+            assert_eq!(strip_enumerator(text), stripped, "{text:?}");
+            let by_pattern = match ENUMERATOR.find(text) {
+                Some(m) if m.end() < text.len() => &text[m.end()..],
+                _ => text,
+            };
+            assert_eq!(strip_enumerator(text), by_pattern, "{text:?}");
+        }
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::normalize::match_text;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 /// `lexicon.toml` as JSON, written by the build script from the TOML (which stays the source):
 /// the same values, read several times faster.
@@ -180,10 +180,11 @@ impl Field {
 #[derive(Debug, Clone)]
 pub(crate) struct Entry {
     pub(crate) field: Field,
-    /// The vocabulary id (`health`), empty for markers.
-    pub(crate) id: String,
-    /// The synonym group it belongs to, by its first term (`手机号`): one kind of thing.
-    pub(crate) item: String,
+    /// The vocabulary id (`health`), empty for markers; shared by the id's terms.
+    pub(crate) id: Arc<str>,
+    /// The synonym group it belongs to, by its first term (`手机号`): one kind of thing; shared
+    /// by the group's terms.
+    pub(crate) item: Arc<str>,
     /// Matches any word starting with the term (a trailing `*`).
     prefix: bool,
 }
@@ -242,8 +243,10 @@ fn pair_key(a: char, b: char) -> u64 {
 
 /// The compiled lexicon.
 pub(crate) struct Lexicon {
-    /// Each entry's term in its matching form.
-    patterns: Vec<String>,
+    /// Each entry's term in its matching form: its byte range in `pattern_text`.
+    patterns: Vec<(u32, u32)>,
+    /// The terms in their matching forms, one after the other (one allocation, not thousands).
+    pattern_text: String,
     /// Terms of one character, by that character.
     singles: Index,
     /// Longer terms, by their first two characters.
@@ -252,6 +255,10 @@ pub(crate) struct Lexicon {
     /// Vocabulary ids per field, in file order.
     pub(crate) ids: BTreeMap<Field, Vec<String>>,
 }
+
+/// Room reserved for the lexicon's terms when it is compiled (it holds about 3,800), so that
+/// the tables are not copied as they grow.
+const LEXICON_TERMS: usize = 4096;
 
 /// The lexicon, compiled on first use.
 pub(crate) static LEXICON_COMPILED: LazyLock<Lexicon> = LazyLock::new(Lexicon::compile);
@@ -265,16 +272,21 @@ impl Lexicon {
                 Ok(_) => panic!("the JSON form of the statement lexicon is invalid: {json_error}"),
             }
         });
-        let mut patterns: Vec<String> = Vec::new();
-        let mut entries: Vec<Entry> = Vec::new();
+        let mut patterns: Vec<(u32, u32)> = Vec::with_capacity(LEXICON_TERMS);
+        let mut pattern_text = String::with_capacity(LEXICON_TERMS * 8);
+        let mut entries: Vec<Entry> = Vec::with_capacity(LEXICON_TERMS);
         let mut ids: BTreeMap<Field, Vec<String>> = BTreeMap::new();
+        let none: Arc<str> = Arc::from("");
         let mut add = |field: Field, id: &str, groups: &[String]| {
-            if !id.is_empty() {
+            let shared_id = if id.is_empty() {
+                none.clone()
+            } else {
                 ids.entry(field).or_default().push(id.to_string());
-            }
+                Arc::from(id)
+            };
             for group in groups {
                 let terms: Vec<&str> = group.split('|').map(str::trim).collect();
-                let item = matching_form(terms[0].trim_end_matches('*'));
+                let item: Arc<str> = Arc::from(matching_form(terms[0].trim_end_matches('*')));
                 for term in terms {
                     debug_assert!(
                         !term.trim_end_matches('*').contains('*'),
@@ -286,15 +298,24 @@ impl Lexicon {
                     };
                     // Keep a trailing space (the English purpose cue `to `).
                     let keep_space = term.ends_with(' ');
-                    let mut t = matching_form(term);
+                    let start = pattern_text.len();
+                    append_matching_form(&mut pattern_text, term);
                     if keep_space {
-                        t.push(' ');
+                        pattern_text.push(' ');
                     }
-                    if t.trim().is_empty() {
+                    if pattern_text[start..].trim().is_empty() {
+                        pattern_text.truncate(start);
                         continue;
                     }
-                    patterns.push(t);
-                    entries.push(Entry { field, id: id.to_string(), item: item.clone(), prefix });
+                    let range =
+                        |at: usize| u32::try_from(at).expect("under 4 GiB of lexicon terms");
+                    patterns.push((range(start), range(pattern_text.len())));
+                    entries.push(Entry {
+                        field,
+                        id: shared_id.clone(),
+                        item: item.clone(),
+                        prefix,
+                    });
                 }
             }
         };
@@ -322,8 +343,8 @@ impl Lexicon {
         }
         let mut singles = Index::default();
         let mut pairs = Index::default();
-        for (k, p) in patterns.iter().enumerate() {
-            let mut chars = p.chars();
+        for (k, &(from, to)) in patterns.iter().enumerate() {
+            let mut chars = pattern_text[from as usize..to as usize].chars();
             let (Some(a), b) = (chars.next(), chars.next()) else { continue };
             let index = u32::try_from(k).expect("fewer than 2^32 lexicon terms");
             match b {
@@ -331,7 +352,7 @@ impl Lexicon {
                 None => singles.entry(u64::from(a)).or_default().push(index),
             }
         }
-        Lexicon { patterns, singles, pairs, entries, ids }
+        Lexicon { patterns, pattern_text, singles, pairs, entries, ids }
     }
 
     /// Every term in `text` (a [`match_text`] form) into `out`, each layer of fields (see
@@ -349,7 +370,8 @@ impl Lexicon {
                 continue;
             }
             let mut emit = |k: u32| {
-                let pattern = &self.patterns[k as usize];
+                let (from, to) = self.patterns[k as usize];
+                let pattern = &self.pattern_text[from as usize..to as usize];
                 let entry = &self.entries[k as usize];
                 let end = start + pattern.len();
                 if bytes[start..].starts_with(pattern.as_bytes())
@@ -422,6 +444,13 @@ impl Lexicon {
 /// ideographs, single spaces, no contraction) is taken as it is. Used for the statement lexicon
 /// and the criteria's terms: thousands of them are normalised at every start.
 pub(crate) fn matching_form(term: &str) -> String {
+    let mut form = String::new();
+    append_matching_form(&mut form, term);
+    form
+}
+
+/// [`matching_form`] of `term`, appended to `out` (copied as it is when already in that form).
+fn append_matching_form(out: &mut String, term: &str) {
     let ascii =
         term.bytes().all(|b| matches!(b, b' '..=b'~') && !b.is_ascii_uppercase() && b != b'\'');
     let ideographs = term.chars().all(|c| {
@@ -430,9 +459,9 @@ pub(crate) fn matching_form(term: &str) -> String {
     if (ascii && !term.contains("  ") && !term.contains("can not") && term.trim() == term)
         || ideographs
     {
-        term.to_string()
+        out.push_str(term);
     } else {
-        match_text(term)
+        out.push_str(&match_text(term));
     }
 }
 

@@ -505,6 +505,16 @@ fn sdk_records(
 pub fn prepare() {
     std::sync::LazyLock::force(&lexicon::LEXICON_COMPILED);
     extract::prepare();
+    PREPARED.store(true, std::sync::atomic::Ordering::Release);
+}
+
+/// Set once [`prepare`] has compiled what reading statements needs.
+static PREPARED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether [`prepare`] has finished (on any thread): reading statements then starts at once
+/// instead of waiting for the lexicon.
+pub fn prepared() -> bool {
+    PREPARED.load(std::sync::atomic::Ordering::Acquire)
 }
 
 /// The vocabulary ids of a statement field (`actions`, `data`, `recipients`, `purposes`,
