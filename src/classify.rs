@@ -918,18 +918,16 @@ impl Wholes {
     /// are computed.
     fn fill_until(&self, old: &Document, new: &Document, stop: impl Fn() -> bool) -> bool {
         for (side, doc) in [(0, old), (1, new)] {
-            if stop() {
-                return false;
+            let steps: [&dyn Fn(); 3] =
+                [&|| _ = self.key_chars(side, doc), &|| _ = self.language(side, doc), &|| {
+                    _ = self.dates(side, doc)
+                }];
+            for step in steps {
+                if stop() {
+                    return false;
+                }
+                step();
             }
-            self.key_chars(side, doc);
-            if stop() {
-                return false;
-            }
-            self.language(side, doc);
-            if stop() {
-                return false;
-            }
-            self.dates(side, doc);
         }
         true
     }

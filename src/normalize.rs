@@ -65,6 +65,12 @@ pub fn canonical_templates(text: &str) -> std::borrow::Cow<'_, str> {
     })
 }
 
+/// Whether `text` holds a template variable (`{% data a.b %}`, `{{ site.data.a.b }}`), filled in
+/// when the policy is published: what it gives cannot be read from the source.
+pub fn has_template(text: &str) -> bool {
+    (text.contains("{%") || text.contains("{{")) && TEMPLATE.is_match(text)
+}
+
 /// Drops a leading list enumerator (`1、`, `(1）`, `2.`, `a)`, `·`) so renumbered items compare
 /// equal.
 pub fn strip_enumerator(text: &str) -> &str {

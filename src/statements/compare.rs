@@ -723,7 +723,7 @@ fn channel_deltas(old: &[Clause], new: &[Clause], sides: &Sides<'_>, out: &mut V
             vec![format!("{} → {}", gone.join(", "), came.join(", "))]
         };
         out.push(d);
-    } else if !gone.is_empty() && !new.iter().any(|c| has_placeholder(&c.text)) {
+    } else if !gone.is_empty() && !new.iter().any(|c| crate::normalize::has_template(&c.text)) {
         // The policy still offers a channel of the same kind (an e-mail address for an e-mail
         // address, a site for a site): a user who wrote there still reaches the operator. A
         // template placeholder in its place (`{{ site.data.variables.contact.report_abuse }}`)
@@ -737,14 +737,6 @@ fn channel_deltas(old: &[Clause], new: &[Clause], sides: &Sides<'_>, out: &mut V
             out.push(d);
         }
     }
-}
-
-/// Whether a text holds a template placeholder (`{{ … }}`, `{% … %}`), filled in when the
-/// policy is published.
-fn has_placeholder(text: &str) -> bool {
-    [("{{", "}}"), ("{%", "%}")]
-        .iter()
-        .any(|(open, close)| text.find(open).is_some_and(|i| text[i..].contains(close)))
 }
 
 /// The kind of a channel: `email`, `phone`, `post` or `url`.
@@ -1023,6 +1015,8 @@ fn novelty(s: &Statement, n: &Clause, facts: &[&Facts], old: &Index) -> Vec<Delt
         d.data = s.data.clone();
         out.push(d);
     }
+    // Whether the information is kept, used or given somewhere: a place then says where it is.
+    let moved = s.actions.iter().any(|a| is_transfer(a) || a == "store" || a == "use");
     if s.actions.contains("abroad") || s.places.contains("abroad") {
         let new_abroad: BTreeSet<String> = data_or_any(s)
             .into_iter()
@@ -1032,7 +1026,6 @@ fn novelty(s: &Statement, n: &Clause, facts: &[&Facts], old: &Index) -> Vec<Delt
                     .any(|f| f.abroad.contains(d) || (f.abroad.contains("*") && !is_sensitive(d)))
             })
             .collect();
-        let moved = s.actions.iter().any(|a| is_transfer(a) || a == "store" || a == "use");
         if !new_abroad.is_empty() && moved {
             let mut d = delta(DeltaKind::NewAbroad, n, "new");
             d.data = new_abroad.into_iter().filter(|x| x != "*").collect();
@@ -1041,7 +1034,7 @@ fn novelty(s: &Statement, n: &Clause, facts: &[&Facts], old: &Index) -> Vec<Delt
         }
     }
     let sent_abroad = out.iter().any(|d| d.kind == DeltaKind::NewAbroad);
-    if !sent_abroad && s.actions.iter().any(|a| is_transfer(a) || a == "store" || a == "use") {
+    if !sent_abroad && moved {
         // A country or region the old version never names, where the information is now kept
         // or sent (`servers in Germany` → `servers in the United States`, `en France` → `dans
         // l'Union européenne`). A clause newly sending information abroad is judged as that;

@@ -198,8 +198,9 @@ impl<'a> Scan<'a> {
                 _ => true,
             }
         });
-        let (destinations, found): (Vec<Found<'a>>, Vec<Found<'a>>) =
-            found.into_iter().partition(|f| f.field == Field::Destination);
+        // In place: most clauses name no country, and `found` is not copied for them.
+        let destinations: Vec<Found<'a>> =
+            found.extract_if(.., |f| f.field == Field::Destination).collect();
         let mut part_starts = vec![0];
         let mut quotes = Vec::new();
         let mut open: Option<(char, usize)> = None;
