@@ -108,6 +108,16 @@ struct Counts {
     tp: usize,
     fp: usize,
     fn_: usize,
+    /// Shape of the mismatches: nothing annotated but something extracted.
+    spurious: usize,
+    /// Something annotated, nothing extracted.
+    missed: usize,
+    /// The extracted set is a strict subset of the annotated one.
+    fewer: usize,
+    /// The extracted set is a strict superset of the annotated one.
+    more: usize,
+    /// Both sets non-empty, neither holding the other.
+    other: usize,
 }
 
 impl Counts {
@@ -175,6 +185,13 @@ fn extractor_matches_the_hand_annotation() {
                     c.tp += 1;
                 }
             } else {
+                match (gold.is_empty(), got.is_empty()) {
+                    (true, _) => c.spurious += 1,
+                    (false, true) => c.missed += 1,
+                    _ if got.is_subset(&gold) => c.fewer += 1,
+                    _ if got.is_superset(&gold) => c.more += 1,
+                    _ => c.other += 1,
+                }
                 if !got.is_empty() {
                     c.fp += 1;
                 }
@@ -217,6 +234,21 @@ fn extractor_matches_the_hand_annotation() {
                     c.recall()
                 ));
             }
+        }
+    }
+    // The shape of the mismatches, counts only (no clause text of the held-aside part is
+    // printed): which way a field errs tells whether its cues are too loose or too narrow.
+    println!(
+        "{:<12} {:<11} {:>8} {:>6} {:>6} {:>5} {:>5}",
+        "part", "field", "spurious", "missed", "fewer", "more", "other"
+    );
+    for part in ["development", "held-aside"] {
+        for field in FIELDS {
+            let c = counts.get(&(part, field)).copied().unwrap_or_default();
+            println!(
+                "{part:<12} {field:<11} {:>8} {:>6} {:>6} {:>5} {:>5}",
+                c.spurious, c.missed, c.fewer, c.more, c.other
+            );
         }
     }
     assert!(failures.is_empty(), "held-aside fields below their floors: {failures:?}");

@@ -1217,6 +1217,29 @@ fn names_other_thing(after: &str) -> bool {
     STARTS.iter().any(|s| after.starts_with(s)) || WORDS.contains(&word)
 }
 
+/// Whether `text[from..to]` only runs on through a list (`prevent the data from unauthorised
+/// access, public disclosure, use`): no stop, colon or bracket, and every item after the first
+/// comma is short and opens no new subject (`To protect it, we share …` is a new statement).
+fn list_continues(text: &str, from: usize, to: usize) -> bool {
+    let between = &text[from..to];
+    // A Chinese list runs on with `、`; its commas part clauses.
+    if !between.is_ascii() || between.contains([';', ':', '(', ')', '.']) {
+        return false;
+    }
+    let mut items = between.split(',');
+    items.next();
+    items.all(|item| {
+        let item = item.trim();
+        let first = item.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+        item.split_whitespace().count() <= 4
+            && item.chars().count() <= 24
+            && !["we", "you", "they", "it", "our", "your", "their"]
+                .iter()
+                .any(|p| first.eq_ignore_ascii_case(p))
+            && !["我们", "您", "你", "他们", "其"].iter().any(|p| item.starts_with(p))
+    })
+}
+
 /// The practice words of the clause that state a practice, each with its polarity.
 fn practices(
     scan: &Scan<'_>,
@@ -1271,7 +1294,12 @@ fn practices(
         }) || english_determiner_before(text, a.start);
         let guarded = scan.of(Field::Safeguard).any(|g| {
             g.end <= a.start
-                && g.start >= part_start
+                && (g.start >= part_start || list_continues(text, g.end, a.start))
+                // `保护您的权益所必要的情况下使用`: what is protected is the occasion of the
+                // practice, not what the practice is kept from.
+                && !["情况下", "所必要", "所必需", "necessary"]
+                    .iter()
+                    .any(|w| text[g.end..a.start].contains(w))
                 && !scan.of(Field::Continuation).any(|c| {
                     c.start >= g.end
                         && c.end <= a.start
@@ -1298,6 +1326,27 @@ fn practices(
         // A condition with no main clause states no practice (`如果我们收集…却未征得…；`).
         let in_protasis = protasis.is_some_and(|p| a.start >= p.start && a.start < p.end);
         if in_protasis && !protasis.is_some_and(|p| p.main) {
+            continue;
+        }
+        // What we might find we did (`如果我们发现…收集了儿童的个人信息，则会…删除`, `if we learn
+        // that we have collected …`) is the occasion of the main clause, not a practice stated.
+        if in_protasis
+            && protasis.is_some_and(|p| {
+                let before = &text[p.start..a.start];
+                [
+                    "发现",
+                    "find ",
+                    "found ",
+                    "learn ",
+                    "learned ",
+                    "discover",
+                    "become aware",
+                    "becomes aware",
+                ]
+                .iter()
+                .any(|w| before.contains(w))
+            })
+        {
             continue;
         }
         // Inside a purpose phrase: a purpose, not a practice (profiling stays a practice).
@@ -3634,6 +3683,61 @@ mod tests {
         // Not notifying does not make a stated practice a promise.
         let s = read("我们会共享您的个人信息，无需另行通知您。");
         assert_eq!((s.polarity, s.actions.clone()), (Polarity::Affirm, set(&["share"])));
+    }
+
+    #[test]
+    fn sections_on_safeguards_minors_and_contact_read_as_their_practices() {
+        // A safeguard's English list runs on across commas; a new subject ends it.
+        assert!(
+            read("We use measures to prevent the data from unauthorised access, public disclosure, use, modification or loss.")
+                .actions
+                .is_empty()
+        );
+        assert_eq!(
+            read("To protect your account, we share your phone number with our payment provider.")
+                .actions,
+            set(&["share"])
+        );
+        // What a practice is allowed to protect is its occasion, not what it is kept from.
+        let guarded = read(
+            "对于经父母或监护人同意而收集您的个人信息的情况，我们只会在受到法律允许、父母或监护人明确同意或者保护您的权益所必要的情况下使用或公开披露此信息。",
+        );
+        assert!(guarded.actions.contains("use") && guarded.actions.contains("disclose"));
+        // What we might find we did is the occasion of what we then do.
+        let found = read(
+            "如果我们发现自己在未事先获得可证实的父母或监护人同意的情况下收集了儿童的个人信息，则会设法尽快删除相关数据。",
+        );
+        assert_eq!(found.actions, set(&["delete"]));
+        let found = read(
+            "If we find that we have collected personal information of a child without verifiable parental consent, we will delete it as soon as possible.",
+        );
+        assert_eq!(found.actions, set(&["delete"]));
+        // An age limit names children's information, not an age.
+        assert_eq!(
+            read("If you are a child under the age of 14, you should read this policy with your parents.").data,
+            set(&["children"])
+        );
+        // A question about how we process is no practice; obtaining information is.
+        assert!(
+            read("If you have any questions about how we process your personal information, please contact us.")
+                .actions
+                .is_empty()
+        );
+        assert_eq!(read("We obtain your nickname and profile picture.").actions, set(&["collect"]));
+        assert!(read("We obtain your explicit consent before we start.").actions.is_empty());
+        // `不再使用` negates our use; the user no longer using our services is no promise.
+        let stopped = read("关闭后，我们将不再使用您的个人信息进行个性化推荐。");
+        assert_eq!(stopped.polarity, Polarity::Negate);
+        assert_eq!(
+            read("如果您不再使用我们的产品或服务，我们会删除您的个人信息。").polarity,
+            Polarity::Affirm
+        );
+        // A legal ground written as `under applicable laws`.
+        assert!(
+            read("Under applicable laws and regulations, we may collect your personal information without your consent.")
+                .conditions
+                .contains("legal")
+        );
     }
 
     #[test]
