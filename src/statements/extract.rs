@@ -3732,6 +3732,15 @@ mod tests {
             read("如果您不再使用我们的产品或服务，我们会删除您的个人信息。").polarity,
             Polarity::Affirm
         );
+        // Made anonymous is one deletion, under the applicable law.
+        let closed =
+            read("注销账户后，我们将根据适用法律的要求删除您的个人信息，或使其匿名化处理。");
+        assert_eq!(closed.actions, set(&["delete"]));
+        assert!(closed.conditions.contains("legal"));
+        // A link in an e-mail we send is no postal address or e-mail address of the user.
+        assert!(
+            read("我们向您发送的电子邮件可能含有链接至我们网站内容的地址链接。").data.is_empty()
+        );
         // A legal ground written as `under applicable laws`.
         assert!(
             read("Under applicable laws and regulations, we may collect your personal information without your consent.")
