@@ -212,6 +212,20 @@ fn more_data_to_an_advertiser_already_named_is_new_sharing_not_new_advertising()
     assert_eq!(c.report.level, Level::Reconsent, "{}", describe(&c));
 }
 
+#[test]
+fn sensitive_information_for_a_purpose_stated_only_for_other_information_is_a_new_purpose() {
+    let old = "# 隐私政策\n\n## 使用 {#use}\n\n我们会使用您的设备信息进行学术研究。\n\n我们会使用您的问诊记录为您提供在线问诊服务。\n";
+    // Research was a purpose, but not for health information: new for it, and sensitive.
+    let new = format!("{old}\n我们会将您的问诊记录用于学术研究。\n");
+    let c = compare_texts(old, &new, &Criteria::builtin());
+    assert!(c.report.findings.iter().any(|f| f.rule == "new-purpose"), "{}", describe(&c));
+    assert_eq!(c.report.level, Level::Reconsent, "{}", describe(&c));
+    // Health information already used for research: nothing new for it.
+    let old_with = format!("{old}\n我们会将您的问诊记录用于学术研究，并会事先告知您。\n");
+    let c = compare_texts(&old_with, &new, &Criteria::builtin());
+    assert!(c.report.findings.iter().all(|f| f.rule != "new-purpose"), "{}", describe(&c));
+}
+
 /// The contact paragraph of a minimal policy, the address written as a link.
 fn contact_policy(shown: &str, target: &str) -> String {
     format!(

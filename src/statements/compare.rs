@@ -80,6 +80,10 @@ struct Facts {
     sharing: HashSet<(String, String)>,
     /// Purposes of affirmed practices.
     purposes: HashSet<String>,
+    /// (sensitive data id, purpose) pairs of affirmed practices: sensitive information is
+    /// processed only for a purpose stated for it (PIPL art. 28(2), 30), so a purpose the
+    /// policy pursues with other information is still new for it.
+    sensitive_purposes: HashSet<(String, String)>,
     /// Kinds of practice affirmed.
     actions: HashSet<String>,
     /// Data ids sent abroad (`*` for unspecified).
@@ -102,6 +106,11 @@ impl Facts {
         self.data.extend(s.data.iter().cloned());
         self.items.extend(s.items.iter().filter(|i| !i.starts_with("recipient/")).cloned());
         self.purposes.extend(s.purposes.iter().cloned());
+        for d in s.data.iter().filter(|d| is_sensitive(d)) {
+            for p in &s.purposes {
+                self.sensitive_purposes.insert((d.clone(), p.clone()));
+            }
+        }
         self.actions.extend(s.actions.iter().cloned());
         for a in s.actions.iter().filter(|a| matches!(a.as_str(), "sell" | "profile" | "disclose"))
         {
@@ -945,7 +954,12 @@ fn novelty(s: &Statement, n: &Clause, facts: &[&Facts], old: &Index) -> Vec<Delt
     let new_purposes: BTreeSet<String> = s
         .purposes
         .iter()
-        .filter(|p| !facts.iter().any(|f| f.purposes.contains(*p)))
+        .filter(|p| {
+            !facts.iter().any(|f| f.purposes.contains(*p))
+                || s.data.iter().filter(|d| is_sensitive(d)).any(|d| {
+                    !facts.iter().any(|f| f.sensitive_purposes.contains(&(d.clone(), (*p).clone())))
+                })
+        })
         .cloned()
         .collect();
     // Recipients the old version already gives personal information to.

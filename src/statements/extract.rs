@@ -3732,6 +3732,11 @@ mod tests {
             read("如果您不再使用我们的产品或服务，我们会删除您的个人信息。").polarity,
             Polarity::Affirm
         );
+        // What a supplier's support includes is what the information serves.
+        assert_eq!(
+            read("这些支持包括提供技术基础设施服务、分析我们服务的使用方式、支付便利或进行学术研究和调查。").purposes,
+            set(&["service", "analytics", "payment", "research"])
+        );
         // Made anonymous is one deletion, under the applicable law.
         let closed =
             read("注销账户后，我们将根据适用法律的要求删除您的个人信息，或使其匿名化处理。");
