@@ -224,6 +224,12 @@ fn sensitive_information_for_a_purpose_stated_only_for_other_information_is_a_ne
     let old_with = format!("{old}\n我们会将您的问诊记录用于学术研究，并会事先告知您。\n");
     let c = compare_texts(&old_with, &new, &Criteria::builtin());
     assert!(c.report.findings.iter().all(|f| f.rule != "new-purpose"), "{}", describe(&c));
+    // List items re-flowed into one clause put health information beside research, but say
+    // nothing the old version did not.
+    let old = "# Privacy\n\n## Use {#use}\n\n- We use your health data to provide the service\n- We use your device data for research\n";
+    let new = "# Privacy\n\n## Use {#use}\n\n* We use your health data to provide the service * We use your device data for research\n";
+    let c = compare_texts(old, new, &Criteria::builtin());
+    assert!(c.report.findings.iter().all(|f| f.rule != "new-purpose"), "{}", describe(&c));
 }
 
 /// The contact paragraph of a minimal policy, the address written as a link.

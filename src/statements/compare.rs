@@ -835,6 +835,21 @@ fn added(paired: Option<&Clause>, n: &Clause, sides: &Sides<'_>, out: &mut Vec<D
 
 /// Whether a clause is an illustration (`For example, when you fill out a survey …`, `例如…`):
 /// it shows a stated practice at work and states no purpose of its own.
+/// Whether every sentence or list item of clause `n` occurs in the old version's text: list
+/// items re-flowed into one clause, or sentences joined, say what the old version said, so the
+/// kinds of information and the purposes they now stand beside are no new pairing.
+fn restates(n: &Clause, old: &Index) -> bool {
+    let forms = Forms::of(&n.text);
+    let mut pieces = forms
+        .text
+        .split(['*', '•', '。', ';', '；'])
+        .flat_map(|p| p.split(". "))
+        .map(str::trim)
+        .filter(|p| p.chars().count() >= 12)
+        .peekable();
+    pieces.peek().is_some() && pieces.all(|p| old.text.contains(p))
+}
+
 fn illustrates(c: &Clause) -> bool {
     let t = crate::normalize::match_text(&c.text);
     let t = t.trim_start();
@@ -956,9 +971,12 @@ fn novelty(s: &Statement, n: &Clause, facts: &[&Facts], old: &Index) -> Vec<Delt
         .iter()
         .filter(|p| {
             !facts.iter().any(|f| f.purposes.contains(*p))
-                || s.data.iter().filter(|d| is_sensitive(d)).any(|d| {
-                    !facts.iter().any(|f| f.sensitive_purposes.contains(&(d.clone(), (*p).clone())))
-                })
+                || (!restates(n, old)
+                    && s.data.iter().filter(|d| is_sensitive(d)).any(|d| {
+                        !facts
+                            .iter()
+                            .any(|f| f.sensitive_purposes.contains(&(d.clone(), (*p).clone())))
+                    }))
         })
         .cloned()
         .collect();
