@@ -1236,7 +1236,6 @@ fn list_continues(text: &str, from: usize, to: usize) -> bool {
             && !["we", "you", "they", "it", "our", "your", "their"]
                 .iter()
                 .any(|p| first.eq_ignore_ascii_case(p))
-            && !["我们", "您", "你", "他们", "其"].iter().any(|p| item.starts_with(p))
     })
 }
 
