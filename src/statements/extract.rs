@@ -1116,12 +1116,80 @@ fn excluded_before(before: &str) -> bool {
         "nutzer",
         "wohnen",
     ];
-    ["in", "within", "en", "dans", "au", "aux", "im", "of"].iter().any(|p| {
+    let people = ["in", "within", "en", "dans", "au", "aux", "im", "of"].iter().any(|p| {
         before.strip_suffix(p).filter(|r| r.ends_with(' ')).is_some_and(|r| {
             let r = r.trim_end();
             PEOPLE.iter().any(|w| ends_with_word(r, w))
         })
-    })
+    });
+    people || in_a_name(before)
+}
+
+/// Whether a place follows a word that makes it part of a name (`Joint Data Controllers with
+/// Meta Ireland`): in Latin text, a place the information is in or goes to follows a
+/// preposition, an article, a possessive or a list word, never another noun.
+fn in_a_name(before: &str) -> bool {
+    const LEADS: [&str; 49] = [
+        "in",
+        "to",
+        "into",
+        "within",
+        "inside",
+        "throughout",
+        "across",
+        "at",
+        "on",
+        "via",
+        "toward",
+        "towards",
+        "and",
+        "or",
+        "between",
+        "including",
+        "like",
+        "as",
+        "e.g",
+        "our",
+        "its",
+        "their",
+        "your",
+        "a",
+        "an",
+        "the",
+        "other",
+        "en",
+        "au",
+        "aux",
+        "dans",
+        "vers",
+        "à",
+        "le",
+        "les",
+        "et",
+        "ou",
+        "notamment",
+        "comme",
+        "nach",
+        "im",
+        "ins",
+        "innerhalb",
+        "die",
+        "den",
+        "und",
+        "oder",
+        "wie",
+        "zum",
+    ];
+    let last = before.trim_end();
+    if last.is_empty() || last.ends_with([',', '(', '/', ':', ';', '-', '"', '“']) {
+        return false;
+    }
+    let word =
+        last.rsplit(|c: char| !c.is_alphanumeric() && c != '.' && c != '\'').next().unwrap_or("");
+    let word = word.trim_end_matches('.');
+    !word.is_empty()
+        && word.chars().all(|c| c.is_alphabetic() && c.is_ascii() || "àéèäöüß'".contains(c))
+        && !LEADS.contains(&word)
 }
 
 /// Whether the text between two places only joins them into one list (`, `, `and the`, `或`).
@@ -3745,6 +3813,17 @@ mod tests {
         assert!(
             read("我们向您发送的电子邮件可能含有链接至我们网站内容的地址链接。").data.is_empty()
         );
+        // A place after a noun is part of a name; after a preposition or article it is where
+        // the information goes.
+        assert!(
+            read("We share your data with our joint controller Meta Ireland.").places.is_empty()
+        );
+        assert!(
+            read("Vos données sont transférées vers les États-Unis.")
+                .places
+                .contains("united_states")
+        );
+        assert!(read("Ihre Daten werden in den USA gespeichert.").places.contains("united_states"));
         // A legal ground written as `under applicable laws`.
         assert!(
             read("Under applicable laws and regulations, we may collect your personal information without your consent.")
