@@ -80,10 +80,10 @@ struct Facts {
     sharing: HashSet<(String, String)>,
     /// Purposes of affirmed practices.
     purposes: HashSet<String>,
-    /// (sensitive data id, purpose) pairs of affirmed practices: sensitive information is
-    /// processed only for a purpose stated for it (PIPL art. 28(2), 30), so a purpose the
+    /// Sensitive data id → the purposes of the affirmed practices on it: sensitive information
+    /// is processed only for a purpose stated for it (PIPL art. 28(2), 30), so a purpose the
     /// policy pursues with other information is still new for it.
-    sensitive_purposes: HashSet<(String, String)>,
+    sensitive_purposes: HashMap<String, HashSet<String>>,
     /// Kinds of practice affirmed.
     actions: HashSet<String>,
     /// Data ids sent abroad (`*` for unspecified).
@@ -107,9 +107,10 @@ impl Facts {
         self.items.extend(s.items.iter().filter(|i| !i.starts_with("recipient/")).cloned());
         self.purposes.extend(s.purposes.iter().cloned());
         for d in s.data.iter().filter(|d| is_sensitive(d)) {
-            for p in &s.purposes {
-                self.sensitive_purposes.insert((d.clone(), p.clone()));
-            }
+            self.sensitive_purposes
+                .entry(d.clone())
+                .or_default()
+                .extend(s.purposes.iter().cloned());
         }
         self.actions.extend(s.actions.iter().cloned());
         for a in s.actions.iter().filter(|a| matches!(a.as_str(), "sell" | "profile" | "disclose"))
@@ -966,17 +967,19 @@ fn novelty(s: &Statement, n: &Clause, facts: &[&Facts], old: &Index) -> Vec<Delt
         d.purposes = s.purposes.clone();
         out.push(d);
     }
+    // Searched in the whole old text, so asked at most once, and only for sensitive information
+    // beside a purpose the old version pursues.
+    let restated = std::cell::OnceCell::new();
     let new_purposes: BTreeSet<String> = s
         .purposes
         .iter()
         .filter(|p| {
+            let for_sensitive = |d: &String| {
+                facts.iter().any(|f| f.sensitive_purposes.get(d).is_some_and(|ps| ps.contains(*p)))
+            };
             !facts.iter().any(|f| f.purposes.contains(*p))
-                || (!restates(n, old)
-                    && s.data.iter().filter(|d| is_sensitive(d)).any(|d| {
-                        !facts
-                            .iter()
-                            .any(|f| f.sensitive_purposes.contains(&(d.clone(), (*p).clone())))
-                    }))
+                || (s.data.iter().filter(|d| is_sensitive(d)).any(|d| !for_sensitive(d))
+                    && !*restated.get_or_init(|| restates(n, old)))
         })
         .cloned()
         .collect();
