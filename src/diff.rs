@@ -48,7 +48,7 @@ pub enum Evidence {
     Emphasis,
     /// Link targets changed, text unchanged.
     LinkTargets,
-    /// Front matter only.
+    /// Front matter only, or a date line (`Last updated: …`) added or removed.
     Metadata,
     /// Bytes differ, parsed content identical.
     Formatting,
@@ -240,6 +240,21 @@ pub fn diff(old: &Document, new: &Document) -> DocumentDiff {
         c.new_line = Some(1);
         c.evidence = Some(Evidence::Formatting);
         changes.push(c);
+    }
+    // A date line added or removed (`Last update: August 3, 2021`) says when, not what.
+    for c in &mut changes {
+        let text = match c.kind {
+            ChangeKind::BlockAdded => c.new.as_deref(),
+            ChangeKind::BlockRemoved => c.old.as_deref(),
+            _ => None,
+        };
+        if c.evidence.is_none()
+            && text.is_some_and(|t| {
+                crate::normalize::editorial_key(t) == crate::normalize::DATE_LINE_KEY
+            })
+        {
+            c.evidence = Some(Evidence::Metadata);
+        }
     }
     out.unaligned = unaligned_share(old, &changes);
     sort_changes(&mut changes, &out.old_to_new, new);
@@ -865,7 +880,7 @@ fn unaligned_share(old: &Document, changes: &[Change]) -> f64 {
     let lost: usize = changes
         .iter()
         .filter(|c| {
-            c.kind.is_removal() && c.old_block.is_some()
+            c.kind.is_removal() && c.old_block.is_some() && c.evidence.is_none()
                 || matches!(c.kind, ChangeKind::BlockModified | ChangeKind::RowModified)
                     && c.evidence.is_none()
                     && c.similarity < PAIR_THRESHOLD

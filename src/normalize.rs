@@ -729,8 +729,69 @@ fn without_markup(text: &str) -> std::borrow::Cow<'_, str> {
     untagged.map_or(text, Cow::Owned)
 }
 
+/// Labels of a date line (`Last updated: …`, `Effective January 1, 2021`, `更新日期：…`), in
+/// the form [`key_of_lower`] gives them without spaces: a block that is only such a label and a
+/// date is the date line, whatever its label says, and its key is [`DATE_LINE_KEY`].
+const DATE_LINE_LABELS: [&str; 36] = [
+    "",
+    "revised",
+    "lastrevised",
+    "updated",
+    "lastupdated",
+    "lastupdate",
+    "lastmodified",
+    "modified",
+    "effective",
+    "effectivedate",
+    "effectiveasof",
+    "effectivefrom",
+    "effectiveon",
+    "dateoflastrevision",
+    "datelastupdated",
+    "version",
+    "versiondate",
+    "published",
+    "dernièremiseàjour",
+    "miseàjour",
+    "misàjourle",
+    "envigueur",
+    "envigueurle",
+    "dated'entréeenvigueur",
+    "stand",
+    "zuletztaktualisiert",
+    "gültigab",
+    "更新日期",
+    "更新时间",
+    "生效日期",
+    "生效时间",
+    "发布日期",
+    "最近更新",
+    "最后更新",
+    "最近更新日期",
+    "版本更新日期",
+];
+
+/// The editorial key of every date line (see [`DATE_LINE_LABELS`]).
+pub const DATE_LINE_KEY: &str = "date";
+
 /// The rest of [`editorial_key`], from the [`canonical_lower`] form.
 fn key_of_lower(text: &str) -> String {
+    let key = key_of_lower_words(text);
+    match key.trim_end().strip_suffix(DATE_LINE_KEY) {
+        Some(label)
+            if {
+                let label: String = label.chars().filter(|c| !c.is_whitespace()).collect();
+                DATE_LINE_LABELS.contains(&label.as_str())
+            } =>
+        {
+            DATE_LINE_KEY.to_string()
+        }
+        _ => key,
+    }
+}
+
+/// [`key_of_lower`] before date lines are recognised.
+fn key_of_lower_words(text: &str) -> String {
     let text = strip_enumerator(text);
     // Dates become one token; durations their length in days, to the nearest 5 (180天 ≡ 6个月).
     let mut rewritten = String::with_capacity(text.len());
@@ -787,6 +848,19 @@ mod tests {
         assert_eq!(editorial_key("4.Services Usage"), editorial_key("4. Services Usage"));
         assert_ne!(editorial_key("we will share"), editorial_key("we will not share"));
         assert_ne!(editorial_key("不会共享"), editorial_key("会共享"));
+    }
+
+    #[test]
+    fn a_date_line_is_the_date_line_whatever_its_label() {
+        let key = editorial_key("Revised September 29, 2020");
+        assert_eq!(key, DATE_LINE_KEY);
+        assert_eq!(editorial_key("_Effective January 1, 2021_"), key);
+        assert_eq!(editorial_key("*   Last update: August 3, 2021"), key);
+        assert_eq!(editorial_key("更新日期：2023年10月12日"), key);
+        assert_eq!(editorial_key("Dernière mise à jour : 01 novembre 2024"), key);
+        // A sentence with a date is no date line.
+        assert_ne!(editorial_key("We delete your data on January 1, 2021"), key);
+        assert_ne!(editorial_key("Revised terms apply from January 1, 2021"), key);
     }
 
     #[test]

@@ -84,6 +84,10 @@ struct Facts {
     /// is processed only for a purpose stated for it (PIPL art. 28(2), 30), so a purpose the
     /// policy pursues with other information is still new for it.
     sensitive_purposes: HashMap<String, HashSet<String>>,
+    /// Purposes of the affirmed practices that give information to others: sharing for
+    /// advertising or marketing is a choice of its own (PIPL art. 23, 24; CCPA §1798.120), so
+    /// sharing newly for such a purpose is new sharing even with a recipient already named.
+    shared_purposes: HashSet<String>,
     /// Kinds of practice affirmed.
     actions: HashSet<String>,
     /// Data ids sent abroad (`*` for unspecified).
@@ -123,6 +127,11 @@ impl Facts {
             self.abroad.extend(data_or_any(s));
         }
         if s.actions.iter().any(|a| is_transfer(a)) {
+            self.shared_purposes.extend(s.purposes.iter().cloned());
+            // What goes to advertisers or data brokers goes there for advertising.
+            if s.recipients.iter().any(|r| matches!(r.as_str(), "advertiser" | "data_broker")) {
+                self.shared_purposes.extend(["advertising".to_string(), "marketing".to_string()]);
+            }
             let recipients = recipient_keys(s);
             self.recipients.extend(recipients.iter().cloned());
             let rs = if recipients.is_empty() { vec!["*".to_string()] } else { recipients };
@@ -628,7 +637,7 @@ fn block_clauses(st: &DocumentStatements, s: Option<usize>, b: Option<usize>) ->
 
 /// Words of a clause about reaching the operator: a web address in such a clause is a contact
 /// channel (a form, a complaint page); elsewhere it is a link.
-const CONTACT_WORDS: [&str; 24] = [
+const CONTACT_WORDS: [&str; 28] = [
     "联系",
     "投诉",
     "举报",
@@ -653,6 +662,10 @@ const CONTACT_WORDS: [&str; 24] = [
     "request",
     "customer service",
     "support",
+    "inquiry",
+    "inquiries",
+    "enquiry",
+    "enquiries",
 ];
 
 /// A channel as the place a reader gets to: an e-mail address or phone number as written, a
@@ -1024,6 +1037,29 @@ fn novelty(s: &Statement, n: &Clause, facts: &[&Facts], old: &Index) -> Vec<Delt
                     }
                 }
             }
+        }
+        // Giving information away for advertising or marketing where the old version never did,
+        // whatever the data and the recipient: a new purpose of the sharing (a purpose new to
+        // the whole version is judged below).
+        let shared_for: BTreeSet<String> = s
+            .purposes
+            .iter()
+            .filter(|p| matches!(p.as_str(), "advertising" | "marketing"))
+            .filter(|p| !new_purposes.contains(*p))
+            .filter(|p| !facts.iter().any(|f| f.shared_purposes.contains(*p)))
+            .cloned()
+            .collect();
+        if shared_data.is_empty()
+            && !shared_for.is_empty()
+            && !illustrates(n)
+            && !*restated.get_or_init(|| restates(n, old))
+        {
+            let mut d = delta(DeltaKind::NewPurpose, n, "new");
+            d.words = shared_for.iter().map(|p| s.word(p).to_string()).collect();
+            d.data = s.data.clone();
+            d.purposes = shared_for;
+            d.recipients = rs.iter().filter(|r| *r != "*").cloned().collect();
+            out.push(d);
         }
         if !shared_data.is_empty() {
             let mut d = delta(DeltaKind::NewSharing, n, "new");

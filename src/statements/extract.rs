@@ -851,6 +851,16 @@ fn same_sentence_part(text: &str, from: usize, to: usize) -> bool {
     true
 }
 
+/// Whether byte offset `at` of `text` lies inside round brackets (`(…)`, full-width ones are
+/// normalised to these).
+fn bracketed(text: &str, at: usize) -> bool {
+    text[..at].chars().fold(0usize, |depth, c| match c {
+        '(' => depth + 1,
+        ')' => depth.saturating_sub(1),
+        _ => depth,
+    }) > 0
+}
+
 /// Whether only list separators (`、`, `,`, `或`, `and`, `/`) lie between two practice words:
 /// they are one chain (`共享、转让或公开披露`).
 fn chained(text: &str, from: usize, to: usize) -> bool {
@@ -946,7 +956,12 @@ pub fn extract_clause(
     let lead = lead(text);
     let protasis = scan.protasis(lead);
     let mut scopes = scan.purpose_scopes(lead);
-    let kept = practices(&scan, lead, protasis, &scopes);
+    let mut kept = practices(&scan, lead, protasis, &scopes);
+    // A negation in a bracketed aside (`收集您的位置信息（您不需要手动输入…）`) is the aside's:
+    // it does not turn the practices stated outside the brackets into a promise.
+    if kept.iter().any(|k| !k.negated && !bracketed(text, k.start)) {
+        kept.retain(|k| !(k.negated && bracketed(text, k.start)));
+    }
     scan.close_scopes(&mut scopes, &kept);
 
     let mut s = Statement::default();
@@ -2420,8 +2435,16 @@ fn data_phrases(scan: &Scan<'_>) -> Vec<(usize, usize)> {
     out
 }
 
-/// Words that end an English recipient phrase.
-const EN_PHRASE_STOPS: [&str; 26] = [
+/// Words that end an English or French recipient phrase.
+const EN_PHRASE_STOPS: [&str; 33] = [
+    // French.
+    " afin ",
+    " pour ",
+    " lorsque ",
+    " si ",
+    " sauf ",
+    " dans le cadre",
+    " conformément",
     " as part of",
     " in compliance",
     " to ",
@@ -2767,10 +2790,38 @@ fn recipient_preposition(scan: &Scan<'_>, from: usize, end: usize) -> Option<usi
     let rest = &text[from..end];
     let mut at = 0;
     loop {
-        let i =
-            [" with ", " to "].iter().filter_map(|p| rest[at..].find(p).map(|i| at + i)).min()?;
+        let i = [" with ", " to ", " avec ", " à ", " aux "]
+            .iter()
+            .filter_map(|p| rest[at..].find(p).map(|i| at + i))
+            .min()?;
         let word_at = from + i + 1;
         let with = rest[i..].starts_with(" with ");
+        // French: `partagées avec`, `transmises à`, `communiquées aux`; not `à des fins de`,
+        // `à compter du`, `à tout moment`.
+        if let Some(p) = [" avec ", " à ", " aux "].iter().find(|p| rest[i..].starts_with(**p)) {
+            let after = &rest[i + p.len()..];
+            if [
+                "des fins",
+                "cette fin",
+                "ces fins",
+                "compter",
+                "tout moment",
+                "titre",
+                "condition",
+                "l'étranger",
+                "l'exception",
+                "la demande",
+                "votre demande",
+                "partir",
+            ]
+            .iter()
+            .any(|w| after.starts_with(w))
+            {
+                at = i + 1;
+                continue;
+            }
+            return Some(from + i + p.len());
+        }
         let before = text[..from + i].split_whitespace().next_back().unwrap_or("");
         let idiom = with
             && matches!(
@@ -2831,9 +2882,12 @@ fn recipient_region(scan: &Scan<'_>, t: &Kept) -> Option<(usize, usize)> {
         return Some(given_to);
     }
     let start = recipient_preposition(scan, t.end, rest_end)?;
-    // `as well as` joins recipients (`with all users, as well as with our partners`); its `as`
-    // is no stop. The mask keeps every byte offset.
-    let tail = text[start..rest_end].replace(" as well as ", &" ".repeat(" as well as ".len()));
+    // `as well as` joins recipients (`with all users, as well as with our partners`) and `such
+    // as` names examples of them (`third parties, such as researchers`): their `as` is no stop.
+    // The mask keeps every byte offset.
+    let tail = text[start..rest_end]
+        .replace(" as well as ", &" ".repeat(" as well as ".len()))
+        .replace(" such as ", &" ".repeat(" such as ".len()));
     let mut end = tail.len();
     for stop in EN_PHRASE_STOPS {
         if let Some(j) = tail.find(stop) {
@@ -3829,6 +3883,51 @@ mod tests {
             read("Under applicable laws and regulations, we may collect your personal information without your consent.")
                 .conditions
                 .contains("legal")
+        );
+    }
+
+    #[test]
+    fn asides_examples_and_french_recipients_are_read_with_their_clause() {
+        // A negation in a bracketed aside is the aside's.
+        let aside = read(
+            "我们会收集您的位置信息以便为您推荐周边的生活服务（您不需要手动输入所在地理位置就可获得相关服务）。",
+        );
+        assert_eq!(aside.polarity, Polarity::Affirm);
+        assert!(aside.actions.contains("collect"));
+        assert_eq!(read("我们不会收集您的位置信息（除非您开启定位）。").polarity, Polarity::Negate);
+        // Examples of recipients after `such as` are recipients.
+        assert_eq!(
+            read("Certain laws require us to share information with regulators and third parties, such as researchers and authorized out-of-court dispute bodies.")
+                .recipients,
+            set(&["government", "researcher", "third_party"])
+        );
+        // French recipients after `à` / `avec`, across the commas of their list; not `à des
+        // fins de`.
+        let fr = read(
+            "Vos données peuvent être transmises à d'autres parties, telles que des revendeurs, des distributeurs et des sous-traitants, afin de vérifier votre identité.",
+        );
+        assert_eq!(fr.recipients, set(&["service_provider", "third_party"]));
+        assert_eq!(fr.purposes, set(&["account"]));
+        assert!(
+            read("Nous partageons vos données à des fins publicitaires.").recipients.is_empty()
+        );
+        // Goods on sale are no sale of personal information.
+        assert!(
+            read("Vendeur : désigne tout professionnel mettant ses produits en vente sur la Marketplace.")
+                .actions
+                .is_empty()
+        );
+        // `nicht lesbar` describes a form; it negates no practice.
+        assert_eq!(
+            read("So dürfen wir eingeschränkte Informationen in gehashter, von Menschen nicht lesbarer Form an Werbepartner weitergeben.")
+                .polarity,
+            Polarity::Affirm
+        );
+        // British `adverts` are advertising.
+        assert!(
+            read("We share information about you with service providers to deliver more relevant adverts.")
+                .purposes
+                .contains("advertising")
         );
     }
 
