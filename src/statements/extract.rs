@@ -2778,11 +2778,55 @@ fn original_case(raw: &str, name: &str) -> String {
 /// Where the English recipient after `from` starts: after the first `with` or `to` that is not
 /// part of another phrase (`in accordance with`, `along with`) or a purpose (`to improve`).
 /// Verbs that, after `to`, make an infinitive rather than name whom something goes to.
-const INFINITIVES: [&str; 40] = [
-    "opt", "make", "help", "ensure", "allow", "enable", "access", "learn", "find", "see", "manage",
-    "control", "choose", "change", "exercise", "request", "contact", "comply", "protect",
-    "prevent", "detect", "keep", "be", "do", "get", "take", "give", "send", "show", "let", "limit",
-    "object", "restrict", "update", "delete", "review", "set", "turn", "stop", "decline",
+const INFINITIVES: [&str; 48] = [
+    "receive",
+    "use",
+    "provide",
+    "submit",
+    "participate",
+    "register",
+    "create",
+    "improve",
+    "opt",
+    "make",
+    "help",
+    "ensure",
+    "allow",
+    "enable",
+    "access",
+    "learn",
+    "find",
+    "see",
+    "manage",
+    "control",
+    "choose",
+    "change",
+    "exercise",
+    "request",
+    "contact",
+    "comply",
+    "protect",
+    "prevent",
+    "detect",
+    "keep",
+    "be",
+    "do",
+    "get",
+    "take",
+    "give",
+    "send",
+    "show",
+    "let",
+    "limit",
+    "object",
+    "restrict",
+    "update",
+    "delete",
+    "review",
+    "set",
+    "turn",
+    "stop",
+    "decline",
 ];
 
 fn recipient_preposition(scan: &Scan<'_>, from: usize, end: usize) -> Option<usize> {
@@ -3922,6 +3966,19 @@ mod tests {
             read("So dürfen wir eingeschränkte Informationen in gehashter, von Menschen nicht lesbarer Form an Werbepartner weitergeben.")
                 .polarity,
             Polarity::Affirm
+        );
+        // Text messages we send and `preferences for these communications` are no
+        // communications content of the user; `精确地理位置` is precise location.
+        assert!(
+            read("By providing your phone number and opting in to receive SMS messages from us, you consent to the receipt of such messages.")
+                .data
+                .iter()
+                .all(|d| d != "communications")
+        );
+        assert!(read("We may read your SMS messages.").data.contains("communications"));
+        assert_eq!(
+            read("当你要求我们提供导航服务时，我们可能会收集你的精确地理位置。").data,
+            set(&["precise_location"])
         );
         // British `adverts` are advertising.
         assert!(
