@@ -993,6 +993,9 @@ pub fn extract_clause(
     consent_asked(&scan, protasis, any_negated, &mut s);
     data(&scan, earlier, &mut s);
     recipients(&scan, raw, lead, &kept, &scopes, earlier, &mut s);
+    if !any_negated {
+        processed_by(raw, &mut s);
+    }
     purposes(&scan, protasis, &scopes, &kept, &mut s);
     conditions(&scan, any_negated, &kept, &mut s);
 
@@ -3219,6 +3222,43 @@ pub(crate) fn prepare() {
     }
 }
 
+/// `This data is processed by Deepl`, `Payments are handled by Stripe, Inc.`: the passive of
+/// processing with a named agent (capitalised words after `by`).
+static PROCESSED_BY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\b(?:is|are|be|been|being|was|were)\s+(?:processed|stored|hosted|handled)\s+(?:\w+\s+)?by\s+([A-Z][\w&'-]*(?:\.[A-Za-z]+)*(?:(?:\s+|,\s*)(?:[A-Z][\w&'-]*\.?))*)",
+    )
+    .unwrap()
+});
+
+/// A named party that processes the information for us (`This data is processed by Deepl as
+/// part of their professional offering`) receives it: the clause is `entrust`, the party a
+/// recipient (its legal name as `org:`, else an item of `third_party`, as an unnamed recipient
+/// is). Only clauses about information (data found, or the words `data` / `information`).
+fn processed_by(raw: &str, s: &mut Statement) {
+    let Some(name) = PROCESSED_BY.captures(raw).and_then(|c| c.get(1)) else { return };
+    let name = name.as_str().trim_end_matches([',', '.', ' ']);
+    let first = name.split([' ', ',']).next().unwrap_or("");
+    if matches!(first, "Us" | "We" | "Our" | "You" | "Your" | "The" | "Law" | "Applicable" | "Such")
+    {
+        return;
+    }
+    let lower = raw.to_lowercase();
+    if s.data.is_empty() && !lower.contains("data") && !lower.contains("information") {
+        return;
+    }
+    s.actions.insert("entrust".to_string());
+    s.words.entry("entrust".to_string()).or_insert_with(|| "processed by".to_string());
+    s.recipients.insert("third_party".to_string());
+    s.words.entry("third_party".to_string()).or_insert_with(|| name.to_string());
+    let orgs = organisations(raw);
+    if orgs.is_empty() {
+        s.items.insert(format!("recipient/{}", name.to_lowercase()));
+    } else {
+        s.recipients.extend(orgs.into_iter().map(|o| format!("org:{o}")));
+    }
+}
+
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)[a-z0-9._%+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]{2,}").unwrap()
 });
@@ -3980,6 +4020,12 @@ mod tests {
             read("当你要求我们提供导航服务时，我们可能会收集你的精确地理位置。").data,
             set(&["precise_location"])
         );
+        // A named party that processes the information for us receives it.
+        let deepl = read("This data is processed by Deepl as part of their professional offering.");
+        assert!(deepl.actions.contains("entrust"));
+        assert!(deepl.recipients.contains("third_party"));
+        assert!(deepl.items.contains("recipient/deepl"));
+        assert!(!read("Your data is processed by us in Ireland.").actions.contains("entrust"));
         // British `adverts` are advertising.
         assert!(
             read("We share information about you with service providers to deliver more relevant adverts.")
