@@ -10,7 +10,7 @@
 
 use redline::Level;
 use redline::document::Document;
-use redline::report::{Side, compare_documents};
+use redline::report::{Comparison, Side, compare_documents};
 use redline::rules::Criteria;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -41,6 +41,17 @@ fn corpus() -> Option<PathBuf> {
     }
 }
 
+/// Compares versions `old` and `new` of document `doc` of `corpus` under `criteria`.
+fn judge(corpus: &Path, doc: &str, old: &str, new: &str, criteria: &Criteria) -> Comparison {
+    let dir = corpus.join(doc);
+    let read = |name: &str| {
+        let path = dir.join(name);
+        let bytes = std::fs::read(&path).unwrap();
+        Document::from_bytes(&path.display().to_string(), &bytes).unwrap()
+    };
+    compare_documents(doc, Side::file(old), Side::file(new), read(old), read(new), criteria)
+}
+
 #[derive(Default)]
 struct Tally {
     pairs: usize,
@@ -68,20 +79,7 @@ fn judgement_agrees_with_the_labelled_changes() {
     let mut tallies = [Tally::default(), Tally::default()];
     let mut degenerate = Vec::new();
     for p in &labels.pair {
-        let dir = root.join(&p.corpus).join(&p.doc);
-        let read = |name: &str| {
-            let path = dir.join(name);
-            let bytes = std::fs::read(&path).unwrap();
-            Document::from_bytes(&path.display().to_string(), &bytes).unwrap()
-        };
-        let c = compare_documents(
-            &p.doc,
-            Side::file(&p.old),
-            Side::file(&p.new),
-            read(&p.old),
-            read(&p.new),
-            &criteria,
-        );
+        let c = judge(&root.join(&p.corpus), &p.doc, &p.old, &p.new, &criteria);
         let got = c.report.level;
         let rules: Vec<&str> =
             c.report.findings.iter().filter(|f| f.level == got).map(|f| f.rule.as_str()).collect();
@@ -197,20 +195,7 @@ fn judgement_agrees_with_the_pairs_labelled_for_redline() {
     let criteria = Criteria::builtin();
     let mut tally = Tally::default();
     for p in labels.pair.iter().filter(|p| p.level != "degenerate") {
-        let dir = root.join("ota").join(&p.doc);
-        let read = |name: &str| {
-            let path = dir.join(name);
-            let bytes = std::fs::read(&path).unwrap();
-            Document::from_bytes(&path.display().to_string(), &bytes).unwrap()
-        };
-        let c = compare_documents(
-            &p.doc,
-            Side::file(&p.old),
-            Side::file(&p.new),
-            read(&p.old),
-            read(&p.new),
-            &criteria,
-        );
+        let c = judge(&root.join("ota"), &p.doc, &p.old, &p.new, &criteria);
         let got = c.report.level;
         let want = Level::parse(&p.level).unwrap();
         let material = |l: Level| l >= Level::Major;
