@@ -86,7 +86,8 @@ struct Facts {
     sensitive_purposes: HashMap<String, HashSet<String>>,
     /// Purposes of the affirmed practices that give information to others: sharing for
     /// advertising or marketing is a choice of its own (PIPL art. 23, 24; CCPA §1798.120), so
-    /// sharing newly for such a purpose is new sharing even with a recipient already named.
+    /// sharing newly for such a purpose is a new purpose of the sharing, even with a recipient
+    /// and a purpose the old version already names.
     shared_purposes: HashSet<String>,
     /// Kinds of practice affirmed.
     actions: HashSet<String>,
