@@ -1072,7 +1072,10 @@ fn judge(
             if !broadening.is_empty() {
                 for d in &broadening {
                     for x in d.data.iter().filter(|x| statements::is_sensitive(x)) {
-                        escalation_terms.push(x.clone());
+                        let word = d.written(x).to_string();
+                        if !escalation_terms.contains(&word) {
+                            escalation_terms.push(word);
+                        }
                     }
                 }
                 if broadening.iter().any(|d| d.data.contains("children")) {

@@ -695,3 +695,22 @@ fn the_verb_address_and_a_template_placeholder_are_no_data_and_no_channel_remove
     let c = compare_texts(&old, &doc("You can always contact us."), &Criteria::builtin());
     assert!(c.report.findings.iter().any(|f| f.rule == "contact-removed"), "{}", describe(&c));
 }
+
+#[test]
+fn a_reason_names_the_sensitive_information_as_the_policy_words_it() {
+    let old = "# 隐私政策\n\n## 位置\n\n为向您提供天气服务，我们会收集您的精确地理位置。\n\n我们会收集您的设备信息用于导航服务。\n";
+    let new = "# 隐私政策\n\n## 位置\n\n为向您提供天气服务，我们会收集您的精确地理位置。\n\n我们会收集您的设备信息用于导航服务。\n\n我们会将您的精确地理位置用于向您推送广告。\n";
+    let c = compare_texts(old, new, &Criteria::builtin());
+    assert_eq!(c.report.level, Level::Reconsent, "{}", describe(&c));
+    let reasons: Vec<&str> = c
+        .report
+        .findings
+        .iter()
+        .flat_map(|f| f.reasons.values().map(String::as_str).chain([f.reason.as_str()]))
+        .collect();
+    assert!(
+        reasons.iter().any(|r| r.contains("精确地理位置")),
+        "no reason names the information as written: {reasons:?}"
+    );
+    assert!(!reasons.iter().any(|r| r.contains("precise_location")), "{reasons:?}");
+}

@@ -20,7 +20,7 @@ use crate::model::ChangeKind;
 use crate::normalize::editorial_key;
 use crate::rules::DeltaKind;
 use serde::Serialize;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// One thing a change did to the statements, with the clause that shows it.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -44,6 +44,17 @@ pub struct Delta {
     pub purposes: BTreeSet<String>,
     /// How the clause words what is new or gone, for the reason.
     pub words: Vec<String>,
+    /// How the clause words each id it names (`precise_location` → `精确地理位置`), for the
+    /// reasons that name the sensitive information concerned.
+    #[serde(skip)]
+    pub written: BTreeMap<String, String>,
+}
+
+impl Delta {
+    /// How the clause words vocabulary id `id` (the id itself when it does not name it).
+    pub fn written<'a>(&'a self, id: &'a str) -> &'a str {
+        self.written.get(id).map_or(id, String::as_str)
+    }
 }
 
 /// Recipients a general word covers: `third_party` and `partner` include these kinds, so a
@@ -575,6 +586,7 @@ fn delta(kind: DeltaKind, clause: &Clause, side: &'static str) -> Delta {
         recipients: BTreeSet::new(),
         purposes: BTreeSet::new(),
         words: Vec::new(),
+        written: clause.statement.words.clone(),
     }
 }
 
