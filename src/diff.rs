@@ -242,16 +242,18 @@ pub fn diff(old: &Document, new: &Document) -> DocumentDiff {
         changes.push(c);
     }
     // A date line added or removed (`Last update: August 3, 2021`) says when, not what.
+    // The blocks' editorial keys are already computed by the alignment.
     for c in &mut changes {
-        let text = match c.kind {
-            ChangeKind::BlockAdded => c.new.as_deref(),
-            ChangeKind::BlockRemoved => c.old.as_deref(),
+        let block = match c.kind {
+            ChangeKind::BlockAdded => {
+                c.new_section.zip(c.new_block).map(|(s, b)| &new.sections[s].blocks[b])
+            }
+            ChangeKind::BlockRemoved => {
+                c.old_section.zip(c.old_block).map(|(s, b)| &old.sections[s].blocks[b])
+            }
             _ => None,
         };
-        if c.evidence.is_none()
-            && text.is_some_and(|t| {
-                crate::normalize::editorial_key(t) == crate::normalize::DATE_LINE_KEY
-            })
+        if c.evidence.is_none() && block.is_some_and(|b| b.key() == crate::normalize::DATE_LINE_KEY)
         {
             c.evidence = Some(Evidence::Metadata);
         }

@@ -860,8 +860,6 @@ fn added(paired: Option<&Clause>, n: &Clause, sides: &Sides<'_>, out: &mut Vec<D
     out.extend(loose);
 }
 
-/// Whether a clause is an illustration (`For example, when you fill out a survey …`, `例如…`):
-/// it shows a stated practice at work and states no purpose of its own.
 /// Whether every sentence or list item of clause `n` occurs in the old version's text: list
 /// items re-flowed into one clause, or sentences joined, say what the old version said, so the
 /// kinds of information and the purposes they now stand beside are no new pairing.
@@ -877,6 +875,8 @@ fn restates(n: &Clause, old: &Index) -> bool {
     pieces.peek().is_some() && pieces.all(|p| old.text.contains(p))
 }
 
+/// Whether a clause is an illustration (`For example, when you fill out a survey …`, `例如…`):
+/// it shows a stated practice at work and states no purpose of its own.
 fn illustrates(c: &Clause) -> bool {
     let t = crate::normalize::match_text(&c.text);
     let t = t.trim_start();

@@ -2832,20 +2832,24 @@ const INFINITIVES: [&str; 48] = [
     "decline",
 ];
 
+/// French prepositions before whom information goes (`avec`, `à`, `aux`).
+const FR_RECIPIENT_PREPOSITIONS: [&str; 3] = [" avec ", " à ", " aux "];
+
 fn recipient_preposition(scan: &Scan<'_>, from: usize, end: usize) -> Option<usize> {
     let text = scan.text.as_str();
     let rest = &text[from..end];
     let mut at = 0;
     loop {
-        let i = [" with ", " to ", " avec ", " à ", " aux "]
+        let i = [" with ", " to "]
             .iter()
+            .chain(&FR_RECIPIENT_PREPOSITIONS)
             .filter_map(|p| rest[at..].find(p).map(|i| at + i))
             .min()?;
         let word_at = from + i + 1;
         let with = rest[i..].starts_with(" with ");
         // French: `partagées avec`, `transmises à`, `communiquées aux`; not `à des fins de`,
         // `à compter du`, `à tout moment`.
-        if let Some(p) = [" avec ", " à ", " aux "].iter().find(|p| rest[i..].starts_with(**p)) {
+        if let Some(p) = FR_RECIPIENT_PREPOSITIONS.iter().find(|p| rest[i..].starts_with(**p)) {
             let after = &rest[i + p.len()..];
             if [
                 "des fins",
@@ -3214,10 +3218,10 @@ fn modality(scan: &Scan<'_>) -> Option<&'static str> {
     }
 }
 
-/// Compiles the patterns of contact channels now rather than at the first clause that needs them
-/// (see [`super::prepare`]).
+/// Compiles the patterns of contact channels and of processing by a named party now rather than
+/// at the first clause that needs them (see [`super::prepare`]).
 pub(crate) fn prepare() {
-    for re in [&EMAIL, &PHONE, &URL] {
+    for re in [&EMAIL, &PHONE, &URL, &PROCESSED_BY] {
         LazyLock::force(re);
     }
 }
@@ -3236,6 +3240,10 @@ static PROCESSED_BY: LazyLock<Regex> = LazyLock::new(|| {
 /// recipient (its legal name as `org:`, else an item of `third_party`, as an unnamed recipient
 /// is). Only clauses about information (data found, or the words `data` / `information`).
 fn processed_by(raw: &str, s: &mut Statement) {
+    // Every clause passes here: the pattern runs only where its `by` can be.
+    if !raw.contains("by") {
+        return;
+    }
     let Some(name) = PROCESSED_BY.captures(raw).and_then(|c| c.get(1)) else { return };
     let name = name.as_str().trim_end_matches([',', '.', ' ']);
     let first = name.split([' ', ',']).next().unwrap_or("");
