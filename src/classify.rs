@@ -369,7 +369,7 @@ impl<'a> Sides<'a> {
             is_row,
             direction: Direction::Neutral,
             duration,
-            old_path: path(self.old, change.old_section),
+            old_path: old_path(self.old, self.new, change),
             new_path: path(self.new, change.new_section),
             emphasis_removed,
             statement_neutral: false,
@@ -386,6 +386,26 @@ impl<'a> Sides<'a> {
         ctx.direction = direction(&ctx, criteria);
         ctx
     }
+}
+
+/// The heading path a change's text had in the old version, as the rules compare it with the
+/// new one. A heading of the new version that the old version wrote as a paragraph of its own
+/// (a document that gained its heading structure) counts as part of the old path too: text that
+/// sat under the line "Disclosures of Your Information" and now sits under that heading has not
+/// moved into a section about disclosure.
+fn old_path(old: &Document, new: &Document, change: &Change) -> String {
+    let Some(os) = change.old_section else { return String::new() };
+    let mut path = old.section_path(os);
+    if let Some(ns) = change.new_section {
+        let paragraphs: BTreeSet<&str> =
+            old.sections.iter().flat_map(|s| &s.blocks).map(|b| b.key()).collect();
+        path.extend(
+            new.section_path(ns)
+                .into_iter()
+                .filter(|h| paragraphs.contains(editorial_key(h).as_str())),
+        );
+    }
+    match_text(&path.join(" / "))
 }
 
 /// The direction of a change: from its statement deltas when it has any (a new practice

@@ -714,3 +714,42 @@ fn a_reason_names_the_sensitive_information_as_the_policy_words_it() {
     );
     assert!(!reasons.iter().any(|r| r.contains("precise_location")), "{reasons:?}");
 }
+
+#[test]
+fn a_document_that_gains_headings_moves_nothing_into_sharing() {
+    // The old text wrote its section titles as plain paragraphs; the new one makes them
+    // headings. The sharing paragraph sits under the same visible title in both.
+    let old = "# Privacy Policy\n\nWhat Information Do We Collect?\n\nWe collect your e-mail address to create your account.\n\nDisclosures of Your Information\n\nWe disclose your e-mail address to service providers who host our website.\n";
+    let new = "# Privacy Policy\n\n## What Information Do We Collect?\n\nWe collect your e-mail address to create your account.\n\n## Disclosures of Your Information\n\nWe disclose your e-mail address to service providers who host our website.\n";
+    let c = compare_texts(old, new, &Criteria::builtin());
+    assert!(c.report.findings.iter().all(|f| f.rule != "moved-into-sharing"), "{}", describe(&c));
+    // A paragraph that really moves under a sharing heading still counts.
+    let common = "## Security\n\nWe protect your information with encryption in transit and at rest.\n\n## Your rights\n\nYou can access, correct and delete your information in the app settings.\n\n## Contact\n\nWrite to our privacy team if you have questions about this policy.\n";
+    let old = format!(
+        "# Privacy Policy\n\n## How we use information\n\nWe use your information to run the service and keep it secure.\n\nWe use your e-mail address to send you receipts.\n\n## Sharing\n\nWe share your information with payment processors.\n\n{common}"
+    );
+    let new = format!(
+        "# Privacy Policy\n\n## How we use information\n\nWe use your information to run the service and keep it secure.\n\n## Sharing\n\nWe share your information with payment processors.\n\nWe use your e-mail address to send you receipts.\n\n{common}"
+    );
+    let c = compare_texts(&old, &new, &Criteria::builtin());
+    assert!(c.report.findings.iter().any(|f| f.rule == "moved-into-sharing"), "{}", describe(&c));
+}
+
+#[test]
+fn a_list_that_was_already_open_is_not_opened() {
+    let builtin = Criteria::builtin();
+    // `Example:` and `or other similar identifiers` already left the list open.
+    let c = compare_texts(
+        "# Policy\n\nExample: A real name, postal address, email address, account name, or other similar identifiers.\n",
+        "# Policy\n\nThis includes items such as a real name, postal address, email address, account name, or other similar identifiers.\n",
+        &builtin,
+    );
+    assert!(c.report.findings.iter().all(|f| f.rule != "list-opened"), "{}", describe(&c));
+    // A closed list that gains `such as` is opened.
+    let c = compare_texts(
+        "# Policy\n\nWe collect your name and email address to create your account.\n",
+        "# Policy\n\nWe collect information such as your name and email address to create your account.\n",
+        &builtin,
+    );
+    assert!(c.report.findings.iter().any(|f| f.rule == "list-opened"), "{}", describe(&c));
+}

@@ -791,9 +791,11 @@ fn added(paired: Option<&Clause>, n: &Clause, sides: &Sides<'_>, out: &mut Vec<D
     sdk_record(n, sides, out);
     // A list of data or purposes that was closed and is now open (`only to support Find My` →
     // `only to support services such as Find My`), in a practice or in a list item under one.
+    // A list the old block already left open in another clause (split differently) was not
+    // closed.
     if let Some(o) = paired
         && s.open
-        && !o.statement.open
+        && !sides.old.of_block(o.section, o.block).iter().any(|c| c.statement.open)
         && (!s.data.is_empty() || !s.purposes.is_empty())
     {
         let mut d = delta(DeltaKind::Opened, n, "new");

@@ -1006,7 +1006,7 @@ pub fn extract_clause(
         s.places.insert(d.id.to_string());
         s.words.entry(d.id.to_string()).or_insert_with(|| text[d.start..d.end].to_string());
     }
-    for c in scan.of(Field::Control) {
+    for c in scan.of(Field::Control).filter(|c| !our_deletion(&scan, c)) {
         s.controls.insert(c.id.to_string());
     }
     s.open = scan.has(Field::Open);
@@ -1014,9 +1014,32 @@ pub fn extract_clause(
         s.durations = durations(raw);
     }
     s.channels = channels(raw, block);
+    // A contact line (`投诉与举报邮箱：x@example.com`, `邮寄地址：…`, `Phone: …`) gives the
+    // operator's own channel: the words of its label name no personal information of the user.
+    if s.actions.is_empty() && contact_line(raw) {
+        s.data.clear();
+    }
     s.actor = s.actor.or_else(|| actor(&scan));
     s.modality = modality(&scan);
     s
+}
+
+/// Words of a contact line's label (`投诉邮箱：`, `Postal address:`).
+const CHANNEL_LABELS: [&str; 12] = [
+    "邮箱", "电话", "地址", "热线", "传真", "邮件", "email", "e-mail", "phone", "address", "fax",
+    "渠道",
+];
+
+/// Whether a clause is a contact line: a short label naming a channel, a colon, and the channel
+/// itself (`投诉与举报邮箱：x@example.com`, `邮寄地址：上海市…`, `Telephone: +86 …`).
+fn contact_line(raw: &str) -> bool {
+    let Some((label, value)) = raw.split_once(['：', ':']) else { return false };
+    let label = label.trim().to_lowercase();
+    !value.trim().is_empty()
+        && label.chars().count() <= 16
+        && !label.contains(['您', '你', '。', '，'])
+        && !label.contains("your")
+        && CHANNEL_LABELS.iter().any(|w| label.contains(w))
 }
 
 /// Whether `address` is the verb: no article or possessive before it (`the address you gave`
@@ -1333,7 +1356,8 @@ fn practices(
     scopes: &[Scope],
 ) -> Vec<Kept> {
     let text = scan.text.as_str();
-    let verbs: Vec<&Found<'_>> = scan.found.iter().filter(|f| f.is_verb()).collect();
+    let verbs: Vec<&Found<'_>> =
+        scan.found.iter().filter(|f| f.is_verb() || our_deletion(scan, f)).collect();
     let abroad = scan.of(Field::Place).any(|p| p.id == "abroad");
     // A French `ne` negates only with its complement (`ne … pas`; `ne … que` is `only`).
     let negations: Vec<&Found<'_>> = scan
@@ -1550,6 +1574,19 @@ fn practices(
     }
     let _ = lead;
     kept
+}
+
+/// Whether a deletion the lexicon reads as a user control (`删除您的`, `delete your`) is ours:
+/// its subject is the operator (`我们将删除您的个人信息`, `we will delete your data`), so it is
+/// a practice, not a right offered.
+fn our_deletion(scan: &Scan<'_>, f: &Found<'_>) -> bool {
+    f.field == Field::Control
+        && f.id == "delete"
+        && scan.subject_before(f.start) == Subject::We
+        // `您可以在慧孕育 APP 中…清除`: the app named after the operator is where the user acts.
+        && !["您可以", "你可以", "您可", "you can", "you may"]
+            .iter()
+            .any(|w| scan.text[..f.start].contains(w))
 }
 
 /// Whether a German negation after the practice word `a` negates it (`Wir verkaufen Ihre Daten
@@ -4039,6 +4076,44 @@ mod tests {
             read("We share information about you with service providers to deliver more relevant adverts.")
                 .purposes
                 .contains("advertising")
+        );
+    }
+
+    #[test]
+    fn our_deletions_contact_lines_and_after_sales_are_read_for_what_they_are() {
+        // Deleting is our practice when we delete, the user's control when the user does.
+        let ours = read("我们将删除您的个人信息。");
+        assert_eq!(ours.actions, set(&["delete"]));
+        assert!(ours.controls.is_empty());
+        assert_eq!(
+            read("We will delete your personal information within 30 days.").actions,
+            set(&["delete"])
+        );
+        let user = read("您可以删除您的个人信息。");
+        assert!(user.actions.is_empty());
+        assert!(user.controls.contains("delete"));
+        assert!(read("您可以在慧孕育 APP 中查阅或清除您的问诊咨询记录。").actions.is_empty());
+        // Stopping a practice is not doing it.
+        assert_eq!(read("我们将停止收集您的位置信息。").polarity, Polarity::Negate);
+        // A contact line names the operator's channel, not information about the user.
+        assert!(read("投诉与举报邮箱：privacy@example.com").data.is_empty());
+        assert!(read("邮寄地址：上海市普陀区某路 1 号").data.is_empty());
+        assert_eq!(read("您的邮箱：用于登录").data, set(&["email"]));
+        // After-sales service is no sale; `提出售后申请` sells nothing.
+        assert!(
+            !read("当您提出售中售后申请时，我们需要您提供必要的个人信息以核验您的用户身份。")
+                .actions
+                .contains("sell")
+        );
+        // Information after anonymisation is not personal information, whatever is done with it.
+        assert!(
+            read("我们可能会与第三方分享经匿名化处理后的统计信息。")
+                .conditions
+                .contains("anonymised")
+        );
+        // A list already left open (`e.g.`, `or other`) is open.
+        assert!(
+            read("Physical location or movements including e.g., IP address information.").open
         );
     }
 
