@@ -157,6 +157,12 @@ fn a_postal_address_replaced_is_a_contact_channel_replaced() {
     let (old, new) = (policy("北京市海淀区中关村大街27号"), policy("上海市浦东新区科技园路8号"));
     let c = compare_texts(&old, &new, &Criteria::builtin());
     assert!(c.report.findings.iter().any(|f| f.rule == "contact-replaced"), "{}", describe(&c));
+
+    // A street with a direction letter, replaced by a post-office box.
+    let (old, new) = (policy("209 S Stephanie Street"), policy("P.O. Box 60989"));
+    let c = compare_texts(&old, &new, &Criteria::builtin());
+    let f = c.report.findings.iter().find(|f| f.rule == "contact-replaced");
+    assert!(f.is_some_and(|f| f.reason.contains("p.o. box 60989")), "{}", describe(&c));
 }
 
 /// A channel removed counts when the policy keeps no channel of its kind: letter writers lose

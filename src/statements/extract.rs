@@ -1477,8 +1477,9 @@ fn practices(
                     && scopes.iter().any(|sc| !sc.opens_part && !sc.specific_only && sc.start < n.start && scan.part(sc.start) == part))
         }) || scan.of(Field::NegationPrefix).any(|p| p.end == a.start)
             || negated_after(scan, a);
-        // "If you do not provide …": a consequence, not a practice or a promise.
-        if negated && in_protasis {
+        // "If you do not provide …": a consequence, not a practice or a promise; also in a
+        // later conditional part (`…，如您拒绝授权提供该等信息，可在…中选择关闭`).
+        if negated && (in_protasis || conditional_part(&text[part_start..a.start])) {
             continue;
         }
         let id: &'static str = match a.field {
@@ -1587,6 +1588,15 @@ fn our_deletion(scan: &Scan<'_>, f: &Found<'_>) -> bool {
         && !["您可以", "你可以", "您可", "you can", "you may"]
             .iter()
             .any(|w| scan.text[..f.start].contains(w))
+}
+
+/// Whether a part of a clause opens with a condition on the user (`如您拒绝…`, `if you do not
+/// want …`): a refusal there is what the user may do, not a promise of the policy.
+fn conditional_part(part: &str) -> bool {
+    let t = part.trim_start();
+    ["如您", "如你", "如果您", "如果你", "若您", "若你", "假如您", "倘若您", "if you", "should you"]
+        .iter()
+        .any(|w| t.starts_with(w))
 }
 
 /// Whether a German negation after the practice word `a` negates it (`Wir verkaufen Ihre Daten
@@ -3321,7 +3331,7 @@ static URL: LazyLock<Regex> = LazyLock::new(|| {
 /// A postal address: a street with its number (`One Apple Park Way`, `1600 Amphitheatre
 /// Parkway`, `中关村大街27号`, `科技园路 8 号`).
 static POSTAL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:[0-9]{1,5}[A-Za-z]?|One|Two|Three|Four|Five|Ten)(?: [A-Z][A-Za-z]+){1,4} (?:Street|St\.|Road|Rd\.|Avenue|Ave\.|Boulevard|Blvd\.|Drive|Lane|Way|Place|Square|Parkway|Plaza)\b|[\x{4e00}-\x{9fff}]{2,16}(?:路|街|大街|大道|巷) ?[0-9]{1,5} ?号").unwrap()
+    Regex::new(r"\b(?:[0-9]{1,5}[A-Za-z]?|One|Two|Three|Four|Five|Ten)(?: [NSEW]\.?)?(?: [A-Z][A-Za-z]+){1,4} (?:Street|St\.|Road|Rd\.|Avenue|Ave\.|Boulevard|Blvd\.|Drive|Lane|Way|Place|Square|Parkway|Plaza)\b|\bP\.? ?O\.? Box [0-9]{1,7}\b|[\x{4e00}-\x{9fff}]{2,16}(?:路|街|大街|大道|巷) ?[0-9]{1,5} ?号").unwrap()
 });
 
 /// The contact channels a clause names: e-mail addresses, phone numbers, postal addresses and
@@ -3384,7 +3394,7 @@ pub(crate) fn channels(raw: &str, block: &Block) -> std::collections::BTreeSet<S
     let numbered = raw
         .match_indices('号')
         .any(|(i, _)| raw[..i].trim_end().ends_with(|c: char| c.is_ascii_digit()));
-    if numbered || STREETS.iter().any(|w| raw.contains(w)) {
+    if numbered || STREETS.iter().any(|w| raw.contains(w)) || raw.contains(" Box ") {
         for m in POSTAL.find_iter(raw) {
             // Spaces as one, none in a Chinese address (`科技园路 8 号` is `科技园路8号`).
             let address: Vec<&str> = m.as_str().split_whitespace().collect();
@@ -4111,6 +4121,12 @@ mod tests {
                 .conditions
                 .contains("anonymised")
         );
+        // A refusal in a later conditional part is what the user may do, not a promise.
+        let refusal = read(
+            "如您输入相册中的图片时，我们可能会使用图片中的位置信息，如您拒绝授权提供该等信息，可在设置中选择关闭。",
+        );
+        assert_eq!(refusal.polarity, Polarity::Affirm);
+        assert!(refusal.actions.contains("use"));
         // A list already left open (`e.g.`, `or other`) is open.
         assert!(
             read("Physical location or movements including e.g., IP address information.").open
