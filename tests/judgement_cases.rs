@@ -158,6 +158,13 @@ fn a_postal_address_replaced_is_a_contact_channel_replaced() {
     let c = compare_texts(&old, &new, &Criteria::builtin());
     assert!(c.report.findings.iter().any(|f| f.rule == "contact-replaced"), "{}", describe(&c));
 
+    // An address removed from one block while a new one of its kind appears in another is
+    // replaced.
+    let old = "# Privacy\n\n## Contact us {#contact}\n\nWrite to us with any question.\n\n1 Market Street, Springfield\n\nWe answer within 30 days.\n";
+    let new = "# Privacy\n\n## Contact us {#contact}\n\nWrite to us with any question.\n\nWe answer within 30 days.\n\nOur office: 500 Harbour Boulevard, Springfield\n";
+    let c = compare_texts(old, new, &Criteria::builtin());
+    assert!(c.report.findings.iter().any(|f| f.rule == "contact-replaced"), "{}", describe(&c));
+
     // A street with a direction letter, replaced by a post-office box.
     let (old, new) = (policy("209 S Stephanie Street"), policy("P.O. Box 60989"));
     let c = compare_texts(&old, &new, &Criteria::builtin());
@@ -198,6 +205,12 @@ fn a_channel_removed_counts_when_no_channel_of_its_kind_remains() {
     let c = compare_texts(&full, &moved, &Criteria::builtin());
     let f = c.report.findings.iter().find(|f| f.rule == "contact-replaced").unwrap();
     assert!(f.reason.contains("privacy@example.com → privacy@example-mail.net"), "{}", f.reason);
+
+    // An address the page's e-mail protection hides (`[email protected]`) is still there.
+    let old = "# Privacy\n\n## Contact us {#contact}\n\nWrite to our data protection officer at dpo@example.com.\n";
+    let new = old.replace("dpo@example.com", "[email\u{a0}protected]");
+    let c = compare_texts(old, &new, &Criteria::builtin());
+    assert!(c.report.findings.iter().all(|f| f.rule != "contact-removed"), "{}", describe(&c));
 }
 
 /// More ordinary data given to an advertiser the policy already feeds is new sharing (major),

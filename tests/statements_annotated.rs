@@ -261,6 +261,8 @@ fn extractor_matches_the_hand_annotation() {
 
 #[derive(Deserialize)]
 struct OtherPolicy {
+    /// The annotated version, relative to `../shared/corpus`.
+    source: String,
     split: Split,
     clause: Vec<OtherClause>,
 }
@@ -278,98 +280,120 @@ struct OtherClause {
     conditions: Vec<String>,
 }
 
-/// Floors on the other policy's parts, per field (precision, recall), just under what the
-/// extractor reaches today; the 0.85 target of the repository's policy is not met here either. Measured unseen before any change it suggested: actions 0.67 /
-/// 0.57, data 0.69 / 0.67, recipients 0.75 / 0.67, purposes 0.62 / 0.44, conditions 0.86 /
-/// 0.59 over all 234 clauses.
-const OTHER_FLOORS: [(&str, &str, f64, f64); 12] = [
-    ("development", "actions", 0.64, 0.52),
-    ("development", "polarity", 0.96, 0.96),
-    ("development", "data", 0.74, 0.68),
-    ("development", "recipients", 0.71, 0.71),
-    ("development", "purposes", 0.60, 0.45),
-    ("development", "conditions", 0.96, 0.79),
-    ("held-aside", "actions", 0.83, 0.74),
-    ("held-aside", "polarity", 0.98, 0.98),
-    ("held-aside", "data", 0.70, 0.70),
-    ("held-aside", "recipients", 0.99, 0.50),
-    ("held-aside", "purposes", 0.66, 0.40),
-    ("held-aside", "conditions", 0.84, 0.64),
+/// Floors per annotation file, part and field (precision, recall), just under what the
+/// extractor reaches today; the 0.85 target of the repository's policy is not met on either
+/// policy. Measured unseen, before any change they suggested, over all their clauses: the
+/// Chinese policy (234 clauses) actions 0.67 / 0.57, data 0.69 / 0.67, recipients 0.75 / 0.67,
+/// purposes 0.62 / 0.44, conditions 0.86 / 0.59; the English one (120 clauses) actions 0.50 /
+/// 0.42, data 0.65 / 0.36, recipients 0.80 / 0.50, purposes 0.33 / 0.20, conditions 0.50 / 0.29.
+const OTHER_FLOORS: [(&str, &str, &str, f64, f64); 24] = [
+    ("other_policy.toml", "development", "actions", 0.64, 0.52),
+    ("other_policy.toml", "development", "polarity", 0.96, 0.96),
+    ("other_policy.toml", "development", "data", 0.74, 0.68),
+    ("other_policy.toml", "development", "recipients", 0.71, 0.71),
+    ("other_policy.toml", "development", "purposes", 0.60, 0.45),
+    ("other_policy.toml", "development", "conditions", 0.96, 0.79),
+    ("other_policy.toml", "held-aside", "actions", 0.83, 0.74),
+    ("other_policy.toml", "held-aside", "polarity", 0.98, 0.98),
+    ("other_policy.toml", "held-aside", "data", 0.70, 0.70),
+    ("other_policy.toml", "held-aside", "recipients", 0.99, 0.50),
+    ("other_policy.toml", "held-aside", "purposes", 0.66, 0.40),
+    ("other_policy.toml", "held-aside", "conditions", 0.84, 0.64),
+    ("other_policy_en.toml", "development", "actions", 0.56, 0.50),
+    ("other_policy_en.toml", "development", "polarity", 0.97, 0.97),
+    ("other_policy_en.toml", "development", "data", 0.79, 0.68),
+    ("other_policy_en.toml", "development", "recipients", 0.99, 0.50),
+    ("other_policy_en.toml", "development", "purposes", 0.20, 0.10),
+    ("other_policy_en.toml", "development", "conditions", 0.66, 0.40),
+    ("other_policy_en.toml", "held-aside", "actions", 0.53, 0.43),
+    ("other_policy_en.toml", "held-aside", "polarity", 0.96, 0.96),
+    ("other_policy_en.toml", "held-aside", "data", 0.46, 0.36),
+    ("other_policy_en.toml", "held-aside", "recipients", 0.99, 0.99),
+    ("other_policy_en.toml", "held-aside", "purposes", 0.50, 0.36),
+    ("other_policy_en.toml", "held-aside", "conditions", 0.99, 0.00),
 ];
 
-/// Measures the extractor on `tests/statements/other_policy.toml`: the clauses of a Chinese
-/// policy of the shared corpus that the extractor was not written for, annotated by readers who
-/// never saw its output. Skips, saying so, when `../shared/corpus` is absent.
+/// Measures the extractor on `tests/statements/other_policy*.toml`: the clauses of policies of
+/// the shared corpus that the extractor was not written for (one Chinese, one English),
+/// annotated by readers who never saw its output. Skips, saying so, when `../shared/corpus` is
+/// absent.
 #[test]
-fn extractor_matches_the_annotation_of_a_policy_it_was_not_written_for() {
+fn extractor_matches_the_annotation_of_policies_it_was_not_written_for() {
     use sha2::{Digest, Sha256};
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let source = root.join("../shared/corpus/zh/jiamai-privacy/006_2025-06-07.md");
-    let Ok(bytes) = std::fs::read(&source) else {
-        println!("skipped: {} is absent", source.display());
+    let corpus = root.join("../shared/corpus");
+    if !corpus.is_dir() {
+        println!("skipped: {} is absent", corpus.display());
         return;
-    };
-    let file: OtherPolicy = toml::from_str(
-        &std::fs::read_to_string(root.join("tests/statements/other_policy.toml")).unwrap(),
-    )
-    .unwrap();
-    let doc = Document::from_bytes("jiamai.md", &bytes).unwrap();
-    let st = statements::extract(&doc);
-    let key = |section: &str, line: usize, text: &str| {
-        let digest = Sha256::digest(text.trim().as_bytes());
-        let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
-        (section.to_string(), line, hex)
-    };
-    let found: BTreeMap<_, _> = st
-        .clauses
-        .iter()
-        .map(|c| {
-            let s = &doc.sections[c.section];
-            (key(&s.id, s.blocks[c.block].line, &c.text), &c.statement)
-        })
-        .collect();
-    let mut counts: BTreeMap<(&str, &str), Counts> = BTreeMap::new();
-    for a in &file.clause {
-        let part = if file.split.held_aside.contains(&a.section) {
-            "held-aside"
-        } else {
-            assert!(file.split.development.contains(&a.section), "section {}", a.section);
-            "development"
+    }
+    let mut failures = Vec::new();
+    for name in ["other_policy.toml", "other_policy_en.toml"] {
+        let file: OtherPolicy = toml::from_str(
+            &std::fs::read_to_string(root.join("tests/statements").join(name)).unwrap(),
+        )
+        .unwrap();
+        let bytes = std::fs::read(corpus.join(&file.source)).unwrap();
+        let doc = Document::from_bytes(&file.source, &bytes).unwrap();
+        let st = statements::extract(&doc);
+        let key = |section: &str, line: usize, text: &str| {
+            let digest = Sha256::digest(text.trim().as_bytes());
+            let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+            (section.to_string(), line, hex)
         };
-        let statement =
-            found.get(&(a.section.clone(), a.line, a.sha256.clone())).unwrap_or_else(|| {
-                panic!("no clause {} at line {} in {}", a.sha256, a.line, a.section)
-            });
-        let gold = Annotated {
-            lang: "zh-CN".into(),
-            section: a.section.clone(),
-            text: String::new(),
-            actions: a.actions.clone(),
-            polarity: a.polarity.clone(),
-            data: a.data.clone(),
-            recipients: a.recipients.clone(),
-            purposes: a.purposes.clone(),
-            conditions: a.conditions.clone(),
-        };
-        for field in FIELDS {
-            let (want, got) = (annotated(&gold, field), extracted(statement, field));
-            let c = counts.entry((part, field)).or_default();
-            if want == got {
-                c.tp += usize::from(!want.is_empty());
+        let found: BTreeMap<_, _> = st
+            .clauses
+            .iter()
+            .map(|c| {
+                let s = &doc.sections[c.section];
+                (key(&s.id, s.blocks[c.block].line, &c.text), &c.statement)
+            })
+            .collect();
+        let mut counts: BTreeMap<(&str, &str), Counts> = BTreeMap::new();
+        for a in &file.clause {
+            let part = if file.split.held_aside.contains(&a.section) {
+                "held-aside"
             } else {
-                c.fp += usize::from(!got.is_empty());
-                c.fn_ += usize::from(!want.is_empty());
+                assert!(file.split.development.contains(&a.section), "section {}", a.section);
+                "development"
+            };
+            let statement =
+                found.get(&(a.section.clone(), a.line, a.sha256.clone())).unwrap_or_else(|| {
+                    panic!("{name}: no clause {} at line {} in {}", a.sha256, a.line, a.section)
+                });
+            let gold = Annotated {
+                lang: String::new(),
+                section: a.section.clone(),
+                text: String::new(),
+                actions: a.actions.clone(),
+                polarity: a.polarity.clone(),
+                data: a.data.clone(),
+                recipients: a.recipients.clone(),
+                purposes: a.purposes.clone(),
+                conditions: a.conditions.clone(),
+            };
+            for field in FIELDS {
+                let (want, got) = (annotated(&gold, field), extracted(statement, field));
+                let c = counts.entry((part, field)).or_default();
+                if want == got {
+                    c.tp += usize::from(!want.is_empty());
+                } else {
+                    c.fp += usize::from(!got.is_empty());
+                    c.fn_ += usize::from(!want.is_empty());
+                }
             }
         }
-    }
-    println!("another policy (jiamai-privacy, {} clauses)", file.clause.len());
-    println!("{:<12} {:<11} {:>9} {:>7}", "part", "field", "precision", "recall");
-    let mut failures = Vec::new();
-    for (part, field, p, r) in OTHER_FLOORS {
-        let c = counts.get(&(part, field)).copied().unwrap_or_default();
-        println!("{part:<12} {field:<11} {:>9.3} {:>7.3}", c.precision(), c.recall());
-        if c.precision() < p || c.recall() < r {
-            failures.push(format!("{part} {field}: {:.3} / {:.3}", c.precision(), c.recall()));
+        println!("{} ({name}, {} clauses)", file.source, file.clause.len());
+        println!("{:<12} {:<11} {:>9} {:>7}", "part", "field", "precision", "recall");
+        for (_, part, field, p, r) in OTHER_FLOORS.iter().filter(|f| f.0 == name) {
+            let c = counts.get(&(*part, *field)).copied().unwrap_or_default();
+            println!("{part:<12} {field:<11} {:>9.3} {:>7.3}", c.precision(), c.recall());
+            if c.precision() < *p || c.recall() < *r {
+                failures.push(format!(
+                    "{name} {part} {field}: {:.3} / {:.3}",
+                    c.precision(),
+                    c.recall()
+                ));
+            }
         }
     }
     assert!(failures.is_empty(), "fields below their floors: {failures:?}");

@@ -3,9 +3,9 @@
 use crate::normalize::is_cjk;
 
 /// Abbreviations whose final dot never ends an English sentence (lower case).
-const ABBREVIATIONS: [&str; 15] = [
+const ABBREVIATIONS: [&str; 16] = [
     "e.g.", "i.e.", "etc.", "inc.", "ltd.", "co.", "corp.", "no.", "u.s.", "mr.", "ms.", "dr.",
-    "st.", "vs.", "cf.",
+    "st.", "vs.", "cf.", "p.o.",
 ];
 
 /// Contrasts that start a new Chinese clause: the comma stays with the first clause.

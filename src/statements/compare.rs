@@ -764,7 +764,33 @@ fn channel_deltas(old: &[Clause], new: &[Clause], sides: &Sides<'_>, out: &mut V
         // address, a site for a site): a user who wrote there still reaches the operator. A
         // template placeholder in its place (`{{ site.data.variables.contact.report_abuse }}`)
         // is filled in when the policy is published: what it gives cannot be read here.
-        let kinds: HashSet<&str> = in_new.iter().map(|ch| channel_kind(ch)).collect();
+        // An address the page hides from harvesters (`[email protected]`, written by the
+        // site's e-mail protection in place of the address) is there but cannot be read.
+        let mut kinds: HashSet<&str> = in_new.iter().map(|ch| channel_kind(ch)).collect();
+        let hidden = |t: &str| {
+            t.split_whitespace().collect::<Vec<_>>().join(" ").contains("email protected")
+        };
+        if new.iter().any(|c| hidden(&c.text)) {
+            kinds.insert("email");
+        }
+        // A channel of the same kind that the old version did not have, anywhere in the new one
+        // (`209 S Stephanie Street` gone from one block, `P.O. Box 60989` added in another):
+        // the channel was replaced.
+        let mut fresh: Vec<&String> = in_new.iter().filter(|ch| !in_old.contains(*ch)).collect();
+        fresh.sort();
+        let replaced: Vec<(&Clause, String)> = gone
+            .iter()
+            .filter_map(|(clause, ch)| {
+                let to = fresh.iter().find(|f| channel_kind(f) == channel_kind(ch))?;
+                Some((*clause, format!("{} → {}", channel_word(ch), channel_word(to))))
+            })
+            .collect();
+        if let Some((clause, _)) = replaced.first() {
+            let mut d = delta(DeltaKind::ChannelReplaced, clause, "old");
+            d.words = replaced.iter().map(|(_, w)| w.clone()).collect();
+            out.push(d);
+            return;
+        }
         let lost: Vec<&(&Clause, String)> =
             gone.iter().filter(|(_, ch)| !kinds.contains(channel_kind(ch))).collect();
         if let Some((clause, _)) = lost.first() {

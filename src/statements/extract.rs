@@ -1696,6 +1696,16 @@ fn english_determiner_before(text: &str, at: usize) -> bool {
     if matches!(prev, "the" | "a" | "an" | "such" | "any" | "this" | "these" | "those") {
         return true;
     }
+    // `your TPS profile`, `their public profile`: the noun, a possessive one or two words before.
+    let word = text[at..].split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+    if matches!(word, "profile" | "profiles") {
+        let mut before = text[..at].split_whitespace().rev().take(2);
+        if before.any(|w| {
+            matches!(w, "your" | "their" | "his" | "her" | "my" | "our" | "its" | "user" | "public")
+        }) {
+            return true;
+        }
+    }
     // French and German practice words that are also nouns (`la collecte`, `le partage`, `der
     // Verkauf`); before a verb `la` / `le` is an object pronoun (`nous la conservons`).
     let word = text[at..].split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
