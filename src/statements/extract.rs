@@ -1016,7 +1016,7 @@ pub fn extract_clause(
     s.channels = channels(raw, block);
     // A contact line (`投诉与举报邮箱：x@example.com`, `邮寄地址：…`, `Phone: …`) gives the
     // operator's own channel: the words of its label name no personal information of the user.
-    if s.actions.is_empty() && contact_line(raw) {
+    if s.actions.is_empty() && contact_line(raw, !s.channels.is_empty()) {
         s.data.clear();
     }
     s.actor = s.actor.or_else(|| actor(&scan));
@@ -1031,11 +1031,13 @@ const CHANNEL_LABELS: [&str; 12] = [
 ];
 
 /// Whether a clause is a contact line: a short label naming a channel, a colon, and the channel
-/// itself (`投诉与举报邮箱：x@example.com`, `邮寄地址：上海市…`, `Telephone: +86 …`).
-fn contact_line(raw: &str) -> bool {
+/// itself (`投诉与举报邮箱：x@example.com`, `邮寄地址：上海市…36幢502室`, `Telephone: +86 …`), read
+/// as such (`has_channel`) or written with digits. A list item naming data (`E-mail address:
+/// for account registration`) is none.
+fn contact_line(raw: &str, has_channel: bool) -> bool {
     let Some((label, value)) = raw.split_once(['：', ':']) else { return false };
     let label = label.trim().to_lowercase();
-    !value.trim().is_empty()
+    (has_channel || value.chars().any(|c| c.is_ascii_digit()))
         && label.chars().count() <= 16
         && !label.contains(['您', '你', '。', '，'])
         && !label.contains("your")
@@ -1479,7 +1481,10 @@ fn practices(
             || negated_after(scan, a);
         // "If you do not provide …": a consequence, not a practice or a promise; also in a
         // later conditional part (`…，如您拒绝授权提供该等信息，可在…中选择关闭`).
-        if negated && (in_protasis || conditional_part(&text[part_start..a.start])) {
+        if negated
+            && (in_protasis
+                || (subject == Subject::User && conditional_part(&text[part_start..a.start])))
+        {
             continue;
         }
         let id: &'static str = match a.field {
@@ -1584,10 +1589,14 @@ fn our_deletion(scan: &Scan<'_>, f: &Found<'_>) -> bool {
     f.field == Field::Control
         && f.id == "delete"
         && scan.subject_before(f.start) == Subject::We
-        // `您可以在慧孕育 APP 中…清除`: the app named after the operator is where the user acts.
-        && !["您可以", "你可以", "您可", "you can", "you may"]
-            .iter()
-            .any(|w| scan.text[..f.start].contains(w))
+        // `您可以在慧孕育 APP 中…清除`: the app named after the operator is where the user acts;
+        // `request that we delete`, `要求我们删除`: the user's right, asked of us.
+        && ![
+            "您可以", "你可以", "you can", "you may", "request", "ask us", "要求我们", "请求我们",
+            "require us",
+        ]
+        .iter()
+        .any(|w| scan.text[..f.start].contains(w))
 }
 
 /// Whether a part of a clause opens with a condition on the user (`如您拒绝…`, `if you do not
@@ -1698,7 +1707,21 @@ fn english_determiner_before(text: &str, at: usize) -> bool {
     }
     // `your TPS profile`, `their public profile`: the noun, a possessive one or two words before.
     let word = text[at..].split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
-    if matches!(word, "profile" | "profiles") {
+    // A verb takes an object (`our partners profile your interests`); the noun does not.
+    let next = text[at..].split_whitespace().nth(1).unwrap_or("");
+    let object = matches!(
+        next,
+        "your"
+            | "you"
+            | "users"
+            | "the"
+            | "their"
+            | "people"
+            | "individuals"
+            | "them"
+            | "customers"
+    );
+    if matches!(word, "profile" | "profiles") && !object {
         let mut before = text[..at].split_whitespace().rev().take(2);
         if before.any(|w| {
             matches!(w, "your" | "their" | "his" | "her" | "my" | "our" | "its" | "user" | "public")
@@ -4118,7 +4141,23 @@ mod tests {
         // A contact line names the operator's channel, not information about the user.
         assert!(read("投诉与举报邮箱：privacy@example.com").data.is_empty());
         assert!(read("邮寄地址：上海市普陀区某路 1 号").data.is_empty());
-        assert_eq!(read("您的邮箱：用于登录").data, set(&["email"]));
+        assert_eq!(read("E-mail address: for account registration.").data, set(&["email"]));
+        assert!(read("收货地址：完成商品配送").data.contains("address"));
+        // The user's right to have us delete is no deletion of ours.
+        assert!(
+            read("You have the right to request that we delete your personal information.")
+                .actions
+                .is_empty()
+        );
+        // `profile` with an object is the verb.
+        assert!(read("Our partners profile your interests.").actions.contains("profile"));
+        assert!(!read("You can access your TPS profile.").actions.contains("profile"));
+        // A promise in a conditional part is still a promise.
+        assert_eq!(
+            read("We keep logs for 30 days, if you close your account we will not keep them.")
+                .polarity,
+            Polarity::Negate
+        );
         // After-sales service is no sale; `提出售后申请` sells nothing.
         assert!(
             !read("当您提出售中售后申请时，我们需要您提供必要的个人信息以核验您的用户身份。")
