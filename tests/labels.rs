@@ -60,6 +60,20 @@ struct Tally {
     reconsent_on_minor: usize,
 }
 
+impl Tally {
+    /// Counts one pair labelled `want` and judged `got`; returns whether they agree on
+    /// materiality (major and above against below).
+    fn add(&mut self, want: Level, got: Level) -> bool {
+        let material = |l: Level| l >= Level::Major;
+        let agrees = material(want) == material(got);
+        self.pairs += 1;
+        self.materiality += usize::from(agrees);
+        self.exact += usize::from(want == got);
+        self.reconsent_on_minor += usize::from(got == Level::Reconsent && want <= Level::Minor);
+        agrees
+    }
+}
+
 /// Held-aside targets: materiality (major and above against below) and the exact level. Not
 /// yet reached; the run prints how far off it is.
 const MATERIALITY_TARGET: f64 = 0.95;
@@ -99,17 +113,11 @@ fn judgement_agrees_with_the_labelled_changes() {
             continue;
         }
         let want = Level::parse(&p.level).unwrap();
-        let t = &mut tallies[usize::from(held)];
-        t.pairs += 1;
-        let material = |l: Level| l >= Level::Major;
-        t.materiality += usize::from(material(want) == material(got));
-        t.exact += usize::from(want == got);
-        let bad = got == Level::Reconsent && want <= Level::Minor;
-        t.reconsent_on_minor += usize::from(bad);
+        let agrees = tallies[usize::from(held)].add(want, got);
         if !held && want != got {
             println!(
                 "{} development {}/{} {}→{}: labelled {} ({}), got {got} {rules:?}",
-                if material(want) == material(got) { "level" } else { "MATERIALITY" },
+                if agrees { "level" } else { "MATERIALITY" },
                 p.corpus,
                 p.doc,
                 &p.old[..3],
@@ -201,15 +209,11 @@ fn judgement_agrees_with_the_pairs_labelled_for_redline() {
         let c = judge(&root.join("ota"), &p.doc, &p.old, &p.new, &criteria);
         let got = c.report.level;
         let want = Level::parse(&p.level).unwrap();
-        let material = |l: Level| l >= Level::Major;
-        tally.pairs += 1;
-        tally.materiality += usize::from(material(want) == material(got));
-        tally.exact += usize::from(want == got);
-        tally.reconsent_on_minor += usize::from(got == Level::Reconsent && want <= Level::Minor);
+        let agrees = tally.add(want, got);
         if want != got {
             println!(
                 "{} draw {} ota/{} {}→{}: labelled {}, got {got}",
-                if material(want) == material(got) { "level" } else { "MATERIALITY" },
+                if agrees { "level" } else { "MATERIALITY" },
                 p.draw,
                 p.doc,
                 &p.old[..3],
