@@ -397,13 +397,11 @@ fn old_path(old: &Document, new: &Document, change: &Change) -> String {
     let Some(os) = change.old_section else { return String::new() };
     let mut path = old.section_path(os);
     if let Some(ns) = change.new_section {
-        let paragraphs: BTreeSet<&str> =
-            old.sections.iter().flat_map(|s| &s.blocks).map(|b| b.key()).collect();
-        path.extend(
-            new.section_path(ns)
-                .into_iter()
-                .filter(|h| paragraphs.contains(editorial_key(h).as_str())),
-        );
+        let written_as_paragraph = |heading: &String| {
+            let key = editorial_key(heading);
+            old.sections.iter().flat_map(|s| &s.blocks).any(|b| b.key() == key)
+        };
+        path.extend(new.section_path(ns).into_iter().filter(written_as_paragraph));
     }
     match_text(&path.join(" / "))
 }

@@ -778,23 +778,23 @@ fn channel_deltas(old: &[Clause], new: &[Clause], sides: &Sides<'_>, out: &mut V
         // the channel was replaced.
         let mut fresh: Vec<&String> = in_new.iter().filter(|ch| !in_old.contains(*ch)).collect();
         fresh.sort();
-        let replaced: Vec<(&Clause, String)> = gone
-            .iter()
-            .filter_map(|(clause, ch)| {
-                let to = fresh.iter().find(|f| channel_kind(f) == channel_kind(ch))?;
-                Some((*clause, format!("{} → {}", channel_word(ch), channel_word(to))))
-            })
-            .collect();
+        // Otherwise a channel is lost when no channel of its kind remains.
+        let mut replaced: Vec<(&Clause, String)> = Vec::new();
+        let mut lost: Vec<&(&Clause, String)> = Vec::new();
+        for gone_channel @ (clause, ch) in &gone {
+            match fresh.iter().find(|f| channel_kind(f) == channel_kind(ch)) {
+                Some(to) => {
+                    replaced.push((*clause, format!("{} → {}", channel_word(ch), channel_word(to))))
+                }
+                None if !kinds.contains(channel_kind(ch)) => lost.push(gone_channel),
+                None => {}
+            }
+        }
         if let Some((clause, _)) = replaced.first() {
             let mut d = delta(DeltaKind::ChannelReplaced, clause, "old");
-            d.words = replaced.iter().map(|(_, w)| w.clone()).collect();
+            d.words = replaced.into_iter().map(|(_, w)| w).collect();
             out.push(d);
         }
-        let lost: Vec<&(&Clause, String)> = gone
-            .iter()
-            .filter(|(_, ch)| !kinds.contains(channel_kind(ch)))
-            .filter(|(_, ch)| !fresh.iter().any(|f| channel_kind(f) == channel_kind(ch)))
-            .collect();
         if let Some((clause, _)) = lost.first() {
             let mut d = delta(DeltaKind::ChannelRemoved, clause, "old");
             d.words = lost.iter().map(|x| word(x)).collect();
