@@ -58,7 +58,12 @@ struct Tally {
     materiality: usize,
     exact: usize,
     reconsent_on_minor: usize,
+    /// Pairs by (labelled level, judged level), each as an index into [`LEVELS`].
+    confusion: [[usize; 4]; 4],
 }
+
+/// The four levels in order, for the confusion table.
+const LEVELS: [Level; 4] = [Level::Editorial, Level::Minor, Level::Major, Level::Reconsent];
 
 impl Tally {
     /// Counts one pair labelled `want` and judged `got`; returns whether they agree on
@@ -70,7 +75,21 @@ impl Tally {
         self.materiality += usize::from(agrees);
         self.exact += usize::from(want == got);
         self.reconsent_on_minor += usize::from(got == Level::Reconsent && want <= Level::Minor);
+        let index = |l: Level| LEVELS.iter().position(|&x| x == l).unwrap();
+        self.confusion[index(want)][index(got)] += 1;
         agrees
+    }
+
+    /// The confusion table, one row per labelled level, one column per judged level: counts
+    /// only, so it says which way the disagreements go without naming a pair.
+    fn print_confusion(&self, name: &str) {
+        println!("{name}: labelled (rows) against judged (columns)");
+        let head: Vec<String> = LEVELS.iter().map(|l| format!("{:>10}", l.to_string())).collect();
+        println!("  {:<10}{}", "", head.join(""));
+        for (l, row) in LEVELS.iter().zip(&self.confusion) {
+            let cells: Vec<String> = row.iter().map(|n| format!("{n:>10}")).collect();
+            println!("  {:<10}{}", l.to_string(), cells.join(""));
+        }
     }
 }
 
@@ -139,6 +158,7 @@ fn judgement_agrees_with_the_labelled_changes() {
             100.0 * t.exact as f64 / t.pairs.max(1) as f64,
             t.reconsent_on_minor
         );
+        t.print_confusion(name);
     }
     println!("degenerate pairs ({}), left out of the figures:", degenerate.len());
     for d in &degenerate {
@@ -188,9 +208,9 @@ struct FreshPair {
 }
 
 /// Development floors on `tests/fresh_labels.toml` (pairs of the shared OTA histories that the
-/// shared labels leave out, labelled for redline): what the judgement reaches today, 56 of 72
+/// shared labels leave out, labelled for redline): what the judgement reaches today, 58 of 72
 /// pairs on materiality, and never re-consent on a change labelled editorial or minor.
-const FRESH_MATERIALITY_FLOOR: usize = 56;
+const FRESH_MATERIALITY_FLOOR: usize = 58;
 
 #[test]
 fn judgement_agrees_with_the_pairs_labelled_for_redline() {
@@ -231,6 +251,7 @@ fn judgement_agrees_with_the_pairs_labelled_for_redline() {
         tally.pairs,
         tally.reconsent_on_minor
     );
+    tally.print_confusion("labelled for redline");
     assert_eq!(tally.pairs, 72);
     assert!(tally.materiality >= FRESH_MATERIALITY_FLOOR, "materiality {}/72", tally.materiality);
     assert_eq!(tally.reconsent_on_minor, 0);
