@@ -170,6 +170,40 @@ fn a_postal_address_replaced_is_a_contact_channel_replaced() {
     let c = compare_texts(&old, &new, &Criteria::builtin());
     let f = c.report.findings.iter().find(|f| f.rule == "contact-replaced");
     assert!(f.is_some_and(|f| f.reason.contains("p.o. box 60989")), "{}", describe(&c));
+
+    // European addresses: the house number after the street, or before a street word, then a
+    // postcode and a town.
+    let eu = |address: &str| {
+        format!(
+            "# Privacy\n\n## Contact us {{#contact}}\n\nThe controller is Example B.V. \
+             ({address}, Netherlands).\n\nWe answer within 30 days.\n"
+        )
+    };
+    for (old, new, quoted) in [
+        (
+            "Meester Treublaan 7, 1097 DP, Amsterdam",
+            "Burgerweeshuispad 101, 1076 ER Amsterdam",
+            "meester treublaan 7, 1097 dp, amsterdam → burgerweeshuispad 101, 1076 er amsterdam",
+        ),
+        (
+            "32 rue Blanche, 75009 Paris",
+            "36, avenue Alfred Lefrançois, 59200 Tourcoing",
+            "32 rue blanche",
+        ),
+        ("Wallstraße 8, D-10179 Berlin", "Oranienstrasse 6, 10997 Berlin", "wallstraße 8"),
+    ] {
+        let c = compare_texts(&eu(old), &eu(new), &Criteria::builtin());
+        let f = c.report.findings.iter().find(|f| f.rule == "contact-replaced");
+        assert!(f.is_some_and(|f| f.reason.contains(quoted)), "{old}: {}", describe(&c));
+    }
+    // A date is no address: only the date changes, and nothing is replaced.
+    let dated = |date: &str| {
+        format!(
+            "# Privacy\n\n## Contact us {{#contact}}\n\nSince May 25, {date} The team answers within 30 days.\n"
+        )
+    };
+    let c = compare_texts(&dated("2018"), &dated("2019"), &Criteria::builtin());
+    assert!(c.report.findings.iter().all(|f| !f.rule.starts_with("contact-")), "{}", describe(&c));
 }
 
 /// A channel removed counts when the policy keeps no channel of its kind: letter writers lose
@@ -771,4 +805,26 @@ fn a_list_that_was_already_open_is_not_opened() {
         &builtin,
     );
     assert!(c.report.findings.iter().any(|f| f.rule == "list-opened"), "{}", describe(&c));
+}
+
+/// A table of purposes whose cells hold paragraphs (examples of processing after `<br>`) is
+/// read sentence by sentence: a new example that shares information with a new kind of
+/// recipient is a new recipient, even though another example of the row makes a promise.
+#[test]
+fn a_row_of_paragraphs_is_read_sentence_by_sentence() {
+    let policy = |extra: &str| {
+        format!(
+            "# Privacy\n\n## Legal bases {{#legal-bases}}\n\n\
+             | Why we process data | What data | Legal grounds |\n| --- | --- | --- |\n\
+             | **To protect our users**<br><br>Examples:<br><br>* We analyse IP addresses to stop spam.<br>\
+             * We do not sell the data we use for this.{extra} | IP addresses, cookie data | Legitimate interests |\n"
+        )
+    };
+    let old = policy("");
+    let new = policy("<br>* Certain laws require us to share information with researchers.");
+    let c = compare_texts(&old, &new, &Criteria::builtin());
+    assert_eq!(c.report.level, Level::Major, "{}", describe(&c));
+    let f = c.report.findings.iter().find(|f| f.rule == "new-recipient").unwrap();
+    assert!(f.reason.contains("researchers"), "{}", f.reason);
+    assert_eq!(f.direction, Direction::Broaden);
 }

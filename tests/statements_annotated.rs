@@ -290,11 +290,14 @@ struct OtherClause {
 /// Chinese policy (234 clauses) actions 0.67 / 0.57, data 0.69 / 0.67, recipients 0.75 / 0.67,
 /// purposes 0.62 / 0.44, conditions 0.86 / 0.59; the English one (120 clauses) actions 0.50 /
 /// 0.42, data 0.65 / 0.36, recipients 0.80 / 0.50, purposes 0.33 / 0.20, conditions 0.50 / 0.29.
+/// The development floors of `actions` fell by a point when `transmitted to`, `passed on to` and
+/// `交换信息` became sharing: a clause annotated `share` + `use` that gave nothing now gives
+/// `share`, and a partial set counts as a false positive where an empty one counted as a miss.
 const OTHER_FLOORS: [(&str, &str, &str, f64, f64); 24] = [
-    ("other_policy.toml", "development", "actions", 0.64, 0.52),
+    ("other_policy.toml", "development", "actions", 0.63, 0.52),
     ("other_policy.toml", "development", "polarity", 0.96, 0.96),
     ("other_policy.toml", "development", "data", 0.73, 0.68),
-    ("other_policy.toml", "development", "recipients", 0.71, 0.71),
+    ("other_policy.toml", "development", "recipients", 0.74, 0.85),
     ("other_policy.toml", "development", "purposes", 0.60, 0.45),
     ("other_policy.toml", "development", "conditions", 0.96, 0.79),
     ("other_policy.toml", "held-aside", "actions", 0.83, 0.74),
@@ -303,11 +306,11 @@ const OTHER_FLOORS: [(&str, &str, &str, f64, f64); 24] = [
     ("other_policy.toml", "held-aside", "recipients", 0.99, 0.50),
     ("other_policy.toml", "held-aside", "purposes", 0.66, 0.40),
     ("other_policy.toml", "held-aside", "conditions", 0.84, 0.64),
-    ("other_policy_en.toml", "development", "actions", 0.56, 0.50),
+    ("other_policy_en.toml", "development", "actions", 0.54, 0.50),
     ("other_policy_en.toml", "development", "polarity", 0.97, 0.97),
-    ("other_policy_en.toml", "development", "data", 0.79, 0.68),
-    ("other_policy_en.toml", "development", "recipients", 0.99, 0.50),
-    ("other_policy_en.toml", "development", "purposes", 0.20, 0.10),
+    ("other_policy_en.toml", "development", "data", 0.79, 0.75),
+    ("other_policy_en.toml", "development", "recipients", 0.99, 0.62),
+    ("other_policy_en.toml", "development", "purposes", 0.39, 0.20),
     ("other_policy_en.toml", "development", "conditions", 0.66, 0.40),
     ("other_policy_en.toml", "held-aside", "actions", 0.53, 0.43),
     ("other_policy_en.toml", "held-aside", "polarity", 0.96, 0.96),

@@ -27,13 +27,32 @@ pub fn is_chinese(text: &str) -> bool {
     cjk * 2 >= latin && cjk > 0
 }
 
-/// The clauses of a block's `text` as byte ranges, trimmed, empty ones dropped. A table row
-/// (`row = true`) is one clause.
-pub fn split(text: &str, row: bool) -> Vec<(usize, usize)> {
+/// How a block's text is laid out, for [`split`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// A paragraph, list item or quote: split into sentences and clauses.
+    Prose,
+    /// A table row read as one record (an SDK or permission table, or a row of short cells):
+    /// one clause.
+    Row,
+    /// A table row whose cells hold paragraphs (`<br>` inside a cell, as in a table of purposes
+    /// with examples): each cell, each line of a cell and each sentence is a clause of its own,
+    /// so a promise in one example does not turn the others into promises.
+    ProseRow,
+}
+
+/// The clauses of a block's `text` as byte ranges, trimmed, empty ones (and the bare cell
+/// separators of a [`Layout::ProseRow`]) dropped.
+pub fn split(text: &str, layout: Layout) -> Vec<(usize, usize)> {
     let mut cuts: Vec<usize> = Vec::new();
-    if !row {
-        if is_record(text) {
+    if layout != Layout::Row {
+        if layout == Layout::ProseRow || is_record(text) {
             cuts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        }
+        if layout == Layout::ProseRow {
+            for (i, sep) in text.match_indices(" | ") {
+                cuts.extend([i, i + sep.len()]);
+            }
         }
         if is_chinese(text) {
             zh_cuts(text, &mut cuts);
@@ -49,7 +68,9 @@ pub fn split(text: &str, row: bool) -> Vec<(usize, usize)> {
         if cut <= start {
             continue;
         }
-        if let Some(span) = trimmed(text, start, cut) {
+        if let Some(span) = trimmed(text, start, cut)
+            && &text[span.0..span.1] != "|"
+        {
             out.push(span);
         }
         start = cut;
@@ -174,7 +195,7 @@ mod tests {
     use super::*;
 
     fn clauses(text: &str) -> Vec<&str> {
-        split(text, false).into_iter().map(|(a, b)| &text[a..b]).collect()
+        split(text, Layout::Prose).into_iter().map(|(a, b)| &text[a..b]).collect()
     }
 
     #[test]
@@ -208,6 +229,24 @@ mod tests {
 
     #[test]
     fn a_table_row_is_one_clause() {
-        assert_eq!(split("a | b。c | d", true), vec![(0, "a | b。c | d".len())]);
+        assert_eq!(split("a | b。c | d", Layout::Row), vec![(0, "a | b。c | d".len())]);
+    }
+
+    #[test]
+    fn a_row_of_paragraphs_splits_by_cell_line_and_sentence() {
+        let row = "To protect users\n\nExamples:\n* We scan links. We never sell data. | IP addresses | Legitimate interests";
+        let got: Vec<&str> =
+            split(row, Layout::ProseRow).into_iter().map(|(a, b)| &row[a..b]).collect();
+        assert_eq!(
+            got,
+            vec![
+                "To protect users",
+                "Examples:",
+                "* We scan links.",
+                "We never sell data.",
+                "IP addresses",
+                "Legitimate interests"
+            ]
+        );
     }
 }

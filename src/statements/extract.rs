@@ -42,6 +42,7 @@ use crate::normalize::{durations, is_cjk, match_text};
 use regex::Regex;
 use std::cell::RefCell;
 use std::sync::LazyLock;
+use unicode_normalization::UnicodeNormalization;
 
 /// A term found in the clause with its entry's field and id.
 #[derive(Debug, Clone, Copy)]
@@ -3367,6 +3368,92 @@ static POSTAL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b(?:[0-9]{1,5}[A-Za-z]?|One|Two|Three|Four|Five|Ten)(?: [NSEW]\.?)?(?: [A-Z][A-Za-z]+){1,4} (?:Street|St\.|Road|Rd\.|Avenue|Ave\.|Boulevard|Blvd\.|Drive|Lane|Way|Place|Square|Parkway|Plaza)\b|\bP\.? ?O\.? Box [0-9]{1,7}\b|[\x{4e00}-\x{9fff}]{2,16}(?:路|街|大街|大道|巷) ?[0-9]{1,5} ?号").unwrap()
 });
 
+/// A continental European postal address: a street and house number, then a postcode and a
+/// town, as `Meester Treublaan 7, 1097 DP Amsterdam`, `Wallstraße 8, D-10179 Berlin` (the
+/// number after the street), or `32 rue Blanche, 75009 Paris`, `1 place de la Pyramide 92800
+/// Puteaux` (the number before a street word). The postcode has four or five digits, with the
+/// Dutch letter pair or a country prefix; a four-digit postcode that reads as a year must carry
+/// the letter pair, so `May 25, 2018 The` is a date, not an address ([`european_address`]).
+static POSTAL_EUROPEAN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:\b\p{Lu}[\p{L}\p{M}.'\-]*\s){0,3}\p{L}[\p{L}\p{M}.'\-]*\s[0-9]{1,4}[a-z]?,?\s(?:[A-Z]{1,2}-)?(?P<code>[0-9]{4,5})(?P<pair>\s?[A-Z]{2}\b)?,?\s\p{Lu}[\p{L}\p{M}\-]+|\b[0-9]{1,4}(?:\s?(?:bis|ter))?,?\s(?:rue|avenue|av\.|boulevard|bd|place|quai|all(?:é|é)e|chemin|cours|impasse|route|via|viale|piazza|corso|calle|avenida|paseo|plaza)\s[^,;\n]{1,60}?,?\s(?:[A-Z]{1,2}-)?(?P<code2>[0-9]{5})\s\p{Lu}[\p{L}\p{M}\-]+").unwrap()
+});
+
+/// The month names that may stand before a day and a year (`May 25, 2018`), in the languages
+/// of [`POSTAL_EUROPEAN`]'s streets: such a match is a date.
+const MONTHS: [&str; 36] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+    "Januar",
+    "Februar",
+    "März",
+    "Juni",
+    "Juli",
+    "Oktober",
+    "Dezember",
+    "enero",
+    "febrero",
+    "abril",
+    "mayo",
+    "junio",
+];
+
+/// The European postal addresses of `raw` ([`POSTAL_EUROPEAN`]), each as written with its
+/// spaces made one, without a trailing comma.
+fn european_address(raw: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for c in POSTAL_EUROPEAN.captures_iter(raw) {
+        let whole = c.get(0).map_or("", |m| m.as_str());
+        if let Some(code) = c.name("code") {
+            let year_like = code.as_str().len() == 4
+                && (code.as_str().starts_with("19") || code.as_str().starts_with("20"));
+            if year_like && c.name("pair").is_none() {
+                continue;
+            }
+            let words: Vec<&str> = whole.split_whitespace().collect();
+            if words.iter().any(|w| MONTHS.iter().any(|m| w.trim_end_matches(',') == *m)) {
+                continue;
+            }
+        }
+        // The words before the street may name the company (`Ethereum Dev GmbH Oranienstrasse
+        // 6`): the address starts after its legal form.
+        // Composed, so a decomposed copy of the policy names the same address.
+        let composed: String = whole.nfkc().collect();
+        let words: Vec<&str> = composed.split_whitespace().collect();
+        let start = words
+            .iter()
+            .rposition(|w| COMPANY_FORMS.contains(&w.trim_end_matches(',')))
+            .map_or(0, |i| i + 1);
+        out.push(words[start..].join(" "));
+    }
+    out
+}
+
+/// Legal forms that end a company's name before its address.
+const COMPANY_FORMS: [&str; 12] =
+    ["GmbH", "AG", "Ltd", "Ltd.", "Inc.", "B.V.", "BV", "SA", "S.A.", "SAS", "LLC", "Limited"];
+
 /// The contact channels a clause names: e-mail addresses, phone numbers, postal addresses and
 /// web addresses in its text, and the `mailto:` / `tel:` targets of the block's links whose text it contains.
 pub(crate) fn channels(raw: &str, block: &Block) -> std::collections::BTreeSet<String> {
@@ -3433,6 +3520,12 @@ pub(crate) fn channels(raw: &str, block: &Block) -> std::collections::BTreeSet<S
             let address: Vec<&str> = m.as_str().split_whitespace().collect();
             let cjk = !m.as_str().is_ascii();
             out.insert(format!("post:{}", address.join(if cjk { "" } else { " " })));
+        }
+    }
+    // A European address has a postcode: four digits at least, and a house number.
+    if raw.bytes().filter(u8::is_ascii_digit).count() >= 5 {
+        for address in european_address(raw) {
+            out.insert(format!("post:{address}"));
         }
     }
     if lower_has(b"http") || lower_has(b"www.") {
@@ -3763,12 +3856,28 @@ pub(crate) fn record_clause(
 }
 
 /// A row of an SDK or permission table; `None` for any other table (read as text).
+/// Whether a table is an SDK table (`第三方`, `SDK`, `vendor` in its header) or a permission
+/// table (`权限`, `permission`): one whose rows are records read column by column
+/// ([`table_row`]).
+pub(crate) fn record_table(table: &Table) -> bool {
+    let header = match_text(&table.header.join(" "));
+    sdk_header(&header) || permission_header(&header)
+}
+
+fn sdk_header(header: &str) -> bool {
+    ["sdk", "第三方", "third party", "third-party", "vendor", "合作方"]
+        .iter()
+        .any(|t| header.contains(t))
+}
+
+fn permission_header(header: &str) -> bool {
+    ["权限", "permission"].iter().any(|t| header.contains(t))
+}
+
 fn table_row(lexicon: &Lexicon, block: &Block, table: &Table) -> Option<Statement> {
     let header = match_text(&table.header.join(" "));
-    let sdk = ["sdk", "第三方", "third party", "third-party", "vendor", "合作方"]
-        .iter()
-        .any(|t| header.contains(t));
-    let permission = ["权限", "permission"].iter().any(|t| header.contains(t));
+    let sdk = sdk_header(&header);
+    let permission = permission_header(&header);
     if !sdk && !permission {
         return None;
     }
@@ -4120,6 +4229,18 @@ mod tests {
                 .purposes
                 .contains("advertising")
         );
+    }
+
+    #[test]
+    fn data_sent_on_to_others_is_shared() {
+        let sent = read("Your code submissions are sent to external servers operated by partners.");
+        assert_eq!((sent.actions.clone(), sent.data.clone()), (set(&["share"]), set(&["content"])));
+        let passed = read("Your PI may be passed on to the third party's servers.");
+        assert_eq!(passed.actions, set(&["share"]));
+        assert_eq!(passed.recipients, set(&["third_party"]));
+        assert_eq!(read("而与其他公司和组织交换信息。").actions, set(&["share"]));
+        // Data exchanged between a browser and a server goes to no one.
+        assert!(read("在您的浏览器与服务器之间交换数据时受SSL协议加密保护；").actions.is_empty());
     }
 
     #[test]

@@ -399,8 +399,14 @@ fn extract_section(out: &mut DocumentStatements, s: usize, section: &crate::docu
         if matches!(block.kind, BlockKind::Code | BlockKind::Html) {
             continue;
         }
-        let row = block.table.is_some();
-        spans.extend(clauses::split(&block.text, row).into_iter().map(|span| (b, span)));
+        let layout = match block.table.map(|t| &section.tables[t]) {
+            None => clauses::Layout::Prose,
+            Some(table) if !extract::record_table(table) && block.text.contains('\n') => {
+                clauses::Layout::ProseRow
+            }
+            Some(_) => clauses::Layout::Row,
+        };
+        spans.extend(clauses::split(&block.text, layout).into_iter().map(|span| (b, span)));
     }
     let records = sdk_records(section, &spans);
     let mut k = 0;
