@@ -563,6 +563,10 @@ pub enum DeltaKind {
     NegationFlipped,
     /// A consent condition was removed from a practice.
     ConditionRemoved,
+    /// A legal limit was removed from a practice: information the policy processed or gave to
+    /// others only as the law requires or permits (`as required or permitted by law`, `依法`)
+    /// is now processed or given without that limit.
+    LimitRemoved,
     /// A way for users to control a practice (withdraw, opt out, switch off, delete) was
     /// removed and is not offered elsewhere.
     ControlRemoved,
@@ -600,6 +604,7 @@ impl DeltaKind {
                 | DeltaKind::PromiseRemoved
                 | DeltaKind::NegationFlipped
                 | DeltaKind::ConditionRemoved
+                | DeltaKind::LimitRemoved
                 | DeltaKind::ControlRemoved
         )
     }
@@ -637,6 +642,7 @@ impl DeltaKind {
             DeltaKind::PromiseRemoved => "promise_removed",
             DeltaKind::NegationFlipped => "negation_flipped",
             DeltaKind::ConditionRemoved => "condition_removed",
+            DeltaKind::LimitRemoved => "limit_removed",
             DeltaKind::ControlRemoved => "control_removed",
             DeltaKind::PromiseAdded => "promise_added",
             DeltaKind::PracticeRemoved => "practice_removed",

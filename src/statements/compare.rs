@@ -185,8 +185,10 @@ impl Facts {
 pub struct Index {
     /// Practices affirmed without a consent or legal condition.
     free: Facts,
-    /// Practices affirmed under such a condition.
-    conditioned: Facts,
+    /// Practices affirmed under a consent condition (with or without a legal one).
+    consented: Facts,
+    /// Practices affirmed only as the law requires or permits.
+    by_law: Facts,
     /// Promises: negated practices.
     promises: Vec<Statement>,
     /// Controls offered, keyed by what they govern ([`control_keys`]).
@@ -301,7 +303,12 @@ fn data_or_any(s: &Statement) -> Vec<String> {
 
 /// Whether a practice depends on consent or a legal requirement.
 fn conditioned(s: &Statement) -> bool {
-    ["consent", "explicit_consent", "legal"].iter().any(|c| s.conditions.contains(*c))
+    consented(s) || s.conditions.contains("legal")
+}
+
+/// Whether a practice depends on the user's consent.
+fn consented(s: &Statement) -> bool {
+    s.conditions.contains("consent") || s.conditions.contains("explicit_consent")
 }
 
 impl Index {
@@ -396,7 +403,13 @@ impl Index {
             self.promises.push(s.clone());
             return;
         }
-        if conditioned(s) { self.conditioned.add(s) } else { self.free.add(s) }
+        if consented(s) {
+            self.consented.add(s);
+        } else if s.conditions.contains("legal") {
+            self.by_law.add(s);
+        } else {
+            self.free.add(s);
+        }
     }
 
     /// Whether a recipient found by pattern, not by the lexicon (`recipient/debt collectors`,
@@ -459,12 +472,12 @@ impl Index {
 
     /// Data ids processed in any affirmed practice.
     fn any_data(&self, d: &str) -> bool {
-        self.free.data.contains(d) || self.conditioned.data.contains(d)
+        [&self.free, &self.consented, &self.by_law].iter().any(|f| f.data.contains(d))
     }
 
     /// Recipients given data in any affirmed practice.
     fn any_recipient(&self, r: &str) -> bool {
-        self.free.recipients.contains(r) || self.conditioned.recipients.contains(r)
+        [&self.free, &self.consented, &self.by_law].iter().any(|f| f.recipients.contains(r))
     }
 
     /// Whether a promise like `s` (a negated practice of the same kind about overlapping data or
@@ -630,8 +643,23 @@ pub fn deltas(change: &Change, sides: &Sides<'_>) -> Vec<Delta> {
             (None, Some(n)) => added(None, n, sides, &mut out),
             (Some(o), None) => removed(o, sides, &mut out),
             (Some(o), Some(n)) => {
+                let before = out.len();
                 edited(o, n, sides, &mut out);
                 added(Some(o), n, sides, &mut out);
+                // A legal limit dropped from the clause is one finding, whether the clause or
+                // the whole old version shows it.
+                if let Some(at) =
+                    out[before..].iter().position(|d| d.kind == DeltaKind::LimitRemoved)
+                {
+                    let mut k = before + at + 1;
+                    while k < out.len() {
+                        if out[k].kind == DeltaKind::LimitRemoved {
+                            out.remove(k);
+                        } else {
+                            k += 1;
+                        }
+                    }
+                }
                 removed_parts(o, n, sides, &mut out);
             }
             (None, None) => {}
@@ -853,7 +881,7 @@ fn added(paired: Option<&Clause>, n: &Clause, sides: &Sides<'_>, out: &mut Vec<D
         // in a list under "we collect") adds the kinds of data it names.
         if s.polarity == Polarity::Affirm && !s.data.is_empty() && n.text.chars().count() <= 60 {
             out.extend(
-                novelty(s, n, &[&old.free, &old.conditioned], old)
+                novelty(s, n, &[&old.free, &old.consented, &old.by_law], old)
                     .into_iter()
                     .filter(|d| d.kind == DeltaKind::NewData),
             );
@@ -876,12 +904,21 @@ fn added(paired: Option<&Clause>, n: &Clause, sides: &Sides<'_>, out: &mut Vec<D
     if s.conditions.contains("anonymised") {
         return;
     }
-    let loose = novelty(s, n, &[&old.free, &old.conditioned], old);
-    // A practice the old version allowed only with consent or by law, now stated without.
-    if !conditioned(s) && loose.is_empty() {
-        let strict = novelty(s, n, &[&old.free], old);
+    let loose = novelty(s, n, &[&old.free, &old.consented, &old.by_law], old);
+    // A practice the old version allowed only with consent, or only as the law requires, now
+    // stated without that condition: consent removed when the law alone does not cover it, a
+    // legal limit removed when the old version gave it only by law.
+    // What the user chooses to do (`if you choose to disclose … in a public area`) needs no
+    // consent of the user's own.
+    if !conditioned(s) && loose.is_empty() && s.actor != Some("user") {
+        let without_consent = novelty(s, n, &[&old.free, &old.by_law], old);
+        let (kind, strict) = if without_consent.is_empty() {
+            (DeltaKind::LimitRemoved, novelty(s, n, &[&old.free], old))
+        } else {
+            (DeltaKind::ConditionRemoved, without_consent)
+        };
         if let Some(first) = strict.first() {
-            let mut d = delta(DeltaKind::ConditionRemoved, n, "new");
+            let mut d = delta(kind, n, "new");
             d.data = first.data.clone();
             d.recipients = first.recipients.clone();
             d.words = first.words.clone();
@@ -1218,6 +1255,25 @@ fn edited(o: &Clause, n: &Clause, sides: &Sides<'_>, out: &mut Vec<Delta>) {
     } else if !consent(os) && consent(ns) && ns.is_practice() {
         out.push(delta(DeltaKind::ConditionAdded, n, "new"));
     }
+    // Giving information away only as the law requires or permits, now without that limit
+    // (`… or the public as required or permitted by law, including disclosing information to
+    // government authorities` → `… or the public, including disclosing …`): the legal duty
+    // no longer bounds the disclosure, so it needs a basis of its own.
+    let gives = |s: &Statement| s.actions.iter().any(|a| is_transfer(a));
+    if os.conditions.contains("legal")
+        && !ns.conditions.contains("legal")
+        && !consent(ns)
+        && gives(os)
+        && gives(ns)
+        && ns.polarity == Polarity::Affirm
+        && os.polarity == Polarity::Affirm
+    {
+        let mut d = delta(DeltaKind::LimitRemoved, n, "new");
+        d.actions = ns.actions.clone();
+        d.data = ns.data.clone();
+        d.recipients = ns.recipients.clone();
+        out.push(d);
+    }
     let (okeys, nkeys) = (control_keys(o), control_keys(n));
     // In prose the edited clause itself still offering the control keeps it, whatever data the
     // clause now names; a table row keeps it only under the same first cell.
@@ -1402,9 +1458,10 @@ mod tests {
         let records =
             sorted(ix.records.iter().map(|(k, r)| (k, &r.name, sorted(&r.data), &r.purposes)));
         format!(
-            "{}\n{}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+            "{}\n{}\n{}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
             facts(&ix.free),
-            facts(&ix.conditioned),
+            facts(&ix.consented),
+            facts(&ix.by_law),
             ix.promises,
             sorted(&ix.controls),
             sorted(&ix.channels),
