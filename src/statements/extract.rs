@@ -4244,6 +4244,20 @@ mod tests {
     }
 
     #[test]
+    fn screens_and_identity_documents_are_kinds_of_data() {
+        let screen =
+            read("当您发起屏幕共享功能时，豆包会截取您发出指令时的屏幕画面用于理解您的请求。");
+        assert!(screen.data.contains("screen"), "{:?}", screen.data);
+        // The name of the feature shares nothing.
+        assert!(!screen.actions.contains("share"), "{:?}", screen.actions);
+        let papers = read("Justificatifs d’identité : ils sont conservés pendant 18 mois.");
+        assert_eq!(
+            (papers.actions.clone(), papers.data.clone()),
+            (set(&["store"]), set(&["id_number"]))
+        );
+    }
+
+    #[test]
     fn our_deletions_contact_lines_and_after_sales_are_read_for_what_they_are() {
         // Deleting is our practice when we delete, the user's control when the user does.
         let ours = read("我们将删除您的个人信息。");
