@@ -183,18 +183,48 @@ fn a_postal_address_replaced_is_a_contact_channel_replaced() {
         (
             "Meester Treublaan 7, 1097 DP, Amsterdam",
             "Burgerweeshuispad 101, 1076 ER Amsterdam",
-            "meester treublaan 7, 1097 dp, amsterdam → burgerweeshuispad 101, 1076 er amsterdam",
+            "treublaan 7, 1097 dp amsterdam → burgerweeshuispad 101, 1076 er amsterdam",
+        ),
+        (
+            "Herengracht 1, 1015 AG Amsterdam",
+            "Prinsengracht 263, 1016 AG Amsterdam",
+            "herengracht 1, 1015 ag amsterdam → prinsengracht 263, 1016 ag amsterdam",
         ),
         (
             "32 rue Blanche, 75009 Paris",
             "36, avenue Alfred Lefrançois, 59200 Tourcoing",
-            "32 rue blanche",
+            "32 rue blanche, 75009 paris → 36 avenue alfred lefrançois, 59200 tourcoing",
         ),
-        ("Wallstraße 8, D-10179 Berlin", "Oranienstrasse 6, 10997 Berlin", "wallstraße 8"),
+        (
+            "32 Rue Blanche, 75009 Paris",
+            "5 Avenue Anatole France, 75007 Paris",
+            "32 rue blanche, 75009 paris → 5 avenue anatole france, 75007 paris",
+        ),
+        (
+            "Wallstraße 8, D-10179 Berlin",
+            "Oranienstrasse 6, 10997 Berlin",
+            "wallstrasse 8, 10179 berlin → oranienstrasse 6, 10997 berlin",
+        ),
     ] {
         let c = compare_texts(&eu(old), &eu(new), &Criteria::builtin());
         let f = c.report.findings.iter().find(|f| f.rule == "contact-replaced");
         assert!(f.is_some_and(|f| f.reason.contains(quoted)), "{old}: {}", describe(&c));
+    }
+    // Punctuation, a country prefix, `ß` written `ss` and the words before the street leave the
+    // address the same.
+    for (old, new) in [
+        ("Meester Treublaan 7, 1097 DP, Amsterdam", "Meester Treublaan 7, 1097 DP Amsterdam"),
+        (
+            "Privacy Team Wallstraße 8, D-10179 Berlin",
+            "Data Protection Officer Wallstrasse 8, 10179 Berlin",
+        ),
+    ] {
+        let c = compare_texts(&eu(old), &eu(new), &Criteria::builtin());
+        assert!(
+            c.report.findings.iter().all(|f| !f.rule.starts_with("contact-")),
+            "{}",
+            describe(&c)
+        );
     }
     // A date is no address: only the date changes, and nothing is replaced.
     let dated = |date: &str| {
@@ -204,6 +234,23 @@ fn a_postal_address_replaced_is_a_contact_channel_replaced() {
     };
     let c = compare_texts(&dated("2018"), &dated("2019"), &Criteria::builtin());
     assert!(c.report.findings.iter().all(|f| !f.rule.starts_with("contact-")), "{}", describe(&c));
+    // Neither is a month before a year and a country code, or a version and an edition.
+    for (old, new) in [
+        ("Dec 31, 2024 EU", "Dec 31, 2025 EU"),
+        ("Version 2, 2024 EU Edition", "Version 3, 2025 EU Edition"),
+    ] {
+        let note = |t: &str| {
+            format!(
+                "# Privacy\n\n## Contact us {{#contact}}\n\nLast updated {t} We answer within 30 days.\n"
+            )
+        };
+        let c = compare_texts(&note(old), &note(new), &Criteria::builtin());
+        assert!(
+            c.report.findings.iter().all(|f| !f.rule.starts_with("contact-")),
+            "{}",
+            describe(&c)
+        );
+    }
 }
 
 /// A channel removed counts when the policy keeps no channel of its kind: letter writers lose
@@ -827,4 +874,93 @@ fn a_row_of_paragraphs_is_read_sentence_by_sentence() {
     let f = c.report.findings.iter().find(|f| f.rule == "new-recipient").unwrap();
     assert!(f.reason.contains("researchers"), "{}", f.reason);
     assert_eq!(f.direction, Direction::Broaden);
+
+    // A line added to a short cell leaves the row one record, and a row read sentence by
+    // sentence keeps the consent its legal-basis cell states.
+    let consent = |first: &str| {
+        format!(
+            "# Privacy\n\n## Legal bases {{#legal-bases}}\n\n| Why | What data | Legal basis |\n\
+             | --- | --- | --- |\n| {first} | Email address | Your consent |\n"
+        )
+    };
+    let share = "We share your email address with our advertising partners to send you offers";
+    for added in ["<br>We send them once a week.", "<br>Examples:<br>* We send them once a week."] {
+        let c = compare_texts(
+            &consent(share),
+            &consent(&format!("{share}{added}")),
+            &Criteria::builtin(),
+        );
+        assert!(
+            c.report.findings.iter().all(|f| f.rule != "consent-condition-removed"),
+            "{added}: {}",
+            describe(&c)
+        );
+    }
+}
+
+/// Consent and the law are separate conditions: dropping consent asks for consent again even
+/// where the policy also states the practice as the law requires; dropping "as required by
+/// law" is a legal limit removed, unless the limit still holds (in a clause of its own, or
+/// because the information is anonymised); what the user chooses to disclose removes no
+/// condition, but a passive sentence about sharing does.
+#[test]
+fn consent_and_legal_limits_are_removed_separately() {
+    let builtin = Criteria::builtin();
+    let policy = |body: &str| format!("# Privacy\n\n## Sharing {{#sharing}}\n\n{body}\n");
+    let consented = "With your consent, we share your contacts with advertisers.";
+
+    // Consent dropped beside a twin "where required by law": still re-consent.
+    let old = policy(&format!(
+        "{consented}\n\nWe share your contacts with advertisers where required by law."
+    ));
+    let new = format!("{old}\nWe share your contacts with advertisers.\n");
+    let c = compare_texts(&old, &new, &builtin);
+    assert!(
+        c.report.findings.iter().any(|f| f.rule == "consent-condition-removed"),
+        "{}",
+        describe(&c)
+    );
+
+    // A passive sentence states our practice, whoever it mentions first.
+    let old = policy(consented);
+    let new = format!("{old}\nWhen you use the app, your contacts are shared with advertisers.\n");
+    let c = compare_texts(&old, &new, &builtin);
+    assert_eq!(c.report.level, Level::Reconsent, "{}", describe(&c));
+
+    // What the user chooses to disclose in public needs no consent of theirs.
+    let old = policy("We disclose your account data to public authorities as required by law.");
+    let new = format!(
+        "{old}\nYou should exercise caution if you choose to disclose personal information in a \
+         public area.\n"
+    );
+    let c = compare_texts(&old, &new, &builtin);
+    assert!(
+        c.report
+            .findings
+            .iter()
+            .all(|f| f.rule != "consent-condition-removed" && f.rule != "legal-limit-removed"),
+        "{}",
+        describe(&c)
+    );
+
+    // The limit still holds: in a clause of its own, or for anonymised information.
+    let limited = "We share your email address with public authorities as required by law.";
+    for edited in [
+        "We share your email address with public authorities. We do so only as required by law.",
+        "We share your email address with public authorities in anonymised form.",
+    ] {
+        let c = compare_texts(&policy(limited), &policy(edited), &builtin);
+        assert!(
+            c.report.findings.iter().all(|f| f.rule != "legal-limit-removed"),
+            "{edited}: {}",
+            describe(&c)
+        );
+    }
+    // Without it, the limit is removed.
+    let c = compare_texts(
+        &policy(limited),
+        &policy("We share your email address with public authorities."),
+        &builtin,
+    );
+    assert!(c.report.findings.iter().any(|f| f.rule == "legal-limit-removed"), "{}", describe(&c));
 }

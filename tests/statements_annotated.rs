@@ -308,7 +308,7 @@ const OTHER_FLOORS: [(&str, &str, &str, f64, f64); 24] = [
     ("other_policy.toml", "held-aside", "conditions", 0.84, 0.64),
     ("other_policy_en.toml", "development", "actions", 0.54, 0.50),
     ("other_policy_en.toml", "development", "polarity", 0.97, 0.97),
-    ("other_policy_en.toml", "development", "data", 0.79, 0.75),
+    ("other_policy_en.toml", "development", "data", 0.79, 0.74),
     ("other_policy_en.toml", "development", "recipients", 0.99, 0.62),
     ("other_policy_en.toml", "development", "purposes", 0.39, 0.20),
     ("other_policy_en.toml", "development", "conditions", 0.66, 0.40),

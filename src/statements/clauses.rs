@@ -35,9 +35,11 @@ pub enum Layout {
     /// A table row read as one record (an SDK or permission table, or a row of short cells):
     /// one clause.
     Row,
-    /// A table row whose cells hold paragraphs (`<br>` inside a cell, as in a table of purposes
-    /// with examples): each cell, each line of a cell and each sentence is a clause of its own,
-    /// so a promise in one example does not turn the others into promises.
+    /// A table row whose cells hold paragraphs (a cell of three lines or more, `<br>` inside a
+    /// cell, as in a table of purposes with examples): each cell, each line of a cell and each
+    /// sentence is a clause of its own, so a promise in one example does not turn the others
+    /// into promises. The row's other cells still condition its practices (see
+    /// [`crate::statements`]).
     ProseRow,
 }
 
@@ -69,7 +71,7 @@ pub fn split(text: &str, layout: Layout) -> Vec<(usize, usize)> {
             continue;
         }
         if let Some(span) = trimmed(text, start, cut)
-            && &text[span.0..span.1] != "|"
+            && !text[span.0..span.1].chars().all(|c| c == '|' || c.is_whitespace())
         {
             out.push(span);
         }

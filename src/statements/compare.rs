@@ -909,15 +909,17 @@ fn added(paired: Option<&Clause>, n: &Clause, sides: &Sides<'_>, out: &mut Vec<D
     // stated without that condition: consent removed when the law alone does not cover it, a
     // legal limit removed when the old version gave it only by law.
     // What the user chooses to do (`if you choose to disclose … in a public area`) needs no
-    // consent of the user's own.
-    if !conditioned(s) && loose.is_empty() && s.actor != Some("user") {
-        let without_consent = novelty(s, n, &[&old.free, &old.by_law], old);
-        let (kind, strict) = if without_consent.is_empty() {
-            (DeltaKind::LimitRemoved, novelty(s, n, &[&old.free], old))
+    // consent of the user's own. Consent wins over the law: a practice the old version stated
+    // both with consent and as the law requires lost its consent.
+    if !conditioned(s) && loose.is_empty() && !users_own_act(&n.text) {
+        let strict = novelty(s, n, &[&old.free], old);
+        let kind = if novelty(s, n, &[&old.free, &old.consented], old).is_empty() {
+            DeltaKind::ConditionRemoved
         } else {
-            (DeltaKind::ConditionRemoved, without_consent)
+            DeltaKind::LimitRemoved
         };
-        if let Some(first) = strict.first() {
+        let limit_kept = kind == DeltaKind::LimitRemoved && block_states_limit(sides, n);
+        if let Some(first) = strict.first().filter(|_| !limit_kept) {
             let mut d = delta(kind, n, "new");
             d.data = first.data.clone();
             d.recipients = first.recipients.clone();
@@ -941,6 +943,50 @@ fn restates(n: &Clause, old: &Index) -> bool {
         .filter(|p| p.chars().count() >= 12)
         .peekable();
     pieces.peek().is_some() && pieces.all(|p| old.text.contains(p))
+}
+
+/// Whether the clause right after new clause `n` in its block states a legal limit on its own
+/// (`…, but only as required by law.`, `We do so only as required by law.`): the limit still
+/// bounds `n`. The legal-basis cell of a table row further on names a basis, not a limit.
+fn block_states_limit(sides: &Sides<'_>, n: &Clause) -> bool {
+    sides
+        .new
+        .of_block(n.section, n.block)
+        .iter()
+        .filter(|c| c.span.0 >= n.span.1)
+        .min_by_key(|c| c.span.0)
+        // The next sentence of the same paragraph (one space between), not the next cell
+        // (` | `) or line of a row.
+        .is_some_and(|c| {
+            !c.statement.is_practice()
+                && c.statement.conditions.contains("legal")
+                && c.span.0 - n.span.1 <= 1
+        })
+}
+
+/// Whether a clause says what the user does with information of their own: `if you choose to
+/// disclose … in a public area`, `information that you post`, `您主动公开的信息`. A passive
+/// sentence (`your contacts are shared with advertisers`) or one whose subject is the operator
+/// is no act of the user's, whoever the clause mentions first.
+fn users_own_act(text: &str) -> bool {
+    const ACTS: [&str; 14] = [
+        "you choose to disclose",
+        "you choose to share",
+        "you choose to post",
+        "you choose to make",
+        "you disclose",
+        "you post",
+        "you publish",
+        "you make public",
+        "you voluntarily",
+        "您主动公开",
+        "您自行公开",
+        "您主动分享",
+        "您自行分享",
+        "您选择公开",
+    ];
+    let lower = text.to_lowercase();
+    ACTS.iter().any(|a| lower.contains(a))
 }
 
 /// Whether a clause is an illustration (`For example, when you fill out a survey …`, `例如…`):
@@ -1259,7 +1305,10 @@ fn edited(o: &Clause, n: &Clause, sides: &Sides<'_>, out: &mut Vec<Delta>) {
     // (`… or the public as required or permitted by law, including disclosing information to
     // government authorities` → `… or the public, including disclosing …`): the legal duty
     // no longer bounds the disclosure, so it needs a basis of its own.
+    // The limit still holds when the block says it in a clause of its own (`We do so only as
+    // required by law.`), and when the information is anonymised or given for a legal purpose.
     let gives = |s: &Statement| s.actions.iter().any(|a| is_transfer(a));
+    let block_limits = || block_states_limit(sides, n);
     if os.conditions.contains("legal")
         && !ns.conditions.contains("legal")
         && !consent(ns)
@@ -1267,6 +1316,9 @@ fn edited(o: &Clause, n: &Clause, sides: &Sides<'_>, out: &mut Vec<Delta>) {
         && gives(ns)
         && ns.polarity == Polarity::Affirm
         && os.polarity == Polarity::Affirm
+        && !ns.conditions.contains("anonymised")
+        && !ns.purposes.contains("legal")
+        && !block_limits()
     {
         let mut d = delta(DeltaKind::LimitRemoved, n, "new");
         d.actions = ns.actions.clone();

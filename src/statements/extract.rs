@@ -3375,24 +3375,37 @@ static POSTAL: LazyLock<Regex> = LazyLock::new(|| {
 /// Dutch letter pair or a country prefix; a four-digit postcode that reads as a year must carry
 /// the letter pair, so `May 25, 2018 The` is a date, not an address ([`european_address`]).
 static POSTAL_EUROPEAN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:\b\p{Lu}[\p{L}\p{M}.'\-]*\s){0,3}\p{L}[\p{L}\p{M}.'\-]*\s[0-9]{1,4}[a-z]?,?\s(?:[A-Z]{1,2}-)?(?P<code>[0-9]{4,5})(?P<pair>\s?[A-Z]{2}\b)?,?\s\p{Lu}[\p{L}\p{M}\-]+|\b[0-9]{1,4}(?:\s?(?:bis|ter))?,?\s(?:rue|avenue|av\.|boulevard|bd|place|quai|all(?:é|é)e|chemin|cours|impasse|route|via|viale|piazza|corso|calle|avenida|paseo|plaza)\s[^,;\n]{1,60}?,?\s(?:[A-Z]{1,2}-)?(?P<code2>[0-9]{5})\s\p{Lu}[\p{L}\p{M}\-]+").unwrap()
+    Regex::new(r"\b(?P<street>\p{L}[\p{L}\p{M}.'\-]*)\s(?P<num>[0-9]{1,4}[a-z]?),?\s(?:[A-Z]{1,2}-)?(?P<code>[0-9]{4,5})(?:\s?(?P<pair>[A-Z]{2})\b)?,?\s(?P<town>\p{Lu}[\p{L}\p{M}\-]+)|\b(?P<num2>[0-9]{1,4})(?:\s?(?:bis|ter))?,?\s(?P<street2>(?i:rue|avenue|av\.|boulevard|bd|place|quai|allée|chemin|cours|impasse|route|via|viale|piazza|corso|calle|avenida|paseo|plaza)\s[^,;\n]{1,60}?),?\s(?:[A-Z]{1,2}-)?(?P<code2>[0-9]{5})\s(?P<town2>\p{Lu}[\p{L}\p{M}\-]+)").unwrap()
 });
 
-/// The month names that may stand before a day and a year (`May 25, 2018`), in the languages
-/// of [`POSTAL_EUROPEAN`]'s streets: such a match is a date.
-const MONTHS: [&str; 36] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
+/// Month names and abbreviations that may stand before a day and a year (`May 25, 2018`,
+/// `Dec 31, 2024`), in the languages of [`POSTAL_EUROPEAN`]'s streets, lower case: such a match
+/// is a date.
+const MONTHS: [&str; 44] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
     "janvier",
     "février",
     "mars",
@@ -3405,54 +3418,64 @@ const MONTHS: [&str; 36] = [
     "octobre",
     "novembre",
     "décembre",
-    "Januar",
-    "Februar",
-    "März",
-    "Juni",
-    "Juli",
-    "Oktober",
-    "Dezember",
+    "januar",
+    "februar",
+    "märz",
+    "juni",
+    "juli",
+    "oktober",
+    "dezember",
     "enero",
-    "febrero",
-    "abril",
-    "mayo",
-    "junio",
 ];
 
-/// The European postal addresses of `raw` ([`POSTAL_EUROPEAN`]), each as written with its
-/// spaces made one, without a trailing comma.
+/// Country codes that may follow a year (`Version 2, 2024 EU Edition`): after a year-like
+/// postcode they are no Dutch letter pair.
+const COUNTRY_CODES: [&str; 18] = [
+    "EU", "US", "UK", "GB", "CA", "AU", "DE", "FR", "NL", "BE", "CH", "AT", "IT", "ES", "IE", "JP",
+    "CN", "IN",
+];
+
+/// The European postal addresses of `raw` ([`POSTAL_EUROPEAN`]), each as a key that stays the
+/// same when only the punctuation, the company or department named before the street, a
+/// country prefix of the postcode (`D-10179`), `ß` written `ss`, full-width digits or
+/// decomposed accents change: the street word, the house number, the postcode and the town,
+/// lower case (`treublaan 7, 1097 dp amsterdam`, `32 rue blanche, 75009 paris`).
 fn european_address(raw: &str) -> Vec<String> {
+    let text: String = raw.nfkc().collect();
+    let key = |s: &str| s.to_lowercase().replace('ß', "ss");
     let mut out = Vec::new();
-    for c in POSTAL_EUROPEAN.captures_iter(raw) {
-        let whole = c.get(0).map_or("", |m| m.as_str());
+    for c in POSTAL_EUROPEAN.captures_iter(&text) {
+        let group = |name: &str| c.name(name).map_or("", |m| m.as_str());
         if let Some(code) = c.name("code") {
-            let year_like = code.as_str().len() == 4
-                && (code.as_str().starts_with("19") || code.as_str().starts_with("20"));
-            if year_like && c.name("pair").is_none() {
+            let code = code.as_str();
+            let year_like = code.len() == 4 && (code.starts_with("19") || code.starts_with("20"));
+            let pair = group("pair");
+            if year_like && (pair.is_empty() || COUNTRY_CODES.contains(&pair)) {
                 continue;
             }
-            let words: Vec<&str> = whole.split_whitespace().collect();
-            if words.iter().any(|w| MONTHS.iter().any(|m| w.trim_end_matches(',') == *m)) {
+            if MONTHS.contains(&group("street").to_lowercase().trim_end_matches('.')) {
                 continue;
             }
+            let code = if pair.is_empty() { code.to_string() } else { format!("{code} {pair}") };
+            out.push(key(&format!(
+                "{} {}, {code} {}",
+                group("street"),
+                group("num"),
+                group("town")
+            )));
+        } else {
+            let street: Vec<&str> = group("street2").split_whitespace().collect();
+            out.push(key(&format!(
+                "{} {}, {} {}",
+                group("num2"),
+                street.join(" "),
+                group("code2"),
+                group("town2")
+            )));
         }
-        // The words before the street may name the company (`Ethereum Dev GmbH Oranienstrasse
-        // 6`): the address starts after its legal form.
-        // Composed, so a decomposed copy of the policy names the same address.
-        let composed: String = whole.nfkc().collect();
-        let words: Vec<&str> = composed.split_whitespace().collect();
-        let start = words
-            .iter()
-            .rposition(|w| COMPANY_FORMS.contains(&w.trim_end_matches(',')))
-            .map_or(0, |i| i + 1);
-        out.push(words[start..].join(" "));
     }
     out
 }
-
-/// Legal forms that end a company's name before its address.
-const COMPANY_FORMS: [&str; 12] =
-    ["GmbH", "AG", "Ltd", "Ltd.", "Inc.", "B.V.", "BV", "SA", "S.A.", "SAS", "LLC", "Limited"];
 
 /// The contact channels a clause names: e-mail addresses, phone numbers, postal addresses and
 /// web addresses in its text, and the `mailto:` / `tel:` targets of the block's links whose text it contains.
@@ -3523,7 +3546,7 @@ pub(crate) fn channels(raw: &str, block: &Block) -> std::collections::BTreeSet<S
         }
     }
     // A European address has a postcode: four digits at least, and a house number.
-    if raw.bytes().filter(u8::is_ascii_digit).count() >= 5 {
+    if raw.chars().filter(|c| c.is_ascii_digit() || ('０'..='９').contains(c)).count() >= 5 {
         for address in european_address(raw) {
             out.insert(format!("post:{address}"));
         }
@@ -4239,17 +4262,26 @@ mod tests {
         assert_eq!(passed.actions, set(&["share"]));
         assert_eq!(passed.recipients, set(&["third_party"]));
         assert_eq!(read("而与其他公司和组织交换信息。").actions, set(&["share"]));
-        // Data exchanged between a browser and a server goes to no one.
-        assert!(read("在您的浏览器与服务器之间交换数据时受SSL协议加密保护；").actions.is_empty());
+        // Information exchanged between a device and a server goes to no one, and looking
+        // forward to a question forwards nothing.
+        assert!(read("我们的服务器与您的设备之间交换信息时使用加密。").actions.is_empty());
+        assert!(
+            read("We look forward to answering your questions about your personal information.")
+                .actions
+                .is_empty()
+        );
     }
 
     #[test]
-    fn screens_and_identity_documents_are_kinds_of_data() {
+    fn screens_voice_messages_and_identity_documents_are_kinds_of_data() {
         let screen =
             read("当您发起屏幕共享功能时，豆包会截取您发出指令时的屏幕画面用于理解您的请求。");
         assert!(screen.data.contains("screen"), "{:?}", screen.data);
         // The name of the feature shares nothing.
         assert!(!screen.actions.contains("share"), "{:?}", screen.actions);
+        // A voice message is a message: communications content, not a recording.
+        let voice = read("Voice messages may be sent to Google LLC for transcription.");
+        assert!(voice.data.contains("communications"), "{:?}", voice.data);
         let papers = read("Justificatifs d’identité : ils sont conservés pendant 18 mois.");
         assert_eq!(
             (papers.actions.clone(), papers.data.clone()),

@@ -401,7 +401,12 @@ fn extract_section(out: &mut DocumentStatements, s: usize, section: &crate::docu
         }
         let layout = match block.table.map(|t| &section.tables[t]) {
             None => clauses::Layout::Prose,
-            Some(table) if !extract::record_table(table) && block.text.contains('\n') => {
+            // Cells that hold paragraphs (three lines or more): a line added to a short cell
+            // does not change how the row is read.
+            Some(table)
+                if !extract::record_table(table)
+                    && block.cells.iter().any(|c| c.matches('\n').count() >= 2) =>
+            {
                 clauses::Layout::ProseRow
             }
             Some(_) => clauses::Layout::Row,
@@ -436,6 +441,22 @@ fn extract_section(out: &mut DocumentStatements, s: usize, section: &crate::docu
                 text: text.to_string(),
                 statement,
             });
+        }
+        // A row read sentence by sentence keeps the consent its other cells ask for: the
+        // condition of a "Legal basis: your consent" cell is every practice's condition. A legal
+        // basis such as "legal obligations" names why the row's processing is lawful, not a
+        // limit on each practice, so it is not carried over.
+        if table.is_some() && out.clauses.len() - start > 1 {
+            let row = &mut out.clauses[start..];
+            let conditions: BTreeSet<String> = row
+                .iter()
+                .filter(|c| !c.statement.is_practice())
+                .flat_map(|c| c.statement.conditions.iter().cloned())
+                .filter(|c| matches!(c.as_str(), "consent" | "explicit_consent" | "opt_out"))
+                .collect();
+            for c in row.iter_mut().filter(|c| c.statement.is_practice()) {
+                c.statement.conditions.extend(conditions.iter().cloned());
+            }
         }
         out.blocks.insert((s, b), (start, out.clauses.len()));
     }
