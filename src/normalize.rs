@@ -252,6 +252,13 @@ const MONTH_NAMES: [(&str, u16); 72] = [
     ("dezembro", 12),
 ];
 
+/// Whether `word` (lower case) is a month's name in a language policies are published in, or
+/// an English abbreviation (`dec`, `sept`), with or without a dot.
+pub(crate) fn is_month(word: &str) -> bool {
+    let word = word.trim_end_matches('.');
+    month_at(word, 0).is_some_and(|(_, len)| len == word.len()) || word == "sept"
+}
+
 /// The month whose name (or, for English, three-letter abbreviation, optionally with a dot)
 /// starts at byte `i`, and the length of the name as written; never inside a longer word.
 fn month_at(text: &str, i: usize) -> Option<(u16, usize)> {
@@ -848,6 +855,16 @@ mod tests {
         assert_eq!(editorial_key("4.Services Usage"), editorial_key("4. Services Usage"));
         assert_ne!(editorial_key("we will share"), editorial_key("we will not share"));
         assert_ne!(editorial_key("不会共享"), editorial_key("会共享"));
+    }
+
+    #[test]
+    fn month_names_and_abbreviations_are_months() {
+        for m in ["may", "dec", "dec.", "sept", "décembre", "märz", "januar"] {
+            assert!(is_month(m), "{m}");
+        }
+        for w in ["treublaan", "mayor", "decent", "version", "de"] {
+            assert!(!is_month(w), "{w}");
+        }
     }
 
     #[test]

@@ -3378,56 +3378,6 @@ static POSTAL_EUROPEAN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b(?P<street>\p{L}[\p{L}\p{M}.'\-]*)\s(?P<num>[0-9]{1,4}[a-z]?),?\s(?:[A-Z]{1,2}-)?(?P<code>[0-9]{4,5})(?:\s?(?P<pair>[A-Z]{2})\b)?,?\s(?P<town>\p{Lu}[\p{L}\p{M}\-]+)|\b(?P<num2>[0-9]{1,4})(?:\s?(?:bis|ter))?,?\s(?P<street2>(?i:rue|avenue|av\.|boulevard|bd|place|quai|allée|chemin|cours|impasse|route|via|viale|piazza|corso|calle|avenida|paseo|plaza)\s[^,;\n]{1,60}?),?\s(?:[A-Z]{1,2}-)?(?P<code2>[0-9]{5})\s(?P<town2>\p{Lu}[\p{L}\p{M}\-]+)").unwrap()
 });
 
-/// Month names and abbreviations that may stand before a day and a year (`May 25, 2018`,
-/// `Dec 31, 2024`), in the languages of [`POSTAL_EUROPEAN`]'s streets, lower case: such a match
-/// is a date.
-const MONTHS: [&str; 44] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-    "januar",
-    "februar",
-    "märz",
-    "juni",
-    "juli",
-    "oktober",
-    "dezember",
-    "enero",
-];
-
 /// Country codes that may follow a year (`Version 2, 2024 EU Edition`): after a year-like
 /// postcode they are no Dutch letter pair.
 const COUNTRY_CODES: [&str; 18] = [
@@ -3453,7 +3403,8 @@ fn european_address(raw: &str) -> Vec<String> {
             if year_like && (pair.is_empty() || COUNTRY_CODES.contains(&pair)) {
                 continue;
             }
-            if MONTHS.contains(&group("street").to_lowercase().trim_end_matches('.')) {
+            // A month before a day and a year (`May 25, 2018`, `Dec 31, 2024`) is a date.
+            if crate::normalize::is_month(&group("street").to_lowercase()) {
                 continue;
             }
             let code = if pair.is_empty() { code.to_string() } else { format!("{code} {pair}") };
