@@ -58,12 +58,9 @@ struct Tally {
     materiality: usize,
     exact: usize,
     reconsent_on_minor: usize,
-    /// Pairs by (labelled level, judged level), each as an index into [`LEVELS`].
-    confusion: [[usize; 4]; 4],
+    /// Pairs by (labelled level, judged level), each as an index into [`Level::ALL`].
+    confusion: [[usize; 5]; 5],
 }
-
-/// The four levels in order, for the confusion table.
-const LEVELS: [Level; 4] = [Level::Editorial, Level::Minor, Level::Major, Level::Reconsent];
 
 impl Tally {
     /// Counts one pair labelled `want` and judged `got`; returns whether they agree on
@@ -75,7 +72,7 @@ impl Tally {
         self.materiality += usize::from(agrees);
         self.exact += usize::from(want == got);
         self.reconsent_on_minor += usize::from(got == Level::Reconsent && want <= Level::Minor);
-        let index = |l: Level| LEVELS.iter().position(|&x| x == l).unwrap();
+        let index = |l: Level| Level::ALL.iter().position(|&x| x == l).unwrap();
         self.confusion[index(want)][index(got)] += 1;
         agrees
     }
@@ -84,9 +81,10 @@ impl Tally {
     /// only, so it says which way the disagreements go without naming a pair.
     fn print_confusion(&self, name: &str) {
         println!("{name}: labelled (rows) against judged (columns)");
-        let head: Vec<String> = LEVELS.iter().map(|l| format!("{:>10}", l.to_string())).collect();
+        let head: Vec<String> =
+            Level::ALL.iter().map(|l| format!("{:>10}", l.to_string())).collect();
         println!("  {:<10}{}", "", head.join(""));
-        for (l, row) in LEVELS.iter().zip(&self.confusion) {
+        for (l, row) in Level::ALL.iter().zip(&self.confusion) {
             let cells: Vec<String> = row.iter().map(|n| format!("{n:>10}")).collect();
             println!("  {:<10}{}", l.to_string(), cells.join(""));
         }

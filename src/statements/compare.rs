@@ -643,23 +643,16 @@ pub fn deltas(change: &Change, sides: &Sides<'_>) -> Vec<Delta> {
             (None, Some(n)) => added(None, n, sides, &mut out),
             (Some(o), None) => removed(o, sides, &mut out),
             (Some(o), Some(n)) => {
-                let before = out.len();
-                edited(o, n, sides, &mut out);
-                added(Some(o), n, sides, &mut out);
+                let mut here = Vec::new();
+                edited(o, n, sides, &mut here);
+                added(Some(o), n, sides, &mut here);
                 // A legal limit dropped from the clause is one finding, whether the clause or
                 // the whole old version shows it.
-                if let Some(at) =
-                    out[before..].iter().position(|d| d.kind == DeltaKind::LimitRemoved)
-                {
-                    let mut k = before + at + 1;
-                    while k < out.len() {
-                        if out[k].kind == DeltaKind::LimitRemoved {
-                            out.remove(k);
-                        } else {
-                            k += 1;
-                        }
-                    }
-                }
+                let mut limit_seen = false;
+                here.retain(|d| {
+                    d.kind != DeltaKind::LimitRemoved || !std::mem::replace(&mut limit_seen, true)
+                });
+                out.append(&mut here);
                 removed_parts(o, n, sides, &mut out);
             }
             (None, None) => {}
@@ -906,11 +899,10 @@ fn added(paired: Option<&Clause>, n: &Clause, sides: &Sides<'_>, out: &mut Vec<D
     }
     let loose = novelty(s, n, &[&old.free, &old.consented, &old.by_law], old);
     // A practice the old version allowed only with consent, or only as the law requires, now
-    // stated without that condition: consent removed when the law alone does not cover it, a
-    // legal limit removed when the old version gave it only by law.
-    // What the user chooses to do (`if you choose to disclose … in a public area`) needs no
-    // consent of the user's own. Consent wins over the law: a practice the old version stated
-    // both with consent and as the law requires lost its consent.
+    // stated without that condition: consent removed when the old version's consented
+    // practices cover it (consent wins over a twin stated as the law requires), else a legal
+    // limit removed. What the user chooses to do (`if you choose to disclose … in a public
+    // area`) needs no consent of the user's own.
     if !conditioned(s) && loose.is_empty() && !users_own_act(&n.text) {
         let strict = novelty(s, n, &[&old.free], old);
         let kind = if novelty(s, n, &[&old.free, &old.consented], old).is_empty() {
@@ -1290,15 +1282,12 @@ fn edited(o: &Clause, n: &Clause, sides: &Sides<'_>, out: &mut Vec<Delta>) {
         d.recipients = ns.recipients.clone();
         out.push(d);
     }
-    let consent = |s: &Statement| {
-        s.conditions.contains("consent") || s.conditions.contains("explicit_consent")
-    };
-    if consent(os) && !consent(ns) && ns.is_practice() && ns.polarity == Polarity::Affirm {
+    if consented(os) && !consented(ns) && ns.is_practice() && ns.polarity == Polarity::Affirm {
         let mut d = delta(DeltaKind::ConditionRemoved, n, "new");
         d.data = ns.data.clone();
         d.recipients = ns.recipients.clone();
         out.push(d);
-    } else if !consent(os) && consent(ns) && ns.is_practice() {
+    } else if !consented(os) && consented(ns) && ns.is_practice() {
         out.push(delta(DeltaKind::ConditionAdded, n, "new"));
     }
     // Giving information away only as the law requires or permits, now without that limit
@@ -1308,17 +1297,16 @@ fn edited(o: &Clause, n: &Clause, sides: &Sides<'_>, out: &mut Vec<Delta>) {
     // The limit still holds when the block says it in a clause of its own (`We do so only as
     // required by law.`), and when the information is anonymised or given for a legal purpose.
     let gives = |s: &Statement| s.actions.iter().any(|a| is_transfer(a));
-    let block_limits = || block_states_limit(sides, n);
     if os.conditions.contains("legal")
         && !ns.conditions.contains("legal")
-        && !consent(ns)
+        && !consented(ns)
         && gives(os)
         && gives(ns)
         && ns.polarity == Polarity::Affirm
         && os.polarity == Polarity::Affirm
         && !ns.conditions.contains("anonymised")
         && !ns.purposes.contains("legal")
-        && !block_limits()
+        && !block_states_limit(sides, n)
     {
         let mut d = delta(DeltaKind::LimitRemoved, n, "new");
         d.actions = ns.actions.clone();

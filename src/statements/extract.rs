@@ -3461,7 +3461,12 @@ pub(crate) fn channels(raw: &str, block: &Block) -> std::collections::BTreeSet<S
             out.insert(format!("email:{}@{}", c[1].to_lowercase(), domain.to_lowercase()));
         }
     }
-    if raw.bytes().filter(u8::is_ascii_digit).count() >= 7 {
+    // Digits, counted once for the phone and European address patterns (full-width ones only
+    // count for addresses, which are read after NFKC).
+    let (ascii_digits, wide_digits) = raw.chars().fold((0, 0), |(a, w), c| {
+        (a + usize::from(c.is_ascii_digit()), w + usize::from(('０'..='９').contains(&c)))
+    });
+    if ascii_digits >= 7 {
         for m in PHONE.find_iter(raw) {
             let digits: String = m.as_str().chars().filter(char::is_ascii_digit).collect();
             out.insert(format!("phone:{digits}"));
@@ -3497,7 +3502,7 @@ pub(crate) fn channels(raw: &str, block: &Block) -> std::collections::BTreeSet<S
         }
     }
     // A European address has a postcode: four digits at least, and a house number.
-    if raw.chars().filter(|c| c.is_ascii_digit() || ('０'..='９').contains(c)).count() >= 5 {
+    if ascii_digits + wide_digits >= 5 {
         for address in european_address(raw) {
             out.insert(format!("post:{address}"));
         }
@@ -3829,7 +3834,6 @@ pub(crate) fn record_clause(
     Some(s)
 }
 
-/// A row of an SDK or permission table; `None` for any other table (read as text).
 /// Whether a table is an SDK table (`第三方`, `SDK`, `vendor` in its header) or a permission
 /// table (`权限`, `permission`): one whose rows are records read column by column
 /// ([`table_row`]).
@@ -3848,6 +3852,7 @@ fn permission_header(header: &str) -> bool {
     ["权限", "permission"].iter().any(|t| header.contains(t))
 }
 
+/// A row of an SDK or permission table; `None` for any other table (read as text).
 fn table_row(lexicon: &Lexicon, block: &Block, table: &Table) -> Option<Statement> {
     let header = match_text(&table.header.join(" "));
     let sdk = sdk_header(&header);
