@@ -199,6 +199,7 @@ impl<'a> Scan<'a> {
                 _ => true,
             }
         });
+        obtained_data(&text, &mut found);
         // In place: most clauses name no country, and `found` is not copied for them.
         let destinations: Vec<Found<'a>> =
             found.extract_if(.., |f| f.field == Field::Destination).collect();
@@ -318,6 +319,11 @@ impl<'a> Scan<'a> {
                 Field::SubjectWe if !before_party => candidates.push((f.end, Subject::We)),
                 Field::SubjectUser if f.start != verb_end => {
                     candidates.push((f.end, Subject::User))
+                }
+                // `您授权我们收集`, `you authorize us to collect`: the user lets us act; we
+                // are who collects.
+                Field::NotSubject if permits_us(&self.text, f) => {
+                    candidates.push((f.end, Subject::We))
                 }
                 Field::Recipient | Field::RecipientAnaphora if self.party_subject(k, verb_end) => {
                     candidates.push((f.end, Subject::Other))
@@ -494,6 +500,35 @@ impl<'a> Scan<'a> {
         }) || ["there ", "it ", "this ", "these ", "such ", "they ", "he ", "she "]
             .iter()
             .any(|w| self.text[at..].starts_with(w))
+            || self.party_before_predicate(at)
+    }
+
+    /// `电商平台可能需要收集…`, `the platform may collect …`: a short noun phrase the lexicon
+    /// does not know as a party (six ideographs at most, or `the` and two words) right before a modal verb
+    /// or a practice word is the subject of a main clause.
+    fn party_before_predicate(&self, at: usize) -> bool {
+        let (_, part_end) = self.part_span(self.part(at));
+        // Names of tools and services (`平台`, `platform`) may be part of the phrase.
+        let Some(g) = self.found.iter().find(|g| {
+            g.start >= at
+                && g.start < part_end
+                && !matches!(g.field, Field::Tool | Field::GenericService)
+        }) else {
+            return false;
+        };
+        if !(g.is_verb() || matches!(g.field, Field::May | Field::Must | Field::Will)) {
+            return false;
+        }
+        let gap = self.text[at..g.start].trim();
+        if gap.is_empty() {
+            return false;
+        }
+        let cjk = gap.chars().count() <= 6 && gap.chars().all(is_cjk);
+        let words: Vec<&str> = gap.split_whitespace().collect();
+        let latin = words.len() <= 3
+            && matches!(words[0], "the" | "our" | "each" | "any" | "that" | "those")
+            && words.iter().all(|w| w.chars().all(|c| c.is_ascii_alphabetic() || c == '-'));
+        cjk || latin
     }
 
     /// The purpose phrases opened in the clause; mid-part phrases run to the end of the clause
@@ -1581,6 +1616,100 @@ fn practices(
     }
     let _ = lead;
     kept
+}
+
+/// `obtain email addresses`, `获得您的位置信息`: a verb of asking (`obtain`, `获得`) whose
+/// object is a kind of data, with no consent named first (`obtain your consent to collect`),
+/// is collection. Each such hit becomes the action `collect`.
+fn obtained_data(text: &str, found: &mut [Found<'_>]) {
+    for k in 0..found.len() {
+        if found[k].field != Field::Ask
+            || !matches!(
+                &text[found[k].start..found[k].end],
+                "obtain" | "obtains" | "obtained" | "obtaining" | "获得" | "取得"
+            )
+        {
+            continue;
+        }
+        // `从我们处获得您的个人信息的主体`, `obtain … from us`: another party obtains.
+        let before = &text[..found[k].start];
+        let part_end = text[found[k].end..]
+            .find([',', ';', ':', '。', '，', '；'])
+            .map_or(text.len(), |i| found[k].end + i);
+        let from_us = text[found[k].end..part_end].match_indices(" from us").any(|(i, m)| {
+            !text[found[k].end + i + m.len()..].starts_with(|c: char| c.is_alphanumeric())
+        });
+        if ["我们处", "本公司处", "我们这里"].iter().any(|w| before.ends_with(w)) || from_us
+        {
+            continue;
+        }
+        // A party obtaining (`合作伙伴获得您的个人信息后`, `他人获得您的账号密码`) is no
+        // collection of ours.
+        if found[..k].iter().rev().find(|f| f.end <= found[k].start).is_some_and(|f| {
+            // `从合作伙伴处获得`: the party is where we obtain from.
+            let gap = text[f.end..found[k].start].trim();
+            matches!(f.field, Field::Recipient | Field::RecipientAnaphora)
+                && gap.chars().count() <= 2
+                && !gap.contains('处')
+                && !text[..f.start].ends_with('从')
+        }) {
+            continue;
+        }
+        let end = found[k].end;
+        let next = found[k + 1..].iter().find(|f| {
+            f.start >= end && matches!(f.field, Field::Data | Field::ConsentNoun | Field::Object)
+        });
+        let Some(next) = next else { continue };
+        let gap = &text[end..next.start];
+        let near = gap.split_whitespace().count() <= 4
+            && gap.chars().filter(|c| is_cjk(*c)).count() <= 4
+            && !gap.contains([',', ';', ':', '。', '，', '；', '：']);
+        // `获得您的个人信息的第三方`: the information and then a party after `的` is a
+        // relative clause about the party.
+        let relative = text[next.end..].starts_with('的')
+            && found[k + 1..].iter().any(|f| {
+                f.start > next.end
+                    && f.start <= next.end + 12
+                    && matches!(f.field, Field::Recipient | Field::RecipientAnaphora)
+            });
+        if next.field == Field::Data && near && !relative {
+            found[k].field = Field::Action;
+            found[k].id = "collect";
+        }
+    }
+}
+
+/// The user letting us act (`您授权我们收集`, `you allow us to share`): the pronoun after the
+/// verb is the object of the permission and the subject of the practice that follows.
+const PERMITTED_US: [&str; 10] = [
+    "授权我们",
+    "允许我们",
+    "authorize us",
+    "authorise us",
+    "authorizing us",
+    "authorising us",
+    "allow us",
+    "allowing us",
+    "permit us",
+    "permitting us",
+];
+
+/// Whether hit `f` is the user letting us act ([`PERMITTED_US`]): not refused or withheld
+/// before it in its part (`您可以拒绝授权我们访问…`, `choose not to allow us to …`: what the
+/// user may refuse is no practice stated), and not a possessive (`授权我们的关联公司使用`: the
+/// affiliate acts).
+fn permits_us(text: &str, f: &Found<'_>) -> bool {
+    if !PERMITTED_US.contains(&&text[f.start..f.end]) || text[f.end..].starts_with('的') {
+        return false;
+    }
+    let part_start = text[..f.start].rfind([',', ';', ':', '。', '，', '；']).map_or(0, |i| i + 1);
+    let before = &text[part_start..f.start];
+    ![
+        "不", "拒绝", "撤回", "取消", "停止", "not ", "never ", "refuse", "decline", "withdraw",
+        "stop ", "object ",
+    ]
+    .iter()
+    .any(|w| before.contains(w))
 }
 
 /// Whether a deletion the lexicon reads as a user control (`删除您的`, `delete your`) is ours:
@@ -3246,6 +3375,23 @@ fn conditions(scan: &Scan<'_>, negated: bool, kept: &[Kept], s: &mut Statement) 
         if withdrawn {
             continue;
         }
+        // `接收、汇总、分析`: compiling is an act in a list of acts, not aggregated information;
+        // a list that goes on to describe the information (`汇总、统计后的数据`, `以匿名、汇总的
+        // 形式`) still names it.
+        if &text[c.start..c.end] == "汇总"
+            && (text[..c.start].ends_with('、') || text[c.end..].starts_with('、'))
+        {
+            let tail: String = text[c.end..]
+                .chars()
+                .take_while(|ch| !matches!(ch, '，' | '。' | '；' | ',' | ';' | ':'))
+                .take(8)
+                .collect();
+            // A possessive (`分析您的交易信息`) describes nothing.
+            let tail = tail.replace("您的", "").replace("我们的", "").replace("其", "");
+            if !["的", "后", "形式", "方式"].iter().any(|w| tail.contains(w)) {
+                continue;
+            }
+        }
         s.conditions.insert(c.id.to_string());
     }
     // Anonymisation conditions a practice; on its own it describes information, and as the
@@ -3276,12 +3422,27 @@ fn may_name_duration(text: &str) -> bool {
 }
 
 fn actor(scan: &Scan<'_>) -> Option<&'static str> {
-    let first = scan
-        .found
-        .iter()
-        .find(|f| matches!(f.field, Field::SubjectWe | Field::SubjectUser) || f.is_verb())?;
+    let first = scan.found.iter().find(|f| {
+        matches!(f.field, Field::SubjectWe | Field::SubjectUser)
+            || f.is_verb()
+            || (f.field == Field::NotSubject && permits_us(&scan.text, f))
+    })?;
+    // `您授权我们收集…`, `you allow us to share …`: the practice is ours.
+    let lets_us = || {
+        scan.found.iter().any(|f| {
+            f.field == Field::NotSubject
+                && f.start >= first.end
+                && permits_us(&scan.text, f)
+                && !scan
+                    .found
+                    .iter()
+                    .any(|v| v.is_verb() && v.start >= first.end && v.end <= f.start)
+        })
+    };
     match first.field {
-        Field::SubjectWe => Some("we"),
+        // `请允许我们访问…`: we act.
+        Field::SubjectWe | Field::NotSubject => Some("we"),
+        Field::SubjectUser if lets_us() => Some("we"),
         Field::SubjectUser => Some("user"),
         _ => None,
     }
@@ -4226,6 +4387,84 @@ mod tests {
                 .actions
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn the_user_letting_us_act_makes_us_the_actor() {
+        let zh = read("您须授权我们收集、使用必要的信息。");
+        assert_eq!((zh.actions.clone(), zh.actor), (set(&["collect", "use"]), Some("we")));
+        // What the user may refuse to let us do is no practice stated.
+        for refused in [
+            "You can choose not to allow us to collect your location.",
+            "您可以拒绝授权我们访问您的通讯录。",
+        ] {
+            let r = read(refused);
+            assert!(r.actions.is_empty() && r.polarity == Polarity::Affirm, "{refused}: {r:?}");
+        }
+        // Letting our affiliate act makes the affiliate the actor, not us.
+        assert_ne!(read("您同意授权我们的关联公司使用您的个人信息。").actor, Some("we"));
+        assert_eq!(read("请允许我们访问您的相册。").actor, Some("we"));
+        let en = read("You authorize us to collect your precise location.");
+        assert_eq!(
+            (en.actions.clone(), en.data.clone()),
+            (set(&["collect"]), set(&["precise_location"]))
+        );
+    }
+
+    #[test]
+    fn obtaining_data_is_collecting_it_and_obtaining_consent_is_not() {
+        let obtained = read(
+            "Wolfram Research, Inc. may obtain email addresses listed within websites owned by your institution.",
+        );
+        assert_eq!(
+            (obtained.actions.clone(), obtained.data.clone()),
+            (set(&["collect"]), set(&["email"]))
+        );
+        assert_eq!(read("我们会获得您的位置信息。").actions, set(&["collect"]));
+        let consent = read("We obtain your consent for cookies.");
+        assert!(consent.actions.is_empty(), "{:?}", consent.actions);
+        assert!(consent.conditions.contains("consent"));
+        // Another party obtaining, from us or at all, is no collection of ours; obtaining
+        // from a partner is.
+        for other in [
+            "我们将通知从我们处获得您的个人信息的主体，要求其及时删除。",
+            "我们会要求获得您的个人信息的第三方遵守本政策。",
+            "合作伙伴获得您的个人信息后，应当遵守本政策。",
+            "Partners that obtain email addresses from us must protect them.",
+        ] {
+            assert!(!read(other).actions.contains("collect"), "{other}");
+        }
+        assert_eq!(read("我们会从合作伙伴处获得您的手机号码。").actions, set(&["collect"]));
+    }
+
+    #[test]
+    fn a_party_the_lexicon_does_not_know_opens_the_main_clause_after_a_purpose() {
+        assert_eq!(read("为向您提供服务，平台需要收集您的位置信息。").actions, set(&["collect"]));
+        assert_eq!(
+            read("To provide the service, the platform may collect your location.").actions,
+            set(&["collect"])
+        );
+        // An e-commerce platform that collects receives the information.
+        let shop = read("为向您提供电商购物服务，电商平台可能需要收集您的精确地理位置信息。");
+        assert_eq!(
+            (shop.actions.clone(), shop.recipients.clone()),
+            (set(&["share"]), set(&["third_party"]))
+        );
+        // Our own e-commerce platform is no third party.
+        assert_eq!(read("本电商平台会收集您的收货地址。").actions, set(&["collect"]));
+    }
+
+    #[test]
+    fn compiling_in_a_list_of_acts_is_no_anonymisation() {
+        let compiled = read("我们会从关联公司处接收、汇总、分析您的交易信息。");
+        assert!(!compiled.conditions.contains("anonymised"), "{:?}", compiled.conditions);
+        for aggregated in [
+            "我们会以汇总的形式使用您的交易信息。",
+            "我们可能会将汇总、统计后的数据提供给广告主。",
+            "我们会以匿名、汇总的形式与合作伙伴共享信息。",
+        ] {
+            assert!(read(aggregated).conditions.contains("anonymised"), "{aggregated}");
+        }
     }
 
     #[test]
