@@ -69,7 +69,7 @@ const TARGET: f64 = 0.85;
 /// Held-aside regression floors per field (precision, recall), just under what the extractor
 /// reaches today; the target above is not yet reached on most fields.
 const FLOORS: [(&str, f64, f64); 6] = [
-    ("actions", 0.60, 0.58),
+    ("actions", 0.63, 0.64),
     ("polarity", 0.98, 0.98),
     ("data", 0.67, 0.78),
     ("recipients", 0.87, 0.70),
@@ -306,7 +306,7 @@ const OTHER_FLOORS: [(&str, &str, &str, f64, f64); 24] = [
     ("other_policy.toml", "held-aside", "recipients", 0.99, 0.50),
     ("other_policy.toml", "held-aside", "purposes", 0.66, 0.40),
     ("other_policy.toml", "held-aside", "conditions", 0.84, 0.64),
-    ("other_policy_en.toml", "development", "actions", 0.54, 0.50),
+    ("other_policy_en.toml", "development", "actions", 0.57, 0.55),
     ("other_policy_en.toml", "development", "polarity", 0.97, 0.97),
     ("other_policy_en.toml", "development", "data", 0.79, 0.74),
     ("other_policy_en.toml", "development", "recipients", 0.99, 0.62),
