@@ -547,6 +547,9 @@ pub enum DeltaKind {
     NewSharing,
     /// A purpose the old policy never stated.
     NewPurpose,
+    /// Personal information obtained from a source the old policy never named (a kind of
+    /// party, or public sources).
+    NewSource,
     /// Personal information sent abroad where the old policy sent none.
     NewAbroad,
     /// Personal information kept in or sent to a country or region the old policy never
@@ -597,6 +600,7 @@ impl DeltaKind {
                 | DeltaKind::NewRecipient
                 | DeltaKind::NewSharing
                 | DeltaKind::NewPurpose
+                | DeltaKind::NewSource
                 | DeltaKind::NewAbroad
                 | DeltaKind::NewDestination
                 | DeltaKind::NewPractice
@@ -635,6 +639,7 @@ impl DeltaKind {
             DeltaKind::NewRecipient => "new_recipient",
             DeltaKind::NewSharing => "new_sharing",
             DeltaKind::NewPurpose => "new_purpose",
+            DeltaKind::NewSource => "new_source",
             DeltaKind::NewAbroad => "new_abroad",
             DeltaKind::NewDestination => "new_destination",
             DeltaKind::NewPractice => "new_practice",

@@ -100,6 +100,8 @@ struct Facts {
     /// sharing newly for such a purpose is a new purpose of the sharing, even with a recipient
     /// and a purpose the old version already names.
     shared_purposes: HashSet<String>,
+    /// Where collected information comes from, besides the user (party classes, `public`).
+    sources: HashSet<String>,
     /// Kinds of practice affirmed.
     actions: HashSet<String>,
     /// Data ids sent abroad (`*` for unspecified).
@@ -129,6 +131,7 @@ impl Facts {
                 .extend(s.purposes.iter().cloned());
         }
         self.actions.extend(s.actions.iter().cloned());
+        self.sources.extend(s.sources.iter().cloned());
         for a in s.actions.iter().filter(|a| matches!(a.as_str(), "sell" | "profile" | "disclose"))
         {
             for d in data_or_any(s) {
@@ -1086,6 +1089,26 @@ fn novelty(s: &Statement, n: &Clause, facts: &[&Facts], old: &Index) -> Vec<Delt
         })
         .cloned()
         .collect();
+    // A source the old version never obtained information from (`from data brokers`,
+    // `从合作伙伴处获取`); a general word covers the parties it names.
+    let new_sources: BTreeSet<String> = s
+        .sources
+        .iter()
+        .filter(|src| {
+            !facts.iter().any(|f| {
+                f.sources.contains(*src)
+                    || (COVERED_BY_GENERAL.contains(&src.as_str())
+                        && (f.sources.contains("third_party") || f.sources.contains("partner")))
+            })
+        })
+        .cloned()
+        .collect();
+    if !new_sources.is_empty() {
+        let mut d = delta(DeltaKind::NewSource, n, "new");
+        d.words = new_sources.iter().map(|x| s.word(&format!("source/{x}")).to_string()).collect();
+        d.data = s.data.clone();
+        out.push(d);
+    }
     if !new_data.is_empty() {
         let mut d = delta(DeltaKind::NewData, n, "new");
         d.words = new_data

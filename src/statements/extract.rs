@@ -1029,6 +1029,7 @@ pub fn extract_clause(
     consent_asked(&scan, protasis, any_negated, &mut s);
     data(&scan, earlier, &mut s);
     recipients(&scan, raw, lead, &kept, &scopes, earlier, &mut s);
+    sources(&scan, any_negated, &mut s);
     if !any_negated {
         processed_by(raw, &mut s);
     }
@@ -2685,6 +2686,67 @@ const EN_PHRASE_STOPS: [&str; 33] = [
     " from ",
     " only",
 ];
+
+/// Public sources of information about a person (`publicly available sources`, `公开渠道`,
+/// addresses `listed within websites`).
+const PUBLIC_SOURCES: [&str; 10] = [
+    "publicly available sources",
+    "publicly available information",
+    "public sources",
+    "public records",
+    "listed within websites",
+    "listed on websites",
+    "公开渠道",
+    "公开来源",
+    "合法公开",
+    "已公开的信息",
+];
+
+/// Words between `from` and the party it names (`from our trusted partners`).
+const SOURCE_DETERMINERS: [&str; 12] = [
+    "the", "our", "other", "certain", "trusted", "select", "selected", "various", "some", "these",
+    "those", "such",
+];
+
+/// Where the clause's collected information comes from when not from the user: the class of
+/// each party named after `from` / `从` / `来自` (`we may obtain from third parties the account
+/// information …`, `从我们关联公司处接收…`), and `public` for a public source. Only in an
+/// affirmed clause that collects. A new source is a material change: information not obtained
+/// from the person must be traced to its source (GDPR art. 14(2)(f)).
+fn sources(scan: &Scan<'_>, negated: bool, s: &mut Statement) {
+    if negated || !s.actions.contains("collect") {
+        return;
+    }
+    let text = scan.text.as_str();
+    for r in scan.of(Field::Recipient) {
+        let mut before = text[..r.start].trim_end();
+        while let Some(d) = SOURCE_DETERMINERS
+            .iter()
+            .find(|d| before.ends_with(**d) && before[..before.len() - d.len()].ends_with(' '))
+        {
+            before = before[..before.len() - d.len()].trim_end();
+        }
+        let from_en = before.ends_with(" from") || before == "from";
+        // `从第三方`, `从我们关联公司处`, `来自合作伙伴`: `从` a few ideographs before the party,
+        // no practice word between.
+        let window: String = {
+            let tail: Vec<char> = before.chars().rev().take(4).collect();
+            tail.into_iter().rev().collect()
+        };
+        let from_zh = window.contains('从') || window.contains("来自");
+        let window_start = before.len() - window.len();
+        let verb_between =
+            scan.found.iter().any(|v| v.is_verb() && v.start >= window_start && v.end <= r.start);
+        if (from_en || from_zh) && !verb_between {
+            s.sources.insert(r.id.to_string());
+            s.words.entry(format!("source/{}", r.id)).or_insert_with(|| scan.word(r));
+        }
+    }
+    if let Some(p) = PUBLIC_SOURCES.iter().find(|p| text.contains(**p)) {
+        s.sources.insert("public".to_string());
+        s.words.entry("source/public".to_string()).or_insert_with(|| p.to_string());
+    }
+}
 
 /// Recipients of the clause's transfers (see the module documentation).
 #[allow(clippy::too_many_arguments)]
@@ -4452,6 +4514,23 @@ mod tests {
         );
         // Our own e-commerce platform is no third party.
         assert_eq!(read("本电商平台会收集您的收货地址。").actions, set(&["collect"]));
+    }
+
+    #[test]
+    fn information_obtained_from_others_names_its_source() {
+        let cases: [(&str, &[&str]); 6] = [
+            ("We may also obtain your e-mail address from data brokers.", &["data_broker"]),
+            ("We receive information about you from our trusted partners.", &["partner"]),
+            ("我们会从合作伙伴处获取您的手机号码。", &["partner"]),
+            ("我们会从我们关联公司处接收您的交易信息。", &["affiliate"]),
+            ("We collect information from publicly available sources.", &["public"]),
+            // Sharing with a party names no source, and a promise collects nothing.
+            ("We share your data with partners.", &[]),
+        ];
+        for (sentence, want) in cases {
+            assert_eq!(read(sentence).sources, set(want), "{sentence}");
+        }
+        assert!(read("We never collect data from data brokers.").sources.is_empty());
     }
 
     #[test]

@@ -72,6 +72,11 @@ pub struct Statement {
     pub data: BTreeSet<String>,
     /// Who receives it (`advertiser`, `org:<name>`, `sdk:<name>`, …).
     pub recipients: BTreeSet<String>,
+    /// Where collected information comes from when not from the user: the class of the party
+    /// it is obtained from (`third_party`, `partner`, `affiliate`, …), or `public` for public
+    /// sources. Left out of JSON when empty.
+    #[serde(skip_serializing_if = "BTreeSet::is_empty")]
+    pub sources: BTreeSet<String>,
     /// What it is processed for.
     pub purposes: BTreeSet<String>,
     /// What the practice depends on (`consent`, `legal`, …).
