@@ -1703,7 +1703,11 @@ fn permits_us(text: &str, f: &Found<'_>) -> bool {
     if !PERMITTED_US.contains(&&text[f.start..f.end]) || text[f.end..].starts_with('的') {
         return false;
     }
-    let part_start = text[..f.start].rfind([',', ';', ':', '。', '，', '；']).map_or(0, |i| i + 1);
+    let part_start = text[..f.start]
+        .char_indices()
+        .rev()
+        .find(|(_, c)| matches!(c, ',' | ';' | ':' | '。' | '，' | '；'))
+        .map_or(0, |(i, c)| i + c.len_utf8());
     let before = &text[part_start..f.start];
     ![
         "不", "拒绝", "撤回", "取消", "停止", "not ", "never ", "refuse", "decline", "withdraw",
@@ -4463,6 +4467,12 @@ mod tests {
             let r = read(refused);
             assert!(r.actions.is_empty() && r.polarity == Polarity::Affirm, "{refused}: {r:?}");
         }
+        // A sentence end before the permission in the same clause (a table cell).
+        let table = "# T\n\n| 功能 | 说明 |\n| --- | --- |\n| 定位 | 开启定位。您授权我们收集您的位置信息 |\n";
+        let doc = Document::from_bytes("t.md", table.as_bytes()).unwrap();
+        let all = super::super::extract(&doc);
+        let cell = all.clauses.iter().find(|c| c.text.contains("授权我们")).unwrap();
+        assert_eq!(cell.statement.actions, set(&["collect"]));
         // Letting our affiliate act makes the affiliate the actor, not us.
         assert_ne!(read("您同意授权我们的关联公司使用您的个人信息。").actor, Some("we"));
         assert_eq!(read("请允许我们访问您的相册。").actor, Some("we"));
