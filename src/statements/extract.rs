@@ -1619,6 +1619,11 @@ fn practices(
     kept
 }
 
+/// The characters that end a part of a clause for the permission, `obtain` and `汇总` tests: a
+/// comma, a semicolon, a colon or a full stop (the matching text already writes full-width
+/// commas, semicolons and colons as ASCII).
+const PART_ENDS: [char; 6] = [',', ';', ':', '。', '，', '；'];
+
 /// `obtain email addresses`, `获得您的位置信息`: a verb of asking (`obtain`, `获得`) whose
 /// object is a kind of data, with no consent named first (`obtain your consent to collect`),
 /// is collection. Each such hit becomes the action `collect`.
@@ -1634,9 +1639,8 @@ fn obtained_data(text: &str, found: &mut [Found<'_>]) {
         }
         // `从我们处获得您的个人信息的主体`, `obtain … from us`: another party obtains.
         let before = &text[..found[k].start];
-        let part_end = text[found[k].end..]
-            .find([',', ';', ':', '。', '，', '；'])
-            .map_or(text.len(), |i| found[k].end + i);
+        let part_end =
+            text[found[k].end..].find(PART_ENDS).map_or(text.len(), |i| found[k].end + i);
         let from_us = text[found[k].end..part_end].match_indices(" from us").any(|(i, m)| {
             !text[found[k].end + i + m.len()..].starts_with(|c: char| c.is_alphanumeric())
         });
@@ -1664,7 +1668,7 @@ fn obtained_data(text: &str, found: &mut [Found<'_>]) {
         let gap = &text[end..next.start];
         let near = gap.split_whitespace().count() <= 4
             && gap.chars().filter(|c| is_cjk(*c)).count() <= 4
-            && !gap.contains([',', ';', ':', '。', '，', '；', '：']);
+            && !gap.contains(PART_ENDS);
         // `获得您的个人信息的第三方`: the information and then a party after `的` is a
         // relative clause about the party.
         let relative = text[next.end..].starts_with('的')
@@ -1706,7 +1710,7 @@ fn permits_us(text: &str, f: &Found<'_>) -> bool {
     let part_start = text[..f.start]
         .char_indices()
         .rev()
-        .find(|(_, c)| matches!(c, ',' | ';' | ':' | '。' | '，' | '；'))
+        .find(|(_, c)| PART_ENDS.contains(c))
         .map_or(0, |(i, c)| i + c.len_utf8());
     let before = &text[part_start..f.start];
     ![
@@ -3447,11 +3451,8 @@ fn conditions(scan: &Scan<'_>, negated: bool, kept: &[Kept], s: &mut Statement) 
         if &text[c.start..c.end] == "汇总"
             && (text[..c.start].ends_with('、') || text[c.end..].starts_with('、'))
         {
-            let tail: String = text[c.end..]
-                .chars()
-                .take_while(|ch| !matches!(ch, '，' | '。' | '；' | ',' | ';' | ':'))
-                .take(8)
-                .collect();
+            let tail: String =
+                text[c.end..].chars().take_while(|ch| !PART_ENDS.contains(ch)).take(8).collect();
             // A possessive (`分析您的交易信息`) describes nothing.
             let tail = tail.replace("您的", "").replace("我们的", "").replace("其", "");
             if !["的", "后", "形式", "方式"].iter().any(|w| tail.contains(w)) {
