@@ -948,6 +948,10 @@ struct Kept {
     /// The party that collects, when it is not us (`穿山甲广告SDK会收集…`): the byte range of
     /// its noun phrase; the practice is then `share` with that party.
     by: Option<(usize, usize)>,
+    /// A practice that stops (`停止使用`, `stop sharing`, `cease to collect`): read as negated
+    /// when the clause states nothing else, dropped beside a practice the clause affirms
+    /// (`停止使用并删除您的个人信息` states the deletion).
+    ceased: bool,
 }
 
 /// The vocabulary id of an action entry as a `'static` str.
@@ -997,6 +1001,11 @@ pub fn extract_clause(
     // it does not turn the practices stated outside the brackets into a promise.
     if kept.iter().any(|k| !k.negated && !bracketed(text, k.start)) {
         kept.retain(|k| !(k.negated && bracketed(text, k.start)));
+    }
+    // A practice that stops beside one the clause affirms (`停止使用并删除`): the clause states
+    // the affirmed one.
+    if kept.iter().any(|k| !k.negated) {
+        kept.retain(|k| !k.ceased);
     }
     scan.close_scopes(&mut scopes, &kept);
 
@@ -1439,7 +1448,8 @@ fn practices(
                 && n.end <= a.start
                 && text[n.end..a.start].trim().is_empty()
                 && !(a.id == "profile" && word.contains(' '))
-        }) || english_determiner_before(text, a.start);
+        }) || (english_determiner_before(text, a.start)
+            && !heads_a_transfer_item(scan, lead, a));
         let guarded = scan.of(Field::Safeguard).any(|g| {
             g.end <= a.start
                 && (g.start >= part_start || list_continues(text, g.end, a.start))
@@ -1507,6 +1517,7 @@ fn practices(
             continue;
         }
         let subject = scan.subject_before(a.start);
+        let ceased = ceases(text, a.start);
         let negated = negations.iter().any(|n| {
             n.end <= a.start
                 && same_sentence_part(text, n.end, a.start)
@@ -1547,8 +1558,15 @@ fn practices(
         // Another party sharing with no recipient named (`合作伙伴…依据法律共享的信息`,
         // `partners … share in accordance with the law`): what we receive.
         let id = if matches!(id, "share" | "disclose") && subject == Subject::Other {
-            let k =
-                Kept { start: a.start, end: a.end, id, negated, word: (a.start, a.end), by: None };
+            let k = Kept {
+                start: a.start,
+                end: a.end,
+                id,
+                negated,
+                word: (a.start, a.end),
+                by: None,
+                ceased: false,
+            };
             if recipient_phrase(scan, &k).is_none() { "collect" } else { id }
         } else {
             id
@@ -1613,10 +1631,58 @@ fn practices(
             None
         };
         let id = if by.is_some() { "share" } else { id };
-        kept.push(Kept { start: a.start, end: a.end, id, negated, word: (a.start, a.end), by });
+        kept.push(Kept {
+            start: a.start,
+            end: a.end,
+            id,
+            negated: negated || ceased,
+            word: (a.start, a.end),
+            by,
+            ceased,
+        });
     }
-    let _ = lead;
     kept
+}
+
+/// Whether the practice noun `a` heads its clause after a determiner and names whom information
+/// goes to (`Le partage du nom … avec des sociétés tierces`, `The sharing of your location with
+/// advertisers`): a list item that states the transfer, as a gerund would (`Sharing …`).
+fn heads_a_transfer_item(scan: &Scan<'_>, lead: usize, a: &Found<'_>) -> bool {
+    let text = scan.text.as_str();
+    let transfer = matches!(action_id(a.id), "share" | "sell" | "disclose");
+    transfer
+        && lead <= a.start
+        && matches!(text[lead..a.start].trim(), "le" | "la" | "the")
+        && scan.of(Field::Recipient).any(|r| r.start >= a.end)
+}
+
+/// Words that stop a practice: `停止收集`, `停止继续收集`, `stop sharing`, `cease to collect`,
+/// `discontinue using`.
+const CESSATIONS: [&str; 10] = [
+    "停止",
+    "停止继续",
+    "stop",
+    "stops",
+    "stop continuing to",
+    "cease",
+    "ceases",
+    "cease to",
+    "ceases to",
+    "discontinue",
+];
+
+/// Whether a word that stops a practice ([`CESSATIONS`]) comes right before the practice word at
+/// `at` (spaces and a modal between them allowed: `we will stop sharing`).
+fn ceases(text: &str, at: usize) -> bool {
+    let before = text[..at].trim_end();
+    CESSATIONS.iter().any(|w| {
+        before.ends_with(w)
+            && (!w.is_ascii()
+                || before[..before.len() - w.len()]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| !c.is_alphanumeric()))
+    })
 }
 
 /// The characters that end a part of a clause for the permission, `obtain` and `汇总` tests: a
@@ -4525,6 +4591,56 @@ mod tests {
         );
         // Our own e-commerce platform is no third party.
         assert_eq!(read("本电商平台会收集您的收货地址。").actions, set(&["collect"]));
+    }
+
+    #[test]
+    fn a_practice_that_stops_is_no_practice_beside_one_the_clause_affirms() {
+        // Stopping beside an affirmed practice: the clause states the affirmed one.
+        let both = read("同时，在您注销账号时，我们将停止使用并删除您的个人信息。");
+        assert_eq!((both.actions.clone(), both.polarity), (set(&["delete"]), Polarity::Affirm));
+        let en = read("When you close your account, we will stop using and delete your data.");
+        assert_eq!((en.actions.clone(), en.polarity), (set(&["delete"]), Polarity::Affirm));
+        // Alone, a practice that stops narrows: it is read negated, never as sharing.
+        let stop = read("We will stop sharing your location with advertisers.");
+        assert_eq!((stop.actions.clone(), stop.polarity), (set(&["share"]), Polarity::Negate));
+        let cease = read("We will cease to collect your location.");
+        assert_eq!((cease.actions.clone(), cease.polarity), (set(&["collect"]), Polarity::Negate));
+        // `stop` inside another word is no cessation.
+        assert_eq!(
+            read("Our non-stop support team collects your email address.").polarity,
+            Polarity::Affirm
+        );
+    }
+
+    #[test]
+    fn a_transfer_noun_heading_a_list_item_with_its_recipient_states_the_transfer() {
+        let fr = read("Le partage de votre localisation avec des sociétés tierces.");
+        assert_eq!(
+            (fr.actions.clone(), fr.recipients.clone()),
+            (set(&["share"]), set(&["third_party"]))
+        );
+        let en = read("The sharing of your location with third-party companies.");
+        assert_eq!(
+            (en.actions.clone(), en.recipients.clone()),
+            (set(&["share"]), set(&["third_party"]))
+        );
+        // Without a recipient the noun names the practice (`la collecte de vos données`).
+        assert!(read("Le partage de vos données.").actions.is_empty());
+        // Not at the head of the clause: a noun (`vous opposer au partage`).
+        let right = read("Vous pouvez vous opposer au partage de vos données avec des tiers.");
+        assert!(!right.actions.contains("share"));
+    }
+
+    #[test]
+    fn transmitting_to_a_party_is_sharing_and_reviewing_is_no_content() {
+        let sent = read("Your submitted code and data are transmitted to third-party servers.");
+        assert_eq!(
+            (sent.actions.clone(), sent.recipients.clone()),
+            (set(&["share"]), set(&["third_party"]))
+        );
+        // `review` as a verb names no user content; reviews a user writes do.
+        assert!(!read("You can contact us to review any personal data.").data.contains("content"));
+        assert!(read("We collect your product reviews.").data.contains("content"));
     }
 
     #[test]
