@@ -570,8 +570,7 @@ impl Condition {
             Condition::Unmatched
             | Condition::Wholesale
             | Condition::LanguageChanged
-            | Condition::Degenerate
-            | Condition::ReplacesNonPolicy => None,
+            | Condition::Degenerate => None,
         }
     }
 }
@@ -764,23 +763,6 @@ fn degenerate(old: &Document, new: &Document, wholes: &Wholes) -> bool {
     }
 }
 
-/// Clauses that state a practice on some kind of information (an action and a kind of data).
-fn practice_clauses(statements: &DocumentStatements) -> usize {
-    statements
-        .clauses
-        .iter()
-        .filter(|c| !c.statement.actions.is_empty() && !c.statement.data.is_empty())
-        .count()
-}
-
-/// Whether the old version was no policy that the new one changes: it states no practice at all
-/// while the new one states at least three (a landing page, an error page or a placeholder
-/// captured in its place, now replaced by the policy). Every practice of the new version would
-/// otherwise read as new; a person must look at the two.
-fn not_a_policy_before(read: &Statements) -> bool {
-    practice_clauses(&read.new) >= 3 && practice_clauses(&read.old) == 0
-}
-
 /// A finding about the whole comparison (a guard or the wholesale rule).
 fn document_finding(rule: &Rule, new: &Document, lang: &str, terms: &[String]) -> Finding {
     let level = match rule.level {
@@ -816,13 +798,7 @@ fn document_finding(rule: &Rule, new: &Document, lang: &str, terms: &[String]) -
 
 /// The guard that holds for this comparison, with what it found: the two languages, or that the
 /// new version is degenerate.
-fn guard(
-    rule: &Rule,
-    old: &Document,
-    new: &Document,
-    wholes: &Wholes,
-    read: &Statements,
-) -> Option<Vec<String>> {
+fn guard(rule: &Rule, old: &Document, new: &Document, wholes: &Wholes) -> Option<Vec<String>> {
     let mut found = Vec::new();
     for c in &rule.when {
         match c {
@@ -836,11 +812,6 @@ fn guard(
             }
             Condition::Degenerate => {
                 if !degenerate(old, new, wholes) {
-                    return None;
-                }
-            }
-            Condition::ReplacesNonPolicy => {
-                if !not_a_policy_before(read) {
                     return None;
                 }
             }
@@ -879,11 +850,11 @@ pub fn classify(
     criteria: &Criteria,
 ) -> Classification {
     let wholes = Wholes::default();
-    let read = Statements::read(old, new, diff);
-    if let Some(c) = guarded(old, new, diff, criteria, &wholes, &read) {
+    if let Some(c) = guarded(old, new, diff, criteria, &wholes) {
         return c;
     }
     let level = if diff.identical { Level::None } else { Level::Editorial };
+    let read = Statements::read(old, new, diff);
     judge(old, new, diff, criteria, &read, &wholes, document_language(new), level)
 }
 
@@ -894,14 +865,13 @@ fn guarded(
     diff: &DocumentDiff,
     criteria: &Criteria,
     wholes: &Wholes,
-    read: &Statements,
 ) -> Option<Classification> {
     if diff.identical {
         return None;
     }
     let lang = document_language(new);
     for rule in criteria.rules.iter().filter(|r| r.is_guard()) {
-        if let Some(terms) = guard(rule, old, new, wholes, read) {
+        if let Some(terms) = guard(rule, old, new, wholes) {
             let finding = document_finding(rule, new, lang, &terms);
             let verdicts = diff
                 .changes
@@ -1037,7 +1007,7 @@ pub fn classify_read(
     criteria: &Criteria,
     read: &Statements,
 ) -> Classification {
-    match guarded(old, new, diff, criteria, &read.wholes, read) {
+    match guarded(old, new, diff, criteria, &read.wholes) {
         Some(c) => c,
         None => {
             let level = if diff.identical { Level::None } else { Level::Editorial };

@@ -297,8 +297,6 @@ struct MatchFile {
     language_changed: Option<bool>,
     #[serde(default)]
     degenerate: Option<bool>,
-    #[serde(default)]
-    replaces_non_policy: Option<bool>,
 }
 
 /// How the durations named in a change moved (retention periods, response times).
@@ -742,30 +740,17 @@ pub enum Condition {
     /// `degenerate = true` (whole comparison, a guard): the new version is an error page or a
     /// fragment of the old one.
     Degenerate,
-    /// `replaces_non_policy = true` (whole comparison, a guard): the old version states no
-    /// practice on personal information at all while the new one states at least three (a
-    /// landing page, an error page or a placeholder that stood where the policy now is).
-    ReplacesNonPolicy,
 }
 
 impl Condition {
     /// Whether the condition is about the whole comparison rather than one change.
     pub fn is_document_level(&self) -> bool {
-        matches!(
-            self,
-            Condition::Wholesale
-                | Condition::LanguageChanged
-                | Condition::Degenerate
-                | Condition::ReplacesNonPolicy
-        )
+        matches!(self, Condition::Wholesale | Condition::LanguageChanged | Condition::Degenerate)
     }
 
     /// Whether the condition is a guard: when a guard rule matches, its finding is the only one.
     pub fn is_guard(&self) -> bool {
-        matches!(
-            self,
-            Condition::LanguageChanged | Condition::Degenerate | Condition::ReplacesNonPolicy
-        )
+        matches!(self, Condition::LanguageChanged | Condition::Degenerate)
     }
 
     /// What the condition tests, in one English sentence (`redline rules --explain`).
@@ -823,7 +808,6 @@ impl Condition {
             Condition::Wholesale => "more than the wholesale threshold of the old text found no counterpart in the new one".into(),
             Condition::LanguageChanged => "the two versions are written in different languages".into(),
             Condition::Degenerate => "the new version is an error page or a fragment of the old one".into(),
-            Condition::ReplacesNonPolicy => "the old version states no practice on personal information while the new one states at least three".into(),
         }
     }
 }
@@ -1564,9 +1548,6 @@ fn conditions(
     if m.degenerate == Some(true) {
         out.push(Condition::Degenerate);
     }
-    if m.replaces_non_policy == Some(true) {
-        out.push(Condition::ReplacesNonPolicy);
-    }
     if !m.evidence.is_empty() {
         out.push(Condition::Evidence(m.evidence.clone()));
     }
@@ -1652,7 +1633,7 @@ fn conditions(
             layer,
             &r.id,
             format!(
-                "rule `{}` mixes conditions on the whole comparison (wholesale, language_changed, degenerate, replaces_non_policy) with conditions on one change",
+                "rule `{}` mixes conditions on the whole comparison (wholesale, language_changed, degenerate) with conditions on one change",
                 r.id
             ),
         ));

@@ -1527,6 +1527,13 @@ fn practices(
                     && scopes.iter().any(|sc| !sc.opens_part && !sc.specific_only && sc.start < n.start && scan.part(sc.start) == part))
         }) || scan.of(Field::NegationPrefix).any(|p| p.end == a.start)
             || negated_after(scan, a);
+        // The user stopping something (`you can stop sharing your location with other users`)
+        // is a control of the user's, no practice of ours.
+        if ceased && subject == Subject::User {
+            continue;
+        }
+        // Not stopping continues the practice (`we will not stop collecting`, `不会停止收集`).
+        let (negated, ceased) = (negated != ceased, ceased && !negated);
         // "If you do not provide …": a consequence, not a practice or a promise; also in a
         // later conditional part (`…，如您拒绝授权提供该等信息，可在…中选择关闭`).
         if negated
@@ -1571,12 +1578,27 @@ fn practices(
         } else {
             id
         };
-        // 发送给我们, send to us: what we receive.
+        // 发送给我们, send to us, transmitted to our servers: what we receive.
         let id = if id == "share"
             && (word.ends_with('给') || word.ends_with(" to"))
-            && ["我们", "慧孕育", "本平台", "us ", "us,", "us."]
-                .iter()
-                .any(|w| text[a.end..].trim_start().starts_with(w))
+            && [
+                "我们",
+                "慧孕育",
+                "本平台",
+                "us ",
+                "us,",
+                "us.",
+                "our server",
+                "our system",
+                "our database",
+                "our data cent",
+                "our infrastructure",
+                "our cloud",
+                "nos serveurs",
+                "notre serveur",
+            ]
+            .iter()
+            .any(|w| text[a.end..].trim_start().starts_with(w))
         {
             "collect"
         } else {
@@ -1635,7 +1657,7 @@ fn practices(
             start: a.start,
             end: a.end,
             id,
-            negated: negated || ceased,
+            negated,
             word: (a.start, a.end),
             by,
             ceased,
@@ -1645,34 +1667,79 @@ fn practices(
 }
 
 /// Whether the practice noun `a` heads its clause after a determiner and names whom information
-/// goes to (`Le partage du nom … avec des sociétés tierces`, `The sharing of your location with
-/// advertisers`): a list item that states the transfer, as a gerund would (`Sharing …`).
+/// goes to, as a list item does with no verb of its own (`Le partage du nom … avec des sociétés
+/// tierces qui …`, `The sharing of your location with advertisers`): the item states the
+/// transfer, as a gerund would (`Sharing …`). A sentence whose subject the noun is (`The sale of
+/// personal information to third parties is prohibited`, `… requires your consent`) or that
+/// negates anything states no transfer.
 fn heads_a_transfer_item(scan: &Scan<'_>, lead: usize, a: &Found<'_>) -> bool {
     let text = scan.text.as_str();
     let transfer = matches!(action_id(a.id), "share" | "sell" | "disclose");
-    transfer
-        && lead <= a.start
-        && matches!(text[lead..a.start].trim(), "le" | "la" | "the")
-        && scan.of(Field::Recipient).any(|r| r.start >= a.end)
+    if !transfer || lead > a.start || !matches!(text[lead..a.start].trim(), "le" | "la" | "the") {
+        return false;
+    }
+    let rest = format!("{} ", &text[a.end..]);
+    let predicate = NOUN_PREDICATES.iter().any(|w| rest.contains(w));
+    !predicate && !scan.has(Field::Negation) && scan.of(Field::Recipient).any(|r| r.start >= a.end)
 }
 
+/// Words that make a clause a sentence about a practice noun rather than a list item naming the
+/// practice: a copula, a modal or a verb of requiring or forbidding (` is `, ` requires`,
+/// ` est `, ` nécessite`, ` interdit`).
+const NOUN_PREDICATES: [&str; 28] = [
+    " is ",
+    " are ",
+    " was ",
+    " were ",
+    " will ",
+    " would ",
+    " may ",
+    " might ",
+    " must ",
+    " shall ",
+    " should ",
+    " can ",
+    " requires",
+    " require ",
+    " needs ",
+    " depends",
+    " prohibit",
+    " forbid",
+    " est ",
+    " sont ",
+    " sera ",
+    " doit ",
+    " peut ",
+    " nécessite",
+    " requiert",
+    " exige",
+    " interdit",
+    " dépend",
+];
+
 /// Words that stop a practice: `停止收集`, `停止继续收集`, `stop sharing`, `cease to collect`,
-/// `discontinue using`.
-const CESSATIONS: [&str; 10] = [
+/// `discontinue using`, `we stopped selling`.
+const CESSATIONS: [&str; 15] = [
     "停止",
     "停止继续",
     "stop",
     "stops",
+    "stopped",
     "stop continuing to",
     "cease",
     "ceases",
+    "ceased",
     "cease to",
     "ceases to",
+    "ceased to",
     "discontinue",
+    "discontinues",
+    "discontinued",
 ];
 
 /// Whether a word that stops a practice ([`CESSATIONS`]) comes right before the practice word at
-/// `at` (spaces and a modal between them allowed: `we will stop sharing`).
+/// `at`, only spaces between them (`we will stop sharing`); an English one must be a word of its
+/// own (`non-stop tracking` stops nothing).
 fn ceases(text: &str, at: usize) -> bool {
     let before = text[..at].trim_end();
     CESSATIONS.iter().any(|w| {
@@ -1681,7 +1748,7 @@ fn ceases(text: &str, at: usize) -> bool {
                 || before[..before.len() - w.len()]
                     .chars()
                     .next_back()
-                    .is_none_or(|c| !c.is_alphanumeric()))
+                    .is_none_or(|c| !c.is_alphanumeric() && c != '-' && c != '\''))
     })
 }
 
@@ -2953,7 +3020,11 @@ fn recipients(
                             | Field::Place
                     )
             });
-            if known || phrase.is_empty() || in_purpose(a, b) {
+            // Our own systems (`transmitted to our servers`, `发送至我们的服务器`) are no party.
+            let ours = ["our ", "nos ", "notre ", "我们", "本公司", "本平台"]
+                .iter()
+                .any(|w| phrase.starts_with(w));
+            if known || ours || phrase.is_empty() || in_purpose(a, b) {
                 continue;
             }
             s.recipients.insert("third_party".to_string());
@@ -4606,10 +4677,17 @@ mod tests {
         let cease = read("We will cease to collect your location.");
         assert_eq!((cease.actions.clone(), cease.polarity), (set(&["collect"]), Polarity::Negate));
         // `stop` inside another word is no cessation.
-        assert_eq!(
-            read("Our non-stop support team collects your email address.").polarity,
-            Polarity::Affirm
-        );
+        let tracking = read("Our navigation mode provides non-stop tracking of your location.");
+        assert_eq!(tracking.polarity, Polarity::Affirm);
+        // Not stopping continues the practice.
+        for continues in
+            ["We will not stop collecting your location.", "我们不会停止收集您的位置信息。"]
+        {
+            let s = read(continues);
+            assert_eq!((s.actions.clone(), s.polarity), (set(&["collect"]), Polarity::Affirm));
+        }
+        // The user stopping is the user's control, no practice of ours.
+        assert!(read("You can stop sharing your location with other users.").actions.is_empty());
     }
 
     #[test]
@@ -4626,6 +4704,14 @@ mod tests {
         );
         // Without a recipient the noun names the practice (`la collecte de vos données`).
         assert!(read("Le partage de vos données.").actions.is_empty());
+        // A sentence about the practice, forbidding it or requiring consent, states none.
+        for sentence in [
+            "The sale of personal information to third parties is prohibited.",
+            "The sharing of your email address with third parties requires your consent.",
+            "Le partage de vos données avec des tiers est interdit.",
+        ] {
+            assert!(read(sentence).actions.is_empty(), "{sentence}");
+        }
         // Not at the head of the clause: a noun (`vous opposer au partage`).
         let right = read("Vous pouvez vous opposer au partage de vos données avec des tiers.");
         assert!(!right.actions.contains("share"));
@@ -4638,9 +4724,13 @@ mod tests {
             (sent.actions.clone(), sent.recipients.clone()),
             (set(&["share"]), set(&["third_party"]))
         );
+        // Our own servers are no recipient: what reaches them we collect.
+        let ours =
+            read("Your location is transmitted to our servers over an encrypted connection.");
+        assert_eq!((ours.actions.clone(), ours.recipients.clone()), (set(&["collect"]), set(&[])));
         // `review` as a verb names no user content; reviews a user writes do.
         assert!(!read("You can contact us to review any personal data.").data.contains("content"));
-        assert!(read("We collect your product reviews.").data.contains("content"));
+        assert!(read("We collect reviews and survey answers.").data.contains("content"));
     }
 
     #[test]
