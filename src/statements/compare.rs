@@ -984,8 +984,21 @@ fn users_own_act(text: &str) -> bool {
     ACTS.iter().any(|a| lower.contains(a))
 }
 
+/// Whether an illustration goes on with our practice right after its marker (`For example, we
+/// may collect …`, `例如，我们会收集…`), not with a scene (`For example, when you …`).
+fn states_our_practice(c: &Clause) -> bool {
+    let t = crate::normalize::match_text(&c.text);
+    let rest = ["for example", "for instance", "e.g.", "例如", "比如", "举例"]
+        .iter()
+        .find_map(|w| t.trim_start().strip_prefix(w))
+        .unwrap_or("");
+    let rest = rest.trim_start_matches([',', '，', ':', '：', ' ']);
+    ["we ", "我们"].iter().any(|w| rest.starts_with(w))
+}
+
 /// Whether a clause is an illustration (`For example, when you fill out a survey …`, `例如…`):
-/// it shows a stated practice at work and states no purpose of its own.
+/// it shows a stated practice at work and, unless it affirms a practice itself, states no
+/// purpose of its own.
 fn illustrates(c: &Clause) -> bool {
     let t = crate::normalize::match_text(&c.text);
     let t = t.trim_start();
@@ -1221,7 +1234,13 @@ fn novelty(s: &Statement, n: &Clause, facts: &[&Facts], old: &Index) -> Vec<Delt
             out.push(d);
         }
     }
-    if !new_purposes.is_empty() && !illustrates(n) {
+    // An example that goes on with a practice of ours (`For example, we may collect publicly
+    // available information to help train our AI models`) states its purpose too; one that
+    // sets a scene (`For example, when you fill out an interest survey, we learn from it …`)
+    // does not.
+    let example_only = illustrates(n)
+        && (s.polarity != Polarity::Affirm || s.actions.is_empty() || !states_our_practice(n));
+    if !new_purposes.is_empty() && !example_only {
         let mut d = delta(DeltaKind::NewPurpose, n, "new");
         d.words = new_purposes.iter().map(|p| s.word(p).to_string()).collect();
         d.purposes = new_purposes;
