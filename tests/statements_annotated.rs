@@ -69,7 +69,7 @@ const TARGET: f64 = 0.85;
 /// Held-aside regression floors per field (precision, recall), just under what the extractor
 /// reaches today; the target above is not yet reached on most fields.
 const FLOORS: [(&str, f64, f64); 6] = [
-    ("actions", 0.63, 0.64),
+    ("actions", 0.66, 0.67),
     ("polarity", 0.98, 0.98),
     ("data", 0.67, 0.78),
     ("recipients", 0.87, 0.70),
@@ -292,9 +292,7 @@ struct OtherClause {
 /// 0.42, data 0.65 / 0.36, recipients 0.80 / 0.50, purposes 0.33 / 0.20, conditions 0.50 / 0.29.
 /// The development floors of `actions` fell by a point when `transmitted to`, `passed on to` and
 /// `交换信息` became sharing: a clause annotated `share` + `use` that gave nothing now gives
-/// `share`, and a partial set counts as a false positive where an empty one counted as a miss;
-/// the English one fell again (0.571 to 0.556 precision) when `transmitted to` did the same for
-/// a clause annotated `entrust` + `share`.
+/// `share`, and a partial set counts as a false positive where an empty one counted as a miss.
 const OTHER_FLOORS: [(&str, &str, &str, f64, f64); 24] = [
     ("other_policy.toml", "development", "actions", 0.65, 0.54),
     ("other_policy.toml", "development", "polarity", 0.96, 0.96),
@@ -308,15 +306,15 @@ const OTHER_FLOORS: [(&str, &str, &str, f64, f64); 24] = [
     ("other_policy.toml", "held-aside", "recipients", 0.99, 0.50),
     ("other_policy.toml", "held-aside", "purposes", 0.66, 0.40),
     ("other_policy.toml", "held-aside", "conditions", 0.84, 0.64),
-    ("other_policy_en.toml", "development", "actions", 0.55, 0.55),
+    ("other_policy_en.toml", "development", "actions", 0.57, 0.55),
     ("other_policy_en.toml", "development", "polarity", 0.97, 0.97),
     ("other_policy_en.toml", "development", "data", 0.79, 0.74),
-    ("other_policy_en.toml", "development", "recipients", 0.99, 0.74),
+    ("other_policy_en.toml", "development", "recipients", 0.99, 0.62),
     ("other_policy_en.toml", "development", "purposes", 0.39, 0.20),
     ("other_policy_en.toml", "development", "conditions", 0.66, 0.40),
     ("other_policy_en.toml", "held-aside", "actions", 0.53, 0.43),
     ("other_policy_en.toml", "held-aside", "polarity", 0.96, 0.96),
-    ("other_policy_en.toml", "held-aside", "data", 0.46, 0.36),
+    ("other_policy_en.toml", "held-aside", "data", 0.53, 0.42),
     ("other_policy_en.toml", "held-aside", "recipients", 0.99, 0.99),
     ("other_policy_en.toml", "held-aside", "purposes", 0.50, 0.36),
     ("other_policy_en.toml", "held-aside", "conditions", 0.99, 0.00),

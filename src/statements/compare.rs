@@ -984,6 +984,11 @@ fn users_own_act(text: &str) -> bool {
     ACTS.iter().any(|a| lower.contains(a))
 }
 
+/// Purposes beyond providing the service a user asked for (GDPR art. 6(4): further processing
+/// must be compatible with the purpose of collection): an example that states one states it
+/// as new.
+const SECONDARY_PURPOSES: [&str; 4] = ["ai_training", "advertising", "marketing", "research"];
+
 /// Whether an illustration goes on with our practice right after its marker (`For example, we
 /// may collect …`, `例如，我们会收集…`), not with a scene (`For example, when you …`).
 fn states_our_practice(c: &Clause) -> bool {
@@ -1235,12 +1240,19 @@ fn novelty(s: &Statement, n: &Clause, facts: &[&Facts], old: &Index) -> Vec<Delt
         }
     }
     // An example that goes on with a practice of ours (`For example, we may collect publicly
-    // available information to help train our AI models`) states its purpose too; one that
-    // sets a scene (`For example, when you fill out an interest survey, we learn from it …`)
-    // does not.
-    let example_only = illustrates(n)
-        && (s.polarity != Polarity::Affirm || s.actions.is_empty() || !states_our_practice(n));
-    if !new_purposes.is_empty() && !example_only {
+    // available information to help train our AI models`) states a purpose beyond providing
+    // the service (training models, advertising, marketing, research) as its own;
+    // the purposes of providing the service it only illustrates (`for example, we use your
+    // address to deliver your orders`), and one that sets a scene (`For example, when you fill
+    // out an interest survey, we learn from it …`) states none.
+    let new_purposes: BTreeSet<String> = if !illustrates(n) {
+        new_purposes
+    } else if s.polarity == Polarity::Affirm && !s.actions.is_empty() && states_our_practice(n) {
+        new_purposes.into_iter().filter(|p| SECONDARY_PURPOSES.contains(&p.as_str())).collect()
+    } else {
+        BTreeSet::new()
+    };
+    if !new_purposes.is_empty() {
         let mut d = delta(DeltaKind::NewPurpose, n, "new");
         d.words = new_purposes.iter().map(|p| s.word(p).to_string()).collect();
         d.purposes = new_purposes;

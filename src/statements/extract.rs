@@ -1448,8 +1448,7 @@ fn practices(
                 && n.end <= a.start
                 && text[n.end..a.start].trim().is_empty()
                 && !(a.id == "profile" && word.contains(' '))
-        }) || (english_determiner_before(text, a.start)
-            && !heads_a_transfer_item(scan, lead, a));
+        }) || english_determiner_before(text, a.start);
         let guarded = scan.of(Field::Safeguard).any(|g| {
             g.end <= a.start
                 && (g.start >= part_start || list_continues(text, g.end, a.start))
@@ -1527,12 +1526,15 @@ fn practices(
                     && scopes.iter().any(|sc| !sc.opens_part && !sc.specific_only && sc.start < n.start && scan.part(sc.start) == part))
         }) || scan.of(Field::NegationPrefix).any(|p| p.end == a.start)
             || negated_after(scan, a);
-        // The user stopping something (`you can stop sharing your location with other users`)
-        // is a control of the user's, no practice of ours.
-        if ceased && subject == Subject::User {
+        // Only we stop a practice of ours: the user stopping something (`you can stop sharing
+        // your location with other users`), a button or a heading (`Tap Stop sharing`, `How to
+        // stop sharing your location`) is a control of the user's, no practice.
+        if ceased && subject != Subject::We {
             continue;
         }
-        // Not stopping continues the practice (`we will not stop collecting`, `不会停止收集`).
+        // Not stopping continues the practice (`we will not stop collecting`, `不会停止收集`,
+        // `没有停止共享`).
+        let negated = negated || (ceased && cessation_negated(text, a.start));
         let (negated, ceased) = (negated != ceased, ceased && !negated);
         // "If you do not provide …": a consequence, not a practice or a promise; also in a
         // later conditional part (`…，如您拒绝授权提供该等信息，可在…中选择关闭`).
@@ -1663,59 +1665,9 @@ fn practices(
             ceased,
         });
     }
+    let _ = lead;
     kept
 }
-
-/// Whether the practice noun `a` heads its clause after a determiner and names whom information
-/// goes to, as a list item does with no verb of its own (`Le partage du nom … avec des sociétés
-/// tierces qui …`, `The sharing of your location with advertisers`): the item states the
-/// transfer, as a gerund would (`Sharing …`). A sentence whose subject the noun is (`The sale of
-/// personal information to third parties is prohibited`, `… requires your consent`) or that
-/// negates anything states no transfer.
-fn heads_a_transfer_item(scan: &Scan<'_>, lead: usize, a: &Found<'_>) -> bool {
-    let text = scan.text.as_str();
-    let transfer = matches!(action_id(a.id), "share" | "sell" | "disclose");
-    if !transfer || lead > a.start || !matches!(text[lead..a.start].trim(), "le" | "la" | "the") {
-        return false;
-    }
-    let rest = format!("{} ", &text[a.end..]);
-    let predicate = NOUN_PREDICATES.iter().any(|w| rest.contains(w));
-    !predicate && !scan.has(Field::Negation) && scan.of(Field::Recipient).any(|r| r.start >= a.end)
-}
-
-/// Words that make a clause a sentence about a practice noun rather than a list item naming the
-/// practice: a copula, a modal or a verb of requiring or forbidding (` is `, ` requires`,
-/// ` est `, ` nécessite`, ` interdit`).
-const NOUN_PREDICATES: [&str; 28] = [
-    " is ",
-    " are ",
-    " was ",
-    " were ",
-    " will ",
-    " would ",
-    " may ",
-    " might ",
-    " must ",
-    " shall ",
-    " should ",
-    " can ",
-    " requires",
-    " require ",
-    " needs ",
-    " depends",
-    " prohibit",
-    " forbid",
-    " est ",
-    " sont ",
-    " sera ",
-    " doit ",
-    " peut ",
-    " nécessite",
-    " requiert",
-    " exige",
-    " interdit",
-    " dépend",
-];
 
 /// Words that stop a practice: `停止收集`, `停止继续收集`, `stop sharing`, `cease to collect`,
 /// `discontinue using`, `we stopped selling`.
@@ -1738,17 +1690,43 @@ const CESSATIONS: [&str; 15] = [
 ];
 
 /// Whether a word that stops a practice ([`CESSATIONS`]) comes right before the practice word at
-/// `at`, only spaces between them (`we will stop sharing`); an English one must be a word of its
-/// own (`non-stop tracking` stops nothing).
+/// `at`, only spaces between them (`we will stop sharing`), or for `停止` a short phrase of whom
+/// or what the practice concerns (`停止向第三方共享`, `停止对您的信息进行处理`); an English one
+/// must be a word of its own (`non-stop tracking` stops nothing).
 fn ceases(text: &str, at: usize) -> bool {
+    cessation_at(text, at).is_some()
+}
+
+/// The byte offset where the word that stops the practice at `at` starts ([`ceases`]).
+fn cessation_at(text: &str, at: usize) -> Option<usize> {
     let before = text[..at].trim_end();
-    CESSATIONS.iter().any(|w| {
-        before.ends_with(w)
+    for w in CESSATIONS {
+        if before.ends_with(w)
             && (!w.is_ascii()
                 || before[..before.len() - w.len()]
                     .chars()
                     .next_back()
                     .is_none_or(|c| !c.is_alphanumeric() && c != '-' && c != '\''))
+        {
+            return Some(before.len() - w.len());
+        }
+    }
+    // `停止向第三方共享`: a phrase of at most twelve characters that opens with a preposition and
+    // holds no punctuation.
+    let i = before.rfind("停止")?;
+    let gap = &before[i + "停止".len()..];
+    let short = gap.chars().count() <= 12
+        && !gap.contains(['，', ',', '。', '；', ';', '、', '：', ':'])
+        && ["向", "与", "对", "为", "继续"].iter().any(|p| gap.starts_with(p));
+    short.then_some(i)
+}
+
+/// Whether the word that stops the practice at `at` is itself negated by a prefix written
+/// against it (`没有停止共享`, `未停止`, `并未停止`, `从未停止`): the practice goes on.
+fn cessation_negated(text: &str, at: usize) -> bool {
+    cessation_at(text, at).is_some_and(|i| {
+        let rest = text[..i].trim_end();
+        ["没有", "未", "不"].iter().any(|n| rest.ends_with(n))
     })
 }
 
@@ -4686,47 +4664,32 @@ mod tests {
             let s = read(continues);
             assert_eq!((s.actions.clone(), s.polarity), (set(&["collect"]), Polarity::Affirm));
         }
-        // The user stopping is the user's control, no practice of ours.
-        assert!(read("You can stop sharing your location with other users.").actions.is_empty());
-    }
-
-    #[test]
-    fn a_transfer_noun_heading_a_list_item_with_its_recipient_states_the_transfer() {
-        let fr = read("Le partage de votre localisation avec des sociétés tierces.");
-        assert_eq!(
-            (fr.actions.clone(), fr.recipients.clone()),
-            (set(&["share"]), set(&["third_party"]))
-        );
-        let en = read("The sharing of your location with third-party companies.");
-        assert_eq!(
-            (en.actions.clone(), en.recipients.clone()),
-            (set(&["share"]), set(&["third_party"]))
-        );
-        // Without a recipient the noun names the practice (`la collecte de vos données`).
-        assert!(read("Le partage de vos données.").actions.is_empty());
-        // A sentence about the practice, forbidding it or requiring consent, states none.
-        for sentence in [
-            "The sale of personal information to third parties is prohibited.",
-            "The sharing of your email address with third parties requires your consent.",
-            "Le partage de vos données avec des tiers est interdit.",
+        // The user stopping is the user's control, no practice of ours; so is a button or a
+        // heading.
+        for control in [
+            "You can stop sharing your location with other users.",
+            "Tap Stop Sharing to stop sharing your location with partners.",
+            "How to stop sharing your location",
         ] {
-            assert!(read(sentence).actions.is_empty(), "{sentence}");
+            assert!(read(control).actions.is_empty(), "{control}");
         }
-        // Not at the head of the clause: a noun (`vous opposer au partage`).
-        let right = read("Vous pouvez vous opposer au partage de vos données avec des tiers.");
-        assert!(!right.actions.contains("share"));
+        // A stop that is itself negated continues the practice.
+        for continues in
+            ["我们没有停止共享您的位置信息。", "我们并未停止向第三方共享您的位置信息。"]
+        {
+            assert_eq!(read(continues).polarity, Polarity::Affirm, "{continues}");
+        }
     }
 
     #[test]
-    fn transmitting_to_a_party_is_sharing_and_reviewing_is_no_content() {
-        let sent = read("Your submitted code and data are transmitted to third-party servers.");
+    fn sent_to_our_servers_is_collected_and_reviewing_is_no_content() {
+        let sent = read("Your submitted code and data are sent to third-party servers.");
         assert_eq!(
             (sent.actions.clone(), sent.recipients.clone()),
             (set(&["share"]), set(&["third_party"]))
         );
         // Our own servers are no recipient: what reaches them we collect.
-        let ours =
-            read("Your location is transmitted to our servers over an encrypted connection.");
+        let ours = read("Your location is sent to our servers over an encrypted connection.");
         assert_eq!((ours.actions.clone(), ours.recipients.clone()), (set(&["collect"]), set(&[])));
         // `review` as a verb names no user content; reviews a user writes do.
         assert!(!read("You can contact us to review any personal data.").data.contains("content"));
