@@ -1580,7 +1580,7 @@ fn practices(
         } else {
             id
         };
-        // 发送给我们, send to us, transmitted to our servers: what we receive.
+        // 发送给我们, send to us, sent to our servers: what we receive.
         let id = if id == "share"
             && (word.ends_with('给') || word.ends_with(" to"))
             && [
