@@ -989,25 +989,30 @@ fn users_own_act(text: &str) -> bool {
 /// as new.
 const SECONDARY_PURPOSES: [&str; 4] = ["ai_training", "advertising", "marketing", "research"];
 
-/// Whether an illustration goes on with our practice right after its marker (`For example, we
-/// may collect …`, `例如，我们会收集…`), not with a scene (`For example, when you …`).
-fn states_our_practice(c: &Clause) -> bool {
+/// What a clause that opens with an example marker (`For example, …`, `例如…`) says after the
+/// marker, in its [`match_text`](crate::normalize::match_text) form; `None` for any other
+/// clause.
+fn after_example_marker(c: &Clause) -> Option<String> {
     let t = crate::normalize::match_text(&c.text);
-    let rest = ["for example", "for instance", "e.g.", "例如", "比如", "举例"]
+    ["for example", "for instance", "e.g.", "例如", "比如", "举例"]
         .iter()
         .find_map(|w| t.trim_start().strip_prefix(w))
-        .unwrap_or("");
-    let rest = rest.trim_start_matches([',', '，', ':', '：', ' ']);
-    ["we ", "我们"].iter().any(|w| rest.starts_with(w))
+        .map(str::to_string)
 }
 
 /// Whether a clause is an illustration (`For example, when you fill out a survey …`, `例如…`):
 /// it shows a stated practice at work and, unless it affirms a practice itself, states no
 /// purpose of its own.
 fn illustrates(c: &Clause) -> bool {
-    let t = crate::normalize::match_text(&c.text);
-    let t = t.trim_start();
-    ["for example", "for instance", "e.g.", "例如", "比如", "举例"].iter().any(|w| t.starts_with(w))
+    after_example_marker(c).is_some()
+}
+
+/// Whether an illustration goes on with our practice right after its marker (`For example, we
+/// may collect …`, `例如，我们会收集…`), not with a scene (`For example, when you …`): the rest
+/// of [`after_example_marker`].
+fn states_our_practice(rest: &str) -> bool {
+    let rest = rest.trim_start_matches([',', '，', ':', '：', ' ']);
+    ["we ", "我们"].iter().any(|w| rest.starts_with(w))
 }
 
 /// What a clause of an SDK record written as prose adds: a record the old version did not have
@@ -1245,12 +1250,16 @@ fn novelty(s: &Statement, n: &Clause, facts: &[&Facts], old: &Index) -> Vec<Delt
     // the purposes of providing the service it only illustrates (`for example, we use your
     // address to deliver your orders`), and one that sets a scene (`For example, when you fill
     // out an interest survey, we learn from it …`) states none.
-    let new_purposes: BTreeSet<String> = if !illustrates(n) {
-        new_purposes
-    } else if s.polarity == Polarity::Affirm && !s.actions.is_empty() && states_our_practice(n) {
-        new_purposes.into_iter().filter(|p| SECONDARY_PURPOSES.contains(&p.as_str())).collect()
-    } else {
-        BTreeSet::new()
+    let new_purposes: BTreeSet<String> = match after_example_marker(n) {
+        None => new_purposes,
+        Some(rest)
+            if s.polarity == Polarity::Affirm
+                && !s.actions.is_empty()
+                && states_our_practice(&rest) =>
+        {
+            new_purposes.into_iter().filter(|p| SECONDARY_PURPOSES.contains(&p.as_str())).collect()
+        }
+        Some(_) => BTreeSet::new(),
     };
     if !new_purposes.is_empty() {
         let mut d = delta(DeltaKind::NewPurpose, n, "new");

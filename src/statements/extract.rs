@@ -1516,7 +1516,8 @@ fn practices(
             continue;
         }
         let subject = scan.subject_before(a.start);
-        let ceased = ceases(text, a.start);
+        let cessation = cessation_at(text, a.start);
+        let ceased = cessation.is_some();
         let negated = negations.iter().any(|n| {
             n.end <= a.start
                 && same_sentence_part(text, n.end, a.start)
@@ -1534,7 +1535,7 @@ fn practices(
         }
         // Not stopping continues the practice (`we will not stop collecting`, `不会停止收集`,
         // `没有停止共享`).
-        let negated = negated || (ceased && cessation_negated(text, a.start));
+        let negated = negated || cessation.is_some_and(|i| cessation_negated(text, i));
         let (negated, ceased) = (negated != ceased, ceased && !negated);
         // "If you do not provide …": a consequence, not a practice or a promise; also in a
         // later conditional part (`…，如您拒绝授权提供该等信息，可在…中选择关闭`).
@@ -1689,15 +1690,10 @@ const CESSATIONS: [&str; 15] = [
     "discontinued",
 ];
 
-/// Whether a word that stops a practice ([`CESSATIONS`]) comes right before the practice word at
-/// `at`, only spaces between them (`we will stop sharing`), or for `停止` a short phrase of whom
-/// or what the practice concerns (`停止向第三方共享`, `停止对您的信息进行处理`); an English one
-/// must be a word of its own (`non-stop tracking` stops nothing).
-fn ceases(text: &str, at: usize) -> bool {
-    cessation_at(text, at).is_some()
-}
-
-/// The byte offset where the word that stops the practice at `at` starts ([`ceases`]).
+/// Where a word that stops a practice ([`CESSATIONS`]) starts when it comes right before the
+/// practice word at `at`, only spaces between them (`we will stop sharing`), or for `停止` a
+/// short phrase of whom or what the practice concerns (`停止向第三方共享`, `停止对您的信息进行处理`);
+/// an English one must be a word of its own (`non-stop tracking` stops nothing).
 fn cessation_at(text: &str, at: usize) -> Option<usize> {
     let before = text[..at].trim_end();
     for w in CESSATIONS {
@@ -1721,13 +1717,12 @@ fn cessation_at(text: &str, at: usize) -> Option<usize> {
     short.then_some(i)
 }
 
-/// Whether the word that stops the practice at `at` is itself negated by a prefix written
-/// against it (`没有停止共享`, `未停止`, `并未停止`, `从未停止`): the practice goes on.
+/// Whether the word that stops a practice, starting at `at` ([`cessation_at`]), is itself
+/// negated by a prefix written against it (`没有停止共享`, `未停止`, `并未停止`, `从未停止`): the
+/// practice goes on.
 fn cessation_negated(text: &str, at: usize) -> bool {
-    cessation_at(text, at).is_some_and(|i| {
-        let rest = text[..i].trim_end();
-        ["没有", "未", "不"].iter().any(|n| rest.ends_with(n))
-    })
+    let rest = text[..at].trim_end();
+    ["没有", "未", "不"].iter().any(|n| rest.ends_with(n))
 }
 
 /// The characters that end a part of a clause for the permission, `obtain` and `汇总` tests: a
@@ -2998,11 +2993,7 @@ fn recipients(
                             | Field::Place
                     )
             });
-            // Our own systems (`transmitted to our servers`, `发送至我们的服务器`) are no party.
-            let ours = ["our ", "nos ", "notre ", "我们", "本公司", "本平台"]
-                .iter()
-                .any(|w| phrase.starts_with(w));
-            if known || ours || phrase.is_empty() || in_purpose(a, b) {
+            if known || phrase.is_empty() || in_purpose(a, b) {
                 continue;
             }
             s.recipients.insert("third_party".to_string());
