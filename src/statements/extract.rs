@@ -606,9 +606,7 @@ impl<'a> Scan<'a> {
                 }
                 _ => continue,
             };
-            if !valid
-                || out.iter().any(|s| s.start <= f.start && f.start < s.end && !s.specific_only)
-            {
+            if !valid {
                 continue;
             }
             let end = if opens_part {
@@ -5128,6 +5126,15 @@ mod tests {
         assert!(s.purposes.is_empty(), "{:?}", s.purposes);
         let s = read("We provide your email address to partners.");
         assert_eq!(s.recipients, set(&["partner"]));
+        // A purpose cue after a practice that an earlier cue opens (`pour traiter …`) still opens
+        // a purpose phrase of its own once the practice ends the first one.
+        let s = read(
+            "Nous pouvons utiliser la technologie de reconnaissance faciale pour traiter les photos \
+             de profil des utilisateurs dans le seul but d'empêcher l'usurpation d'identité.",
+        );
+        assert_eq!(s.purposes, set(&["security"]), "{:?}", s.purposes);
+        let s = read("Nous pouvons utiliser vos photos pour vérifier leur identité.");
+        assert_eq!(s.purposes, set(&["account"]), "{:?}", s.purposes);
     }
 
     #[test]
