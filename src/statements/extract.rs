@@ -1419,12 +1419,16 @@ fn practices(
     // Whether the previous practice word was named, guarded or an attribute (a chain shares it).
     let mut inherited = false;
     let mut previous_end = usize::MAX;
+    let mut chain_start = 0;
     for (k, a) in verbs.iter().enumerate() {
         let part = scan.part(a.start);
         let (part_start, part_end) = scan.part_span(part);
         let word = &text[a.start..a.end];
         let chain = previous_end != usize::MAX && chained(text, previous_end, a.start);
         previous_end = a.end;
+        if !chain {
+            chain_start = a.start;
+        }
         let chain_end = {
             let mut end = a.end;
             for b in &verbs[k + 1..] {
@@ -1464,7 +1468,7 @@ fn practices(
         let named_after = scan.of(Field::NamedAfter).any(|n| {
             n.start >= chain_end && n.start <= part_end && np_gap(scan, chain_end, n.start)
         });
-        let attribute = attribute(scan, a, chain_end);
+        let attribute = attribute(scan, a, chain_start, chain_end);
         let illicit = scan.of(Field::Unauthorized).any(|u| {
             u.end <= a.start
                 && u.start >= part_start
@@ -2037,7 +2041,7 @@ fn np_gap(scan: &Scan<'_>, from: usize, to: usize) -> bool {
 
 /// Whether a Chinese practice word ends a relative clause without its own subject
 /// (`共享的个人信息`): an attribute. `我们收集的信息` and `您公开分享的信息` state the practice.
-fn attribute(scan: &Scan<'_>, a: &Found<'_>, chain_end: usize) -> bool {
+fn attribute(scan: &Scan<'_>, a: &Found<'_>, chain_start: usize, chain_end: usize) -> bool {
     let text = &scan.text;
     let mut rest = &text[chain_end..];
     for particle in ["而来", "来", "到", "得", "过"] {
@@ -2052,13 +2056,16 @@ fn attribute(scan: &Scan<'_>, a: &Found<'_>, chain_end: usize) -> bool {
             return false;
         }
         // Its own subject right before it: a relative clause that states the practice
-        // (`我们收集的`, `您自行向社会公众公开的`).
-        let (part_start, _) = scan.part_span(scan.part(a.start));
+        // (`我们收集的`, `您自行向社会公众公开的`), also when the user lets us act (`您授权我们
+        // 收集的信息`: we collect). The subject of a chain of practices (`我们收集、使用的`)
+        // stands before its first word.
+        let (part_start, _) = scan.part_span(scan.part(chain_start));
         return !scan.found.iter().any(|f| {
-            matches!(f.field, Field::SubjectWe | Field::SubjectUser)
+            (matches!(f.field, Field::SubjectWe | Field::SubjectUser)
+                || (f.field == Field::NotSubject && permits_us(text, f)))
                 && f.start >= part_start
-                && f.end <= a.start
-                && adverbial_gap(scan, f.end, a.start)
+                && f.end <= chain_start
+                && adverbial_gap(scan, f.end, chain_start)
         });
     }
     // English: a participle after the noun it describes (`information collected for`,
@@ -5135,6 +5142,25 @@ mod tests {
         assert_eq!(s.purposes, set(&["security"]), "{:?}", s.purposes);
         let s = read("Nous pouvons utiliser vos photos pour vérifier leur identité.");
         assert_eq!(s.purposes, set(&["account"]), "{:?}", s.purposes);
+    }
+
+    #[test]
+    fn a_relative_clause_with_its_subject_states_the_practice() {
+        // The subject before the first word of a chain of practices states all of them; the
+        // user letting us act makes us the subject.
+        for (sentence, actions) in [
+            ("我们需要收集和使用的您的个人信息包括如下两种：", &["collect", "use"][..]),
+            ("您须授权我们收集、使用的必要的信息。", &["collect", "use"]),
+            ("您授权我们收集的信息包括您的手机号码。", &["collect"]),
+        ] {
+            assert_eq!(read(sentence).actions, set(actions), "{sentence}");
+        }
+        // Without a subject the practice is an attribute; a permission the user may refuse
+        // states none.
+        for sentence in ["共享、转让的个人信息", "您可以拒绝授权我们收集的信息。"]
+        {
+            assert!(read(sentence).actions.is_empty(), "{sentence}");
+        }
     }
 
     #[test]
