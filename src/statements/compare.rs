@@ -875,11 +875,7 @@ fn added(paired: Option<&Clause>, n: &Clause, sides: &Sides<'_>, out: &mut Vec<D
     if !s.is_practice() {
         // A short item naming data with no practice word of its own (`12、月经周期、基础体温；`
         // in a list under "we collect") adds the kinds of data it names.
-        if s.polarity == Polarity::Affirm
-            && !s.data.is_empty()
-            && n.text.chars().count() <= 60
-            && !is_sentence(&n.text)
-        {
+        if s.polarity == Polarity::Affirm && !s.data.is_empty() && n.text.chars().count() <= 60 {
             out.extend(
                 novelty(s, n, &[&old.free, &old.consented, &old.by_law], old)
                     .into_iter()
@@ -1455,16 +1451,6 @@ fn is_list_item(text: &str) -> bool {
     let t = t.strip_prefix(['(', '（']).unwrap_or(t);
     let digits = t.chars().take_while(char::is_ascii_digit).count();
     (1..=2).contains(&digits) && t[digits..].starts_with(['、', '.', '．', ')', '）'])
-}
-
-/// Whether a clause is a sentence of its own rather than a list item or a cell: eight words or
-/// more, ending with a full stop, a question or an exclamation mark (`Because your age, gender,
-/// and interests belong only to you.`). A sentence that names data without a practice word
-/// speaks about the data; it does not add them to a list of what is collected. Chinese text,
-/// written without spaces, is never counted as a sentence here: its list items end with `。` too.
-fn is_sentence(text: &str) -> bool {
-    let t = text.trim_end();
-    t.ends_with(['.', '!', '?']) && t.split_whitespace().count() >= 8
 }
 
 /// A list item without its number: `5、如果…` → `如果…`.

@@ -533,9 +533,13 @@ impl<'a> Scan<'a> {
 
     /// The purpose phrases opened in the clause; mid-part phrases run to the end of the clause
     /// until [`Scan::close_scopes`] ends them at the practice that follows.
-    fn purpose_scopes(&self, lead: usize) -> Vec<Scope> {
+    ///
+    /// Also returns the cues found inside an earlier phrase: [`nested_purposes`] opens them
+    /// once the practices are read.
+    fn purpose_scopes(&self, lead: usize) -> (Vec<Scope>, Vec<Scope>) {
         let text = &self.text;
         let mut out: Vec<Scope> = Vec::new();
+        let mut nested: Vec<Scope> = Vec::new();
         for f in &self.found {
             if !matches!(
                 f.field,
@@ -563,9 +567,15 @@ impl<'a> Scan<'a> {
                             "为" => !["您", "其", "他人", "其他", "用户", "我们", "本"]
                                 .iter()
                                 .any(|p| next.starts_with(p)),
-                            "以" => !["下", "上", "外", "及", "后", "前", "内", "来", "为", "免"]
-                                .iter()
-                                .any(|p| next.starts_with(p)),
+                            // `以为` is "believe", but `以为您提供` is "in order to provide you".
+                            "以" => {
+                                !["下", "上", "外", "及", "后", "前", "内", "来", "为", "免"]
+                                    .iter()
+                                    .any(|p| next.starts_with(p))
+                                    || ["为您", "为你", "为用户"]
+                                        .iter()
+                                        .any(|p| next.starts_with(p))
+                            }
                             "来" => !["自", "源", "说"].iter().any(|p| next.starts_with(p)),
                             _ => !DETERMINERS.iter().any(|d| {
                                 next.starts_with(d)
@@ -606,7 +616,9 @@ impl<'a> Scan<'a> {
                 }
                 _ => continue,
             };
-            if !valid {
+            // `适用于` (applies to) is no `用于` (used for).
+            let applies = &text[f.start..f.end] == "用于" && text[..f.start].ends_with('适');
+            if !valid || applies {
                 continue;
             }
             let end = if opens_part {
@@ -619,15 +631,15 @@ impl<'a> Scan<'a> {
             } else {
                 text.len()
             };
-            out.push(Scope {
-                start: f.start,
-                cue_end: f.end,
-                end,
-                opens_part,
-                specific_only: false,
-            });
+            let scope =
+                Scope { start: f.start, cue_end: f.end, end, opens_part, specific_only: false };
+            if out.iter().any(|s| s.start <= f.start && f.start < s.end && !s.specific_only) {
+                nested.push(scope);
+            } else {
+                out.push(scope);
+            }
         }
-        out
+        (out, nested)
     }
 
     /// Whether the English `to` of `f` opens an infinitive of purpose after a practice in the
@@ -744,6 +756,31 @@ impl<'a> Scan<'a> {
             }
         }
     }
+}
+
+/// Purpose cues found inside an earlier purpose phrase that a practice then ended (`… pour
+/// traiter les photos … dans le seul but d'empêcher l'usurpation d'identité`: `pour traiter` is
+/// the practice, the rest names its purpose) open a phrase of their own after that practice.
+/// They are added once the practices are read, so they only name purposes; a cue still inside
+/// a phrase stays part of it. Not after a negation or in a clause with a negated practice,
+/// where the purpose may be the promise's (`… and never use it to send you marketing`).
+fn nested_purposes(scan: &Scan<'_>, scopes: &mut Vec<Scope>, nested: Vec<Scope>, kept: &[Kept]) {
+    // A negation anywhere before the cue (`never use it to …`) may be the cue's.
+    let negation_before = |at: usize| {
+        scan.of(Field::Negation).any(|n| n.start < at) || kept.iter().any(|k| k.negated)
+    };
+    let nested: Vec<Scope> = nested.into_iter().filter(|n| !negation_before(n.start)).collect();
+    if nested.is_empty() {
+        return;
+    }
+    let mut opened: Vec<Scope> = nested
+        .into_iter()
+        .filter(|n| {
+            !scopes.iter().any(|s| !s.specific_only && s.start <= n.start && n.start < s.end)
+        })
+        .collect();
+    scan.close_scopes(&mut opened, kept);
+    scopes.extend(opened);
 }
 
 /// Adverbs that may come before a cue at the start of a part (`仅为实现…`, `only to …`).
@@ -993,7 +1030,7 @@ pub fn extract_clause(
     let text = scan.text.as_str();
     let lead = lead(text);
     let protasis = scan.protasis(lead);
-    let mut scopes = scan.purpose_scopes(lead);
+    let (mut scopes, nested) = scan.purpose_scopes(lead);
     let mut kept = practices(&scan, lead, protasis, &scopes);
     // A negation in a bracketed aside (`收集您的位置信息（您不需要手动输入…）`) is the aside's:
     // it does not turn the practices stated outside the brackets into a promise.
@@ -1006,6 +1043,7 @@ pub fn extract_clause(
         kept.retain(|k| !k.ceased);
     }
     scan.close_scopes(&mut scopes, &kept);
+    nested_purposes(&scan, &mut scopes, nested, &kept);
 
     let mut s = Statement::default();
     // Not notifying or not asking again does not make a clause a promise when it states a
@@ -1425,10 +1463,13 @@ fn practices(
         let (part_start, part_end) = scan.part_span(part);
         let word = &text[a.start..a.end];
         let chain = previous_end != usize::MAX && chained(text, previous_end, a.start);
-        previous_end = a.end;
-        if !chain {
+        // Only words joined by a conjunction share the subject of the first (`我们收集和使用的`);
+        // a main verb right before a relative clause (`我们不会出售收集的信息`) does not lend
+        // it its subject.
+        if !chain || text[previous_end..a.start].trim().is_empty() {
             chain_start = a.start;
         }
+        previous_end = a.end;
         let chain_end = {
             let mut end = a.end;
             for b in &verbs[k + 1..] {
@@ -1822,8 +1863,9 @@ fn permits_us(text: &str, f: &Found<'_>) -> bool {
         .map_or(0, |(i, c)| i + c.len_utf8());
     let before = &text[part_start..f.start];
     ![
-        "不", "拒绝", "撤回", "取消", "停止", "not ", "never ", "refuse", "decline", "withdraw",
-        "stop ", "object ",
+        "不", "未", "没有", "拒绝", "撤回", "撤销", "解除", "收回", "关闭", "取消", "停止", "not ",
+        "never ", "refuse", "decline", "withdraw", "revoke", "turn off", "disable", "stop ",
+        "object ",
     ]
     .iter()
     .any(|w| before.contains(w))
@@ -5142,6 +5184,20 @@ mod tests {
         assert_eq!(s.purposes, set(&["security"]), "{:?}", s.purposes);
         let s = read("Nous pouvons utiliser vos photos pour vérifier leur identité.");
         assert_eq!(s.purposes, set(&["account"]), "{:?}", s.purposes);
+        // A cue that opens a part still leaves the practice after it a practice.
+        let s = read(
+            "We collect your location to show nearby stores and, to measure our ads, share it \
+             with advertising partners.",
+        );
+        assert!(s.actions.contains("share"), "{:?}", s.actions);
+        // After a negation a later cue may be the promise's: it names no purpose.
+        let s = read(
+            "We use your email address to send you receipts and never use it to send you marketing.",
+        );
+        assert!(!s.purposes.contains("marketing"), "{:?}", s.purposes);
+        // `适用于` (applies to) opens no purpose phrase.
+        let s = read("本政策仅适用于我们收集的个人信息，不适用于第三方广告商投放的广告。");
+        assert!(s.purposes.is_empty(), "{:?}", s.purposes);
     }
 
     #[test]
@@ -5157,10 +5213,17 @@ mod tests {
         }
         // Without a subject the practice is an attribute; a permission the user may refuse
         // states none.
-        for sentence in ["共享、转让的个人信息", "您可以拒绝授权我们收集的信息。"]
-        {
+        for sentence in [
+            "共享、转让的个人信息",
+            "您可以拒绝授权我们收集的信息。",
+            "您可以随时撤销授权我们向广告合作伙伴共享的信息。",
+        ] {
             assert!(read(sentence).actions.is_empty(), "{sentence}");
         }
+        // A main verb right before a relative clause lends it no subject: only the sale is
+        // promised.
+        let s = read("我们不会出售收集的个人信息。");
+        assert_eq!(s.actions, set(&["sell"]), "{:?}", s.actions);
     }
 
     #[test]
