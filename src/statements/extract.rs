@@ -5195,6 +5195,9 @@ mod tests {
             "We use your email address to send you receipts and never use it to send you marketing.",
         );
         assert!(!s.purposes.contains("marketing"), "{:?}", s.purposes);
+        // `以为您提供` is "in order to provide you", not `以为` ("believe").
+        let s = read("我们收集您的位置信息，以为您提供附近的服务。");
+        assert!(s.purposes.contains("service"), "{:?}", s.purposes);
         // `适用于` (applies to) opens no purpose phrase.
         let s = read("本政策仅适用于我们收集的个人信息，不适用于第三方广告商投放的广告。");
         assert!(s.purposes.is_empty(), "{:?}", s.purposes);
