@@ -765,9 +765,15 @@ impl<'a> Scan<'a> {
 /// a phrase stays part of it. Not after a negation or in a clause with a negated practice,
 /// where the purpose may be the promise's (`… and never use it to send you marketing`).
 fn nested_purposes(scan: &Scan<'_>, scopes: &mut Vec<Scope>, nested: Vec<Scope>, kept: &[Kept]) {
-    // A negation anywhere before the cue (`never use it to …`) may be the cue's.
+    // A negation anywhere before the cue (`never use it to …`, `without sharing it … to …`)
+    // may be the cue's.
+    let text = scan.text.as_str();
     let negation_before = |at: usize| {
-        scan.of(Field::Negation).any(|n| n.start < at) || kept.iter().any(|k| k.negated)
+        scan.of(Field::Negation).any(|n| n.start < at)
+            || ["without", "sans ", "ohne ", "而非", "而不是"]
+                .iter()
+                .any(|w| text[..at].contains(w))
+            || kept.iter().any(|k| k.negated)
     };
     let nested: Vec<Scope> = nested.into_iter().filter(|n| !negation_before(n.start)).collect();
     if nested.is_empty() {
@@ -1862,13 +1868,18 @@ fn permits_us(text: &str, f: &Found<'_>) -> bool {
         .find(|(_, c)| PART_ENDS.contains(c))
         .map_or(0, |(i, c)| i + c.len_utf8());
     let before = &text[part_start..f.start];
-    ![
-        "不", "未", "没有", "拒绝", "撤回", "撤销", "解除", "收回", "关闭", "取消", "停止", "not ",
-        "never ", "refuse", "decline", "withdraw", "revoke", "turn off", "disable", "stop ",
-        "object ",
-    ]
-    .iter()
-    .any(|w| before.contains(w))
+    // Revoking, releasing or switching off a permission right before it (`撤销授权我们…`);
+    // anywhere in the part these words mean other things (`未登录`, `未成年`).
+    let revoked = ["未", "没有", "撤销", "解除", "收回", "关闭"]
+        .iter()
+        .any(|w| before.trim_end().ends_with(w));
+    !revoked
+        && ![
+            "不", "拒绝", "撤回", "取消", "停止", "not ", "never ", "refuse", "decline",
+            "withdraw", "stop ", "object ",
+        ]
+        .iter()
+        .any(|w| before.contains(w))
 }
 
 /// Whether a deletion the lexicon reads as a user control (`删除您的`, `delete your`) is ours:
@@ -5199,8 +5210,12 @@ mod tests {
         let s = read("我们收集您的位置信息，以为您提供附近的服务。");
         assert!(s.purposes.contains("service"), "{:?}", s.purposes);
         // `适用于` (applies to) opens no purpose phrase.
-        let s = read("本政策仅适用于我们收集的个人信息，不适用于第三方广告商投放的广告。");
+        let s = read("本隐私政策适用于广告推广及营销活动中收集的个人信息。");
         assert!(s.purposes.is_empty(), "{:?}", s.purposes);
+        let s = read(
+            "We use your email address to manage your account, without sharing it with partners to send you marketing.",
+        );
+        assert!(!s.purposes.contains("marketing"), "{:?}", s.purposes);
     }
 
     #[test]
@@ -5223,6 +5238,9 @@ mod tests {
         ] {
             assert!(read(sentence).actions.is_empty(), "{sentence}");
         }
+        // `未` elsewhere in the part is no refusal.
+        let s = read("您在未登录状态下授权我们使用您的位置信息用于广告推送。");
+        assert!(s.actions.contains("use"), "{:?}", s.actions);
         // A main verb right before a relative clause lends it no subject: only the sale is
         // promised.
         let s = read("我们不会出售收集的个人信息。");
