@@ -767,23 +767,21 @@ impl<'a> Scan<'a> {
 fn nested_purposes(scan: &Scan<'_>, scopes: &mut Vec<Scope>, nested: Vec<Scope>, kept: &[Kept]) {
     // A negation anywhere before the cue (`never use it to …`, `without sharing it … to …`)
     // may be the cue's.
+    if kept.iter().any(|k| k.negated) {
+        return;
+    }
     let text = scan.text.as_str();
     let negation_before = |at: usize| {
         scan.of(Field::Negation).any(|n| n.start < at)
             || ["without", "sans ", "ohne ", "而非", "而不是"]
                 .iter()
                 .any(|w| text[..at].contains(w))
-            || kept.iter().any(|k| k.negated)
     };
-    let nested: Vec<Scope> = nested.into_iter().filter(|n| !negation_before(n.start)).collect();
-    if nested.is_empty() {
-        return;
-    }
+    let inside_a_phrase =
+        |at: usize| scopes.iter().any(|s| !s.specific_only && s.start <= at && at < s.end);
     let mut opened: Vec<Scope> = nested
         .into_iter()
-        .filter(|n| {
-            !scopes.iter().any(|s| !s.specific_only && s.start <= n.start && n.start < s.end)
-        })
+        .filter(|n| !negation_before(n.start) && !inside_a_phrase(n.start))
         .collect();
     scan.close_scopes(&mut opened, kept);
     scopes.extend(opened);
@@ -1037,7 +1035,7 @@ pub fn extract_clause(
     let lead = lead(text);
     let protasis = scan.protasis(lead);
     let (mut scopes, nested) = scan.purpose_scopes(lead);
-    let mut kept = practices(&scan, lead, protasis, &scopes);
+    let mut kept = practices(&scan, protasis, &scopes);
     // A negation in a bracketed aside (`收集您的位置信息（您不需要手动输入…）`) is the aside's:
     // it does not turn the practices stated outside the brackets into a promise.
     if kept.iter().any(|k| !k.negated && !bracketed(text, k.start)) {
@@ -1439,12 +1437,7 @@ fn list_continues(text: &str, from: usize, to: usize) -> bool {
 }
 
 /// The practice words of the clause that state a practice, each with its polarity.
-fn practices(
-    scan: &Scan<'_>,
-    lead: usize,
-    protasis: Option<Protasis>,
-    scopes: &[Scope],
-) -> Vec<Kept> {
+fn practices(scan: &Scan<'_>, protasis: Option<Protasis>, scopes: &[Scope]) -> Vec<Kept> {
     let text = scan.text.as_str();
     let verbs: Vec<&Found<'_>> =
         scan.found.iter().filter(|f| f.is_verb() || our_deletion(scan, f)).collect();
@@ -1715,7 +1708,6 @@ fn practices(
             ceased,
         });
     }
-    let _ = lead;
     kept
 }
 
