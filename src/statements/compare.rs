@@ -674,7 +674,7 @@ fn block_clauses(st: &DocumentStatements, s: Option<usize>, b: Option<usize>) ->
 
 /// Words of a clause about reaching the operator: a web address in such a clause is a contact
 /// channel (a form, a complaint page); elsewhere it is a link.
-const CONTACT_WORDS: [&str; 28] = [
+const CONTACT_WORDS: [&str; 34] = [
     "联系",
     "投诉",
     "举报",
@@ -703,12 +703,19 @@ const CONTACT_WORDS: [&str; 28] = [
     "inquiries",
     "enquiry",
     "enquiries",
+    "kontakt",
+    "anfrage",
+    "beschwerde",
+    "datenschutzbeauftragte",
+    "réclamation",
+    "délégué à la protection",
 ];
 
 /// A channel as the place a reader gets to: an e-mail address or phone number as written, a
 /// postal address whatever its case, a web address by its site
 /// (`support.example.com/contact?tags=x` and `support.example.com/request` are the operator's
-/// one support site; a form that moved on it is the same channel).
+/// one support site; a help page that moved on it is the same channel). A form is keyed by its
+/// host instead: see [`form_key`].
 fn channel_key(channel: &str) -> String {
     if channel.starts_with("post:") {
         return channel.to_lowercase();
@@ -737,19 +744,46 @@ fn channel_key(channel: &str) -> String {
     }
 }
 
+/// Whether a clause offers a form to fill in (`contact form`, `Anfrageformular`, `formulaire`,
+/// `表单`): its web address is the form's own host, and a form moved to another host is another
+/// way in, even on the same site.
+fn names_form(text: &str) -> bool {
+    const FORMS: [&str; 5] = ["formular", "formulaire", "formulario", "formulier", "表单"];
+    FORMS.iter().any(|w| text.contains(w))
+        || text.match_indices("form").any(|(i, _)| {
+            let before = text[..i].chars().next_back();
+            let after = text[i + 4..].chars().next();
+            !before.is_some_and(|c| c.is_alphanumeric() && !matches!(c, 'b'))
+                && !after.is_some_and(|c| c.is_alphanumeric() && c != 's')
+        })
+}
+
+/// A form's web address by its host: a form moved to another host (a ticketing service, the
+/// customer area: `formulaires.services.example.fr/1770` →
+/// `espace-client.example.fr/demande-donnees`) is another way in, one moved on the same host is
+/// the same support site (`support.example.com/contact` → `support.example.com/request`).
+fn form_key(channel: &str) -> String {
+    let url = channel.strip_prefix("url:").unwrap_or(channel);
+    format!("url:{}", url.split(['/', '?', '#']).next().unwrap_or(url))
+}
+
 /// The channels of a clause that are contact channels, by [`channel_key`]: every e-mail address
-/// and phone number, and web sites named in a clause about contacting the operator.
+/// and phone number, and web sites named in a clause about contacting the operator (by the
+/// host, [`form_key`], when the clause offers a form).
 fn contact_channels(c: &Clause) -> impl Iterator<Item = String> + '_ {
     // Only a clause with a web address needs its wording read.
-    let contact = c.statement.channels.iter().any(|ch| ch.starts_with("url:")) && {
+    let (contact, form) = if c.statement.channels.iter().any(|ch| ch.starts_with("url:")) {
         let text = crate::normalize::match_text(&c.text);
-        CONTACT_WORDS.iter().any(|w| text.contains(w))
+        let contact = CONTACT_WORDS.iter().any(|w| text.contains(w));
+        (contact, contact && names_form(&text))
+    } else {
+        (false, false)
     };
-    c.statement
-        .channels
-        .iter()
-        .filter(move |ch| contact || !ch.starts_with("url:"))
-        .map(|ch| channel_key(ch))
+    c.statement.channels.iter().filter(move |ch| contact || !ch.starts_with("url:")).map(
+        move |ch| {
+            if form && ch.starts_with("url:") { form_key(ch) } else { channel_key(ch) }
+        },
+    )
 }
 
 /// Contact channels the change removes from, or adds to, the policy as a whole. A channel
@@ -765,11 +799,17 @@ fn channel_deltas(old: &[Clause], new: &[Clause], sides: &Sides<'_>, out: &mut V
         .flat_map(|c| contact_channels(c).map(move |ch| (c, ch)))
         .filter(|(_, ch)| !in_new.contains(ch))
         .collect();
-    let came: Vec<(&Clause, String)> = new
+    let mut came: Vec<(&Clause, String)> = new
         .iter()
         .flat_map(|c| contact_channels(c).map(move |ch| (c, ch)))
         .filter(|(_, ch)| !in_old.contains(ch))
         .collect();
+    // A form's page new to the policy on a site it already named (a link put on the words
+    // `formulaire de contact`) adds no way in unless it takes an old one's place.
+    if gone.is_empty() {
+        let old_sites: HashSet<String> = in_old.iter().map(|ch| channel_key(ch)).collect();
+        came.retain(|(_, ch)| !old_sites.contains(&channel_key(ch)));
+    }
     let word = |(_, ch): &(&Clause, String)| channel_word(ch);
     if let Some((clause, _)) = came.first() {
         let kind =
