@@ -3509,6 +3509,7 @@ fn purposes(
             _ => ranges.push((c.start, text.len(), false)),
         }
     }
+    let mut back = None;
     for (from, to, specific_only) in ranges {
         for (a, b) in segments(scan, from, to) {
             let in_segment: Vec<&Found<'_>> =
@@ -3550,13 +3551,40 @@ fn purposes(
                             f.field == Field::Purpose && f.start <= g.start && g.end <= f.end
                         })
                 });
-                if let Some(g) = generic {
-                    s.purposes.insert("service".to_string());
-                    s.words.entry("service".to_string()).or_insert_with(|| scan.word(g));
+                match generic {
+                    // `为实现此功能`: the function named before, whose purpose the clause
+                    // gives elsewhere when it has one.
+                    Some(g) if pointing_back(&text[a..g.start]) => {
+                        back.get_or_insert(g);
+                    }
+                    Some(g) => {
+                        s.purposes.insert("service".to_string());
+                        s.words.entry("service".to_string()).or_insert_with(|| scan.word(g));
+                    }
+                    None => {}
                 }
             }
         }
     }
+    if let Some(g) = back
+        && s.purposes.is_empty()
+    {
+        s.purposes.insert("service".to_string());
+        s.words.entry("service".to_string()).or_insert_with(|| scan.word(g));
+    }
+}
+
+/// Whether the words before a service word point back to one already named (`为实现此功能`,
+/// `以实现前述功能`): the purpose is that function's, stated elsewhere in the clause
+/// when it is, not the service in general.
+fn pointing_back(before: &str) -> bool {
+    // Chinese only: `this service` in English is as often the service itself.
+    const POINTERS: [&str; 8] = ["此", "这一", "这个", "该", "上述", "这些", "前述", "以上"];
+    let before = before.trim_end();
+    POINTERS.iter().any(|p| {
+        // `因此`, `如此`, `彼此`, `应该` are words of their own.
+        before.strip_suffix(p).is_some_and(|rest| !rest.ends_with(['因', '如', '彼', '应', '从']))
+    })
 }
 
 /// The segments of `from..to` a purpose phrase is read in: its parts, an English part cut again
@@ -5043,6 +5071,24 @@ mod tests {
             assert_eq!(s.actions, set(&["share"]), "{sentence}");
             assert_eq!(s.conditions, set(&[condition]), "{sentence}");
         }
+    }
+
+    #[test]
+    fn a_function_pointed_back_to_is_no_service_beside_its_own_purpose() {
+        // The function named before gives the purpose; `此功能` adds no generic service.
+        let s = read(
+            "我们可能通过手机短信向您发送活动提醒，为实现此功能，我们可能会收集您的手机号码，用于活动提醒的发送。",
+        );
+        assert_eq!(s.purposes, set(&["communication"]));
+        // With no other purpose in the clause, the function pointed back to is still a service.
+        let s = read("我们为您提供学习成就功能，为此，我们需要获取您的账号以实现前述功能。");
+        assert_eq!(s.purposes, set(&["service"]));
+    }
+
+    #[test]
+    fn asking_the_user_for_a_permission_collects() {
+        let s = read("我们可能还需要向您索取日历和 Push 权限，以实现提醒消息的推送。");
+        assert_eq!(s.actions, set(&["collect"]));
     }
 
     #[test]
