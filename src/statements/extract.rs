@@ -317,7 +317,9 @@ impl<'a> Scan<'a> {
                 _ if f.is_verb() => verb_end = f.end,
                 Field::SubjectWe | Field::SubjectUser if clitic(f, &candidates, verb_end) => {}
                 Field::SubjectWe if !before_party => candidates.push((f.end, Subject::We)),
-                Field::SubjectUser if f.start != verb_end => {
+                Field::SubjectUser
+                    if f.start != verb_end && !object_before_conjunction(&self.text[f.end..at]) =>
+                {
                     candidates.push((f.end, Subject::User))
                 }
                 // `您授权我们收集`, `you authorize us to collect`: the user lets us act; we
@@ -762,8 +764,8 @@ impl<'a> Scan<'a> {
 /// traiter les photos … dans le seul but d'empêcher l'usurpation d'identité`: `pour traiter` is
 /// the practice, the rest names its purpose) open a phrase of their own after that practice.
 /// They are added once the practices are read, so they only name purposes; a cue still inside
-/// a phrase stays part of it. Not after a negation or in a clause with a negated practice,
-/// where the purpose may be the promise's (`… and never use it to send you marketing`).
+/// a phrase stays part of it. Not after a negation with no affirmed practice between, or in a
+/// clause with a negated practice, where the purpose may be the promise's (`… and never use it to send you marketing`).
 fn nested_purposes(scan: &Scan<'_>, scopes: &mut Vec<Scope>, nested: Vec<Scope>, kept: &[Kept]) {
     // A negation anywhere before the cue (`never use it to …`, `without sharing it … to …`)
     // may be the cue's.
@@ -771,8 +773,12 @@ fn nested_purposes(scan: &Scan<'_>, scopes: &mut Vec<Scope>, nested: Vec<Scope>,
         return;
     }
     let text = scan.text.as_str();
+    // A practice the clause affirms between a negation and the cue takes the cue (`… so that
+    // it no longer identifies you and use it for the purposes above, such as to analyze …`);
+    // `without` keeps the practice after it (`without sharing it … to …`).
     let negation_before = |at: usize| {
-        scan.of(Field::Negation).any(|n| n.start < at)
+        let from = kept.iter().filter(|k| k.end <= at).map(|k| k.end).max().unwrap_or(0);
+        scan.of(Field::Negation).any(|n| n.start < at && n.start >= from)
             || ["without", "sans ", "ohne ", "而非", "而不是"]
                 .iter()
                 .any(|w| text[..at].contains(w))
@@ -1564,8 +1570,10 @@ fn practices(scan: &Scan<'_>, protasis: Option<Protasis>, scopes: &[Scope]) -> V
             n.end <= a.start
                 && same_sentence_part(text, n.end, a.start)
                 // `… so that it no longer identifies you and share it`: the negation is the
-                // purpose phrase's.
+                // purpose phrase's, unless it stands right before the verb (`… to send you
+                // receipts and never use it …`).
                 && !(is_latin(&text[n.start..n.end])
+                    && !right_before(&text[n.end..a.start])
                     && scopes.iter().any(|sc| !sc.opens_part && !sc.specific_only && sc.start < n.start && scan.part(sc.start) == part))
         }) || scan.of(Field::NegationPrefix).any(|p| p.end == a.start)
             || negated_after(scan, a);
@@ -3587,6 +3595,43 @@ fn pointing_back(before: &str) -> bool {
     })
 }
 
+/// Whether an English negation ends right before the verb: nothing between but auxiliaries
+/// and adverbs (`never use`, `do not ever share`, `will not be sold`).
+fn right_before(between: &str) -> bool {
+    between.split_whitespace().all(|w| {
+        matches!(
+            w,
+            "be" | "been"
+                | "ever"
+                | "again"
+                | "also"
+                | "otherwise"
+                | "knowingly"
+                | "directly"
+                | "be,"
+                | "to"
+        )
+    })
+}
+
+/// Whether the words between an English `you` and a verb make `you` the object of a verb the
+/// lexicon does not know, joined to this one (`we do not target you or keep …`, `we never bother
+/// you with ads or sell …`): a conjunction right after it, or after a phrase it opens with a
+/// preposition. `if you sign up or keep …` keeps `you` as the subject.
+fn object_before_conjunction(between: &str) -> bool {
+    let words: Vec<&str> = between.split_whitespace().collect();
+    let joins = |w: &str| matches!(w, "or" | "and" | "nor");
+    match words.as_slice() {
+        [w] => joins(w),
+        [first, .., last] if words.len() <= 6 => {
+            joins(last)
+                && matches!(*first, "with" | "about" | "for" | "on" | "by")
+                && !between.contains([',', ';', ':', '.'])
+        }
+        _ => false,
+    }
+}
+
 /// The segments of `from..to` a purpose phrase is read in: its parts, an English part cut again
 /// before a coordinated `to` (`to provide … and to recommend …`).
 fn segments(scan: &Scan<'_>, from: usize, to: usize) -> Vec<(usize, usize)> {
@@ -5083,6 +5128,46 @@ mod tests {
         // With no other purpose in the clause, the function pointed back to is still a service.
         let s = read("我们为您提供学习成就功能，为此，我们需要获取您的账号以实现前述功能。");
         assert_eq!(s.purposes, set(&["service"]));
+    }
+
+    #[test]
+    fn you_before_a_conjunction_is_the_object_of_an_unknown_verb() {
+        for sentence in [
+            "We do not target you or keep your search history.",
+            "We don’t target you with ads or keep your search history.",
+        ] {
+            let s = read(sentence);
+            assert_eq!(
+                (s.polarity, s.actions.clone()),
+                (Polarity::Negate, set(&["store"])),
+                "{sentence}"
+            );
+        }
+        // The subject of a verb before the conjunction stays the subject.
+        let s = read("If you sign up or keep using the app, we collect your email.");
+        assert_eq!(s.actions, set(&["collect"]));
+        let s = read("We will ask you to verify your identity or provide more information.");
+        assert_eq!(s.actions, set(&["collect"]));
+        let s = read("You may keep or delete your history.");
+        assert!(s.actions.is_empty(), "{:?}", s.actions);
+    }
+
+    #[test]
+    fn a_purpose_after_an_affirmed_practice_is_its_own_despite_an_earlier_negation() {
+        let s = read(
+            "We de-identify Personal Data so that it no longer identifies you and share it with third parties for the purposes described above, such as to improve our services.",
+        );
+        assert_eq!(s.polarity, Polarity::Affirm);
+        assert!(s.actions.contains("share"), "{:?}", s.actions);
+        assert!(s.purposes.contains("improvement"), "{:?}", s.purposes);
+    }
+
+    #[test]
+    fn a_negation_right_before_the_verb_is_the_verbs_even_after_a_purpose_phrase() {
+        let s = read(
+            "We use your email address to send you receipts and never use it to send you marketing.",
+        );
+        assert_eq!((s.polarity, s.actions.clone()), (Polarity::Negate, set(&["use"])));
     }
 
     #[test]
