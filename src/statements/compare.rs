@@ -744,18 +744,47 @@ fn channel_key(channel: &str) -> String {
     }
 }
 
-/// Whether a clause offers a form to fill in (`contact form`, `Anfrageformular`, `formulaire`,
-/// `表单`): its web address is the form's own host, and a form moved to another host is another
-/// way in, even on the same site.
+/// Whether a clause offers a form to fill in (`contact form`, `request form`, `our online
+/// form`, `Anfrageformular`, `formulaire`, `表单`). A form in the sense of a shape (`in any
+/// form`, `in electronic form`, `in schriftlicher Form`, `in the form of`) is none.
 fn names_form(text: &str) -> bool {
     const FORMS: [&str; 5] = ["formular", "formulaire", "formulario", "formulier", "表单"];
-    FORMS.iter().any(|w| text.contains(w))
-        || text.match_indices("form").any(|(i, _)| {
-            let before = text[..i].chars().next_back();
-            let after = text[i + 4..].chars().next();
-            !before.is_some_and(|c| c.is_alphanumeric() && !matches!(c, 'b'))
-                && !after.is_some_and(|c| c.is_alphanumeric() && c != 's')
-        })
+    /// Words before `form` that make it one to fill in.
+    const BEFORE: [&str; 20] = [
+        "contact",
+        "request",
+        "requests",
+        "web",
+        "online",
+        "our",
+        "this",
+        "the",
+        "a",
+        "an",
+        "specific",
+        "dedicated",
+        "feedback",
+        "complaint",
+        "support",
+        "inquiry",
+        "enquiry",
+        "privacy",
+        "submission",
+        "opt-out",
+    ];
+    if FORMS.iter().any(|w| text.contains(w)) || text.contains("webform") {
+        return true;
+    }
+    let words: Vec<&str> = text
+        .split(|c: char| !(c.is_alphanumeric() || c == '-'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    words
+        .windows(3)
+        .any(|w| matches!(w[1], "form" | "forms") && BEFORE.contains(&w[0]) && w[2] != "of")
+        || words.ends_with(&["form"])
+            && words.len() >= 2
+            && BEFORE.contains(&words[words.len() - 2])
 }
 
 /// A form's web address by its host: a form moved to another host (a ticketing service, the
@@ -767,21 +796,38 @@ fn form_key(channel: &str) -> String {
     format!("url:{}", url.split(['/', '?', '#']).next().unwrap_or(url))
 }
 
+/// Whether a clause is about contacting the operator: only then is a web address in it a
+/// channel.
+fn about_contact(c: &Clause) -> bool {
+    // Only a clause with a web address needs its wording read.
+    c.statement.channels.iter().any(|ch| ch.starts_with("url:")) && {
+        let text = crate::normalize::match_text(&c.text);
+        CONTACT_WORDS.iter().any(|w| text.contains(w))
+    }
+}
+
+/// The web addresses that clauses about contacting the operator offer as a form, in either
+/// version: an address is keyed the same way on both sides, whatever the words beside it
+/// became (`our specific form` → `this link`).
+fn forms<'c>(clauses: impl Iterator<Item = &'c Clause>) -> HashSet<&'c str> {
+    clauses
+        .filter(|c| about_contact(c) && names_form(&crate::normalize::match_text(&c.text)))
+        .flat_map(|c| c.statement.channels.iter().filter(|ch| ch.starts_with("url:")))
+        .map(String::as_str)
+        .collect()
+}
+
 /// The channels of a clause that are contact channels, by [`channel_key`]: every e-mail address
 /// and phone number, and web sites named in a clause about contacting the operator (by the
-/// host, [`form_key`], when the clause offers a form).
-fn contact_channels(c: &Clause) -> impl Iterator<Item = String> + '_ {
-    // Only a clause with a web address needs its wording read.
-    let (contact, form) = if c.statement.channels.iter().any(|ch| ch.starts_with("url:")) {
-        let text = crate::normalize::match_text(&c.text);
-        let contact = CONTACT_WORDS.iter().any(|w| text.contains(w));
-        (contact, contact && names_form(&text))
-    } else {
-        (false, false)
-    };
+/// host, [`form_key`], when either version offers the address as a form).
+fn contact_channels<'c>(
+    c: &'c Clause,
+    forms: &'c HashSet<&str>,
+) -> impl Iterator<Item = String> + 'c {
+    let contact = about_contact(c);
     c.statement.channels.iter().filter(move |ch| contact || !ch.starts_with("url:")).map(
         move |ch| {
-            if form && ch.starts_with("url:") { form_key(ch) } else { channel_key(ch) }
+            if forms.contains(ch.as_str()) { form_key(ch) } else { channel_key(ch) }
         },
     )
 }
@@ -792,16 +838,20 @@ fn contact_channels(c: &Clause) -> impl Iterator<Item = String> + '_ {
 /// without an address; one that gives way to a channel the policy did not have before is
 /// replaced.
 fn channel_deltas(old: &[Clause], new: &[Clause], sides: &Sides<'_>, out: &mut Vec<Delta>) {
-    let in_new: HashSet<String> = sides.new.clauses.iter().flat_map(contact_channels).collect();
-    let in_old: HashSet<String> = sides.old.clauses.iter().flat_map(contact_channels).collect();
+    let forms = forms(sides.old.clauses.iter().chain(sides.new.clauses.iter()));
+    let forms = &forms;
+    let in_new: HashSet<String> =
+        sides.new.clauses.iter().flat_map(|c| contact_channels(c, forms)).collect();
+    let in_old: HashSet<String> =
+        sides.old.clauses.iter().flat_map(|c| contact_channels(c, forms)).collect();
     let gone: Vec<(&Clause, String)> = old
         .iter()
-        .flat_map(|c| contact_channels(c).map(move |ch| (c, ch)))
+        .flat_map(|c| contact_channels(c, forms).map(move |ch| (c, ch)))
         .filter(|(_, ch)| !in_new.contains(ch))
         .collect();
     let mut came: Vec<(&Clause, String)> = new
         .iter()
-        .flat_map(|c| contact_channels(c).map(move |ch| (c, ch)))
+        .flat_map(|c| contact_channels(c, forms).map(move |ch| (c, ch)))
         .filter(|(_, ch)| !in_old.contains(ch))
         .collect();
     // A form's page new to the policy on a site it already named (a link put on the words

@@ -776,12 +776,19 @@ fn nested_purposes(scan: &Scan<'_>, scopes: &mut Vec<Scope>, nested: Vec<Scope>,
     // A practice the clause affirms between a negation and the cue takes the cue (`… so that
     // it no longer identifies you and use it for the purposes above, such as to analyze …`);
     // `without` keeps the practice after it (`without sharing it … to …`).
+    // A negation right before that practice (`… and never use it to …`) is still the
+    // practice's, whatever the practice was read as.
     let negation_before = |at: usize| {
-        let from = kept.iter().filter(|k| k.end <= at).map(|k| k.end).max().unwrap_or(0);
-        scan.of(Field::Negation).any(|n| n.start < at && n.start >= from)
-            || ["without", "sans ", "ohne ", "而非", "而不是"]
-                .iter()
-                .any(|w| text[..at].contains(w))
+        scan.of(Field::Negation).any(|n| {
+            n.start < at
+                && !kept.iter().any(|k| {
+                    k.start >= n.end
+                        && k.end <= at
+                        && !text[n.end..k.start]
+                            .split_whitespace()
+                            .all(|w| matches!(w, "be" | "been" | "ever" | "again" | "also" | "to"))
+                })
+        }) || ["without", "sans ", "ohne ", "而非", "而不是"].iter().any(|w| text[..at].contains(w))
     };
     let inside_a_phrase =
         |at: usize| scopes.iter().any(|s| !s.specific_only && s.start <= at && at < s.end);
@@ -1570,10 +1577,8 @@ fn practices(scan: &Scan<'_>, protasis: Option<Protasis>, scopes: &[Scope]) -> V
             n.end <= a.start
                 && same_sentence_part(text, n.end, a.start)
                 // `… so that it no longer identifies you and share it`: the negation is the
-                // purpose phrase's, unless it stands right before the verb (`… to send you
-                // receipts and never use it …`).
+                // purpose phrase's.
                 && !(is_latin(&text[n.start..n.end])
-                    && !right_before(&text[n.end..a.start])
                     && scopes.iter().any(|sc| !sc.opens_part && !sc.specific_only && sc.start < n.start && scan.part(sc.start) == part))
         }) || scan.of(Field::NegationPrefix).any(|p| p.end == a.start)
             || negated_after(scan, a);
@@ -3595,25 +3600,6 @@ fn pointing_back(before: &str) -> bool {
     })
 }
 
-/// Whether an English negation ends right before the verb: nothing between but auxiliaries
-/// and adverbs (`never use`, `do not ever share`, `will not be sold`).
-fn right_before(between: &str) -> bool {
-    between.split_whitespace().all(|w| {
-        matches!(
-            w,
-            "be" | "been"
-                | "ever"
-                | "again"
-                | "also"
-                | "otherwise"
-                | "knowingly"
-                | "directly"
-                | "be,"
-                | "to"
-        )
-    })
-}
-
 /// Whether the words between an English `you` and a verb make `you` the object of a verb the
 /// lexicon does not know, joined to this one (`we do not target you or keep …`, `we never bother
 /// you with ads or sell …`): a conjunction right after it, or after a phrase it opens with a
@@ -5160,14 +5146,6 @@ mod tests {
         assert_eq!(s.polarity, Polarity::Affirm);
         assert!(s.actions.contains("share"), "{:?}", s.actions);
         assert!(s.purposes.contains("improvement"), "{:?}", s.purposes);
-    }
-
-    #[test]
-    fn a_negation_right_before_the_verb_is_the_verbs_even_after_a_purpose_phrase() {
-        let s = read(
-            "We use your email address to send you receipts and never use it to send you marketing.",
-        );
-        assert_eq!((s.polarity, s.actions.clone()), (Polarity::Negate, set(&["use"])));
     }
 
     #[test]
