@@ -674,7 +674,7 @@ fn block_clauses(st: &DocumentStatements, s: Option<usize>, b: Option<usize>) ->
 
 /// Words of a clause about reaching the operator: a web address in such a clause is a contact
 /// channel (a form, a complaint page); elsewhere it is a link.
-const CONTACT_WORDS: [&str; 34] = [
+const CONTACT_WORDS: [&str; 32] = [
     "联系",
     "投诉",
     "举报",
@@ -705,9 +705,7 @@ const CONTACT_WORDS: [&str; 34] = [
     "enquiries",
     "kontakt",
     "anfrage",
-    "beschwerde",
     "datenschutzbeauftragte",
-    "réclamation",
     "délégué à la protection",
 ];
 
@@ -750,17 +748,14 @@ fn channel_key(channel: &str) -> String {
 fn names_form(text: &str) -> bool {
     const FORMS: [&str; 5] = ["formular", "formulaire", "formulario", "formulier", "表单"];
     /// Words before `form` that make it one to fill in.
-    const BEFORE: [&str; 20] = [
+    // (Not `a` / `the`: `in a form that is structured`, `in the form set out in Annex 1`.)
+    const BEFORE: [&str; 16] = [
         "contact",
         "request",
         "requests",
         "web",
         "online",
         "our",
-        "this",
-        "the",
-        "a",
-        "an",
         "specific",
         "dedicated",
         "feedback",
@@ -806,28 +801,30 @@ fn about_contact(c: &Clause) -> bool {
     }
 }
 
-/// The web addresses that clauses about contacting the operator offer as a form, in either
-/// version: an address is keyed the same way on both sides, whatever the words beside it
-/// became (`our specific form` → `this link`).
-fn forms<'c>(clauses: impl Iterator<Item = &'c Clause>) -> HashSet<&'c str> {
+/// The hosts of web addresses that clauses about contacting the operator offer as a form, in
+/// either version: every address on such a host is keyed the same way on both sides, whatever
+/// the words beside it became (`our specific form` → `this link`) and whichever of its pages
+/// the form is.
+fn forms<'c>(clauses: impl Iterator<Item = &'c Clause>) -> HashSet<String> {
     clauses
         .filter(|c| about_contact(c) && names_form(&crate::normalize::match_text(&c.text)))
         .flat_map(|c| c.statement.channels.iter().filter(|ch| ch.starts_with("url:")))
-        .map(String::as_str)
+        .map(|ch| form_key(ch))
         .collect()
 }
 
 /// The channels of a clause that are contact channels, by [`channel_key`]: every e-mail address
 /// and phone number, and web sites named in a clause about contacting the operator (by the
-/// host, [`form_key`], when either version offers the address as a form).
+/// host, [`form_key`], when either version offers an address on that host as a form).
 fn contact_channels<'c>(
     c: &'c Clause,
-    forms: &'c HashSet<&str>,
+    forms: &'c HashSet<String>,
 ) -> impl Iterator<Item = String> + 'c {
     let contact = about_contact(c);
     c.statement.channels.iter().filter(move |ch| contact || !ch.starts_with("url:")).map(
         move |ch| {
-            if forms.contains(ch.as_str()) { form_key(ch) } else { channel_key(ch) }
+            let host = form_key(ch);
+            if ch.starts_with("url:") && forms.contains(&host) { host } else { channel_key(ch) }
         },
     )
 }
@@ -855,11 +852,13 @@ fn channel_deltas(old: &[Clause], new: &[Clause], sides: &Sides<'_>, out: &mut V
         .filter(|(_, ch)| !in_old.contains(ch))
         .collect();
     // A form's page new to the policy on a site it already named (a link put on the words
-    // `formulaire de contact`) adds no way in unless it takes an old one's place.
-    if gone.is_empty() {
-        let old_sites: HashSet<String> = in_old.iter().map(|ch| channel_key(ch)).collect();
-        came.retain(|(_, ch)| !old_sites.contains(&channel_key(ch)));
-    }
+    // `formulaire de contact`) adds no way in unless it takes the place of an old channel of
+    // its kind (an e-mail address dropped beside it is no form replaced).
+    let gone_kinds: HashSet<&str> = gone.iter().map(|(_, ch)| channel_kind(ch)).collect();
+    let old_sites: HashSet<String> = in_old.iter().map(|ch| channel_key(ch)).collect();
+    came.retain(|(_, ch)| {
+        gone_kinds.contains(channel_kind(ch)) || !old_sites.contains(&channel_key(ch))
+    });
     let word = |(_, ch): &(&Clause, String)| channel_word(ch);
     if let Some((clause, _)) = came.first() {
         let kind =

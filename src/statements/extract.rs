@@ -5149,12 +5149,6 @@ mod tests {
     }
 
     #[test]
-    fn asking_the_user_for_a_permission_collects() {
-        let s = read("我们可能还需要向您索取日历和 Push 权限，以实现提醒消息的推送。");
-        assert_eq!(s.actions, set(&["collect"]));
-    }
-
-    #[test]
     fn an_sdk_or_third_party_that_collects_receives_the_information() {
         let s = read("为实现此功能，第三方SDK会收集您的设备信息和运营商信息。");
         assert_eq!((s.polarity, s.actions.clone()), (Polarity::Affirm, set(&["share"])));
