@@ -765,7 +765,8 @@ impl<'a> Scan<'a> {
 /// the practice, the rest names its purpose) open a phrase of their own after that practice.
 /// They are added once the practices are read, so they only name purposes; a cue still inside
 /// a phrase stays part of it. Not after a negation with no affirmed practice between, or in a
-/// clause with a negated practice, where the purpose may be the promise's (`… and never use it to send you marketing`).
+/// clause with a negated practice, where the purpose may be the promise's (`… and never use it
+/// to send you marketing`).
 fn nested_purposes(scan: &Scan<'_>, scopes: &mut Vec<Scope>, nested: Vec<Scope>, kept: &[Kept]) {
     // A negation anywhere before the cue (`never use it to …`, `without sharing it … to …`)
     // may be the cue's.
@@ -774,10 +775,10 @@ fn nested_purposes(scan: &Scan<'_>, scopes: &mut Vec<Scope>, nested: Vec<Scope>,
     }
     let text = scan.text.as_str();
     // A practice the clause affirms between a negation and the cue takes the cue (`… so that
-    // it no longer identifies you and use it for the purposes above, such as to analyze …`);
-    // `without` keeps the practice after it (`without sharing it … to …`).
-    // A negation right before that practice (`… and never use it to …`) is still the
-    // practice's, whatever the practice was read as.
+    // it no longer identifies you and use it for the purposes above, such as to analyze …`),
+    // unless the negation stands right before it (`… and never use it to …`: the practice's,
+    // whatever the practice was read as). `without` blocks the cue whatever follows it
+    // (`without sharing it … to …`).
     let negation_before = |at: usize| {
         scan.of(Field::Negation).any(|n| {
             n.start < at
