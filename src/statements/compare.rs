@@ -791,14 +791,15 @@ fn form_key(channel: &str) -> String {
     format!("url:{}", url.split(['/', '?', '#']).next().unwrap_or(url))
 }
 
-/// Whether a clause is about contacting the operator: only then is a web address in it a
-/// channel.
-fn about_contact(c: &Clause) -> bool {
+/// The matching text of a clause about contacting the operator (only then is a web address in
+/// it a channel); none for any other clause.
+fn contact_text(c: &Clause) -> Option<String> {
     // Only a clause with a web address needs its wording read.
-    c.statement.channels.iter().any(|ch| ch.starts_with("url:")) && {
-        let text = crate::normalize::match_text(&c.text);
-        CONTACT_WORDS.iter().any(|w| text.contains(w))
+    if !c.statement.channels.iter().any(|ch| ch.starts_with("url:")) {
+        return None;
     }
+    let text = crate::normalize::match_text(&c.text);
+    CONTACT_WORDS.iter().any(|w| text.contains(w)).then_some(text)
 }
 
 /// The hosts of web addresses that clauses about contacting the operator offer as a form, in
@@ -807,7 +808,7 @@ fn about_contact(c: &Clause) -> bool {
 /// the form is.
 fn forms<'c>(clauses: impl Iterator<Item = &'c Clause>) -> HashSet<String> {
     clauses
-        .filter(|c| about_contact(c) && names_form(&crate::normalize::match_text(&c.text)))
+        .filter(|c| contact_text(c).is_some_and(|text| names_form(&text)))
         .flat_map(|c| c.statement.channels.iter().filter(|ch| ch.starts_with("url:")))
         .map(|ch| form_key(ch))
         .collect()
@@ -820,7 +821,7 @@ fn contact_channels<'c>(
     c: &'c Clause,
     forms: &'c HashSet<String>,
 ) -> impl Iterator<Item = String> + 'c {
-    let contact = about_contact(c);
+    let contact = contact_text(c).is_some();
     c.statement.channels.iter().filter(move |ch| contact || !ch.starts_with("url:")).map(
         move |ch| {
             let host = form_key(ch);
@@ -835,6 +836,11 @@ fn contact_channels<'c>(
 /// without an address; one that gives way to a channel the policy did not have before is
 /// replaced.
 fn channel_deltas(old: &[Clause], new: &[Clause], sides: &Sides<'_>, out: &mut Vec<Delta>) {
+    // A change whose clauses name no channel neither drops nor adds one: the whole-document
+    // reading below is only for changes that do.
+    if old.iter().chain(new).all(|c| c.statement.channels.is_empty()) {
+        return;
+    }
     let forms = forms(sides.old.clauses.iter().chain(sides.new.clauses.iter()));
     let forms = &forms;
     let in_new: HashSet<String> =
