@@ -484,8 +484,12 @@ fn moved_terms(set: &TermSet, ctx: &Ctx<'_>, docs: &mut DocCounts<'_>, grew: boo
         let (old, new) = ctx.promised();
         (new, old)
     };
-    increased(&set.counts(from), &set.counts(to))
+    let (before, after) = (set.counts(from), set.counts(to));
+    // A name that only gained or lost a comma (`GitHub Inc.` → `GitHub, Inc.`) is the same name.
+    let bare = |t: &str| t.replace(',', "");
+    increased(&before, &after)
         .into_iter()
+        .filter(|k| !before.keys().any(|b| b != k && bare(b) == bare(k)))
         .filter(|k| {
             let (old_doc, new_doc) = docs.term(set, k);
             if grew { new_doc > old_doc } else { new_doc < old_doc }

@@ -969,8 +969,15 @@ fn added(paired: Option<&Clause>, n: &Clause, sides: &Sides<'_>, out: &mut Vec<D
     }
     if !s.is_practice() {
         // A short item naming data with no practice word of its own (`12、月经周期、基础体温；`
-        // in a list under "we collect") adds the kinds of data it names.
-        if s.polarity == Polarity::Affirm && !s.data.is_empty() && n.text.chars().count() <= 60 {
+        // in a list under "we collect") adds the kinds of data it names, and so does an edited
+        // table row of any length (`Caractéristiques personnelles | Civilité, …, nationalité`:
+        // a row of a table of the data processed). A row added to such a table is read as
+        // any other clause: GitHub adds a table of the sensitive categories it "may" collect
+        // (privacy-statement 038→039) and labels the change not material.
+        if s.polarity == Polarity::Affirm
+            && !s.data.is_empty()
+            && (n.text.chars().count() <= 60 || (paired.is_some() && n.text.contains(" | ")))
+        {
             out.extend(
                 novelty(s, n, &[&old.free, &old.consented, &old.by_law], old)
                     .into_iter()

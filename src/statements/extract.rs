@@ -530,7 +530,32 @@ impl<'a> Scan<'a> {
         let latin = words.len() <= 3
             && matches!(words[0], "the" | "our" | "each" | "any" | "that" | "those")
             && words.iter().all(|w| w.chars().all(|c| c.is_ascii_alphabetic() || c == '-'));
-        cjk || latin
+        // A name of one word before a modal verb (`Qwant may need to collect`): the operator or
+        // another party, the subject either way. Not a relative pronoun or a joining word.
+        let name = words.len() == 1
+            && matches!(g.field, Field::May | Field::Must | Field::Will)
+            && words[0].chars().all(|c| c.is_ascii_alphabetic() || c == '-')
+            && !matches!(
+                words[0],
+                "which"
+                    | "who"
+                    | "whom"
+                    | "that"
+                    | "what"
+                    | "where"
+                    | "when"
+                    | "and"
+                    | "or"
+                    | "but"
+                    | "also"
+                    | "then"
+                    | "so"
+                    | "as"
+                    | "if"
+                    | "we"
+                    | "you"
+            );
+        cjk || latin || name
     }
 
     /// The purpose phrases opened in the clause; mid-part phrases run to the end of the clause
@@ -1430,7 +1455,8 @@ fn names_other_thing(after: &str) -> bool {
 
 /// Whether `text[from..to]` only runs on through a list (`prevent the data from unauthorised
 /// access, public disclosure, use`): no stop, colon or bracket, and every item after the first
-/// comma is short and opens no new subject (`To protect it, we share …` is a new statement).
+/// comma is short and opens no new subject (`To protect it, we share …` is a new statement) or
+/// modal verb (`To prevent fraud, Qwant may collect …`).
 fn list_continues(text: &str, from: usize, to: usize) -> bool {
     let between = &text[from..to];
     // A Chinese list runs on with `、`; its commas part clauses.
@@ -1447,6 +1473,9 @@ fn list_continues(text: &str, from: usize, to: usize) -> bool {
             && !["we", "you", "they", "it", "our", "your", "their"]
                 .iter()
                 .any(|p| first.eq_ignore_ascii_case(p))
+            && !item.split_whitespace().any(|w| {
+                matches!(w, "may" | "might" | "can" | "could" | "will" | "would" | "must" | "shall")
+            })
     })
 }
 
@@ -5341,6 +5370,45 @@ mod tests {
         // promised.
         let s = read("我们不会出售收集的个人信息。");
         assert_eq!(s.actions, set(&["sell"]), "{:?}", s.actions);
+    }
+
+    #[test]
+    fn a_name_before_a_modal_verb_opens_the_main_clause() {
+        // The operator named by its name after a purpose phrase (qwant 012→013): the
+        // practice is stated, the phrase names its purpose.
+        let s = read(
+            "To prevent fraudulent use of the search engine, Qwant may need to collect certain \
+             personal data such as IP addresses.",
+        );
+        assert_eq!(s.actions, set(&["collect"]), "{:?}", s.actions);
+        assert_eq!(s.purposes, set(&["security"]), "{:?}", s.purposes);
+        // A relative pronoun is no name: the practice stays inside the purpose phrase.
+        let s = read("To work with partners, which may collect certain personal data.");
+        assert!(s.actions.is_empty(), "{:?}", s.actions);
+    }
+
+    #[test]
+    fn a_practice_after_regarding_our_is_named_not_stated() {
+        // California's "Shine the Light" notice names a right to ask about disclosures; it
+        // discloses nothing (parler 002→003).
+        let s = read(
+            "California law permits users who are California residents to request certain \
+             information regarding our disclosure of personal information to third parties for \
+             their direct marketing purposes.",
+        );
+        assert!(s.actions.is_empty(), "{:?}", s.actions);
+        let s = read("We answer questions about our use of your email address.");
+        assert!(s.actions.is_empty(), "{:?}", s.actions);
+    }
+
+    #[test]
+    fn fraudulent_clicks_on_advertisements_are_a_security_purpose() {
+        // Detecting click fraud (qwant 002→003) protects the service; it is no advertising.
+        let s = read(
+            "For purposes of security (detection of spam, fraudulent clicks on advertisements, \
+             etc.), we may collect your IP address.",
+        );
+        assert_eq!(s.purposes, set(&["security"]), "{:?}", s.purposes);
     }
 
     #[test]
