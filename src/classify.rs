@@ -485,11 +485,23 @@ fn moved_terms(set: &TermSet, ctx: &Ctx<'_>, docs: &mut DocCounts<'_>, grew: boo
         (new, old)
     };
     let (before, after) = (set.counts(from), set.counts(to));
-    // A name that only gained or lost a comma (`GitHub Inc.` → `GitHub, Inc.`) is the same name.
+    // A term that only gained or lost a comma (`GitHub Inc.` → `GitHub, Inc.`, a company name
+    // matched by pattern) is the same term.
+    // A pattern may take in fewer words before such a name with the comma than without it
+    // (`entrusting github, inc.`, `thanks for entrusting github inc.`): one ending in the other
+    // is the same name.
     let bare = |t: &str| t.replace(',', "");
+    let same = |a: &str, b: &str| {
+        if a.contains(',') == b.contains(',') {
+            return false;
+        }
+        let (a, b) = (bare(a), bare(b));
+        let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+        long.strip_suffix(short.as_str()).is_some_and(|rest| rest.is_empty() || rest.ends_with(' '))
+    };
     increased(&before, &after)
         .into_iter()
-        .filter(|k| !before.keys().any(|b| b != k && bare(b) == bare(k)))
+        .filter(|k| !before.keys().any(|b| b != k && same(b, k)))
         .filter(|k| {
             let (old_doc, new_doc) = docs.term(set, k);
             if grew { new_doc > old_doc } else { new_doc < old_doc }
@@ -1032,6 +1044,7 @@ fn judge(
     lang: &str,
     mut level: Level,
 ) -> Classification {
+    let new_headings: Vec<&str> = new.sections.iter().map(|s| s.heading.as_str()).collect();
     let sides = Sides {
         old,
         new,
@@ -1042,6 +1055,7 @@ fn judge(
             old_index: &read.old_index,
             new_index: &read.new_index,
             old_to_new: &diff.old_to_new,
+            new_headings: &new_headings,
         },
         old_cats: (0..old.sections.len()).map(|_| OnceLock::new()).collect(),
         new_cats: (0..new.sections.len()).map(|_| OnceLock::new()).collect(),

@@ -618,6 +618,8 @@ pub struct Sides<'a> {
     pub new_index: &'a Index,
     /// For each old section, the new section it was paired with.
     pub old_to_new: &'a [Option<usize>],
+    /// The new version's headings, by section.
+    pub new_headings: &'a [&'a str],
 }
 
 /// What `change` does to the statements.
@@ -626,6 +628,7 @@ pub fn deltas(change: &Change, sides: &Sides<'_>) -> Vec<Delta> {
     let new = block_clauses(sides.new, change.new_section, change.new_block);
     let mut out = Vec::new();
     channel_deltas(old, new, sides, &mut out);
+    region_deltas(change, sides, &mut out);
     let editorial = change.evidence.is_some();
     if editorial
         || matches!(
@@ -922,6 +925,68 @@ fn channel_deltas(old: &[Clause], new: &[Clause], sides: &Sides<'_>, out: &mut V
     }
 }
 
+/// A country or region dropped from the heading of a section that gives contact channels (`If
+/// you live in the European Economic Area or Switzerland:` → `… Area:`, tinder 029→030): users
+/// there may no longer write to the channels under it. When a heading of the new version names
+/// the region and its section gives channels, theirs is replaced; otherwise it is removed. A
+/// heading that names no region, or a section with no channel, changes no way in.
+fn region_deltas(change: &Change, sides: &Sides<'_>, out: &mut Vec<Delta>) {
+    if change.kind != ChangeKind::SectionRenamed {
+        return;
+    }
+    let (Some(os), Some(old_heading), Some(new_heading)) =
+        (change.old_section, change.old.as_deref(), change.new.as_deref())
+    else {
+        return;
+    };
+    let (before, after) =
+        (super::extract::regions(old_heading), super::extract::regions(new_heading));
+    let dropped: Vec<&str> = before.difference(&after).copied().collect();
+    if dropped.is_empty() {
+        return;
+    }
+    let forms = forms(sides.old.clauses.iter().chain(sides.new.clauses.iter()));
+    let Some(anchor) = sides
+        .old
+        .clauses
+        .iter()
+        .filter(|c| c.section == os)
+        .find(|c| contact_channels(c, &forms).next().is_some())
+    else {
+        return;
+    };
+    let elsewhere = |region: &str| {
+        sides.new.clauses.iter().any(|c| {
+            Some(c.section) != change.new_section
+                && sides
+                    .new_headings
+                    .get(c.section)
+                    .is_some_and(|h| super::extract::regions(h).contains(region))
+                && contact_channels(c, &forms).next().is_some()
+        })
+    };
+    let (moved, lost): (Vec<&str>, Vec<&str>) = dropped.into_iter().partition(|r| elsewhere(r));
+    for (regions, kind) in [(moved, DeltaKind::ChannelReplaced), (lost, DeltaKind::ChannelRemoved)]
+    {
+        if !regions.is_empty() {
+            let mut d = delta(kind, anchor, "old");
+            d.words = vec![format!("{} → {}", old_heading.trim(), new_heading.trim())];
+            out.push(d);
+        }
+    }
+}
+
+/// The words of `text`, lower-cased: Latin words whole, CJK ideographs one by one.
+fn word_tokens(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).flat_map(|w| {
+        if w.chars().any(|c| ('\u{3400}'..='\u{9fff}').contains(&c)) {
+            w.chars().map(String::from).collect::<Vec<_>>()
+        } else {
+            vec![w.to_lowercase()]
+        }
+    })
+}
+
 /// The kind of a channel: `email`, `phone`, `post` or `url`.
 fn channel_kind(channel: &str) -> &str {
     channel.split_once(':').map_or(channel, |(kind, _)| kind)
@@ -970,18 +1035,42 @@ fn added(paired: Option<&Clause>, n: &Clause, sides: &Sides<'_>, out: &mut Vec<D
     if !s.is_practice() {
         // A short item naming data with no practice word of its own (`12、月经周期、基础体温；`
         // in a list under "we collect") adds the kinds of data it names, and so does an edited
-        // table row of any length (`Caractéristiques personnelles | Civilité, …, nationalité`:
-        // a row of a table of the data processed). A row added to such a table is read as
-        // any other clause: GitHub adds a table of the sensitive categories it "may" collect
-        // (privacy-statement 038→039) and labels the change not material.
+        // table row of any length (`Caractéristiques personnelles | Etat civil` → `… |
+        // Civilité, date et lieu de naissance`), beyond what its old version named. A row
+        // that says the data is not collected (a cell `No`, `否`, `Non`, `Nein`) adds none. A
+        // row added to a table is read as any other clause: GitHub adds a table of the
+        // sensitive categories it "may" collect (privacy-statement 038→039) and labels the
+        // change not material.
+        let row = n.text.contains(" | ");
+        let says_no = row
+            && n.text.split(" | ").skip(1).any(|cell| {
+                matches!(cell.trim().to_lowercase().as_str(), "no" | "否" | "non" | "nein" | "none")
+            });
         if s.polarity == Polarity::Affirm
             && !s.data.is_empty()
-            && (n.text.chars().count() <= 60 || (paired.is_some() && n.text.contains(" | ")))
+            && !says_no
+            && (n.text.chars().count() <= 60 || (paired.is_some() && row))
         {
+            let mut before = Facts::default();
+            if let Some(o) = paired {
+                before.mention(&o.statement);
+            }
+            // In an edited clause only the words the edit brings can name new data (`Face
+            // Geometry Data` → `Face Data` names nothing new, though only the new wording is a
+            // term the lexicon knows).
+            let brought: Option<HashSet<String>> = paired.map(|o| {
+                let was: HashSet<String> = word_tokens(&o.text).collect();
+                word_tokens(&n.text).filter(|w| !was.contains(w)).collect()
+            });
             out.extend(
-                novelty(s, n, &[&old.free, &old.consented, &old.by_law], old)
+                novelty(s, n, &[&old.free, &old.consented, &old.by_law, &before], old)
                     .into_iter()
-                    .filter(|d| d.kind == DeltaKind::NewData),
+                    .filter(|d| d.kind == DeltaKind::NewData)
+                    .filter(|d| {
+                        brought.as_ref().is_none_or(|b| {
+                            d.words.iter().flat_map(|w| word_tokens(w)).any(|t| b.contains(&t))
+                        })
+                    }),
             );
         }
         return;

@@ -79,11 +79,19 @@ struct Scan<'a> {
     phrases: Vec<(usize, usize)>,
     /// Named countries and regions, kept apart from `found` so that they change nothing else.
     destinations: Vec<Found<'a>>,
+    /// Words the clause writes with a capital, not counting its first word (lower-cased).
+    names: Vec<String>,
 }
 
 thread_local! {
     /// The automaton's hits, reused from clause to clause.
     static HITS: RefCell<Vec<Hit>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The countries and regions `raw` names (`If you live in the European Economic Area or
+/// Switzerland` → `eu`, `switzerland`), by their ids in the lexicon's `[destinations]`.
+pub(crate) fn regions(raw: &str) -> std::collections::BTreeSet<&'static str> {
+    Scan::new(&LEXICON_COMPILED, raw).destinations.iter().map(|d| d.id).collect()
 }
 
 /// The [`match_text`] form of a clause, mapped character by character when the clause is
@@ -222,7 +230,16 @@ impl<'a> Scan<'a> {
                 _ => {}
             }
         }
-        let mut scan = Scan { text, found, part_starts, quotes, phrases: Vec::new(), destinations };
+        // Words written with a capital after the first (`Qwant`, `Apple`), in matching form.
+        let names: Vec<String> = raw
+            .split(|c: char| !c.is_alphanumeric() && c != '-')
+            .filter(|w| !w.is_empty())
+            .skip(1)
+            .filter(|w| w.starts_with(|c: char| c.is_ascii_uppercase()))
+            .map(str::to_ascii_lowercase)
+            .collect();
+        let mut scan =
+            Scan { text, found, part_starts, quotes, phrases: Vec::new(), destinations, names };
         if scan.has(Field::NotSubject) || scan.has(Field::DataList) {
             scan.phrases = data_phrases(&scan);
         }
@@ -505,9 +522,10 @@ impl<'a> Scan<'a> {
             || self.party_before_predicate(at)
     }
 
-    /// `电商平台可能需要收集…`, `the platform may collect …`: a short noun phrase the lexicon
-    /// does not know as a party (six ideographs at most, or `the` and two words) right before a modal verb
-    /// or a practice word is the subject of a main clause.
+    /// `电商平台可能需要收集…`, `the platform may collect …`, `Qwant may collect …`: a short noun
+    /// phrase the lexicon does not know as a party (six ideographs at most, `the` and two words,
+    /// or a capitalised name before a modal verb) right before a modal verb or a practice word is
+    /// the subject of a main clause.
     fn party_before_predicate(&self, at: usize) -> bool {
         let (_, part_end) = self.part_span(self.part(at));
         // Names of tools and services (`平台`, `platform`) may be part of the phrase.
@@ -530,11 +548,13 @@ impl<'a> Scan<'a> {
         let latin = words.len() <= 3
             && matches!(words[0], "the" | "our" | "each" | "any" | "that" | "those")
             && words.iter().all(|w| w.chars().all(|c| c.is_ascii_alphabetic() || c == '-'));
-        // A name of one word before a modal verb (`Qwant may need to collect`): the operator or
-        // another party, the subject either way. Not a relative pronoun or a joining word.
+        // A name of one word, written with a capital, before a modal verb (`Qwant may need to
+        // collect`): the operator, the subject of the main clause. Not a common noun
+        // (`parents must review`), a pronoun (`nothing will be sold`) or a joining word.
         let name = words.len() == 1
             && matches!(g.field, Field::May | Field::Must | Field::Will)
             && words[0].chars().all(|c| c.is_ascii_alphabetic() || c == '-')
+            && self.names.iter().any(|n| n == words[0])
             && !matches!(
                 words[0],
                 "which"
@@ -554,6 +574,11 @@ impl<'a> Scan<'a> {
                     | "if"
                     | "we"
                     | "you"
+                    | "nothing"
+                    | "nobody"
+                    | "none"
+                    | "no-one"
+                    | "neither"
             );
         cjk || latin || name
     }
@@ -1455,8 +1480,9 @@ fn names_other_thing(after: &str) -> bool {
 
 /// Whether `text[from..to]` only runs on through a list (`prevent the data from unauthorised
 /// access, public disclosure, use`): no stop, colon or bracket, and every item after the first
-/// comma is short and opens no new subject (`To protect it, we share …` is a new statement) or
-/// modal verb (`To prevent fraud, Qwant may collect …`).
+/// comma is short and opens no new subject (`To protect it, we share …` is a new statement), not
+/// even one of a word or two before a modal verb (`To prevent fraud, Qwant may collect …`; but
+/// `theft, or anyone who might sell it` runs on: the modal is a relative clause's).
 fn list_continues(text: &str, from: usize, to: usize) -> bool {
     let between = &text[from..to];
     // A Chinese list runs on with `、`; its commas part clauses.
@@ -1473,8 +1499,15 @@ fn list_continues(text: &str, from: usize, to: usize) -> bool {
             && !["we", "you", "they", "it", "our", "your", "their"]
                 .iter()
                 .any(|p| first.eq_ignore_ascii_case(p))
-            && !item.split_whitespace().any(|w| {
-                matches!(w, "may" | "might" | "can" | "could" | "will" | "would" | "must" | "shall")
+            && !item.split_whitespace().take(3).enumerate().any(|(i, w)| {
+                i > 0
+                    && matches!(
+                        w,
+                        "may" | "might" | "can" | "could" | "will" | "would" | "must" | "shall"
+                    )
+                    && !item.split_whitespace().take(i).any(|b| {
+                        matches!(b, "or" | "and" | "who" | "which" | "that" | "whom" | "whose")
+                    })
             })
     })
 }
@@ -5382,8 +5415,21 @@ mod tests {
         );
         assert_eq!(s.actions, set(&["collect"]), "{:?}", s.actions);
         assert_eq!(s.purposes, set(&["security"]), "{:?}", s.purposes);
-        // A relative pronoun is no name: the practice stays inside the purpose phrase.
-        let s = read("To work with partners, which may collect certain personal data.");
+        // A relative pronoun, a common noun or a negative pronoun is no name: the practice
+        // stays inside the purpose phrase.
+        for sentence in [
+            "To work with partners, which may collect certain personal data.",
+            "To create a child account, parents must review the disclosure, which describes how \
+             Apple handles children's personal data.",
+            "To be clear, nothing will be sold to advertisers.",
+        ] {
+            let s = read(sentence);
+            assert!(s.actions.is_empty(), "{sentence}: {:?}", s.actions);
+        }
+        // A relative clause's modal verb in a list after a safeguard word keeps the list.
+        let s = read(
+            "We protect your personal information from loss, theft, or anyone who might sell it.",
+        );
         assert!(s.actions.is_empty(), "{:?}", s.actions);
     }
 

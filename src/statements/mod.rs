@@ -594,10 +594,14 @@ pub fn is_transfer(action: &str) -> bool {
     matches!(action, "share" | "entrust" | "transfer" | "disclose" | "sell" | "abroad")
 }
 
-/// A name compared after NFKC, lower-casing and removing spaces (`org:Apple Inc.` =
+/// A name compared after NFKC, lower-casing and removing spaces and commas (`org:Apple Inc.` =
 /// `org:apple inc.`).
 pub fn name_key(name: &str) -> String {
-    crate::normalize::canonical_lower(name).chars().filter(|c| !c.is_whitespace()).collect()
+    // `Mailchimp Inc.` and `Mailchimp, Inc.` are one name.
+    crate::normalize::canonical_lower(name)
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != ',')
+        .collect()
 }
 
 #[cfg(test)]
