@@ -487,9 +487,9 @@ fn moved_terms(set: &TermSet, ctx: &Ctx<'_>, docs: &mut DocCounts<'_>, grew: boo
     let (before, after) = (set.counts(from), set.counts(to));
     // A term that only gained or lost a comma (`GitHub Inc.` → `GitHub, Inc.`, a company name
     // matched by pattern) is the same term.
-    // A pattern may take in fewer words before such a name with the comma than without it
-    // (`entrusting github, inc.`, `thanks for entrusting github inc.`): one ending in the other
-    // is the same name.
+    // The pattern takes one word before the comma and up to four words without it
+    // (`github, inc.`, `thanks for entrusting github inc.`): one ending in the other is read
+    // as the same name (so `Example Labs, Inc.` → `New Example Labs Inc.` is missed).
     let bare = |t: &str| t.replace(',', "");
     let same = |a: &str, b: &str| {
         if a.contains(',') == b.contains(',') {

@@ -925,11 +925,12 @@ fn channel_deltas(old: &[Clause], new: &[Clause], sides: &Sides<'_>, out: &mut V
     }
 }
 
-/// A country or region dropped from the heading of a section that gives contact channels (`If
-/// you live in the European Economic Area or Switzerland:` → `… Area:`, tinder 029→030): users
-/// there may no longer write to the channels under it. When a heading of the new version names
-/// the region and its section gives channels, theirs is replaced; otherwise it is removed. A
-/// heading that names no region, or a section with no channel, changes no way in.
+/// A country or region dropped from a heading that says whom its section is for (`If you live
+/// in the European Economic Area or Switzerland:` → `… Area:`, tinder 025→026 and 029→030),
+/// over a section that gives contact channels: users there are no longer told to write to the
+/// channels under it, a channel removed for them. Only when the heading lost words and gained
+/// none (a region written in other words, `Canada` → `North America`, may be a wider
+/// audience), and not when the section's text still names the region.
 fn region_deltas(change: &Change, sides: &Sides<'_>, out: &mut Vec<Delta>) {
     if change.kind != ChangeKind::SectionRenamed {
         return;
@@ -939,42 +940,66 @@ fn region_deltas(change: &Change, sides: &Sides<'_>, out: &mut Vec<Delta>) {
     else {
         return;
     };
+    let audience = |h: &str| {
+        let h = h.to_lowercase();
+        AUDIENCE_WORDS.iter().any(|w| h.contains(w))
+    };
+    if !audience(old_heading) || !audience(new_heading) {
+        return;
+    }
     let (before, after) =
         (super::extract::regions(old_heading), super::extract::regions(new_heading));
+    // Only words taken out (`… Area or Switzerland:` → `… Area:`): a region written in other
+    // words (`Canada` → `North America`) may be a wider audience the lexicon does not name.
+    let old_words: HashSet<String> = word_tokens(old_heading).collect();
+    if !after.is_subset(&before) || !word_tokens(new_heading).all(|w| old_words.contains(&w)) {
+        return;
+    }
     let dropped: Vec<&str> = before.difference(&after).copied().collect();
-    if dropped.is_empty() {
+    let still_named = |region: &str| {
+        sides
+            .new
+            .clauses
+            .iter()
+            .filter(|c| Some(c.section) == change.new_section)
+            .any(|c| super::extract::regions(&c.text).contains(region))
+    };
+    if dropped.is_empty() || dropped.iter().all(|r| still_named(r)) {
         return;
     }
     let forms = forms(sides.old.clauses.iter().chain(sides.new.clauses.iter()));
-    let Some(anchor) = sides
+    if let Some(anchor) = sides
         .old
         .clauses
         .iter()
         .filter(|c| c.section == os)
         .find(|c| contact_channels(c, &forms).next().is_some())
-    else {
-        return;
-    };
-    let elsewhere = |region: &str| {
-        sides.new.clauses.iter().any(|c| {
-            Some(c.section) != change.new_section
-                && sides
-                    .new_headings
-                    .get(c.section)
-                    .is_some_and(|h| super::extract::regions(h).contains(region))
-                && contact_channels(c, &forms).next().is_some()
-        })
-    };
-    let (moved, lost): (Vec<&str>, Vec<&str>) = dropped.into_iter().partition(|r| elsewhere(r));
-    for (regions, kind) in [(moved, DeltaKind::ChannelReplaced), (lost, DeltaKind::ChannelRemoved)]
     {
-        if !regions.is_empty() {
-            let mut d = delta(kind, anchor, "old");
-            d.words = vec![format!("{} → {}", old_heading.trim(), new_heading.trim())];
-            out.push(d);
-        }
+        let mut d = delta(DeltaKind::ChannelRemoved, anchor, "old");
+        d.words = vec![format!("{} → {}", old_heading.trim(), new_heading.trim())];
+        out.push(d);
     }
 }
+
+/// Words of a heading that says whom its section is for (`If you live in …`, `Residents of …`).
+const AUDIENCE_WORDS: [&str; 16] = [
+    "live in",
+    "located in",
+    "reside",
+    "resident",
+    "users in",
+    "users of",
+    "users from",
+    "if you are in",
+    "vous résidez",
+    "vous vivez",
+    "wohnst",
+    "wohnen",
+    "ansässig",
+    "居住",
+    "地区用户",
+    "境内用户",
+];
 
 /// The words of `text`, lower-cased: Latin words whole, CJK ideographs one by one.
 fn word_tokens(text: &str) -> impl Iterator<Item = String> + '_ {
@@ -1035,30 +1060,36 @@ fn added(paired: Option<&Clause>, n: &Clause, sides: &Sides<'_>, out: &mut Vec<D
     if !s.is_practice() {
         // A short item naming data with no practice word of its own (`12、月经周期、基础体温；`
         // in a list under "we collect") adds the kinds of data it names, and so does an edited
-        // table row of any length (`Caractéristiques personnelles | Etat civil` → `… |
-        // Civilité, date et lieu de naissance`), beyond what its old version named. A row
-        // that says the data is not collected (a cell `No`, `否`, `Non`, `Nein`) adds none. A
-        // row added to a table is read as any other clause: GitHub adds a table of the
-        // sensitive categories it "may" collect (privacy-statement 038→039) and labels the
-        // change not material.
-        let row = n.text.contains(" | ");
-        let says_no = row
-            && n.text.split(" | ").skip(1).any(|cell| {
-                matches!(cell.trim().to_lowercase().as_str(), "no" | "否" | "non" | "nein" | "none")
-            });
+        // row of a table introduced as a table of data (`Les données personnelles collectées …
+        // sont regroupées sous les catégories suivantes :`; orange 012→013: `Etat civil` →
+        // `Civilité, date et lieu de naissance`), beyond what its old version named. A row
+        // whose cells say `No` and never `Yes` (a category not collected) adds none. A row
+        // added to a table is read as any other clause: GitHub adds a table of the sensitive
+        // categories it "may" collect (privacy-statement 038→039) and labels the change not
+        // material.
+        let row = n.text.contains(" | ") && table_lead(sides.new, n).is_some();
+        let cells: Vec<String> = if row {
+            n.text.split(" | ").skip(1).map(|c| c.trim().to_lowercase()).collect()
+        } else {
+            Vec::new()
+        };
+        let says_no = cells
+            .iter()
+            .any(|c| matches!(c.as_str(), "no" | "no." | "否" | "non" | "nein" | "none" | "n/a"))
+            && !cells.iter().any(|c| matches!(c.as_str(), "yes" | "yes." | "是" | "oui" | "ja"));
         if s.polarity == Polarity::Affirm
             && !s.data.is_empty()
             && !says_no
             && (n.text.chars().count() <= 60 || (paired.is_some() && row))
         {
             let mut before = Facts::default();
-            if let Some(o) = paired {
+            if row && let Some(o) = paired {
                 before.mention(&o.statement);
             }
-            // In an edited clause only the words the edit brings can name new data (`Face
+            // In an edited row only the words the edit brings can name new data (`Face
             // Geometry Data` → `Face Data` names nothing new, though only the new wording is a
             // term the lexicon knows).
-            let brought: Option<HashSet<String>> = paired.map(|o| {
+            let brought: Option<HashSet<String>> = paired.filter(|_| row).map(|o| {
                 let was: HashSet<String> = word_tokens(&o.text).collect();
                 word_tokens(&n.text).filter(|w| !was.contains(w)).collect()
             });
@@ -1651,6 +1682,50 @@ fn list_item_text(text: &str) -> &str {
         .trim_start_matches(['、', '.', '．', ')', '）'])
         .trim()
 }
+
+/// The paragraph that introduces the table the row `row` belongs to, when it names personal
+/// information, says it is collected or processed ([`PROCESSING_WORDS`]) and ends with a colon
+/// (`Les données personnelles collectées par Orange sont regroupées sous les catégories
+/// suivantes :`): the nearest block before the table in its section.
+fn table_lead<'a>(st: &'a DocumentStatements, row: &Clause) -> Option<&'a Clause> {
+    for b in (0..row.block).rev() {
+        let clauses = st.of_block(row.section, b);
+        let Some(last) = clauses.last() else {
+            continue;
+        };
+        if clauses.iter().all(|c| c.text.contains(" | ") || c.text.trim().is_empty()) {
+            continue;
+        }
+        let lower = last.text.to_lowercase();
+        return (last.text.trim_end().ends_with([':', '：'])
+            && !last.statement.data.is_empty()
+            && PROCESSING_WORDS.iter().any(|w| lower.contains(w)))
+        .then_some(last);
+    }
+    None
+}
+
+/// Stems that say information is collected or processed, in a table's introduction (`collected`,
+/// `we hold`, `collectées`, `verarbeiten`, `收集`); a contact table (`questions about your
+/// personal data: write to`) has none.
+const PROCESSING_WORDS: [&str; 16] = [
+    "collect",
+    "process",
+    "we hold",
+    "we use",
+    "we obtain",
+    "gather",
+    "traitées",
+    "traités",
+    "recueill",
+    "erhe",
+    "verarbeit",
+    "收集",
+    "处理",
+    "使用",
+    "获取",
+    "采集",
+];
 
 /// The paragraph that introduces the list `item` belongs to: the nearest paragraph before it in
 /// its section that is no list item and ends with a colon (`在以下情形中，您可以…请求：`).

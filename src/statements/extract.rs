@@ -549,10 +549,17 @@ impl<'a> Scan<'a> {
             && matches!(words[0], "the" | "our" | "each" | "any" | "that" | "those")
             && words.iter().all(|w| w.chars().all(|c| c.is_ascii_alphabetic() || c == '-'));
         // A name of one word, written with a capital, before a modal verb (`Qwant may need to
-        // collect`): the operator, the subject of the main clause. Not a common noun
-        // (`parents must review`), a pronoun (`nothing will be sold`) or a joining word.
+        // collect`): the operator, the subject of the main clause. Not a word written in lower
+        // case (`parents must review`), a pronoun (`nothing will be sold`) or a joining word.
         let name = words.len() == 1
             && matches!(g.field, Field::May | Field::Must | Field::Will)
+            // and the practice after it is one of ours to state (`collect`), not a giving
+            // that another party's subject would make sharing (`Admins may provide …`).
+            && self
+                .found
+                .iter()
+                .find(|f| f.start > g.end && f.start < part_end && f.is_verb())
+                .is_some_and(|f| f.field == Field::Action)
             && words[0].chars().all(|c| c.is_ascii_alphabetic() || c == '-')
             && self.names.iter().any(|n| n == words[0])
             && !matches!(
