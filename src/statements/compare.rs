@@ -1001,15 +1001,13 @@ const AUDIENCE_WORDS: [&str; 16] = [
     "境内用户",
 ];
 
-/// The words of `text`, lower-cased: Latin words whole, CJK ideographs one by one.
+/// The words of `text`, lower-cased: the redline tokens ([`crate::diff::tokens`]: Latin words
+/// whole, CJK characters one by one) that are letters or digits.
 fn word_tokens(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).flat_map(|w| {
-        if w.chars().any(|c| ('\u{3400}'..='\u{9fff}').contains(&c)) {
-            w.chars().map(String::from).collect::<Vec<_>>()
-        } else {
-            vec![w.to_lowercase()]
-        }
-    })
+    crate::diff::tokens(text)
+        .into_iter()
+        .filter(|t| t.starts_with(char::is_alphanumeric))
+        .map(str::to_lowercase)
 }
 
 /// The kind of a channel: `email`, `phone`, `post` or `url`.

@@ -79,7 +79,9 @@ struct Scan<'a> {
     phrases: Vec<(usize, usize)>,
     /// Named countries and regions, kept apart from `found` so that they change nothing else.
     destinations: Vec<Found<'a>>,
-    /// Words the clause writes with a capital, not counting its first word (lower-cased).
+    /// Words the clause writes with a capital, not counting its first word (lower-cased); only
+    /// gathered when the clause has a modal verb ([`Scan::party_before_predicate`] reads them
+    /// there).
     names: Vec<String>,
 }
 
@@ -230,14 +232,19 @@ impl<'a> Scan<'a> {
                 _ => {}
             }
         }
-        // Words written with a capital after the first (`Qwant`, `Apple`), in matching form.
-        let names: Vec<String> = raw
-            .split(|c: char| !c.is_alphanumeric() && c != '-')
-            .filter(|w| !w.is_empty())
-            .skip(1)
-            .filter(|w| w.starts_with(|c: char| c.is_ascii_uppercase()))
-            .map(str::to_ascii_lowercase)
-            .collect();
+        // Words written with a capital after the first (`Qwant`, `Apple`), in matching form:
+        // read only before a modal verb, so only gathered in a clause that has one.
+        let names: Vec<String> =
+            if found.iter().any(|f| matches!(f.field, Field::May | Field::Must | Field::Will)) {
+                raw.split(|c: char| !c.is_alphanumeric() && c != '-')
+                    .filter(|w| !w.is_empty())
+                    .skip(1)
+                    .filter(|w| w.starts_with(|c: char| c.is_ascii_uppercase()))
+                    .map(str::to_ascii_lowercase)
+                    .collect()
+            } else {
+                Vec::new()
+            };
         let mut scan =
             Scan { text, found, part_starts, quotes, phrases: Vec::new(), destinations, names };
         if scan.has(Field::NotSubject) || scan.has(Field::DataList) {
