@@ -257,6 +257,11 @@ pub fn diff(old: &Document, new: &Document) -> DocumentDiff {
         {
             c.evidence = Some(Evidence::Metadata);
         }
+        // A block with no words once its markup is gone (`<p><img src="…/piwik.php" …/></p>`,
+        // a tracking pixel; a lone `.`) says nothing a reader sees.
+        if c.evidence.is_none() && block.is_some_and(|b| b.key().is_empty()) {
+            c.evidence = Some(Evidence::Formatting);
+        }
     }
     out.unaligned = unaligned_share(old, &changes);
     sort_changes(&mut changes, &out.old_to_new, new);

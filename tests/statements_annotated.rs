@@ -15,7 +15,7 @@
 //! --nocapture`); the held-aside part should reach 0.85 on every field (a target not yet met,
 //! printed as such) and must not fall below today's floors. The lexicon and the
 //! extractor were tuned on the development part only. `STATEMENTS_MISSES=1` prints the
-//! development part's mismatches.
+//! development part's mismatches (of both measures).
 //!
 //! A second measure reads two policies the extractor was not written for: 234 clauses of a
 //! Chinese policy and 120 of an English one from the shared corpus
@@ -293,6 +293,8 @@ struct OtherClause {
 /// The development floors of `actions` fell by a point when `transmitted to`, `passed on to` and
 /// `交换信息` became sharing: a clause annotated `share` + `use` that gave nothing now gives
 /// `share`, and a partial set counts as a false positive where an empty one counted as a miss.
+/// The English one's fell again for the same reason when `transmitted to` became sharing (a
+/// clause annotated `entrust` + `share` gives `share`; recipients' recall rose).
 const OTHER_FLOORS: [(&str, &str, &str, f64, f64); 24] = [
     ("other_policy.toml", "development", "actions", 0.65, 0.54),
     ("other_policy.toml", "development", "polarity", 0.96, 0.96),
@@ -306,7 +308,7 @@ const OTHER_FLOORS: [(&str, &str, &str, f64, f64); 24] = [
     ("other_policy.toml", "held-aside", "recipients", 0.99, 0.50),
     ("other_policy.toml", "held-aside", "purposes", 0.66, 0.40),
     ("other_policy.toml", "held-aside", "conditions", 0.84, 0.64),
-    ("other_policy_en.toml", "development", "actions", 0.57, 0.55),
+    ("other_policy_en.toml", "development", "actions", 0.55, 0.55),
     ("other_policy_en.toml", "development", "polarity", 0.97, 0.97),
     ("other_policy_en.toml", "development", "data", 0.79, 0.74),
     ("other_policy_en.toml", "development", "recipients", 0.99, 0.62),
@@ -333,6 +335,7 @@ fn extractor_matches_the_annotation_of_policies_it_was_not_written_for() {
         println!("skipped: {} is absent", corpus.display());
         return;
     }
+    let show_misses = std::env::var_os("STATEMENTS_MISSES").is_some();
     let mut failures = Vec::new();
     for name in ["other_policy.toml", "other_policy_en.toml"] {
         let file: OtherPolicy = toml::from_str(
@@ -375,6 +378,12 @@ fn extractor_matches_the_annotation_of_policies_it_was_not_written_for() {
                 } else {
                     c.fp += usize::from(!got.is_empty());
                     c.fn_ += usize::from(!want.is_empty());
+                    if show_misses && part == "development" {
+                        println!(
+                            "[{name} {} line {}] {field}: annotated {want:?}, extracted {got:?}",
+                            a.section, a.line
+                        );
+                    }
                 }
             }
         }

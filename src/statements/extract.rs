@@ -1004,6 +1004,35 @@ fn same_sentence_part(text: &str, from: usize, to: usize) -> bool {
     true
 }
 
+/// Practice words of a crawler (`crawl`, `scrape`): collection, even where the words read as
+/// a purpose (`… uses a web crawler to crawl information that is publicly available`).
+const CRAWL_WORDS: [&str; 2] = ["crawl", "scrap"];
+
+/// Whether a negation ending at `from` reaches a practice word at `to`: within one part of the
+/// sentence ([`same_sentence_part`]), or across a comma that only adds another infinitive to
+/// the negated one (`make no attempt to connect data …, or to build profiles about
+/// individuals`, apple 014→015).
+fn negation_reaches(text: &str, from: usize, to: usize) -> bool {
+    let mut start = from;
+    let mut depth = 0usize;
+    for (i, c) in text[from..to].char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            ',' if depth == 0 => {
+                let rest = text[from + i + 1..].trim_start();
+                if !(rest.starts_with("or to ") || rest.starts_with("nor to ")) {
+                    return false;
+                }
+                start = from + i + 1;
+            }
+            ':' | ';' if depth == 0 => return false,
+            _ => {}
+        }
+    }
+    start == from || same_sentence_part(text, start, to)
+}
+
 /// Whether byte offset `at` of `text` lies inside round brackets (`(…)`, full-width ones are
 /// normalised to these).
 fn bracketed(text: &str, at: usize) -> bool {
@@ -1638,8 +1667,12 @@ fn practices(scan: &Scan<'_>, protasis: Option<Protasis>, scopes: &[Scope]) -> V
         {
             continue;
         }
-        // Inside a purpose phrase: a purpose, not a practice (profiling stays a practice).
-        if a.id != "profile" && scopes.iter().any(|sc| scan.in_scope(sc, a)) {
+        // Inside a purpose phrase: a purpose, not a practice (profiling stays a practice, and
+        // so does crawling: `uses Applebot, a web crawler, to crawl information` collects).
+        if a.id != "profile"
+            && !CRAWL_WORDS.iter().any(|w| word.starts_with(w))
+            && scopes.iter().any(|sc| scan.in_scope(sc, a))
+        {
             continue;
         }
         // Inside an exception (`unless we need to retain it`): what the exception allows, not a
@@ -1652,7 +1685,7 @@ fn practices(scan: &Scan<'_>, protasis: Option<Protasis>, scopes: &[Scope]) -> V
         let ceased = cessation.is_some();
         let negated = negations.iter().any(|n| {
             n.end <= a.start
-                && same_sentence_part(text, n.end, a.start)
+                && negation_reaches(text, n.end, a.start)
                 // `… so that it no longer identifies you and share it`: the negation is the
                 // purpose phrase's.
                 && !(is_latin(&text[n.start..n.end])
@@ -4584,6 +4617,15 @@ mod tests {
         // Not notifying does not make a stated practice a promise.
         let s = read("我们会共享您的个人信息，无需另行通知您。");
         assert_eq!((s.polarity, s.actions.clone()), (Polarity::Affirm, set(&["share"])));
+        // A negated infinitive reaches another one added after a comma, not a new clause.
+        let s = read(
+            "We make no attempt to connect data crawled to any individual user, or to build profiles about individuals.",
+        );
+        assert_eq!((s.polarity, s.actions.clone()), (Polarity::Negate, set(&["profile"])));
+        let reach = |text: &str, verb: &str| negation_reaches(text, 0, text.find(verb).unwrap());
+        assert!(reach(" to connect data, or to build profiles", "build"));
+        assert!(!reach(" sell your data, or we may share it", "share"));
+        assert!(!reach(" sell your data; or to share it", "share"));
     }
 
     #[test]
@@ -4865,9 +4907,26 @@ mod tests {
             (sent.actions.clone(), sent.recipients.clone()),
             (set(&["share"]), set(&["third_party"]))
         );
+        let sent = read(
+            "Your submitted code and data are transmitted to and temporarily processed on third-party computing infrastructure.",
+        );
+        assert_eq!(
+            (sent.actions.clone(), sent.recipients.clone()),
+            (set(&["share"]), set(&["third_party"]))
+        );
         // Our own servers are no recipient: what reaches them we collect.
         let ours = read("Your location is sent to our servers over an encrypted connection.");
         assert_eq!((ours.actions.clone(), ours.recipients.clone()), (set(&["collect"]), set(&[])));
+        let ours = read("Your location is transmitted to our servers.");
+        assert_eq!((ours.actions.clone(), ours.recipients.clone()), (set(&["collect"]), set(&[])));
+        // A crawler collects, also where its crawling reads as a purpose phrase.
+        let crawled = read(
+            "To train our AI models, Apple uses Applebot, a web crawler, to crawl your posts.",
+        );
+        assert_eq!(
+            (crawled.actions.clone(), crawled.purposes.clone()),
+            (set(&["collect"]), set(&["ai_training"]))
+        );
         // `review` as a verb names no user content; reviews a user writes do.
         assert!(!read("You can contact us to review any personal data.").data.contains("content"));
         assert!(read("We collect reviews and survey answers.").data.contains("content"));
