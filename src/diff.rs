@@ -259,7 +259,8 @@ pub fn diff(old: &Document, new: &Document) -> DocumentDiff {
         }
         // A block with no words once its markup is gone (`<p><img src="…/piwik.php" …/></p>`,
         // a tracking pixel; a lone `.`) says nothing a reader sees.
-        if c.evidence.is_none() && block.is_some_and(|b| b.key().is_empty()) {
+        if c.evidence.is_none() && block.is_some_and(|b| b.key().is_empty() && bare_markup(&b.text))
+        {
             c.evidence = Some(Evidence::Formatting);
         }
     }
@@ -795,6 +796,36 @@ fn cell_diffs(old: &Block, new: &Block) -> Vec<Vec<Segment>> {
         .collect()
 }
 
+/// Whether the only HTML in `text` is markup a reader cannot act on: paragraph, line-break,
+/// rule and span tags, comments, and images with no alternative text (a tracking pixel). A
+/// link, a frame, a form, a script or a described image can be a channel, an opt-out or a
+/// statement, so a block holding one is judged as text.
+fn bare_markup(text: &str) -> bool {
+    let text = crate::normalize::strip_html_comments(text);
+    let mut rest = text.as_ref();
+    while let Some(open) = rest.find('<') {
+        let Some(close) = rest[open..].find('>') else { return true };
+        let tag = rest[open + 1..open + close].trim_start_matches('/').to_ascii_lowercase();
+        let name: String = tag.chars().take_while(char::is_ascii_alphanumeric).collect();
+        let ok = match name.as_str() {
+            "p" | "br" | "hr" | "span" => true,
+            "img" => tag.find("alt=").is_none_or(|at| {
+                let value = &tag[at + 4..];
+                match value.chars().next() {
+                    Some(q @ ('"' | '\'')) => value[1..].starts_with(q),
+                    _ => value.trim_start().is_empty() || value.starts_with(['/', ' ']),
+                }
+            }),
+            _ => false,
+        };
+        if !ok {
+            return false;
+        }
+        rest = &rest[open + close + 1..];
+    }
+    true
+}
+
 /// Turns a removal and an addition with the same editorial key into one `block_moved`.
 fn detect_moves(old: &Document, new: &Document, changes: &mut Vec<Change>) {
     let mut removed: HashMap<&str, Vec<usize>> = HashMap::new();
@@ -1107,4 +1138,30 @@ pub fn inline_diff(old: &str, new: &str) -> Vec<Segment> {
         }
     }
     merge_short_equals(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bare_markup;
+
+    #[test]
+    fn only_markup_a_reader_cannot_act_on_is_bare() {
+        for text in [
+            r#"<p><img src="//analytics.example.com/piwik.php?idsite=10" style="border:0;" alt="" /></p>."#,
+            "<p><br/></p>",
+            "<img src='pixel.gif'>",
+            "<!-- <a href=\"mailto:x@example.com\">x</a> --><hr>",
+        ] {
+            assert!(bare_markup(text), "{text}");
+        }
+        for text in [
+            r#"<p><a href="mailto:dpo@example.com"><img src="mail.png" alt="" /></a></p>"#,
+            r#"<img src="/dpo.png" alt="Data Protection Officer: dpo@example.com">"#,
+            r#"<iframe src="https://example.com/index.php?module=CoreAdminHome&action=optOut"></iframe>"#,
+            r#"<div id="matomo-opt-out"></div>"#,
+            "<script src=\"https://connect.facebook.net/en_US/fbevents.js\"></script>",
+        ] {
+            assert!(!bare_markup(text), "{text}");
+        }
+    }
 }

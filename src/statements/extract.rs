@@ -1004,15 +1004,24 @@ fn same_sentence_part(text: &str, from: usize, to: usize) -> bool {
     true
 }
 
-/// Practice words of a crawler (`crawl`, `scrape`): collection, even where the words read as
-/// a purpose (`… uses a web crawler to crawl information that is publicly available`).
-const CRAWL_WORDS: [&str; 2] = ["crawl", "scrap"];
+/// Practice words of a crawler (`to crawl`, `to scrape`): collection, even where the words
+/// read as a purpose (`… uses a web crawler to crawl information that is publicly available`).
+const CRAWL_WORDS: [&str; 2] = ["to crawl", "to scrape"];
 
 /// Whether a negation ending at `from` reaches a practice word at `to`: within one part of the
 /// sentence ([`same_sentence_part`]), or across a comma that only adds another infinitive to
 /// the negated one (`make no attempt to connect data …, or to build profiles about
 /// individuals`, apple 014→015).
 fn negation_reaches(text: &str, from: usize, to: usize) -> bool {
+    // Only a negation of an infinitive (`no attempt to`, `never to`, `not to`) reaches past
+    // the comma: in `data that is not sensitive …, or to sell it` the negation is a relative
+    // clause's.
+    let infinitive = {
+        let after = text[from..].trim_start();
+        ["to ", "attempt to ", "attempts to ", "try to ", "seek to "]
+            .iter()
+            .any(|w| after.starts_with(w))
+    };
     let mut start = from;
     let mut depth = 0usize;
     for (i, c) in text[from..to].char_indices() {
@@ -1021,7 +1030,7 @@ fn negation_reaches(text: &str, from: usize, to: usize) -> bool {
             ')' => depth = depth.saturating_sub(1),
             ',' if depth == 0 => {
                 let rest = text[from + i + 1..].trim_start();
-                if !(rest.starts_with("or to ") || rest.starts_with("nor to ")) {
+                if !infinitive || !(rest.starts_with("or to ") || rest.starts_with("nor to ")) {
                     return false;
                 }
                 start = from + i + 1;
@@ -4626,6 +4635,8 @@ mod tests {
         assert!(reach(" to connect data, or to build profiles", "build"));
         assert!(!reach(" sell your data, or we may share it", "share"));
         assert!(!reach(" sell your data; or to share it", "share"));
+        assert!(!reach(" sensitive to provide the service, or to sell it", "sell"));
+        assert!(!reach(" directly identify you to improve our services, or to share it", "share"));
     }
 
     #[test]
@@ -4907,19 +4918,12 @@ mod tests {
             (sent.actions.clone(), sent.recipients.clone()),
             (set(&["share"]), set(&["third_party"]))
         );
-        let sent = read(
-            "Your submitted code and data are transmitted to and temporarily processed on third-party computing infrastructure.",
-        );
-        assert_eq!(
-            (sent.actions.clone(), sent.recipients.clone()),
-            (set(&["share"]), set(&["third_party"]))
-        );
         // Our own servers are no recipient: what reaches them we collect.
         let ours = read("Your location is sent to our servers over an encrypted connection.");
         assert_eq!((ours.actions.clone(), ours.recipients.clone()), (set(&["collect"]), set(&[])));
-        let ours = read("Your location is transmitted to our servers.");
-        assert_eq!((ours.actions.clone(), ours.recipients.clone()), (set(&["collect"]), set(&[])));
-        // A crawler collects, also where its crawling reads as a purpose phrase.
+        // A crawler collects, also where its crawling reads as a purpose phrase; crawling
+        // named otherwise (`anti-scraping`, `we prohibit scraping`, a search engine that may
+        // crawl) is no practice of ours.
         let crawled = read(
             "To train our AI models, Apple uses Applebot, a web crawler, to crawl your posts.",
         );
@@ -4927,6 +4931,13 @@ mod tests {
             (crawled.actions.clone(), crawled.purposes.clone()),
             (set(&["collect"]), set(&["ai_training"]))
         );
+        for sentence in [
+            "We prohibit scraping of your profile photos and location data.",
+            "We use anti-scraping measures to protect your phone number and email address.",
+            "Search engines may crawl your public profile, including your name and photo.",
+        ] {
+            assert!(!read(sentence).actions.contains("collect"), "{sentence}");
+        }
         // `review` as a verb names no user content; reviews a user writes do.
         assert!(!read("You can contact us to review any personal data.").data.contains("content"));
         assert!(read("We collect reviews and survey answers.").data.contains("content"));
