@@ -259,7 +259,9 @@ pub fn diff(old: &Document, new: &Document) -> DocumentDiff {
         }
         // A block with no words once its markup is gone (`<p><img src="…/piwik.php" …/></p>`,
         // a tracking pixel; a lone `.`) says nothing a reader sees.
-        if c.evidence.is_none() && block.is_some_and(|b| b.key().is_empty() && bare_markup(&b.text))
+        if c.evidence.is_none()
+            && block
+                .is_some_and(|b| b.key().is_empty() && b.links.is_empty() && bare_markup(&b.text))
         {
             c.evidence = Some(Evidence::Formatting);
         }
@@ -796,6 +798,15 @@ fn cell_diffs(old: &Block, new: &Block) -> Vec<Vec<Segment>> {
         .collect()
 }
 
+/// An image attribute that describes it in words: a non-empty `alt`, `title` or `aria-label`
+/// (`alt = "Data Protection Officer: …"`; `data-alt=""` is no `alt`).
+static DESCRIBED: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r#"(?:^|\s)(?:alt|title|aria-label)\s*=\s*(?:"\s*[^"\s]|'\s*[^'\s]|[^\s"'>/])"#,
+    )
+    .expect("a valid pattern")
+});
+
 /// Whether the only HTML in `text` is markup a reader cannot act on: paragraph, line-break,
 /// rule and span tags, comments, and images with no alternative text (a tracking pixel). A
 /// link, a frame, a form, a script or a described image can be a channel, an opt-out or a
@@ -809,13 +820,7 @@ fn bare_markup(text: &str) -> bool {
         let name: String = tag.chars().take_while(char::is_ascii_alphanumeric).collect();
         let ok = match name.as_str() {
             "p" | "br" | "hr" | "span" => true,
-            "img" => tag.find("alt=").is_none_or(|at| {
-                let value = &tag[at + 4..];
-                match value.chars().next() {
-                    Some(q @ ('"' | '\'')) => value[1..].starts_with(q),
-                    _ => value.trim_start().is_empty() || value.starts_with(['/', ' ']),
-                }
-            }),
+            "img" => !DESCRIBED.is_match(&tag),
             _ => false,
         };
         if !ok {
@@ -1160,6 +1165,10 @@ mod tests {
             r#"<iframe src="https://example.com/index.php?module=CoreAdminHome&action=optOut"></iframe>"#,
             r#"<div id="matomo-opt-out"></div>"#,
             "<script src=\"https://connect.facebook.net/en_US/fbevents.js\"></script>",
+            r#"<img src="dpo.png" alt = "Data Protection Officer: dpo@example.com">"#,
+            r#"<img src="dpo.png" data-alt="" alt="Data Protection Officer: dpo@example.com">"#,
+            r#"<img src="dpo.png" alt="" title="Email our Data Protection Officer">"#,
+            "<img src=x.png alt=Opt-out-of-sale>",
         ] {
             assert!(!bare_markup(text), "{text}");
         }

@@ -1008,19 +1008,30 @@ fn same_sentence_part(text: &str, from: usize, to: usize) -> bool {
 /// read as a purpose (`… uses a web crawler to crawl information that is publicly available`).
 const CRAWL_WORDS: [&str; 2] = ["to crawl", "to scrape"];
 
+/// Whether a crawling word (`to crawl`, `to scrape`) is a crawler's of ours: a crawler or bot
+/// named before it in the clause (`a web crawler`, `Applebot`), the word whole (`to scrape`,
+/// not `to scrape-proof`), and no other party or the user its subject.
+fn our_crawler(scan: &Scan<'_>, a: &Found<'_>) -> bool {
+    let text = scan.text.as_str();
+    let whole = !text[a.end..].starts_with(|c: char| c == '-' || c.is_alphanumeric());
+    let named = text[..a.start]
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| w == "crawler" || w == "crawlers" || (w.ends_with("bot") && w != "robot"));
+    whole && named && !matches!(scan.subject_before(a.start), Subject::User | Subject::Other)
+}
+
 /// Whether a negation ending at `from` reaches a practice word at `to`: within one part of the
 /// sentence ([`same_sentence_part`]), or across a comma that only adds another infinitive to
 /// the negated one (`make no attempt to connect data …, or to build profiles about
 /// individuals`, apple 014→015).
 fn negation_reaches(text: &str, from: usize, to: usize) -> bool {
-    // Only a negation of an infinitive (`no attempt to`, `never to`, `not to`) reaches past
-    // the comma: in `data that is not sensitive …, or to sell it` the negation is a relative
-    // clause's.
+    // Only a negation of an attempt (`no attempt to`, `do not seek to`, `never try to`)
+    // reaches past the comma: in `data that is not sensitive …, or to sell it` the negation is
+    // a relative clause's, and in `the right not to respond …, or to share` or `in order not
+    // to show …, or to track` the second infinitive is the main verb's.
     let infinitive = {
         let after = text[from..].trim_start();
-        ["to ", "attempt to ", "attempts to ", "try to ", "seek to "]
-            .iter()
-            .any(|w| after.starts_with(w))
+        ["attempt to ", "attempts to ", "try to ", "seek to "].iter().any(|w| after.starts_with(w))
     };
     let mut start = from;
     let mut depth = 0usize;
@@ -1589,6 +1600,12 @@ fn practices(scan: &Scan<'_>, protasis: Option<Protasis>, scopes: &[Scope]) -> V
         let part = scan.part(a.start);
         let (part_start, part_end) = scan.part_span(part);
         let word = &text[a.start..a.end];
+        // Crawling is a practice only of a crawler named before it and not another party's
+        // or the user's (`Apple uses Applebot, a web crawler, to crawl …`; not `search
+        // engines are able to crawl`, `it is forbidden to scrape`, `tools to scrape-proof`).
+        if CRAWL_WORDS.iter().any(|w| word.starts_with(w)) && !our_crawler(scan, a) {
+            continue;
+        }
         let chain = previous_end != usize::MAX && chained(text, previous_end, a.start);
         // Only words joined by a conjunction share the subject of the first (`我们收集和使用的`);
         // a main verb right before a relative clause (`我们不会出售收集的信息`) does not lend
@@ -4632,7 +4649,8 @@ mod tests {
         );
         assert_eq!((s.polarity, s.actions.clone()), (Polarity::Negate, set(&["profile"])));
         let reach = |text: &str, verb: &str| negation_reaches(text, 0, text.find(verb).unwrap());
-        assert!(reach(" to connect data, or to build profiles", "build"));
+        assert!(reach(" attempt to connect data, or to build profiles", "build"));
+        assert!(!reach(" to respond to repeated requests, or to share your data", "share"));
         assert!(!reach(" sell your data, or we may share it", "share"));
         assert!(!reach(" sell your data; or to share it", "share"));
         assert!(!reach(" sensitive to provide the service, or to sell it", "sell"));
@@ -4935,6 +4953,11 @@ mod tests {
             "We prohibit scraping of your profile photos and location data.",
             "We use anti-scraping measures to protect your phone number and email address.",
             "Search engines may crawl your public profile, including your name and photo.",
+            "Search engines are able to crawl your public profile, including your name.",
+            "It is forbidden to scrape personal data of our users, including their location.",
+            "We use tools to scrape-proof your profile photos and precise location.",
+            "Third parties may attempt to scrape your public posts and username.",
+            "Partners use their crawler to crawl your public posts.",
         ] {
             assert!(!read(sentence).actions.contains("collect"), "{sentence}");
         }
