@@ -1022,14 +1022,14 @@ fn our_crawler(scan: &Scan<'_>, a: &Found<'_>) -> bool {
 
 /// Whether a negation ending at `from` reaches a practice word at `to`: within one part of the
 /// sentence ([`same_sentence_part`]), or across a comma that only adds another infinitive to
-/// the negated one (`make no attempt to connect data …, or to build profiles about
+/// a negated attempt (`make no attempt to connect data …, or to build profiles about
 /// individuals`, apple 014→015).
 fn negation_reaches(text: &str, from: usize, to: usize) -> bool {
     // Only a negation of an attempt (`no attempt to`, `do not seek to`, `never try to`)
     // reaches past the comma: in `data that is not sensitive …, or to sell it` the negation is
     // a relative clause's, and in `the right not to respond …, or to share` or `in order not
     // to show …, or to track` the second infinitive is the main verb's.
-    let infinitive = {
+    let attempt = {
         let after = text[from..].trim_start();
         ["attempt to ", "attempts to ", "try to ", "seek to "].iter().any(|w| after.starts_with(w))
     };
@@ -1041,7 +1041,7 @@ fn negation_reaches(text: &str, from: usize, to: usize) -> bool {
             ')' => depth = depth.saturating_sub(1),
             ',' if depth == 0 => {
                 let rest = text[from + i + 1..].trim_start();
-                if !infinitive || !(rest.starts_with("or to ") || rest.starts_with("nor to ")) {
+                if !attempt || !(rest.starts_with("or to ") || rest.starts_with("nor to ")) {
                     return false;
                 }
                 start = from + i + 1;
@@ -4643,7 +4643,7 @@ mod tests {
         // Not notifying does not make a stated practice a promise.
         let s = read("我们会共享您的个人信息，无需另行通知您。");
         assert_eq!((s.polarity, s.actions.clone()), (Polarity::Affirm, set(&["share"])));
-        // A negated infinitive reaches another one added after a comma, not a new clause.
+        // A negated attempt reaches another infinitive added after a comma, not a new clause.
         let s = read(
             "We make no attempt to connect data crawled to any individual user, or to build profiles about individuals.",
         );
