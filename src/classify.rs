@@ -1044,7 +1044,6 @@ fn judge(
     lang: &str,
     mut level: Level,
 ) -> Classification {
-    let new_headings: Vec<&str> = new.sections.iter().map(|s| s.heading.as_str()).collect();
     let sides = Sides {
         old,
         new,
@@ -1055,7 +1054,6 @@ fn judge(
             old_index: &read.old_index,
             new_index: &read.new_index,
             old_to_new: &diff.old_to_new,
-            new_headings: &new_headings,
         },
         old_cats: (0..old.sections.len()).map(|_| OnceLock::new()).collect(),
         new_cats: (0..new.sections.len()).map(|_| OnceLock::new()).collect(),

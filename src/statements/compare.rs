@@ -618,8 +618,6 @@ pub struct Sides<'a> {
     pub new_index: &'a Index,
     /// For each old section, the new section it was paired with.
     pub old_to_new: &'a [Option<usize>],
-    /// The new version's headings, by section.
-    pub new_headings: &'a [&'a str],
 }
 
 /// What `change` does to the statements.

@@ -1603,7 +1603,8 @@ fn practices(scan: &Scan<'_>, protasis: Option<Protasis>, scopes: &[Scope]) -> V
         // Crawling is a practice only of a crawler named before it and not another party's
         // or the user's (`Apple uses Applebot, a web crawler, to crawl …`; not `search
         // engines are able to crawl`, `it is forbidden to scrape`, `tools to scrape-proof`).
-        if CRAWL_WORDS.iter().any(|w| word.starts_with(w)) && !our_crawler(scan, a) {
+        let crawl = CRAWL_WORDS.iter().any(|w| word.starts_with(w));
+        if crawl && !our_crawler(scan, a) {
             continue;
         }
         let chain = previous_end != usize::MAX && chained(text, previous_end, a.start);
@@ -1695,10 +1696,7 @@ fn practices(scan: &Scan<'_>, protasis: Option<Protasis>, scopes: &[Scope]) -> V
         }
         // Inside a purpose phrase: a purpose, not a practice (profiling stays a practice, and
         // so does crawling: `uses Applebot, a web crawler, to crawl information` collects).
-        if a.id != "profile"
-            && !CRAWL_WORDS.iter().any(|w| word.starts_with(w))
-            && scopes.iter().any(|sc| scan.in_scope(sc, a))
-        {
+        if a.id != "profile" && !crawl && scopes.iter().any(|sc| scan.in_scope(sc, a)) {
             continue;
         }
         // Inside an exception (`unless we need to retain it`): what the exception allows, not a
