@@ -235,7 +235,9 @@ fn a_second_reader_agrees_with_the_shared_labels() {
             .pair
             .iter()
             .find(|p| (&p.corpus, &p.doc, &p.old, &p.new) == (&q.corpus, &q.doc, &q.old, &q.new))
-            .unwrap_or_else(|| panic!("{}/{} {}→{} is no shared pair", q.corpus, q.doc, q.old, q.new));
+            .unwrap_or_else(|| {
+                panic!("{}/{} {}→{} is no shared pair", q.corpus, q.doc, q.old, q.new)
+            });
         assert_ne!(p.level, "degenerate", "{}/{} {}", q.corpus, q.doc, q.old);
         let part = usize::from(p.part == "held-aside");
         if q.level == "degenerate" {
@@ -288,9 +290,9 @@ struct FreshPair {
 }
 
 /// Development floors on `tests/fresh_labels.toml` (pairs of the shared OTA histories that the
-/// shared labels leave out, labelled for redline): what the judgement reaches today, 164 of 191
+/// shared labels leave out, labelled for redline): what the judgement reaches today, 165 of 191
 /// pairs on materiality, and never re-consent on a change labelled editorial or minor.
-const FRESH_MATERIALITY_FLOOR: usize = 164;
+const FRESH_MATERIALITY_FLOOR: usize = 165;
 
 #[test]
 fn judgement_agrees_with_the_pairs_labelled_for_redline() {

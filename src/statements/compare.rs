@@ -783,13 +783,25 @@ fn names_form(text: &str) -> bool {
             && BEFORE.contains(&words[words.len() - 2])
 }
 
-/// A form's web address by its host: a form moved to another host (a ticketing service, the
-/// customer area: `formulaires.services.example.fr/1770` →
-/// `espace-client.example.fr/demande-donnees`) is another way in, one moved on the same host is
-/// the same support site (`support.example.com/contact` → `support.example.com/request`).
+/// A form's web address by its host, as a channel of its own kind (`form:`): a form moved to
+/// another host (a ticketing service, the customer area: `formulaires.services.example.fr/1770`
+/// → `espace-client.example.fr/demande-donnees`) is another way in, one moved on the same host
+/// is the same support site (`support.example.com/contact` → `support.example.com/request`).
+/// A form is not a web page to read: a web form dropped for an e-mail address the policy already
+/// gave (`submit a request via our website Contact form` → `by emailing support@…`) leaves users
+/// without a form even where other web addresses remain.
 fn form_key(channel: &str) -> String {
     let url = channel.strip_prefix("url:").unwrap_or(channel);
-    format!("url:{}", url.split(['/', '?', '#']).next().unwrap_or(url))
+    format!("form:{}", url.split(['/', '?', '#']).next().unwrap_or(url))
+}
+
+/// The site of a channel keyed by [`channel_key`] or [`form_key`]: a form's host as a web
+/// address of its registrable domain, any other channel as it is.
+fn site_key(channel: &str) -> String {
+    match channel.strip_prefix("form:") {
+        Some(host) => channel_key(&format!("url:{host}")),
+        None => channel_key(channel),
+    }
 }
 
 /// The matching text of a clause about contacting the operator (only then is a web address in
@@ -862,9 +874,9 @@ fn channel_deltas(old: &[Clause], new: &[Clause], sides: &Sides<'_>, out: &mut V
     // `formulaire de contact`) adds no way in unless it takes the place of an old channel of
     // its kind (an e-mail address dropped beside it is no form replaced).
     let gone_kinds: HashSet<&str> = gone.iter().map(|(_, ch)| channel_kind(ch)).collect();
-    let old_sites: HashSet<String> = in_old.iter().map(|ch| channel_key(ch)).collect();
+    let old_sites: HashSet<String> = in_old.iter().map(|ch| site_key(ch)).collect();
     came.retain(|(_, ch)| {
-        gone_kinds.contains(channel_kind(ch)) || !old_sites.contains(&channel_key(ch))
+        gone_kinds.contains(channel_kind(ch)) || !old_sites.contains(&site_key(ch))
     });
     let word = |(_, ch): &(&Clause, String)| channel_word(ch);
     if let Some((clause, _)) = came.first() {
@@ -1008,7 +1020,7 @@ fn word_tokens(text: &str) -> impl Iterator<Item = String> + '_ {
         .map(str::to_lowercase)
 }
 
-/// The kind of a channel: `email`, `phone`, `post` or `url`.
+/// The kind of a channel: `email`, `phone`, `post`, `url` or `form`.
 fn channel_kind(channel: &str) -> &str {
     channel.split_once(':').map_or(channel, |(kind, _)| kind)
 }

@@ -2096,9 +2096,11 @@ fn is_french_participle(word: &str) -> bool {
 fn adverbial_gap(scan: &Scan<'_>, from: usize, to: usize) -> bool {
     let text = &scan.text;
     let mut i = from;
-    const FILLERS: [&str; 22] = [
+    // Adverbs of focus and frequency too (`我们还会使用您提供的信息`, `我们也将共享…的`).
+    const FILLERS: [&str; 37] = [
         "自行", "主动", "公开", "已经", "已", "所", "会", "将", "可能", "可以", "可", "曾", "自愿",
-        "必须", "需要", "需", "向", "对", "与", "给", "从", "不",
+        "必须", "需要", "需", "向", "对", "与", "给", "从", "不", "还", "也", "亦", "仍然", "仍",
+        "同时", "均", "都", "另外", "此外", "再", "一般", "通常", "仅", "只",
     ];
     while i < to {
         i = skip_spaces(text, i);
@@ -5269,6 +5271,21 @@ mod tests {
             assert_eq!(s.polarity, Polarity::Affirm, "{sentence}");
             assert_eq!(s.actions, set(&["share"]), "{sentence}");
             assert_eq!(s.conditions, set(&[condition]), "{sentence}");
+        }
+    }
+
+    #[test]
+    fn an_adverb_between_subject_and_verb_keeps_a_relative_clause_ours() {
+        // `还` / `也` between `我们` and a practice word that a relative clause follows
+        // (`使用您提供的信息`): we still use, the clause is no attribute of the information.
+        for (sentence, action) in [
+            ("我们还会使用您提供的信息。", "use"),
+            ("我们也将共享您提供的信息。", "share"),
+            ("我们仍然会使用您提供的信息。", "use"),
+        ] {
+            let s = read(sentence);
+            assert_eq!(s.actions, set(&[action]), "{sentence}");
+            assert_eq!(s.polarity, Polarity::Affirm, "{sentence}");
         }
     }
 
