@@ -620,7 +620,64 @@ fn links_only(old: &Block, new: &Block) -> Option<Evidence> {
     let shown =
         |(text, url): &(String, String)| text.chars().count() <= MAX_LINK_TEXT || text == url;
     let short = old.links.iter().zip(&new.links).all(|(a, b)| a.0 == b.0 || (shown(a) && shown(b)));
-    (same_shape && short && old.link_key() == new.link_key()).then_some(Evidence::LinkTargets)
+    (same_shape && short && old.link_key() == new.link_key())
+        .then_some(Evidence::LinkTargets)
+        .or_else(|| addresses_only(old, new))
+}
+
+/// Editorial evidence for two blocks that differ only in how web addresses written out in their
+/// text are spelled (`http://www.example.com/sdk` → `https://example.com/sdk/`,
+/// `…/01g6qm` → `…/01g6qm#sdk-privacy`): as many addresses on each side, pairwise the same host,
+/// path and query once the scheme, `www.`, a trailing slash and an anchor are set aside, the
+/// links unchanged, and equal text once the addresses are removed. An address ends at the first
+/// character a web address cannot hold unescaped (`https://example.com/account查询` ends
+/// before `查`).
+fn addresses_only(old: &Block, new: &Block) -> Option<Evidence> {
+    use crate::normalize::{URL, editorial_key};
+    if old.links != new.links || !(old.text.contains("http") || old.text.contains("www.")) {
+        return None;
+    }
+    /// Each address of `text`: its byte range.
+    fn addresses(text: &str) -> Vec<std::ops::Range<usize>> {
+        let legal = |c: char| c.is_ascii_alphanumeric() || "-._~:/?#@!$&'*+,;=%".contains(c);
+        URL.find_iter(text)
+            .map(|m| {
+                let len = m.as_str().find(|c: char| !legal(c)).unwrap_or(m.len());
+                m.start()..m.start() + len
+            })
+            .collect()
+    }
+    let place = |url: &str| {
+        let url = url.to_lowercase();
+        let url = url.split_once("://").map_or(url.as_str(), |(_, rest)| rest);
+        let url = url.strip_prefix("www.").unwrap_or(url);
+        // A fragment that is a route (`#/settings/privacy`, `#!/account`) is another page.
+        let url = match url.split_once('#') {
+            Some((page, fragment)) if !fragment.starts_with(['/', '!']) => page,
+            _ => url,
+        };
+        url.trim_end_matches(['/', '.', ',', ';', ':']).to_string()
+    };
+    let without = |text: &str, at: &[std::ops::Range<usize>]| {
+        let mut out = String::with_capacity(text.len());
+        let mut last = 0;
+        for r in at {
+            out.push_str(&text[last..r.start]);
+            out.push(' ');
+            last = r.end;
+        }
+        out.push_str(&text[last..]);
+        editorial_key(&out)
+    };
+    let (before, after) = (addresses(&old.text), addresses(&new.text));
+    let same_places = !before.is_empty()
+        && before.len() == after.len()
+        && before
+            .iter()
+            .zip(&after)
+            .all(|(a, b)| place(&old.text[a.clone()]) == place(&new.text[b.clone()]));
+    (same_places && without(&old.text, &before) == without(&new.text, &after))
+        .then_some(Evidence::LinkTargets)
 }
 
 /// Pairs the blocks of a replaced run by similarity, in order; the rest are removed or added.

@@ -33,6 +33,12 @@ fn is_word(c: char) -> bool {
     is_alphanumeric(c) && !is_cjk(c)
 }
 
+/// A web address written out in the text (`https://…`, `www.…`), up to a space, a closing
+/// bracket or CJK punctuation.
+pub(crate) static URL: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(r"(?i)https?://[^\s)）\]」》<>，。；]+|www\.[a-z0-9\-]+(?:\.[a-z0-9\-]+)+[^\s)）\]」》<>，。；]*").unwrap()
+});
+
 static HTML_COMMENT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?s)<!--.*?-->").unwrap());
 // The full engine: tags are searched for in whole documents, where regex-lite is slow.
 static HTML_TAG: LazyLock<regex::Regex> = LazyLock::new(|| {
@@ -819,6 +825,7 @@ fn key_of_lower_words(text: &str) -> String {
     let mut separated = false;
     let mut prev: Option<char> = None;
     let chars: Vec<char> = text.chars().collect();
+    let joined = initialism_points(&chars);
     for (i, &c) in chars.iter().enumerate() {
         if is_alphanumeric(c) {
             if separated && prev.is_some_and(is_word) && is_word(c) {
@@ -836,6 +843,9 @@ fn key_of_lower_words(text: &str) -> String {
             if c == '.' {
                 out.push('.');
             }
+        } else if joined[i] {
+            // The points of an abbreviation and the spaces after them (`U.S.`, `e.g.`,
+            // `z. B.`): `U.S. mail` is `US mail`, `z. B.` is `z.B.` is `zB`.
         } else {
             separated = true;
         }
@@ -843,9 +853,75 @@ fn key_of_lower_words(text: &str) -> String {
     out
 }
 
+/// The characters that join the single letters of an abbreviation (`u.s.`, `e.g.`, `i.e`,
+/// `z. b.`, `u. s. a.`): each point after a letter standing alone, with the spaces after it,
+/// when a letter follows that ends a word or meets another point (after spaces: only one that
+/// meets another point). Not a sentence end (`plan a. b is`) nor a host name (`t.co`).
+fn initialism_points(chars: &[char]) -> Vec<bool> {
+    let mut joined = vec![false; chars.len()];
+    if !chars.contains(&'.') {
+        return joined;
+    }
+    let letter = |k: usize| chars.get(k).is_some_and(char::is_ascii_alphabetic);
+    // After a point, what may follow in an abbreviation: nothing that continues a word, or one
+    // more letter standing alone (`u.s.a.`); not a host name's next label (`a.b.example.com`).
+    let after_point = |j: usize| match chars.get(j) {
+        None => true,
+        Some(&c) if !is_alphanumeric(c) => c != '@',
+        Some(_) => letter(j) && chars.get(j + 1).is_none_or(|&c| c == '.' || !is_alphanumeric(c)),
+    };
+    for i in 1..chars.len() {
+        if chars[i] != '.'
+            || !letter(i - 1)
+            || (i >= 2 && (is_alphanumeric(chars[i - 2]) || matches!(chars[i - 2], '/' | '@')))
+        {
+            continue;
+        }
+        let mut k = i + 1;
+        while chars.get(k).is_some_and(|&c| c == ' ') {
+            k += 1;
+        }
+        let next = chars.get(k + 1).copied();
+        let ends = if k == i + 1 {
+            next.is_none_or(|c| c != '@' && (c == '.' && after_point(k + 2) || !is_alphanumeric(c)))
+        } else {
+            next == Some('.') && after_point(k + 2)
+        };
+        if letter(k) && ends {
+            joined[i..k].iter_mut().for_each(|j| *j = true);
+        }
+    }
+    joined
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn abbreviation_points_are_editorial() {
+        assert_eq!(editorial_key("by U.S. mail"), editorial_key("by US mail"));
+        assert_eq!(editorial_key("data, e.g. your name"), editorial_key("data, eg your name"));
+        assert_eq!(editorial_key("Example U.K. Ltd"), editorial_key("Example UK Ltd"));
+        assert_eq!(editorial_key("Daten, z.B. Ihre IP"), editorial_key("Daten, z. B. Ihre IP"));
+        assert_eq!(
+            editorial_key("data (e.g. IP address)"),
+            editorial_key("data (e. g. IP address)")
+        );
+        assert_eq!(editorial_key("in the U.S.A."), editorial_key("in the U. S. A."));
+        // A sentence end and a host name keep their points.
+        assert_ne!(editorial_key("Plan a. B is next"), editorial_key("Plan ab is next"));
+        assert_ne!(editorial_key("see t.co for links"), editorial_key("see tco for links"));
+        // Nor host names and e-mail addresses.
+        assert_ne!(
+            editorial_key("at https://a.b.example.com/x"),
+            editorial_key("at https://ab.example.com/x")
+        );
+        assert_ne!(
+            editorial_key("write to a.b@example.com"),
+            editorial_key("write to ab@example.com")
+        );
+    }
 
     #[test]
     fn width_spacing_case_and_punctuation_are_editorial() {

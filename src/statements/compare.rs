@@ -783,6 +783,57 @@ fn names_form(text: &str) -> bool {
             && BEFORE.contains(&words[words.len() - 2])
 }
 
+/// Whether the form at `form` (a [`form_key`]) in a clause's `text` ([`match_text`] form) is a
+/// supervisory authority's (`lodge a complaint with the Information Commissioner's Office using
+/// its online form at …`): an authority is named before its address. One named after it (`use
+/// our online form at … or lodge a complaint with your supervisory authority`, `在…主管部门规定的
+/// 期限内答复`) leaves the form the operator's.
+///
+/// [`match_text`]: crate::normalize::match_text
+fn regulators_form(text: &str, form: &str) -> bool {
+    let host = form.strip_prefix("form:").unwrap_or(form);
+    let at = text.find(host).unwrap_or(text.len());
+    // `Before contacting a supervisory authority, please contact us using our online form`:
+    // the operator speaking of itself after the authority's name makes the form its own.
+    regulator_at(&text[..at]).is_some_and(|r| {
+        let after = &text[r..at];
+        !["our ", " us ", " us,", "我们"].iter().any(|w| after.contains(w))
+    })
+}
+
+/// Where a text last names a supervisory authority: a Latin word whole (`regulator`, not
+/// `regulatory`).
+fn regulator_at(text: &str) -> Option<usize> {
+    const REGULATORS: [&str; 13] = [
+        "supervisory authorit",
+        "data protection authorit",
+        "commissioner",
+        "regulator",
+        "cnil",
+        "aufsichtsbehörde",
+        "datenschutzbehörde",
+        "autorité de contrôle",
+        "autorité de protection",
+        "监管部门",
+        "监管机构",
+        "网信部门",
+        "主管部门",
+    ];
+    REGULATORS
+        .iter()
+        .flat_map(|w| {
+            text.match_indices(w).filter(move |(at, _)| {
+                // `supervisory authorit…` and `data protection authorit…` end inside a word.
+                let end = at + w.len();
+                w.ends_with("authorit")
+                    || !w.is_ascii()
+                    || !text[end..].starts_with(|c: char| c.is_alphanumeric())
+            })
+        })
+        .map(|(at, _)| at)
+        .max()
+}
+
 /// A form's web address by its host, as a channel of its own kind (`form:`): a form moved to
 /// another host (a ticketing service, the customer area: `formulaires.services.example.fr/1770`
 /// → `espace-client.example.fr/demande-donnees`) is another way in, one moved on the same host
@@ -821,9 +872,16 @@ fn contact_text(c: &Clause) -> Option<String> {
 /// the form is.
 fn forms<'c>(clauses: impl Iterator<Item = &'c Clause>) -> HashSet<String> {
     clauses
-        .filter(|c| contact_text(c).is_some_and(|text| names_form(&text)))
-        .flat_map(|c| c.statement.channels.iter().filter(|ch| ch.starts_with("url:")))
-        .map(|ch| form_key(ch))
+        .filter_map(|c| contact_text(c).filter(|text| names_form(text)).map(|text| (c, text)))
+        .flat_map(|(c, text)| {
+            c.statement
+                .channels
+                .iter()
+                .filter(|ch| ch.starts_with("url:"))
+                .map(|ch| form_key(ch))
+                .filter(move |form| !regulators_form(&text, form))
+                .collect::<Vec<_>>()
+        })
         .collect()
 }
 
@@ -911,6 +969,44 @@ fn channel_deltas(old: &[Clause], new: &[Clause], sides: &Sides<'_>, out: &mut V
         let mut fresh: Vec<&String> = in_new.iter().filter(|ch| !in_old.contains(*ch)).collect();
         fresh.sort();
         // Otherwise a channel is lost when no channel of its kind remains.
+        // A form is a web channel of its own: a web page gone while a form remains leaves a
+        // way in; a form gone leaves one only while a form remains, while the new version still
+        // gives its host (in a clause that no longer says `contact`), or when the operator's
+        // site offers a web address it did not before (a help centre in the form's place).
+        if kinds.contains("form") {
+            kinds.insert("url");
+        }
+        // A form's own page (the address in a clause that offers it) still given in the new
+        // version, in any clause (`To make a request, use our web form at …/dsar` → `To
+        // exercise these rights, use the form at …/dsar`); another page of its host (`This
+        // policy applies to https://www.example.com`) is no form.
+        let old_form_pages: Vec<&String> = sides
+            .old
+            .clauses
+            .iter()
+            .filter(|c| contact_text(c).is_some_and(|text| names_form(&text)))
+            .flat_map(|c| c.statement.channels.iter())
+            .filter(|ch| ch.starts_with("url:"))
+            .collect();
+        let new_pages: HashSet<&String> =
+            sides.new.clauses.iter().flat_map(|c| c.statement.channels.iter()).collect();
+        let old_pages: HashSet<&String> =
+            sides.old.clauses.iter().flat_map(|c| c.statement.channels.iter()).collect();
+        // A web address new to the policy, in a clause about contacting the operator, on the
+        // form's site (`our online request form at privacy.example.com/dsar` → `our privacy
+        // centre at privacycentre.example.com`), even where the site was named before.
+        let new_contact_pages: Vec<&String> = sides
+            .new
+            .clauses
+            .iter()
+            .filter(|c| contact_text(c).is_some())
+            .flat_map(|c| c.statement.channels.iter())
+            .filter(|ch| ch.starts_with("url:") && !old_pages.contains(ch))
+            .collect();
+        let form_kept = |form: &str| {
+            old_form_pages.iter().any(|p| form_key(p) == form && new_pages.contains(*p))
+                || new_contact_pages.iter().any(|p| channel_key(p) == site_key(form))
+        };
         let mut replaced: Vec<(&Clause, String)> = Vec::new();
         let mut lost: Vec<&(&Clause, String)> = Vec::new();
         for gone_channel @ (clause, ch) in &gone {
@@ -918,6 +1014,7 @@ fn channel_deltas(old: &[Clause], new: &[Clause], sides: &Sides<'_>, out: &mut V
                 Some(to) => {
                     replaced.push((*clause, format!("{} → {}", channel_word(ch), channel_word(to))))
                 }
+                None if channel_kind(ch) == "form" && form_kept(ch) => {}
                 None if !kinds.contains(channel_kind(ch)) => lost.push(gone_channel),
                 None => {}
             }

@@ -38,7 +38,7 @@
 use super::lexicon::{Field, Hit, LEXICON_COMPILED, Lexicon};
 use super::{Polarity, Statement, is_transfer};
 use crate::document::{Block, BlockKind, Table};
-use crate::normalize::{durations, is_cjk, match_text};
+use crate::normalize::{URL, durations, is_cjk, match_text};
 use regex::Regex;
 use std::cell::RefCell;
 use std::sync::LazyLock;
@@ -2097,11 +2097,14 @@ fn adverbial_gap(scan: &Scan<'_>, from: usize, to: usize) -> bool {
     let text = &scan.text;
     let mut i = from;
     // Adverbs of focus and frequency too (`我们还会使用您提供的信息`, `我们也将共享…的`).
-    const FILLERS: [&str; 37] = [
+    const FILLERS: [&str; 36] = [
         "自行", "主动", "公开", "已经", "已", "所", "会", "将", "可能", "可以", "可", "曾", "自愿",
         "必须", "需要", "需", "向", "对", "与", "给", "从", "不", "还", "也", "亦", "仍然", "仍",
-        "同时", "均", "都", "另外", "此外", "再", "一般", "通常", "仅", "只",
+        "同时", "均", "都", "另外", "此外", "一般", "通常", "仅", "只",
     ];
+    // A recipient only after a preposition (`向第三方`); after `将` it is another subject
+    // (`我们还会将合作伙伴收集的信息用于…`: the partner collects).
+    let mut after_preposition = false;
     while i < to {
         i = skip_spaces(text, i);
         if i >= to {
@@ -2110,18 +2113,17 @@ fn adverbial_gap(scan: &Scan<'_>, from: usize, to: usize) -> bool {
         if let Some(f) = scan.found.iter().find(|f| {
             f.start == i
                 && f.end <= to
-                && matches!(
-                    f.field,
-                    Field::Recipient
-                        | Field::RecipientAnaphora
-                        | Field::May
-                        | Field::Must
-                        | Field::Will
-                )
+                && match f.field {
+                    Field::Recipient | Field::RecipientAnaphora => after_preposition,
+                    Field::May | Field::Must | Field::Will => true,
+                    _ => false,
+                }
         }) {
             i = f.end;
+            after_preposition = false;
         } else if let Some(w) = FILLERS.iter().find(|w| text[i..to].starts_with(**w)) {
             i += w.len();
+            after_preposition = matches!(*w, "向" | "对" | "与" | "给" | "从");
         } else {
             return false;
         }
@@ -2253,7 +2255,14 @@ fn attribute(scan: &Scan<'_>, a: &Found<'_>, chain_start: usize, chain_end: usiz
         // (`我们收集的`, `您自行向社会公众公开的`), also when the user lets us act (`您授权我们
         // 收集的信息`: we collect). The subject of a chain of practices (`我们收集、使用的`)
         // stands before its first word.
-        let (part_start, _) = scan.part_span(scan.part(chain_start));
+        let (part_start, part_end) = scan.part_span(scan.part(chain_start));
+        // `将` right before it marks the object of a later `用于` (`我们会将收集的信息用于改进
+        // 产品`): the relative clause describes what is used, the practice is the use.
+        if text[part_start..chain_start].trim_end().ends_with('将')
+            && ["用于", "用来", "用以"].iter().any(|w| text[chain_end..part_end].contains(w))
+        {
+            return true;
+        }
         return !scan.found.iter().any(|f| {
             (matches!(f.field, Field::SubjectWe | Field::SubjectUser)
                 || (f.field == Field::NotSubject && permits_us(text, f)))
@@ -3938,9 +3947,6 @@ static EMAIL_HIDDEN: LazyLock<Regex> = LazyLock::new(|| {
 static PHONE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:\+?86[\- ]?)?1[3-9][0-9]{9}|0[0-9]{2,3}[\- ]?[0-9]{7,8}|400[\- ]?[0-9]{3}[\- ]?[0-9]{4}|\+[0-9]{1,3}[ \-]?\(?[0-9]{1,4}\)?[ \-]?[0-9]{3,4}[ \-]?[0-9]{3,4}|\b1-[0-9]{3}-[0-9]{3}-[0-9]{4}\b").unwrap()
 });
-static URL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)https?://[^\s)）\]」》<>，。；]+|www\.[a-z0-9\-]+(?:\.[a-z0-9\-]+)+[^\s)）\]」》<>，。；]*").unwrap()
-});
 /// A postal address: a street with its number (`One Apple Park Way`, `1600 Amphitheatre
 /// Parkway`, `中关村大街27号`, `科技园路 8 号`).
 static POSTAL: LazyLock<Regex> = LazyLock::new(|| {
@@ -5282,6 +5288,11 @@ mod tests {
             ("我们还会使用您提供的信息。", "use"),
             ("我们也将共享您提供的信息。", "share"),
             ("我们仍然会使用您提供的信息。", "use"),
+            // `将` marks the object of `用于`: the information collected is what is used.
+            ("我们还会将收集的信息用于改进产品。", "use"),
+            ("我们会将收集的信息用于改进产品。", "use"),
+            // After `将`, a partner is the subject of the relative clause: we use.
+            ("我们还会将合作伙伴收集的信息用于改进产品。", "use"),
         ] {
             let s = read(sentence);
             assert_eq!(s.actions, set(&[action]), "{sentence}");
