@@ -968,11 +968,11 @@ fn channel_deltas(old: &[Clause], new: &[Clause], sides: &Sides<'_>, out: &mut V
         // the channel was replaced.
         let mut fresh: Vec<&String> = in_new.iter().filter(|ch| !in_old.contains(*ch)).collect();
         fresh.sort();
-        // Otherwise a channel is lost when no channel of its kind remains.
-        // A form is a web channel of its own: a web page gone while a form remains leaves a
-        // way in; a form gone leaves one only while a form remains, while the new version still
-        // gives its host (in a clause that no longer says `contact`), or when the operator's
-        // site offers a web address it did not before (a help centre in the form's place).
+        // Otherwise a channel is lost when no channel of its kind remains. A form is a web
+        // channel of its own: a web page gone while a form remains leaves a way in; a form gone
+        // leaves one only while another form remains, while the new version still gives the
+        // form's own page, or when a contact clause gives a web address new to the policy on
+        // the form's site (a help centre in the form's place).
         if kinds.contains("form") {
             kinds.insert("url");
         }
