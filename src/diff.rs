@@ -633,7 +633,7 @@ fn links_only(old: &Block, new: &Block) -> Option<Evidence> {
 /// character a web address cannot hold unescaped (`https://example.com/account查询` ends
 /// before `查`).
 fn addresses_only(old: &Block, new: &Block) -> Option<Evidence> {
-    use crate::normalize::{URL, editorial_key};
+    use crate::normalize::{URL, editorial_key, url_key};
     if old.links != new.links || !(old.text.contains("http") || old.text.contains("www.")) {
         return None;
     }
@@ -648,15 +648,12 @@ fn addresses_only(old: &Block, new: &Block) -> Option<Evidence> {
             .collect()
     }
     let place = |url: &str| {
-        let url = url.to_lowercase();
-        let url = url.split_once("://").map_or(url.as_str(), |(_, rest)| rest);
-        let url = url.strip_prefix("www.").unwrap_or(url);
         // A fragment that is a route (`#/settings/privacy`, `#!/account`) is another page.
         let url = match url.split_once('#') {
             Some((page, fragment)) if !fragment.starts_with(['/', '!']) => page,
             _ => url,
         };
-        url.trim_end_matches(['/', '.', ',', ';', ':']).to_string()
+        url_key(url).trim_end_matches(['/', '.', ',', ';', ':']).to_string()
     };
     let without = |text: &str, at: &[std::ops::Range<usize>]| {
         let mut out = String::with_capacity(text.len());

@@ -39,6 +39,14 @@ pub(crate) static URL: LazyLock<regex::Regex> = LazyLock::new(|| {
     regex::Regex::new(r"(?i)https?://[^\s)）\]」》<>，。；]+|www\.[a-z0-9\-]+(?:\.[a-z0-9\-]+)+[^\s)）\]」》<>，。；]*").unwrap()
 });
 
+/// A web address without scheme, `www.` and trailing slash or dot, lower case.
+pub(crate) fn url_key(url: &str) -> String {
+    let u = url.to_lowercase();
+    let u = u.strip_prefix("https://").or_else(|| u.strip_prefix("http://")).unwrap_or(&u);
+    let u = u.strip_prefix("www.").unwrap_or(u);
+    u.trim_end_matches(['/', '.', ',']).to_string()
+}
+
 static HTML_COMMENT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?s)<!--.*?-->").unwrap());
 // The full engine: tags are searched for in whole documents, where regex-lite is slow.
 static HTML_TAG: LazyLock<regex::Regex> = LazyLock::new(|| {
@@ -843,7 +851,7 @@ fn key_of_lower_words(text: &str) -> String {
             if c == '.' {
                 out.push('.');
             }
-        } else if joined[i] {
+        } else if joined.get(i) == Some(&true) {
             // The points of an abbreviation and the spaces after them (`U.S.`, `e.g.`,
             // `z. B.`): `U.S. mail` is `US mail`, `z. B.` is `z.B.` is `zB`.
         } else {
@@ -856,9 +864,10 @@ fn key_of_lower_words(text: &str) -> String {
 /// The characters that join the single letters of an abbreviation (`u.s.`, `e.g.`, `i.e`,
 /// `z. b.`, `u. s. a.`): each point after a letter standing alone, with the spaces after it,
 /// when a letter follows that ends a word or meets another point (after spaces: only one that
-/// meets another point). Not a sentence end (`plan a. b is`) nor a host name (`t.co`).
+/// meets another point). Not a sentence end (`plan a. b is`) nor a host name (`t.co`). Empty
+/// when the text has none (most texts: nothing is allocated for them).
 fn initialism_points(chars: &[char]) -> Vec<bool> {
-    let mut joined = vec![false; chars.len()];
+    let mut joined = Vec::new();
     if !chars.contains(&'.') {
         return joined;
     }
@@ -888,6 +897,7 @@ fn initialism_points(chars: &[char]) -> Vec<bool> {
             next == Some('.') && after_point(k + 2)
         };
         if letter(k) && ends {
+            joined.resize(chars.len(), false);
             joined[i..k].iter_mut().for_each(|j| *j = true);
         }
     }

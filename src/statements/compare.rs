@@ -871,8 +871,7 @@ fn contact_text(c: &Clause) -> Option<String> {
 /// the words beside it became (`our specific form` → `this link`) and whichever of its pages
 /// the form is.
 fn forms<'c>(clauses: impl Iterator<Item = &'c Clause>) -> HashSet<String> {
-    clauses
-        .filter_map(|c| contact_text(c).filter(|text| names_form(text)).map(|text| (c, text)))
+    form_clauses(clauses)
         .flat_map(|(c, text)| {
             c.statement
                 .channels
@@ -883,6 +882,14 @@ fn forms<'c>(clauses: impl Iterator<Item = &'c Clause>) -> HashSet<String> {
                 .collect::<Vec<_>>()
         })
         .collect()
+}
+
+/// The clauses about contacting the operator that offer a form, each with its matching text
+/// ([`contact_text`]).
+fn form_clauses<'c>(
+    clauses: impl Iterator<Item = &'c Clause>,
+) -> impl Iterator<Item = (&'c Clause, String)> {
+    clauses.filter_map(|c| contact_text(c).filter(|text| names_form(text)).map(|text| (c, text)))
 }
 
 /// The channels of a clause that are contact channels, by [`channel_key`]: every e-mail address
@@ -980,12 +987,8 @@ fn channel_deltas(old: &[Clause], new: &[Clause], sides: &Sides<'_>, out: &mut V
         // version, in any clause (`To make a request, use our web form at …/dsar` → `To
         // exercise these rights, use the form at …/dsar`); another page of its host (`This
         // policy applies to https://www.example.com`) is no form.
-        let old_form_pages: Vec<&String> = sides
-            .old
-            .clauses
-            .iter()
-            .filter(|c| contact_text(c).is_some_and(|text| names_form(&text)))
-            .flat_map(|c| c.statement.channels.iter())
+        let old_form_pages: Vec<&String> = form_clauses(sides.old.clauses.iter())
+            .flat_map(|(c, _)| c.statement.channels.iter())
             .filter(|ch| ch.starts_with("url:"))
             .collect();
         let new_pages: HashSet<&String> =

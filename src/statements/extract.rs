@@ -38,7 +38,7 @@
 use super::lexicon::{Field, Hit, LEXICON_COMPILED, Lexicon};
 use super::{Polarity, Statement, is_transfer};
 use crate::document::{Block, BlockKind, Table};
-use crate::normalize::{URL, durations, is_cjk, match_text};
+use crate::normalize::{URL, durations, is_cjk, match_text, url_key};
 use regex::Regex;
 use std::cell::RefCell;
 use std::sync::LazyLock;
@@ -4114,14 +4114,6 @@ pub(crate) fn channels(raw: &str, block: &Block) -> std::collections::BTreeSet<S
         }
     }
     out
-}
-
-/// A web address without scheme, `www.` and trailing slash or dot.
-fn url_key(url: &str) -> String {
-    let u = url.to_lowercase();
-    let u = u.strip_prefix("https://").or_else(|| u.strip_prefix("http://")).unwrap_or(&u);
-    let u = u.strip_prefix("www.").unwrap_or(u);
-    u.trim_end_matches(['/', '.', ',']).to_string()
 }
 
 static COMPANY_EN: LazyLock<Regex> = LazyLock::new(|| {
