@@ -524,6 +524,11 @@ fn control_keys(clause: &Clause) -> Vec<String> {
         None => vec![String::new()],
     };
     let row = clause.text.contains(" | ");
+    let tools = s
+        .channels
+        .iter()
+        .filter_map(|ch| opt_out_tool(ch))
+        .map(|host| format!("opt_out@tool:{host}"));
     s.controls
         .iter()
         .flat_map(|c| {
@@ -534,12 +539,40 @@ fn control_keys(clause: &Clause) -> Vec<String> {
                 if per_data { about.iter().map(String::as_str).collect() } else { vec![""] };
             about.into_iter().map(move |a| format!("{c}@{a}"))
         })
+        .chain(tools)
         .collect()
 }
 
-/// A control key as words: the control and what it is about.
+/// The host of an opt-out tool a clause links to (`[NAI unsubscription platform](http://optout.
+/// networkadvertising.org/?c=1)`, `youronlinechoices.com/uk/your-ad-choices`,
+/// `uber.com/unsubscribe`): a page where users stop advertising or marketing based on their
+/// information (GDPR art. 21(2)-(3); CCPA § 1798.120), one way in per industry body or
+/// operator. A code of conduct or a principles page of the same body is none.
+fn opt_out_tool(channel: &str) -> Option<&str> {
+    let url = channel.strip_prefix("url:")?;
+    let host = url.split(['/', '?', '#']).next().unwrap_or(url);
+    let tool = ["optout", "opt-out", "unsubscribe"].iter().any(|w| url.contains(w))
+        || host.starts_with("youronlinechoices.")
+        || url.starts_with("aboutads.info/choices");
+    tool.then_some(host)
+}
+
+/// Whether the new version links to an opt-out tool on a host the old one did not: a tool
+/// that moved (a new host for the same platform) or gave way to another is no way out lost.
+fn opt_out_tool_added(sides: &Sides<'_>) -> bool {
+    sides
+        .new_index
+        .controls
+        .iter()
+        .any(|k| k.starts_with("opt_out@tool:") && !sides.old_index.controls.contains(k))
+}
+
+/// A control key as words: the control and what it is about (an opt-out tool by its host).
 fn control_word(key: &str, s: &Statement) -> String {
     let (control, about) = key.split_once('@').unwrap_or((key, ""));
+    if let Some(host) = about.strip_prefix("tool:") {
+        return host.to_string();
+    }
     let control = s.word(control).to_string();
     if about.is_empty() { control } else { format!("{control} ({about})") }
 }
@@ -1714,7 +1747,12 @@ fn edited(o: &Clause, n: &Clause, sides: &Sides<'_>, out: &mut Vec<Delta>) {
     let lost: Vec<&String> = okeys
         .iter()
         .filter(|c| !nkeys.contains(*c) && !sides.new_index.controls.contains(*c))
-        .filter(|c| row || !c.split_once('@').is_some_and(|(name, _)| ns.controls.contains(name)))
+        .filter(|c| {
+            row || !c.split_once('@').is_some_and(|(name, about)| {
+                ns.controls.contains(name) && !about.starts_with("tool:")
+            })
+        })
+        .filter(|c| !c.contains("@tool:") || !opt_out_tool_added(sides))
         .collect();
     if !lost.is_empty() {
         let mut d = delta(DeltaKind::ControlRemoved, o, "old");
@@ -1741,13 +1779,17 @@ fn removed(o: &Clause, sides: &Sides<'_>, out: &mut Vec<Delta>) {
         return;
     }
     let keys = control_keys(o);
-    let lost: Vec<&String> = keys.iter().filter(|c| !new.controls.contains(*c)).collect();
+    let lost: Vec<&String> = keys
+        .iter()
+        .filter(|c| !new.controls.contains(*c))
+        .filter(|c| !c.contains("@tool:") || !opt_out_tool_added(sides))
+        .collect();
     if !lost.is_empty() {
         let mut d = delta(DeltaKind::ControlRemoved, o, "old");
         d.words = lost.iter().map(|c| control_word(c, s)).collect();
         d.data = s.data.clone();
         out.push(d);
-    } else if keys.is_empty()
+    } else if keys.iter().all(|k| k.contains("@tool:"))
         && !s.is_practice()
         && !new.restates(o)
         && let Some(lead) = lead_in(sides.old, o)

@@ -1834,6 +1834,19 @@ fn practices(scan: &Scan<'_>, protasis: Option<Protasis>, scopes: &[Scope]) -> V
         if id == "use" && !is_yongyu && !uses_information(scan, a, part_start, part_end) {
             continue;
         }
+        // What a way out is about (`To opt out of interest-based advertising, use …`, `如需关闭
+        // 个性化广告`, `turn off ad personalisation`): the practice the user leaves, named as
+        // the object of the control, whoever the sentence's subject is.
+        if scan.found.iter().any(|c| {
+            c.field == Field::Control
+                && matches!(c.id, "opt_out" | "switch_off" | "withdraw")
+                && c.end <= a.start
+                && text[c.end..a.start]
+                    .split_whitespace()
+                    .all(|w| matches!(w, "of" | "from" | "to" | "the" | "our" | "your" | "all"))
+        }) {
+            continue;
+        }
         if std::env::var_os("XDEBUG").is_some() {
             eprintln!("KEEP {word} -> {id} neg={negated} subj={subject:?}");
         }
@@ -5270,6 +5283,22 @@ mod tests {
             assert_eq!(s.actions, set(&["share"]), "{sentence}");
             assert_eq!(s.conditions, set(&[condition]), "{sentence}");
         }
+    }
+
+    #[test]
+    fn the_practice_a_way_out_is_about_is_no_practice_stated() {
+        for sentence in [
+            "To opt out of interest-based advertising, visit our settings page.",
+            "To opt out of the sharing of your information, use the opt-out tool.",
+            "如需关闭个性化广告，请前往设置。",
+        ] {
+            let s = read(sentence);
+            assert!(s.actions.is_empty(), "{sentence}: {:?}", s.actions);
+            assert!(!s.controls.is_empty(), "{sentence}");
+        }
+        // A practice stated beside the way out is still one.
+        let s = read("We use your data for interest-based advertising, and you can opt out of it.");
+        assert_eq!(s.actions, set(&["profile", "use"]));
     }
 
     #[test]
