@@ -527,7 +527,7 @@ fn control_keys(clause: &Clause) -> Vec<String> {
     let tools = s
         .channels
         .iter()
-        .filter_map(|ch| opt_out_tool(ch))
+        .filter_map(|ch| opt_out_tool(ch, &clause.text))
         .map(|host| format!("opt_out@tool:{host}"));
     s.controls
         .iter()
@@ -545,26 +545,73 @@ fn control_keys(clause: &Clause) -> Vec<String> {
 
 /// The host of an opt-out tool a clause links to (`[NAI unsubscription platform](http://optout.
 /// networkadvertising.org/?c=1)`, `youronlinechoices.com/uk/your-ad-choices`,
-/// `uber.com/unsubscribe`): a page where users stop advertising or marketing based on their
-/// information (GDPR art. 21(2)-(3); CCPA § 1798.120), one way in per industry body or
-/// operator. A code of conduct or a principles page of the same body is none.
-fn opt_out_tool(channel: &str) -> Option<&str> {
+/// `example.com/privacy/ads-opt-out`): a page where users object to advertising or other
+/// processing of their information (GDPR art. 21(2)-(3); CCPA § 1798.120), one way out per
+/// industry body or operator. The words `opt out` must stand whole in the host's first label or
+/// the path (not in a query, a fragment or another word: `petadoptoutreach.org`), and the clause
+/// or the address must be about information, advertising or privacy (an arbitration opt-out
+/// form is a contract term). A code of conduct or a principles page of the same body is none.
+fn opt_out_tool<'c>(channel: &'c str, clause: &str) -> Option<&'c str> {
+    const ABOUT: [&str; 14] = [
+        "advertis",
+        "ads",
+        "marketing",
+        "cookie",
+        "track",
+        "personali",
+        "privacy",
+        "data",
+        "information",
+        "sale",
+        "sell",
+        "广告",
+        "个性化",
+        "信息",
+    ];
     let url = channel.strip_prefix("url:")?;
-    let host = url.split(['/', '?', '#']).next().unwrap_or(url);
-    let tool = ["optout", "opt-out", "unsubscribe"].iter().any(|w| url.contains(w))
-        || host.starts_with("youronlinechoices.")
-        || url.starts_with("aboutads.info/choices");
-    tool.then_some(host)
+    let host_end = url.find(['/', '?', '#']).unwrap_or(url.len());
+    let host = &url[..host_end];
+    let path = url[host_end..].split(['?', '#']).next().unwrap_or("");
+    let words: Vec<&str> =
+        path.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let named = host.split('.').next() == Some("optout")
+        || words.iter().any(|w| *w == "optout")
+        || words.windows(2).any(|w| w == ["opt", "out"]);
+    let industry = host.starts_with("youronlinechoices.")
+        || (host == "aboutads.info" && path.starts_with("/choices"));
+    let clause = clause.to_lowercase();
+    let about = ABOUT.iter().any(|w| clause.contains(w) || url.contains(w));
+    (industry || named && about).then_some(host)
 }
 
-/// Whether the new version links to an opt-out tool on a host the old one did not: a tool
-/// that moved (a new host for the same platform) or gave way to another is no way out lost.
-fn opt_out_tool_added(sides: &Sides<'_>) -> bool {
+/// How many opt-out tools the new version links to on hosts the old one did not: a tool that
+/// moved (a new host for the same platform) or gave way to another is no way out lost, one new
+/// host for each tool removed.
+fn opt_out_tools_added(sides: &Sides<'_>) -> usize {
     sides
         .new_index
         .controls
         .iter()
-        .any(|k| k.starts_with("opt_out@tool:") && !sides.old_index.controls.contains(k))
+        .filter(|k| k.starts_with("opt_out@tool:") && !sides.old_index.controls.contains(*k))
+        .count()
+}
+
+/// Whether an opt-out tool of clause `o` is still written out in the new version's text without
+/// a link (`use the NAI tool at optout.networkadvertising.org`, `visit example.com/opt-out`):
+/// its address as the old version linked it, or the host alone when the host is the tool (an
+/// `optout.` host; an operator's own host is given for much else).
+fn tool_still_written(key: &str, o: &Clause, sides: &Sides<'_>) -> bool {
+    let Some((_, host)) = key.split_once("@tool:") else {
+        return false;
+    };
+    let text = &sides.new_index.text;
+    (host.starts_with("optout.") && text.contains(host))
+        || o.statement
+            .channels
+            .iter()
+            .filter_map(|ch| ch.strip_prefix("url:"))
+            .filter(|url| url.starts_with(host))
+            .any(|url| text.contains(url))
 }
 
 /// A control key as words: the control and what it is about (an opt-out tool by its host).
@@ -1748,12 +1795,26 @@ fn edited(o: &Clause, n: &Clause, sides: &Sides<'_>, out: &mut Vec<Delta>) {
         .iter()
         .filter(|c| !nkeys.contains(*c) && !sides.new_index.controls.contains(*c))
         .filter(|c| {
-            row || !c.split_once('@').is_some_and(|(name, about)| {
-                ns.controls.contains(name) && !about.starts_with("tool:")
-            })
+            // A tool's link dropped while the clause still offers the way out in words and links
+            // to no tool (`at [newsletter settings](…/opt-out)` → `in newsletter settings`)
+            // keeps it; one dropped beside another body's tool (`the NAI tool or the DAA tool`
+            // → `the DAA tool`) does not: each industry body's tool is a way out of its own.
+            let keeps = |name: &str| {
+                ns.controls.contains(name)
+                    && (!c.contains("@tool:") || !nkeys.iter().any(|k| k.contains("@tool:")))
+            };
+            row || !c.split_once('@').is_some_and(|(name, _)| keeps(name))
         })
-        .filter(|c| !c.contains("@tool:") || !opt_out_tool_added(sides))
+        .filter(|c| !tool_still_written(c, o, sides))
         .collect();
+    // A tool the edited clause now links to on a new host takes the place of one it dropped.
+    let moved = nkeys
+        .iter()
+        .filter(|k| k.contains("@tool:") && !sides.old_index.controls.contains(*k))
+        .count();
+    let tools_lost = lost.iter().filter(|c| c.contains("@tool:")).count();
+    let lost: Vec<&String> =
+        lost.into_iter().filter(|c| !c.contains("@tool:") || tools_lost > moved).collect();
     if !lost.is_empty() {
         let mut d = delta(DeltaKind::ControlRemoved, o, "old");
         d.words = lost.iter().map(|c| control_word(c, os)).collect();
@@ -1781,8 +1842,12 @@ fn removed(o: &Clause, sides: &Sides<'_>, out: &mut Vec<Delta>) {
     let keys = control_keys(o);
     let lost: Vec<&String> = keys
         .iter()
-        .filter(|c| !new.controls.contains(*c))
-        .filter(|c| !c.contains("@tool:") || !opt_out_tool_added(sides))
+        .filter(|c| !new.controls.contains(*c) && !tool_still_written(c, o, sides))
+        .collect();
+    let tools_lost = lost.iter().filter(|c| c.contains("@tool:")).count();
+    let lost: Vec<&String> = lost
+        .into_iter()
+        .filter(|c| !c.contains("@tool:") || tools_lost > opt_out_tools_added(sides))
         .collect();
     if !lost.is_empty() {
         let mut d = delta(DeltaKind::ControlRemoved, o, "old");

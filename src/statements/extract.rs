@@ -1835,16 +1835,30 @@ fn practices(scan: &Scan<'_>, protasis: Option<Protasis>, scopes: &[Scope]) -> V
             continue;
         }
         // What a way out is about (`To opt out of interest-based advertising, use …`, `如需关闭
-        // 个性化广告`, `turn off ad personalisation`): the practice the user leaves, named as
-        // the object of the control, whoever the sentence's subject is.
-        if scan.found.iter().any(|c| {
-            c.field == Field::Control
-                && matches!(c.id, "opt_out" | "switch_off" | "withdraw")
-                && c.end <= a.start
-                && text[c.end..a.start]
-                    .split_whitespace()
-                    .all(|w| matches!(w, "of" | "from" | "to" | "the" | "our" | "your" | "all"))
-        }) {
+        // 个性化广告`): the practice named as the object of the control is read as in `You can
+        // opt out of …` above, whoever the sentence's subject is, so an instruction and an offer
+        // say the same. Giving information away stays stated (`opt out of selling your
+        // browsing history to data brokers` discloses the sale), and so does a practice the
+        // control word only qualifies (`an opt-out advertising programme`).
+        let object_of_control = |c: &Found<'_>| {
+            if c.field != Field::Control
+                || !matches!(c.id, "opt_out" | "switch_off" | "withdraw")
+                || c.end > a.start
+            {
+                return false;
+            }
+            let gap: Vec<&str> = text[c.end..a.start].split_whitespace().collect();
+            if text[c.start..c.end].is_ascii() {
+                matches!(gap.first(), Some(&"of" | &"from"))
+                    && gap[1..].iter().all(|w| matches!(*w, "the" | "our" | "your" | "all"))
+            } else {
+                gap.is_empty()
+            }
+        };
+        if a.field == Field::Action
+            && !matches!(id, "share" | "disclose" | "sell")
+            && scan.found.iter().any(object_of_control)
+        {
             continue;
         }
         if std::env::var_os("XDEBUG").is_some() {
@@ -5289,7 +5303,7 @@ mod tests {
     fn the_practice_a_way_out_is_about_is_no_practice_stated() {
         for sentence in [
             "To opt out of interest-based advertising, visit our settings page.",
-            "To opt out of the sharing of your information, use the opt-out tool.",
+            "To opt out of the use of your information for advertising, use the opt-out tool.",
             "如需关闭个性化广告，请前往设置。",
         ] {
             let s = read(sentence);
@@ -5299,6 +5313,14 @@ mod tests {
         // A practice stated beside the way out is still one.
         let s = read("We use your data for interest-based advertising, and you can opt out of it.");
         assert_eq!(s.actions, set(&["profile", "use"]));
+        // Giving information away stays stated: the offer discloses it.
+        for (sentence, action) in [
+            ("You can opt out of selling your browsing history to data brokers.", "sell"),
+            ("Users can switch off sharing of their contacts with partners.", "share"),
+            ("We run an opt-out interest-based advertising programme.", "profile"),
+        ] {
+            assert!(read(sentence).actions.contains(action), "{sentence}");
+        }
     }
 
     #[test]
