@@ -575,7 +575,7 @@ fn opt_out_tool<'c>(channel: &'c str, clause: &str) -> Option<&'c str> {
     let words: Vec<&str> =
         path.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
     let named = host.split('.').next() == Some("optout")
-        || words.iter().any(|w| *w == "optout")
+        || words.contains(&"optout")
         || words.windows(2).any(|w| w == ["opt", "out"]);
     let industry = host.starts_with("youronlinechoices.")
         || (host == "aboutads.info" && path.starts_with("/choices"));
