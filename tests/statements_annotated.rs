@@ -293,10 +293,6 @@ struct OtherClause {
 /// The development floors of `actions` fell by a point when `transmitted to`, `passed on to` and
 /// `交换信息` became sharing: a clause annotated `share` + `use` that gave nothing now gives
 /// `share`, and a partial set counts as a false positive where an empty one counted as a miss.
-/// They fell again (English, 0.57 → 0.556 precision) when `transmit` became sharing: `your
-/// submitted code and data are transmitted to … third-party computing infrastructure`, annotated
-/// `entrust` + `share`, now gives `share` where it gave nothing, and the English development
-/// recipients' recall rose from 0.625 to 0.750 with it.
 const OTHER_FLOORS: [(&str, &str, &str, f64, f64); 24] = [
     ("other_policy.toml", "development", "actions", 0.65, 0.54),
     ("other_policy.toml", "development", "polarity", 0.96, 0.96),
@@ -310,10 +306,10 @@ const OTHER_FLOORS: [(&str, &str, &str, f64, f64); 24] = [
     ("other_policy.toml", "held-aside", "recipients", 0.99, 0.50),
     ("other_policy.toml", "held-aside", "purposes", 0.66, 0.40),
     ("other_policy.toml", "held-aside", "conditions", 0.84, 0.64),
-    ("other_policy_en.toml", "development", "actions", 0.55, 0.55),
+    ("other_policy_en.toml", "development", "actions", 0.57, 0.55),
     ("other_policy_en.toml", "development", "polarity", 0.97, 0.97),
     ("other_policy_en.toml", "development", "data", 0.79, 0.74),
-    ("other_policy_en.toml", "development", "recipients", 0.99, 0.74),
+    ("other_policy_en.toml", "development", "recipients", 0.99, 0.62),
     ("other_policy_en.toml", "development", "purposes", 0.39, 0.20),
     ("other_policy_en.toml", "development", "conditions", 0.66, 0.40),
     ("other_policy_en.toml", "held-aside", "actions", 0.53, 0.43),

@@ -552,22 +552,11 @@ fn control_keys(clause: &Clause) -> Vec<String> {
 /// or the address must be about information, advertising or privacy (an arbitration opt-out
 /// form is a contract term). A code of conduct or a principles page of the same body is none.
 fn opt_out_tool<'c>(channel: &'c str, clause: &str) -> Option<&'c str> {
-    const ABOUT: [&str; 14] = [
-        "advertis",
-        "ads",
-        "marketing",
-        "cookie",
-        "track",
-        "personali",
-        "privacy",
-        "data",
-        "information",
-        "sale",
-        "sell",
-        "广告",
-        "个性化",
-        "信息",
-    ];
+    /// Words that make a clause or an address about personal information, advertising or
+    /// privacy, whole (`ads`, not `uploads`) or as the start of a word (`advertis…`).
+    const WHOLE: [&str; 8] = ["ads", "privacy", "personal", "sale", "sell", "selling", "pi", "pii"];
+    const STARTS: [&str; 5] = ["advertis", "cookie", "track", "personali", "market"];
+    const CJK: [&str; 4] = ["广告", "个性化", "个人信息", "营销"];
     let url = channel.strip_prefix("url:")?;
     let host_end = url.find(['/', '?', '#']).unwrap_or(url.len());
     let host = &url[..host_end];
@@ -580,7 +569,11 @@ fn opt_out_tool<'c>(channel: &'c str, clause: &str) -> Option<&'c str> {
     let industry = host.starts_with("youronlinechoices.")
         || (host == "aboutads.info" && path.starts_with("/choices"));
     let clause = clause.to_lowercase();
-    let about = ABOUT.iter().any(|w| clause.contains(w) || url.contains(w));
+    let about = clause
+        .split(|c: char| !c.is_alphanumeric())
+        .chain(url.split(|c: char| !c.is_ascii_alphanumeric()))
+        .any(|w| WHOLE.contains(&w) || STARTS.iter().any(|s| w.starts_with(s)))
+        || CJK.iter().any(|w| clause.contains(w));
     (industry || named && about).then_some(host)
 }
 

@@ -1837,9 +1837,10 @@ fn practices(scan: &Scan<'_>, protasis: Option<Protasis>, scopes: &[Scope]) -> V
         // What a way out is about (`To opt out of interest-based advertising, use …`, `如需关闭
         // 个性化广告`): the practice named as the object of the control is read as in `You can
         // opt out of …` above, whoever the sentence's subject is, so an instruction and an offer
-        // say the same. Giving information away stays stated (`opt out of selling your
-        // browsing history to data brokers` discloses the sale), and so does a practice the
-        // control word only qualifies (`an opt-out advertising programme`).
+        // say the same. Giving information away, sending it abroad or entrusting it stays
+        // stated (`opt out of selling your browsing history to data brokers` discloses the
+        // sale), and so does a practice the control word only qualifies (`an opt-out
+        // interest-based advertising programme`).
         let object_of_control = |c: &Found<'_>| {
             if c.field != Field::Control
                 || !matches!(c.id, "opt_out" | "switch_off" | "withdraw")
@@ -1847,16 +1848,29 @@ fn practices(scan: &Scan<'_>, protasis: Option<Protasis>, scopes: &[Scope]) -> V
             {
                 return false;
             }
-            let gap: Vec<&str> = text[c.end..a.start].split_whitespace().collect();
+            let gap = &text[c.end..a.start];
             if text[c.start..c.end].is_ascii() {
-                matches!(gap.first(), Some(&"of" | &"from"))
-                    && gap[1..].iter().all(|w| matches!(*w, "the" | "our" | "your" | "all"))
+                // `opt out of (receiving) the …`, `turn off (all) …`: only filler between.
+                const FILLER: [&str; 7] =
+                    ["the", "our", "your", "all", "any", "receiving", "being"];
+                let words: Vec<&str> =
+                    gap.split_whitespace().filter(|w| !FILLER.contains(w)).collect();
+                // `opt-out` right before a practice qualifies it (`an opt-out advertising
+                // programme`); `turn off`, `stop receiving` take it as their object.
+                let qualifier = matches!(&text[c.start..c.end], "opt-out" | "opt out" | "optout");
+                words.is_empty() && !qualifier || matches!(words.as_slice(), ["of" | "from"])
             } else {
+                // `关闭个性化推荐`, `关闭基于您的浏览记录的个性化推荐`: nothing between, or a
+                // modifier ending in `的`, not a clause of ours.
                 gap.is_empty()
+                    || (gap.ends_with('的')
+                        && gap.chars().count() <= 16
+                        && !gap.contains(['，', '。', '；', ','])
+                        && !gap.contains("我们"))
             }
         };
         if a.field == Field::Action
-            && !matches!(id, "share" | "disclose" | "sell")
+            && !matches!(id, "share" | "disclose" | "sell" | "transfer" | "abroad" | "entrust")
             && scan.found.iter().any(object_of_control)
         {
             continue;
@@ -5300,11 +5314,38 @@ mod tests {
     }
 
     #[test]
+    fn asking_for_information_is_collecting_it() {
+        for (sentence, polarity) in [
+            ("We may ask for a copy of your ID to verify your age.", Polarity::Affirm),
+            ("We never ask for your passport.", Polarity::Negate),
+            ("我们可能会向您索取身份证信息。", Polarity::Affirm),
+            ("我们不会向您索取身份证信息。", Polarity::Negate),
+        ] {
+            let s = read(sentence);
+            assert_eq!(s.actions, set(&["collect"]), "{sentence}");
+            assert_eq!(s.polarity, polarity, "{sentence}");
+            assert!(s.data.contains("id_number"), "{sentence}");
+        }
+        // The user asking for a copy of their information is a right, and asking for consent
+        // collects nothing.
+        assert!(read("You can ask for a copy of your personal information.").actions.is_empty());
+        assert!(
+            !read("We will ask for your consent before we share your location.")
+                .actions
+                .contains("collect")
+        );
+    }
+
+    #[test]
     fn the_practice_a_way_out_is_about_is_no_practice_stated() {
         for sentence in [
             "To opt out of interest-based advertising, visit our settings page.",
             "To opt out of the use of your information for advertising, use the opt-out tool.",
             "如需关闭个性化广告，请前往设置。",
+            "如需关闭基于您的浏览记录的个性化推荐，请前往设置。",
+            "To opt out of receiving interest-based advertising, visit our settings page.",
+            "To turn off interest-based advertising, visit our settings page.",
+            "To stop receiving interest-based advertising, visit our settings page.",
         ] {
             let s = read(sentence);
             assert!(s.actions.is_empty(), "{sentence}: {:?}", s.actions);
