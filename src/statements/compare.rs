@@ -586,25 +586,42 @@ fn opt_out_tool<'c>(channel: &'c str, clause: &str) -> Option<&'c str> {
         || words.windows(2).any(|w| w == ["opt", "out"]);
     let industry = host.starts_with("youronlinechoices.")
         || (host == "aboutads.info" && path.starts_with("/choices"));
+    if industry {
+        return Some(host);
+    }
+    if !named {
+        return None;
+    }
+    // Read only for an address that names a way out: every clause's links pass through here.
     let clause = clause.to_lowercase();
     let about = clause
         .split(|c: char| !c.is_alphanumeric())
         .chain(url.split(|c: char| !c.is_ascii_alphanumeric()))
         .any(|w| WHOLE.contains(&w) || STARTS.iter().any(|s| w.starts_with(s)))
         || CJK.iter().any(|w| clause.contains(w));
-    (industry || named && about).then_some(host)
+    about.then_some(host)
 }
 
-/// How many opt-out tools the new version links to on hosts the old one did not: a tool that
-/// moved (a new host for the same platform) or gave way to another is no way out lost, one new
-/// host for each tool removed.
-fn opt_out_tools_added(sides: &Sides<'_>) -> usize {
-    sides
-        .new_index
-        .controls
-        .iter()
-        .filter(|k| k.starts_with("opt_out@tool:") && !sides.old_index.controls.contains(*k))
-        .count()
+/// Whether a control key is an opt-out tool's ([`opt_out_tool`]).
+fn is_tool(key: &str) -> bool {
+    key.contains("@tool:")
+}
+
+/// The controls lost, net of opt-out tools moved: when `added()` tools on hosts the old version
+/// did not link to stand in their place (a new host for the same platform, or another tool),
+/// no tool is lost unless more were dropped than added. `added` is counted only when a tool
+/// was dropped.
+fn net_of_moved_tools(lost: Vec<&String>, added: impl FnOnce() -> usize) -> Vec<&String> {
+    let tools_lost = lost.iter().filter(|c| is_tool(c)).count();
+    if tools_lost == 0 || tools_lost > added() {
+        return lost;
+    }
+    lost.into_iter().filter(|c| !is_tool(c)).collect()
+}
+
+/// How many of `keys` are opt-out tools on hosts the old version did not link to.
+fn tools_new_to<'k>(keys: impl Iterator<Item = &'k String>, old: &Index) -> usize {
+    keys.filter(|k| is_tool(k) && !old.controls.contains(*k)).count()
 }
 
 /// Whether an opt-out tool of clause `o` is still written out in the new version's text without
@@ -1811,21 +1828,14 @@ fn edited(o: &Clause, n: &Clause, sides: &Sides<'_>, out: &mut Vec<Delta>) {
             // keeps it; one dropped beside another body's tool (`the NAI tool or the DAA tool`
             // → `the DAA tool`) does not: each industry body's tool is a way out of its own.
             let keeps = |name: &str| {
-                ns.controls.contains(name)
-                    && (!c.contains("@tool:") || !nkeys.iter().any(|k| k.contains("@tool:")))
+                ns.controls.contains(name) && (!is_tool(c) || !nkeys.iter().any(|k| is_tool(k)))
             };
             row || !c.split_once('@').is_some_and(|(name, _)| keeps(name))
         })
         .filter(|c| !tool_still_written(c, o, sides))
         .collect();
     // A tool the edited clause now links to on a new host takes the place of one it dropped.
-    let moved = nkeys
-        .iter()
-        .filter(|k| k.contains("@tool:") && !sides.old_index.controls.contains(*k))
-        .count();
-    let tools_lost = lost.iter().filter(|c| c.contains("@tool:")).count();
-    let lost: Vec<&String> =
-        lost.into_iter().filter(|c| !c.contains("@tool:") || tools_lost > moved).collect();
+    let lost = net_of_moved_tools(lost, || tools_new_to(nkeys.iter(), sides.old_index));
     if !lost.is_empty() {
         let mut d = delta(DeltaKind::ControlRemoved, o, "old");
         d.words = lost.iter().map(|c| control_word(c, os)).collect();
@@ -1855,17 +1865,14 @@ fn removed(o: &Clause, sides: &Sides<'_>, out: &mut Vec<Delta>) {
         .iter()
         .filter(|c| !new.controls.contains(*c) && !tool_still_written(c, o, sides))
         .collect();
-    let tools_lost = lost.iter().filter(|c| c.contains("@tool:")).count();
-    let lost: Vec<&String> = lost
-        .into_iter()
-        .filter(|c| !c.contains("@tool:") || tools_lost > opt_out_tools_added(sides))
-        .collect();
+    // A removed clause's tool may reappear anywhere: on a new host in any clause.
+    let lost = net_of_moved_tools(lost, || tools_new_to(new.controls.iter(), sides.old_index));
     if !lost.is_empty() {
         let mut d = delta(DeltaKind::ControlRemoved, o, "old");
         d.words = lost.iter().map(|c| control_word(c, s)).collect();
         d.data = s.data.clone();
         out.push(d);
-    } else if keys.iter().all(|k| k.contains("@tool:"))
+    } else if keys.iter().all(|k| is_tool(k))
         && !s.is_practice()
         && !new.restates(o)
         && let Some(lead) = lead_in(sides.old, o)

@@ -1871,16 +1871,18 @@ fn practices(scan: &Scan<'_>, protasis: Option<Protasis>, scopes: &[Scope]) -> V
         };
         // Sensitive information named beside it is read as stated (`To turn off personalised
         // ads based on your health data`): the offer discloses what the ads are based on.
-        let sensitive = scan.found.iter().any(|f| {
-            f.field == Field::Data
-                && super::is_sensitive(f.id)
-                && f.start >= part_start
-                && f.end <= part_end
-        });
+        let sensitive = || {
+            scan.found.iter().any(|f| {
+                f.field == Field::Data
+                    && super::is_sensitive(f.id)
+                    && f.start >= part_start
+                    && f.end <= part_end
+            })
+        };
         if a.field == Field::Action
             && matches!(id, "use" | "profile")
-            && !sensitive
             && scan.found.iter().any(object_of_control)
+            && !sensitive()
         {
             continue;
         }
