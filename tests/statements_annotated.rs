@@ -353,7 +353,7 @@ fn extractor_matches_the_annotation_of_policies_it_was_not_written_for() {
             .iter()
             .map(|c| {
                 let s = &doc.sections[c.section];
-                (key(&s.id, s.blocks[c.block].line, &c.text), &c.statement)
+                (key(&s.id, s.blocks[c.block].line, &c.text), (&c.text, &c.statement))
             })
             .collect();
         let mut counts: BTreeMap<(&str, &str), Counts> = BTreeMap::new();
@@ -364,7 +364,7 @@ fn extractor_matches_the_annotation_of_policies_it_was_not_written_for() {
                 assert!(file.split.development.contains(&a.section), "section {}", a.section);
                 "development"
             };
-            let statement =
+            let (text, statement) =
                 found.get(&(a.section.clone(), a.line, a.sha256.clone())).unwrap_or_else(|| {
                     panic!("{name}: no clause {} at line {} in {}", a.sha256, a.line, a.section)
                 });
@@ -378,8 +378,10 @@ fn extractor_matches_the_annotation_of_policies_it_was_not_written_for() {
                     c.fn_ += usize::from(!want.is_empty());
                     if show_misses && part == "development" {
                         println!(
-                            "[{name} {} line {}] {field}: annotated {want:?}, extracted {got:?}",
-                            a.section, a.line
+                            "[{name} {} line {}] {field}: annotated {want:?}, extracted {got:?}\n    {}",
+                            a.section,
+                            a.line,
+                            text.trim()
                         );
                     }
                 }
