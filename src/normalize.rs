@@ -146,11 +146,42 @@ pub fn durations(text: &str) -> Vec<f64> {
     let text = text.to_lowercase();
     quantities(&text)
         .into_iter()
+        .filter(|q| !is_age(&text[..q.start], &text[q.end..]))
         .filter_map(|q| match q.kind {
             Quantity::Duration(days) => Some(days),
             Quantity::Date(..) => None,
         })
         .collect()
+}
+
+/// Whether a period is an age (`children under 13 years of age`, `Kinder unter 16 Jahren`,
+/// `enfants de moins de 15 ans`, `不满14周岁`): a word for a child, a minor or an age in the
+/// four words before it, or `old`, `of age`, `alt`, `d'âge` right after it.
+fn is_age(before: &str, after: &str) -> bool {
+    const PEOPLE: [&str; 13] = [
+        "child",
+        "minor",
+        "kid",
+        "teen",
+        "enfant",
+        "mineur",
+        "kinder",
+        "kindes",
+        "jugendlich",
+        "âg",
+        "age",
+        "alter",
+        "young",
+    ];
+    let near = before
+        .split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .filter(|w| !w.is_empty())
+        .rev()
+        .take(4)
+        .any(|w| PEOPLE.iter().any(|p| w.starts_with(p)) && !w.starts_with("agen"));
+    let after = after.trim_start();
+    near || ["old", "of age", "alt", "d'âge", "周岁", "岁"].iter().any(|a| after.starts_with(a))
+        || before.trim_end().ends_with(['满', '于'])
 }
 
 /// A date or a duration found in text by [`quantities`].
@@ -315,6 +346,34 @@ const UNITS: [(&str, f64); 16] = [
     ("week", 7.0),
 ];
 
+/// French and German units (lower case; longer forms first, a plural `s` is read after any
+/// Latin unit): `conservées pendant 12 mois`, `für 6 Monate gespeichert`. The German singular
+/// `Tag` is left out: `2 tags` is English.
+const EUROPEAN_UNITS: [(&str, f64); 22] = [
+    ("jours ouvrés", 1.4),
+    ("jours ouvrables", 1.4),
+    ("jour", 1.0),
+    ("semaine", 7.0),
+    ("mois", 30.0),
+    ("années", 365.0),
+    ("année", 365.0),
+    ("an", 365.0),
+    ("werktagen", 1.4),
+    ("werktage", 1.4),
+    ("arbeitstagen", 1.4),
+    ("arbeitstage", 1.4),
+    ("tagen", 1.0),
+    ("tage", 1.0),
+    ("wochen", 7.0),
+    ("woche", 7.0),
+    ("monaten", 30.0),
+    ("monate", 30.0),
+    ("monat", 30.0),
+    ("jahren", 365.0),
+    ("jahre", 365.0),
+    ("jahr", 365.0),
+];
+
 fn is_space(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\n' | '\u{a0}' | '\u{3000}')
 }
@@ -407,6 +466,7 @@ pub fn quantities(text: &str) -> Vec<Found> {
         let unit = UNITS
             .iter()
             .chain(&[("month", 30.0), ("year", 365.0)])
+            .chain(&EUROPEAN_UNITS)
             .find(|(u, _)| text[j..].starts_with(u));
         match unit {
             Some(&(u, days)) => {
@@ -1022,6 +1082,19 @@ mod tests {
         assert_eq!(durations("十五天"), vec![15.0]);
         assert_eq!(durations("更新日期：2023年10月12日"), Vec::<f64>::new());
         assert_eq!(chinese_number("一百八十"), Some(180.0));
+        assert_eq!(durations("conservées pendant 12 mois, puis 3 ans"), vec![360.0, 1095.0]);
+        assert_eq!(
+            durations("für 6 Monate, höchstens 2 Jahre oder 30 Tage"),
+            vec![180.0, 730.0, 30.0]
+        );
+        assert_eq!(durations("1 an"), vec![365.0]);
+        assert_eq!(durations("10 answers in 2 tags"), Vec::<f64>::new());
+        // Ages are no periods.
+        assert_eq!(durations("Kinder unter 13 Jahren; gespeichert 30 Tage"), vec![30.0]);
+        assert_eq!(durations("enfants de moins de 15 ans"), Vec::<f64>::new());
+        assert_eq!(durations("children under 13 years of age"), Vec::<f64>::new());
+        assert_eq!(durations("we keep it for 2 years"), vec![730.0]);
+        assert_eq!(durations("we keep your personal data for 2 years"), vec![730.0]);
     }
 
     #[test]

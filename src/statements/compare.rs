@@ -501,6 +501,10 @@ impl Index {
                         && (s.recipients.is_empty()
                             || p.recipients.is_empty()
                             || p.recipients.iter().any(|r| s.recipients.contains(r)))
+                        // A promise against training models on it (`不会将该内容用于模型训练`) is
+                        // only like one that names that purpose.
+                        && (!s.purposes.contains("ai_training")
+                            || p.purposes.contains("ai_training"))
                         // A promise kept once users act (`当您收回同意后，我们将不再处理…`) is
                         // only like one kept on the same act.
                         && (s.controls.is_empty()
@@ -1053,6 +1057,20 @@ fn channel_deltas(old: &[Clause], new: &[Clause], sides: &Sides<'_>, out: &mut V
     });
     let word = |(_, ch): &(&Clause, String)| channel_word(ch);
     if let Some((clause, _)) = came.first() {
+        // A channel the edited clauses drop for one new to the policy, of the same kind, is
+        // replaced there even when the policy still names it elsewhere: whoever follows this
+        // route (`contact the Data Protection Officer`) now reaches the new one.
+        let here: HashSet<String> = new.iter().flat_map(|c| contact_channels(c, forms)).collect();
+        let came_kinds: HashSet<&str> = came.iter().map(|(_, ch)| channel_kind(ch)).collect();
+        let gone = if gone.is_empty() {
+            old.iter()
+                .filter(|c| names_contact_route(&c.text))
+                .flat_map(|c| contact_channels(c, forms).map(move |ch| (c, ch)))
+                .filter(|(_, ch)| !here.contains(ch) && came_kinds.contains(channel_kind(ch)))
+                .collect()
+        } else {
+            gone
+        };
         let kind =
             if gone.is_empty() { DeltaKind::ChannelAdded } else { DeltaKind::ChannelReplaced };
         let mut d = delta(kind, clause, "new");
@@ -1229,6 +1247,30 @@ fn word_tokens(text: &str) -> impl Iterator<Item = String> + '_ {
 }
 
 /// The kind of a channel: `email`, `phone`, `post`, `url` or `form`.
+/// Whether a clause names a way to reach the operator (`contact`, `Data Protection Officer`,
+/// `write to`, `联系`, `投诉`, `kontaktieren`, `contacter`), not only a page it links to (`Our
+/// FAQ answers common questions`).
+fn names_contact_route(text: &str) -> bool {
+    const ROUTES: [&str; 14] = [
+        "contact",
+        "data protection officer",
+        "dpo",
+        "write to",
+        "reach us",
+        "complain",
+        "联系",
+        "投诉",
+        "举报",
+        "kontakt",
+        "datenschutzbeauftragt",
+        "écrire",
+        "délégué",
+        "réclamation",
+    ];
+    let text = crate::normalize::match_text(text);
+    ROUTES.iter().any(|r| text.contains(r))
+}
+
 fn channel_kind(channel: &str) -> &str {
     channel.split_once(':').map_or(channel, |(kind, _)| kind)
 }
@@ -1851,6 +1893,14 @@ fn edited(o: &Clause, n: &Clause, sides: &Sides<'_>, out: &mut Vec<Delta>) {
 fn removed(o: &Clause, sides: &Sides<'_>, out: &mut Vec<Delta>) {
     let s = &o.statement;
     let new = sides.new_index;
+    if let Some(p) = consent_dropped_from(o, sides) {
+        let mut d = delta(DeltaKind::ConditionRemoved, o, "old");
+        d.actions = p.statement.actions.clone();
+        d.data = p.statement.data.clone();
+        d.recipients = p.statement.recipients.clone();
+        out.push(d);
+        return;
+    }
     if s.is_practice() && s.polarity == Polarity::Negate {
         if !new.promises_like(s) {
             let mut d = delta(DeltaKind::PromiseRemoved, o, "old");
@@ -1898,6 +1948,46 @@ fn removed(o: &Clause, sides: &Sides<'_>, out: &mut Vec<Delta>) {
             out.push(d);
         }
     }
+}
+
+/// The practice whose consent condition went with a removed clause: a clause that only asks for
+/// an opt-in (`You will be given an opt-in prompt on a per-session basis about this expanded
+/// … information collection.`, `上述收集将事先征得您的单独同意。`) and governs the practice the clause
+/// before it in its block affirms, when the edit only deletes it: the practice stays word for
+/// word, and the new block says nothing the old one did not.
+fn consent_dropped_from<'a>(o: &Clause, sides: &Sides<'a>) -> Option<&'a Clause> {
+    let s = &o.statement;
+    // An opt-in asked for (`opt-in prompt`, `explicit consent`, `单独同意`), not a word about
+    // consent in general (`Your consent is not required for this.`, `… not on your consent.`,
+    // `You can change your consent choices at any time.`).
+    let text = crate::normalize::match_text(&o.text);
+    let denies = ["not ", "no ", "never", "without", "不", "无需", "无须", "未"]
+        .iter()
+        .any(|w| text.contains(w));
+    if s.is_practice()
+        || !s.conditions.contains("explicit_consent")
+        || denies
+        || s.polarity != Polarity::Affirm
+        || !s.controls.is_empty()
+        || sides.new_index.restates(o)
+    {
+        return None;
+    }
+    let before = sides.old.of_block(o.section, o.block).iter().rfind(|c| c.span.0 < o.span.0)?;
+    let p = &before.statement;
+    if !p.is_practice() || p.polarity != Polarity::Affirm || consented(p) {
+        return None;
+    }
+    let key = editorial_key(&before.text);
+    let kept = sides.new.clauses.iter().find(|c| editorial_key(&c.text) == key)?;
+    // Only a deletion: every clause of the new block stands word for word in the old one, so the
+    // condition was not said again in other words (`We will ask for your consent first.`).
+    let old_keys: HashSet<String> =
+        sides.old.of_block(o.section, o.block).iter().map(|c| editorial_key(&c.text)).collect();
+    let block = sides.new.of_block(kept.section, kept.block);
+    let deleted_only = block.iter().all(|c| old_keys.contains(&editorial_key(&c.text)));
+    let asks = block.iter().any(|c| consented(&c.statement) || !c.statement.controls.is_empty());
+    (deleted_only && !asks).then_some(before)
 }
 
 /// Whether a paragraph is an item of a list written as paragraphs (`1、…`, `(2）…`, `3. …`).

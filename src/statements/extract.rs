@@ -1210,6 +1210,23 @@ pub fn extract_clause(
         processed_by(raw, &mut s);
     }
     purposes(&scan, protasis, &scopes, &kept, &mut s);
+    // A promise against training models on information (`我们不会使用您的个人信息训练人工智能模型`,
+    // `we never use it to train our models`) names that purpose wherever the words stand.
+    if s.polarity == Polarity::Negate
+        && let Some(t) = scan.found.iter().find(|f| {
+            (f.field == Field::Purpose && f.id == "ai_training")
+                || (f.field == Field::Action && text[f.start..f.end].starts_with("train"))
+        })
+    {
+        s.purposes.insert("ai_training".to_string());
+        s.words.entry("ai_training".to_string()).or_insert_with(|| scan.word(t));
+    }
+    // What protective measures serve (`We take appropriate measures to ensure the security of
+    // our Services`, `我们采取加密等措施保障安全`) is no purpose of processing: the clause states
+    // no practice and names no information.
+    if s.actions.is_empty() && s.data.is_empty() && protective_measures(text) {
+        s.purposes.remove("security");
+    }
     conditions(&scan, any_negated, &kept, &mut s);
 
     for p in scan.of(Field::Place) {
@@ -1237,6 +1254,74 @@ pub fn extract_clause(
     s
 }
 
+/// Whether the words before a kind of data leave it out of what the clause states: an exclusion
+/// (`but not`, `not including`, `excluding`, `nicht jedoch`, `aber nicht`, `mais pas`, `不包括`)
+/// right before it, a possessive or an article aside. `except` and `other than` are not read
+/// here: after a promise they state what is done (`we do not share it except your e-mail
+/// address`).
+fn left_out(before: &str) -> bool {
+    const ASIDE: [&str; 21] = [
+        "your", "the", "any", "a", "an", "ihre", "ihren", "ihrer", "ihr", "die", "den", "der",
+        "des", "votre", "vos", "la", "le", "les", "l'", "您的", "你的",
+    ];
+    const CUES: [&str; 11] = [
+        "but not",
+        "not including",
+        "excluding",
+        "nicht jedoch",
+        "jedoch nicht",
+        "aber nicht",
+        "mais pas",
+        "mais non",
+        "不包括",
+        "但不包括",
+        "不含",
+    ];
+    let mut b = before.trim_end();
+    for _ in 0..2 {
+        if let Some(rest) = ASIDE.iter().find_map(|a| {
+            b.strip_suffix(a)
+                .filter(|r| !a.is_ascii() || r.is_empty() || r.ends_with(' ') || a.ends_with('\''))
+        }) {
+            b = rest.trim_end();
+        }
+    }
+    CUES.iter().any(|c| {
+        b.strip_suffix(c).is_some_and(|r| !c.is_ascii() || r.is_empty() || r.ends_with([' ', ',']))
+    })
+}
+
+/// Whether only list joiners, possessives and articles lie between two items (`and your`, `、`,
+/// `oder Ihre`, `ni vos`, `和`).
+fn list_joiner(between: &str) -> bool {
+    const JOINERS: [&str; 24] = [
+        "and", "or", "nor", "your", "the", "any", "und", "oder", "ihre", "ihren", "ihr", "et",
+        "ou", "ni", "vos", "votre", "la", "le", "les", "de", "des", "du", "a", "an",
+    ];
+    between.split([' ', ',', '、', '/']).filter(|w| !w.is_empty()).all(|w| {
+        JOINERS.contains(&w) || matches!(w, "和" | "或" | "及" | "以及" | "您的" | "或者" | "与")
+    }) && between.chars().count() <= 24
+}
+
+/// Whether a title in `《》` names rules, a policy, an agreement or a law (`《隐私政策》`,
+/// `《儿童个人信息保护规则及监护人须知》`, `《中华人民共和国个人信息保护法》`).
+fn rules_title(quoted: &str) -> bool {
+    const ENDS: [&str; 15] = [
+        "规则", "政策", "协议", "须知", "法", "条例", "标准", "规范", "规定", "指引", "声明",
+        "指南", "办法", "说明", "条款",
+    ];
+    quoted
+        .strip_prefix('《')
+        .and_then(|q| q.strip_suffix('》'))
+        .is_some_and(|title| ENDS.iter().any(|e| title.trim_end().ends_with(e)))
+}
+
+/// Whether a clause speaks of protective measures (`measures`, `precautions`, `safeguards`,
+/// `措施`).
+fn protective_measures(text: &str) -> bool {
+    ["措施", "measures", "precaution", "safeguard"].iter().any(|w| text.contains(w))
+}
+
 /// Words of a contact line's label (`投诉邮箱：`, `Postal address:`).
 const CHANNEL_LABELS: [&str; 12] = [
     "邮箱", "电话", "地址", "热线", "传真", "邮件", "email", "e-mail", "phone", "address", "fax",
@@ -1258,19 +1343,40 @@ fn contact_line(raw: &str, has_channel: bool) -> bool {
 }
 
 /// Whether `address` is the verb: no article or possessive before it (`the address you gave`
-/// is a noun) and an object pronoun or determiner after it (`before you address them`, `to
-/// address your concerns`).
+/// is a noun) and an object pronoun, a determiner or a problem after it (`before you address
+/// them`, `to address your concerns`, `to address fraud`), or a word before it that only a verb
+/// follows (`detect, prevent or otherwise address fraud`, `help address`).
 fn verb_address(before: &str, after: &str) -> bool {
     const OBJECTS: [&str; 16] = [
         "them", "it", "you", "your", "the", "this", "these", "that", "those", "any", "such", "our",
         "us", "him", "her", "each",
     ];
+    // What one addresses that no kind of address is named by.
+    const PROBLEMS: [&str; 14] = [
+        "fraud",
+        "issues",
+        "concerns",
+        "questions",
+        "complaints",
+        "problems",
+        "requests",
+        "inquiries",
+        "enquiries",
+        "risks",
+        "security",
+        "technical",
+        "abuse",
+        "disputes",
+    ];
+    const VERB_BEFORE: [&str; 5] = ["otherwise", "help", "helps", "helping", "promptly"];
     const NOUN_BEFORE: [&str; 12] =
         ["the", "a", "an", "your", "our", "their", "his", "her", "my", "this", "that", "same"];
     let previous = before.split(|c: char| !c.is_alphanumeric()).rfind(|w| !w.is_empty());
     let next = after.trim_start().split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
     after.starts_with(' ')
-        && OBJECTS.contains(&next)
+        && (OBJECTS.contains(&next)
+            || PROBLEMS.contains(&next)
+            || previous.is_some_and(|w| VERB_BEFORE.contains(&w)))
         && !previous.is_some_and(|w| NOUN_BEFORE.contains(&w))
 }
 
@@ -2212,7 +2318,7 @@ fn english_determiner_before(text: &str, at: usize) -> bool {
     if !text[..at].ends_with(' ') {
         return false;
     }
-    if matches!(prev, "the" | "a" | "an" | "such" | "any" | "this" | "these" | "those") {
+    if matches!(prev, "the" | "a" | "an" | "such" | "any" | "this" | "these" | "those" | "other") {
         return true;
     }
     // `your TPS profile`, `their public profile`: the noun, a possessive one or two words before.
@@ -2234,7 +2340,24 @@ fn english_determiner_before(text: &str, at: usize) -> bool {
     if matches!(word, "profile" | "profiles") && !object {
         let mut before = text[..at].split_whitespace().rev().take(2);
         if before.any(|w| {
-            matches!(w, "your" | "their" | "his" | "her" | "my" | "our" | "its" | "user" | "public")
+            matches!(
+                w,
+                "your"
+                    | "their"
+                    | "his"
+                    | "her"
+                    | "my"
+                    | "our"
+                    | "its"
+                    | "user"
+                    | "public"
+                    | "any"
+                    | "a"
+                    | "an"
+                    | "the"
+                    | "each"
+                    | "every"
+            )
         }) {
             return true;
         }
@@ -2429,6 +2552,16 @@ fn uses_information(scan: &Scan<'_>, a: &Found<'_>, part_start: usize, part_end:
     });
     let phrase = scan.phrases.iter().map(|&(a, _)| a).filter(|&p| p >= a.end && p < part_end).min();
     match next {
+        // `Your personal information is used for advertising`: a passive's object comes before
+        // it, its purpose after.
+        Some(f) if f.field == Field::Purpose && phrase.is_none_or(|p| p >= f.start) => {
+            passive(&scan.text, a.start)
+                && scan.found.iter().any(|d| {
+                    matches!(d.field, Field::Data | Field::Anaphora)
+                        && d.start >= part_start
+                        && d.end <= a.start
+                })
+        }
         Some(f) => f.is_object() || phrase.is_some_and(|p| p < f.start),
         None if phrase.is_some() => true,
         None => {
@@ -2497,6 +2630,14 @@ fn give(scan: &Scan<'_>, g: &Found<'_>, subject: Subject) -> Option<&'static str
     let text = scan.text.as_str();
     let (part_start, part_end) = scan.part_span(scan.part(g.start));
     // Who receives: `向X提供`, `provide X with`, `provide … to X`.
+    // `You will be given an opt-in prompt`, `you are sent a code`: the user receives. Only with
+    // `you` right before (`Information about the ads you are sent is given to …` gives it away).
+    if subject == Subject::User
+        && is_participle(&text[g.start..g.end])
+        && user_receives(&text[..g.start])
+    {
+        return None;
+    }
     let receiver = receiver_of_give(scan, g, part_start, part_end);
     match receiver {
         Some(Receiver::Us) => return Some("collect"),
@@ -2532,6 +2673,26 @@ fn give(scan: &Scan<'_>, g: &Found<'_>, subject: Subject) -> Option<&'static str
             && gap.chars().count() <= 16
     };
     given.filter(|&at| close(at)).map(|_| "share")
+}
+
+/// Whether the words before a participle of giving make the user its receiver: `you`, then
+/// only modal verbs and forms of `be` (`you will be`, `you are`, `you may also be`).
+fn user_receives(before: &str) -> bool {
+    let mut words = before.split_whitespace().rev();
+    if !words.next().is_some_and(|w| {
+        matches!(w, "be" | "been" | "being" | "is" | "are" | "was" | "were" | "get" | "gets")
+    }) {
+        return false;
+    }
+    for w in words.take(3) {
+        match w {
+            "you" => return true,
+            "will" | "may" | "might" | "can" | "could" | "would" | "shall" | "should" | "also"
+            | "then" | "usually" | "not" | "never" | "have" | "has" | "must" => {}
+            _ => return false,
+        }
+    }
+    false
 }
 
 /// Who receives what is provided.
@@ -2786,7 +2947,27 @@ fn data(scan: &Scan<'_>, earlier: &[Statement], s: &mut Statement) {
         });
         kind_named || kind_head
     });
+    let mut excluded_to: Option<usize> = None;
     for d in scan.of(Field::Data) {
+        // A title in `《》` of rules, a policy or a law names a document (`《儿童个人信息保护规则
+        // 及监护人须知》`, `《个人信息保护法》`), not information of the user; a certificate's
+        // (`《执业医师资格证》`) is the information.
+        if scan.quotes.iter().any(|&(a, b)| d.start > a && d.start < b && rules_title(&text[a..b]))
+        {
+            continue;
+        }
+        // What the clause leaves out (`…anhand Ihrer IP-Adresse, nicht jedoch Breiten- und
+        // Längengrad`, `your city, but not your precise location`, `不包括您的精确位置`).
+        if left_out(&text[..d.start]) {
+            excluded_to = Some(d.end);
+            continue;
+        }
+        // … and the items listed with it (`excluding latitude and longitude`, `不包括您的精确地理
+        // 位置和行踪轨迹`).
+        if excluded_to.is_some_and(|end| end <= d.start && list_joiner(&text[end..d.start])) {
+            excluded_to = Some(d.end);
+            continue;
+        }
         // A category after its examples (`身份证、社保卡等身份信息`) names nothing more.
         if d.id == "personal_info"
             && (text[..d.start].ends_with('等') || text[..d.start].ends_with("etc. "))
@@ -3187,7 +3368,14 @@ fn recipients(
             || after.starts_with("以外")
             || after.starts_with("之外")
             || (after.starts_with('的') && !after.starts_with("的合作"))
-            || [" of", " by", " from"].iter().any(|p| before.ends_with(p))
+            || [" by", " from"].iter().any(|p| before.ends_with(p))
+            // `the requirements of government authorities`, but not `the following categories
+            // of third parties`: a kind of recipient is a recipient.
+            || before.strip_suffix(" of").is_some_and(|b| {
+                !["categories", "category", "types", "type", "kinds", "kind"]
+                    .iter()
+                    .any(|k| b.ends_with(k))
+            })
     };
     let earlier_recipients = || {
         earlier.iter().rev().find(|e| !e.recipients.is_empty()).map(|e| {
@@ -3872,6 +4060,29 @@ fn conditions(scan: &Scan<'_>, negated: bool, kept: &[Kept], s: &mut Statement) 
         if withdrawn {
             continue;
         }
+        // Consent deemed by use (`By using our Services, you authorize us to collect …`) is no
+        // consent asked for.
+        let word = &text[c.start..c.end];
+        if (word.contains("authori") || word.contains("授权我们"))
+            && [
+                "by using",
+                "by accessing",
+                "by continuing",
+                "by visiting",
+                "by creating",
+                "by accepting",
+                "by registering",
+                "by signing up",
+                "when you use",
+                "if you use",
+                "即表示",
+                "即视为",
+            ]
+            .iter()
+            .any(|w| text.contains(w))
+        {
+            continue;
+        }
         // `接收、汇总、分析`: compiling is an act in a list of acts, not aggregated information;
         // a list that goes on to describe the information (`汇总、统计后的数据`, `以匿名、汇总的
         // 形式`) still names it.
@@ -3912,7 +4123,12 @@ fn conditions(scan: &Scan<'_>, negated: bool, kept: &[Kept], s: &mut Statement) 
 fn may_name_duration(text: &str) -> bool {
     text.chars().any(|c| c.is_ascii_digit() || "零〇一二两三四五六七八九十百".contains(c))
         && (text.contains(['天', '日', '周', '月', '年'])
-            || ["day", "week", "month", "year", "星期"].iter().any(|u| text.contains(u)))
+            || [
+                "day", "week", "month", "year", "星期", "jour", "semaine", "mois", "an", "tag",
+                "woche", "monat", "jahr",
+            ]
+            .iter()
+            .any(|u| text.contains(u)))
 }
 
 fn actor(scan: &Scan<'_>) -> Option<&'static str> {
@@ -5108,6 +5324,12 @@ mod tests {
         // `profile` with an object is the verb.
         assert!(read("Our partners profile your interests.").actions.contains("profile"));
         assert!(!read("You can access your TPS profile.").actions.contains("profile"));
+        assert!(
+            !read("We collect it from any TPS profile for which you give us access.")
+                .actions
+                .contains("profile")
+        );
+        assert!(!read("Disclosure under a subpoena or other process.").actions.contains("use"));
         // A promise in a conditional part is still a promise.
         assert_eq!(
             read("We keep logs for 30 days, if you close your account we will not keep them.")
@@ -5139,6 +5361,75 @@ mod tests {
     }
 
     #[test]
+    fn words_that_look_like_information_but_name_something_else() {
+        let data = |t: &str| read(t).data;
+        assert_eq!(
+            data("We may use your information to detect, prevent or otherwise address fraud."),
+            set(&["personal_info"])
+        );
+        assert_eq!(data("We receive your Internet Protocol (IP) address."), set(&["ip"]));
+        assert_eq!(data("我们会收集您的收货地址。"), set(&["address"]));
+        assert!(data("您应阅读并同意我们的《儿童个人信息保护规则及监护人须知》。").is_empty());
+        assert_eq!(data("您需要提供《执业医师资格证》。"), set(&["id_number"]));
+        assert!(data("请通过本政策公示的联系方式与我们联系。").is_empty());
+        assert_eq!(data("我们会收集您的联系方式。"), set(&["personal_info"]));
+        assert!(
+            !data("We keep it in accordance with the laws governing your location.")
+                .contains("location")
+        );
+        assert!(!data("您应遵守您所在地之法律。").contains("location"));
+        assert_eq!(data("We collect your location."), set(&["location"]));
+        assert!(
+            data("Wolfram honours the Act on the Protection of Personal Information.").is_empty()
+        );
+        // What a clause leaves out it does not name.
+        assert_eq!(
+            data(
+                "Wir erheben Ihren Standort anhand Ihrer IP-Adresse, nicht jedoch Breiten- und Längengrad."
+            ),
+            set(&["ip", "location"])
+        );
+        assert_eq!(
+            data(
+                "Wir erheben Ihren Standort, nicht jedoch Ihren genauen Standort oder Ihre Gesundheitsdaten."
+            ),
+            set(&["location"])
+        );
+        let s = read("None of your messages are used for advertising.");
+        assert_eq!((s.polarity, s.actions.clone()), (Polarity::Negate, set(&["use"])));
+        // A kind of recipient is a recipient; whose requirement it is, none.
+        let s = read("We disclose your PI to the following categories of third parties:");
+        assert_eq!(s.recipients, set(&["third_party"]));
+        let s = read("We disclose your data to meet the requirements of government authorities.");
+        assert!(s.recipients.is_empty(), "{:?}", s.recipients);
+        // What protective measures serve is no purpose of processing.
+        assert!(
+            read("We take appropriate measures to ensure the security of our Services.")
+                .purposes
+                .is_empty()
+        );
+        assert_eq!(
+            read("We use your device data to ensure the security of our Services.").purposes,
+            set(&["security"])
+        );
+        // The user authorising us is consent.
+        assert!(read("您须授权我们收集、使用必要的信息。").conditions.contains("consent"));
+        assert!(
+            read("You authorize us to collect and store your information.")
+                .conditions
+                .contains("consent")
+        );
+        // A promise against training models names that purpose.
+        let s = read("我们不会使用您的个人信息训练人工智能模型。");
+        assert_eq!((s.polarity, s.purposes.clone()), (Polarity::Negate, set(&["ai_training"])));
+        let s = read("We do not train our AI models on your messages.");
+        assert_eq!((s.polarity, s.purposes.clone()), (Polarity::Negate, set(&["ai_training"])));
+        // Consent deemed by use is none.
+        let s = read("By using our Services, you authorize us to collect your information.");
+        assert!(!s.conditions.contains("consent"), "{:?}", s.conditions);
+    }
+
+    #[test]
     fn practices_named_guarded_or_done_by_the_user_are_not_stated() {
         // Named as the object of a change.
         assert!(read("个人信息共享、转让或公开披露的主要对象发生变化。").actions.is_empty());
@@ -5153,6 +5444,14 @@ mod tests {
         assert_eq!(read("您可以向其他用户分享您的照片。").actions, set(&["share"]));
         // Providing a service gives no information away.
         assert!(read("我们会向您提供客户服务。").actions.is_empty());
+        // The user given something receives it.
+        assert!(
+            read("You will be given an opt-in prompt about this collection.").actions.is_empty()
+        );
+        assert_eq!(read("Your data is given to our partners.").actions, set(&["share"]));
+        let s =
+            read("Information about the ads you are sent is given to our advertising partners.");
+        assert_eq!(s.actions, set(&["share"]));
     }
 
     #[test]
