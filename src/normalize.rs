@@ -181,7 +181,6 @@ fn is_age(before: &str, after: &str) -> bool {
         .any(|w| PEOPLE.iter().any(|p| w.starts_with(p)) && !w.starts_with("agen"));
     let after = after.trim_start();
     near || ["old", "of age", "alt", "d'âge", "周岁", "岁"].iter().any(|a| after.starts_with(a))
-        || before.trim_end().ends_with(['满', '于'])
 }
 
 /// A date or a duration found in text by [`quantities`].
@@ -1095,6 +1094,9 @@ mod tests {
         assert_eq!(durations("children under 13 years of age"), Vec::<f64>::new());
         assert_eq!(durations("we keep it for 2 years"), vec![730.0]);
         assert_eq!(durations("we keep your personal data for 2 years"), vec![730.0]);
+        assert_eq!(durations("不满14周岁的儿童"), Vec::<f64>::new());
+        assert_eq!(durations("网络日志留存不少于6个月"), vec![180.0]);
+        assert_eq!(durations("注销满30天后删除"), vec![30.0]);
     }
 
     #[test]

@@ -1246,7 +1246,6 @@ fn word_tokens(text: &str) -> impl Iterator<Item = String> + '_ {
         .map(str::to_lowercase)
 }
 
-/// The kind of a channel: `email`, `phone`, `post`, `url` or `form`.
 /// Whether a clause names a way to reach the operator (`contact`, `Data Protection Officer`,
 /// `write to`, `联系`, `投诉`, `kontaktieren`, `contacter`), not only a page it links to (`Our
 /// FAQ answers common questions`).
@@ -1271,6 +1270,7 @@ fn names_contact_route(text: &str) -> bool {
     ROUTES.iter().any(|r| text.contains(r))
 }
 
+/// The kind of a channel: `email`, `phone`, `post`, `url` or `form`.
 fn channel_kind(channel: &str) -> &str {
     channel.split_once(':').map_or(channel, |(kind, _)| kind)
 }
