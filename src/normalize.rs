@@ -373,6 +373,31 @@ const EUROPEAN_UNITS: [(&str, f64); 22] = [
     ("jahr", 365.0),
 ];
 
+/// English numbers written as words before a unit (`for one year`, `within three months`,
+/// `twenty-four months`); longer words first where one starts another.
+const NUMBER_WORDS: [(&str, f64); 20] = [
+    ("one", 1.0),
+    ("two", 2.0),
+    ("three", 3.0),
+    ("four", 4.0),
+    ("five", 5.0),
+    ("six", 6.0),
+    ("seven", 7.0),
+    ("eight", 8.0),
+    ("nine", 9.0),
+    ("ten", 10.0),
+    ("eleven", 11.0),
+    ("twelve", 12.0),
+    ("fifteen", 15.0),
+    ("eighteen", 18.0),
+    ("twenty-four", 24.0),
+    ("twenty", 20.0),
+    ("thirty-six", 36.0),
+    ("thirty", 30.0),
+    ("sixty", 60.0),
+    ("ninety", 90.0),
+];
+
 fn is_space(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\n' | '\u{a0}' | '\u{3000}')
 }
@@ -444,6 +469,17 @@ pub fn quantities(text: &str) -> Vec<Found> {
                 end += 1 + digits_at(text, end + 1);
             }
             (text[i..end].parse::<f64>().ok(), end)
+        } else if c.is_ascii_alphabetic()
+            && word_start
+            && let Some(&(word, n)) = NUMBER_WORDS.iter().find(|(w, _)| {
+                text[i..].starts_with(w)
+                    && !text[i + w.len()..]
+                        .chars()
+                        .next()
+                        .is_some_and(|n| n.is_ascii_alphanumeric())
+            })
+        {
+            (Some(n), i + word.len())
         } else if is_cjk_numeral(c) {
             let end = i + text[i..]
                 .chars()
@@ -854,9 +890,27 @@ const DATE_LINE_LABELS: [&str; 36] = [
 /// The editorial key of every date line (see [`DATE_LINE_LABELS`]).
 pub const DATE_LINE_KEY: &str = "date";
 
+/// A block that only says from when the policy applies, in the key's words (`This Privacy Policy
+/// applies from December 19, 2022. The previous version of this Privacy Policy applies until
+/// then.`): the effective date written as a sentence, a date line like `Effective: …`.
+static EFFECTIVE_DATE_SENTENCE: LazyLock<Regex> = LazyLock::new(|| {
+    let document = r"(?:this|the|our) (?:[a-z]+ )?(?:privacy )?(?:policy|notice|statement)";
+    Regex::new(&format!(
+        "^{document} (?:applies|is effective|takes effect|becomes effective|will apply|will take \
+         effect|will become effective|comes into effect|enters into force|is in effect) (?:from \
+         |on |as of |as from |starting )?date(?: the previous version of {document}(?: available \
+         here)? (?:applies|will apply|remains in effect|will remain in effect|continues to \
+         apply|will continue to apply) until (?:then|date))?$"
+    ))
+    .unwrap()
+});
+
 /// The rest of [`editorial_key`], from the [`canonical_lower`] form.
 fn key_of_lower(text: &str) -> String {
     let key = key_of_lower_words(text);
+    if EFFECTIVE_DATE_SENTENCE.is_match(key.trim()) {
+        return DATE_LINE_KEY.to_string();
+    }
     match key.trim_end().strip_suffix(DATE_LINE_KEY) {
         Some(label)
             if {
@@ -1207,6 +1261,35 @@ mod tests {
             editorial_key("Last updated: 11/26/2020"),
             editorial_key("Last updated: 11/03/2022")
         );
+        // The effective date written as a sentence is a date line; a sentence that says more
+        // is not.
+        assert_eq!(
+            editorial_key(
+                "This Privacy Policy applies from January 17, 2022. The previous version of this \
+                 Privacy Policy, available here, will apply until then."
+            ),
+            DATE_LINE_KEY
+        );
+        assert_eq!(
+            editorial_key("This Privacy Policy applies from December 19, 2022."),
+            DATE_LINE_KEY
+        );
+        assert_ne!(
+            editorial_key(
+                "This Privacy Policy applies from December 19, 2022 to all users in Europe."
+            ),
+            DATE_LINE_KEY
+        );
+        // Numbers written as words.
+        assert_eq!(
+            editorial_key("We keep support messages for one year."),
+            editorial_key("We keep support messages for 1 year.")
+        );
+        assert_ne!(
+            editorial_key("We keep support messages for one year."),
+            editorial_key("We keep support messages for three years.")
+        );
+        assert_eq!(editorial_key("someone"), "someone");
         // Not dates: a section number, a version, a sum.
         assert_eq!(date("see 1.1. and 2.1 and version 3.2.1"), vec![]);
         assert_eq!(date("we may 2 times"), vec![]);

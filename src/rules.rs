@@ -472,7 +472,7 @@ impl TermSet {
         }
         for re in self.patterns() {
             for m in re.find_iter(text) {
-                *out.entry(m.as_str().to_string()).or_insert(0) += 1;
+                *out.entry(name_after_function_words(m.as_str()).to_string()).or_insert(0) += 1;
             }
         }
         out
@@ -502,6 +502,28 @@ impl TermSet {
     pub fn any(&self, text: &str) -> bool {
         !self.counts(text).is_empty()
     }
+}
+
+/// A pattern's match of several words from the last function word on left out: a name pattern
+/// that takes the words before a legal form (`[a-z]+ ){1,4}ltd`) reads `write to example ltd`
+/// and `com or to example ltd` as the same name, `example ltd`.
+fn name_after_function_words(matched: &str) -> &str {
+    const FUNCTION_WORDS: [&str; 14] = [
+        "to", "or", "and", "by", "from", "with", "at", "via", "write", "contact", "the", "is",
+        "are", "of",
+    ];
+    let mut start = 0;
+    let mut at = 0;
+    for word in matched.split(' ') {
+        at += word.len() + 1;
+        if at >= matched.len() {
+            break;
+        }
+        if FUNCTION_WORDS.contains(&word) {
+            start = at;
+        }
+    }
+    &matched[start..]
 }
 
 /// Whether a match of `term` at `start..end` respects word boundaries: a Latin term may not
@@ -1654,6 +1676,20 @@ fn conditions_as_written(m: &MatchFile) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_match_starts_after_the_last_function_word() {
+        assert_eq!(name_after_function_words("write to example ltd,"), "example ltd,");
+        assert_eq!(name_after_function_words("com or to example ltd,"), "example ltd,");
+        assert_eq!(name_after_function_words("acme widgets ltd."), "acme widgets ltd.");
+        // The last word is the legal form: never left out.
+        assert_eq!(name_after_function_words("privacy@example.com"), "privacy@example.com");
+        let set = TermSet::new(vec![], vec![r"(?:[a-z0-9&'\-]+ ){1,4}ltd[.,]".to_string()]);
+        assert_eq!(
+            set.counts("write to example ltd, 1 main street").keys().collect::<Vec<_>>(),
+            set.counts("example.com or to example ltd, 1 main street").keys().collect::<Vec<_>>()
+        );
+    }
 
     #[test]
     fn the_builtin_json_form_holds_the_values_of_the_toml() {

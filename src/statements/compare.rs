@@ -975,7 +975,11 @@ fn contact_text(c: &Clause) -> Option<String> {
         return None;
     }
     let text = crate::normalize::match_text(&c.text);
-    CONTACT_WORDS.iter().any(|w| text.contains(w)).then_some(text)
+    // A page of answers (`See our Help Centre FAQ for common questions`) is no way to reach
+    // the operator unless the clause also names one.
+    let answers = ["faq", "answers to", "common questions"].iter().any(|w| text.contains(w))
+        && !names_contact_route(&text);
+    (!answers && CONTACT_WORDS.iter().any(|w| text.contains(w))).then_some(text)
 }
 
 /// The hosts of web addresses that clauses about contacting the operator offer as a form, in

@@ -472,8 +472,11 @@ impl<'a> Scan<'a> {
             return None;
         }
         // Partners and affiliates obtaining information (`合作伙伴取得您授权…的信息`) are a source
-        // of what we receive, not recipients.
-        if !matches!(f.id, "sdk" | "third_party" | "advertiser" | "analytics") {
+        // of what we receive, not recipients; any party that receives it (`insurers will
+        // receive your health information`) is a recipient.
+        if !matches!(f.id, "sdk" | "third_party" | "advertiser" | "analytics")
+            && !self.text[at..].starts_with("receiv")
+        {
             return None;
         }
         // The phrase starts after the last word that cannot be part of a name.
@@ -1210,6 +1213,19 @@ pub fn extract_clause(
         processed_by(raw, &mut s);
     }
     purposes(&scan, protasis, &scopes, &kept, &mut s);
+    // Verifying who the user is (`要求您验证自己的身份`, `you must verify your identity`,
+    // `以核验您的用户身份`) is what the clause's information serves wherever it is said: the
+    // account's, as when it follows a purpose cue.
+    if !s.purposes.contains("account")
+        && let Some(v) = scan.found.iter().find(|f| {
+            f.field == Field::Purpose
+                && f.id == "account"
+                && ["身份", "identity", "identité"].iter().any(|w| text[f.start..f.end].contains(w))
+        })
+    {
+        s.purposes.insert("account".to_string());
+        s.words.entry("account".to_string()).or_insert_with(|| scan.word(v));
+    }
     // A promise against training models on information (`我们不会使用您的个人信息训练人工智能模型`,
     // `we never use it to train our models`) names that purpose wherever the words stand.
     if s.polarity == Polarity::Negate
@@ -1695,6 +1711,14 @@ fn practices(scan: &Scan<'_>, protasis: Option<Protasis>, scopes: &[Scope]) -> V
                 || scan
                     .of(Field::NegationComplement)
                     .any(|c| c.start >= n.end && same_sentence_part(text, n.end, c.start))
+                // The complement may come first: `En aucun cas, Yahoo! ne vend …`, `Aucune
+                // donnée n'est vendue`, `Jamais nous ne …`.
+                || scan.of(Field::NegationComplement).any(|c| {
+                    c.end <= n.start
+                        && matches!(&text[c.start..c.end], "aucun" | "aucune" | "jamais" | "nullement")
+                        && !text[c.end..n.start].contains(['.', ';', ':'])
+                        && text[c.end..n.start].split_whitespace().count() <= 6
+                })
         })
         .collect();
     let mut kept: Vec<Kept> = Vec::new();
@@ -1859,6 +1883,17 @@ fn practices(scan: &Scan<'_>, protasis: Option<Protasis>, scopes: &[Scope]) -> V
                 }
             }
             _ => action_id(a.id),
+        };
+        // `Your personal information may be used by advertisers`: the agent of a passive use is
+        // someone the information goes to.
+        let id = if id == "use"
+            && passive(text, a.start)
+            && passive_agent(scan, a.end, part_end)
+            && scan.object_in(part_start, a.start)
+        {
+            "share"
+        } else {
+            id
         };
         // Another party sharing with no recipient named (`合作伙伴…依据法律共享的信息`,
         // `partners … share in accordance with the law`): what we receive.
@@ -2305,7 +2340,11 @@ fn adverbial_gap(scan: &Scan<'_>, from: usize, to: usize) -> bool {
 }
 
 fn is_latin(word: &str) -> bool {
-    word.starts_with(|c: char| c.is_ascii_alphabetic())
+    // Accented letters too (`à la disposition de`, `échanger`, `über`).
+    word.starts_with(|c: char| {
+        c.is_ascii_alphabetic()
+            || (c.is_alphabetic() && (c <= '\u{024f}' || ('\u{1e00}'..='\u{1eff}').contains(&c)))
+    })
 }
 
 /// Whether an English determiner or possessive directly precedes `at` (`the collection`,
@@ -2467,8 +2506,28 @@ fn attribute(scan: &Scan<'_>, a: &Found<'_>, chain_start: usize, chain_end: usiz
     if is_latin(word) && is_participle(word) {
         let before = text[..a.start].trim_end();
         let prev = before.split_whitespace().next_back().unwrap_or("");
-        let followed_by_object =
-            scan.found.iter().any(|f| f.is_object() && f.start == skip_spaces(text, a.end));
+        // An adjective stands right before its noun: a determiner after the participle makes
+        // it the verb (`we have shared your information`, not `de-identified information`).
+        let determiner_after = text[a.end..].split_whitespace().next().is_some_and(|w| {
+            matches!(
+                w,
+                "your"
+                    | "our"
+                    | "their"
+                    | "his"
+                    | "her"
+                    | "its"
+                    | "the"
+                    | "this"
+                    | "these"
+                    | "those"
+                    | "such"
+                    | "any"
+                    | "all"
+            )
+        });
+        let followed_by_object = !determiner_after
+            && scan.found.iter().any(|f| f.is_object() && f.start == skip_spaces(text, a.end));
         let after_noun = !prev.is_empty()
             && !before.ends_with([',', '(', ':'])
             && !matches!(
@@ -2574,6 +2633,23 @@ fn uses_information(scan: &Scan<'_>, a: &Found<'_>, part_start: usize, part_end:
                 || (ends_clause && part_start > 0 && scan.object_in(0, part_start))
         }
     }
+}
+
+/// Whether a kind of recipient is the agent right after a practice word (`used by advertisers`,
+/// `processed by our service providers`): `by`, at most two determiners, then the recipient.
+fn passive_agent(scan: &Scan<'_>, end: usize, part_end: usize) -> bool {
+    let text = scan.text.as_str();
+    let Some(rest) = text[end..part_end].trim_start().strip_prefix("by ") else {
+        return false;
+    };
+    let at = part_end - text[end..part_end].trim_start().len() + "by ".len();
+    let mut from = at;
+    for w in rest.split_whitespace().take(2) {
+        if matches!(w, "our" | "the" | "certain" | "some" | "selected" | "trusted" | "other") {
+            from = text[from..].find(w).map_or(from, |i| from + i + w.len());
+        }
+    }
+    scan.of(Field::Recipient).any(|r| r.start >= at && text[from..r.start].trim().is_empty())
 }
 
 /// Whether the practice word at `at` is passive or takes a fronted topic (`被使用`, `予以使用`,
@@ -2739,6 +2815,10 @@ fn receiver_of_give(
         }
     }
     let after = &text[g.end..part_end];
+    // `mettre … à la disposition de X`: the receiver right after.
+    if text[g.start..g.end].starts_with("à la disposition") {
+        return classify(after);
+    }
     if !is_latin(&text[g.start..g.end]) {
         if let Some(rest) = after.strip_prefix('给') {
             return classify(rest);
@@ -3273,9 +3353,24 @@ const PUBLIC_SOURCES: [&str; 10] = [
 ];
 
 /// Words between `from` and the party it names (`from our trusted partners`).
-const SOURCE_DETERMINERS: [&str; 12] = [
-    "the", "our", "other", "certain", "trusted", "select", "selected", "various", "some", "these",
-    "those", "such",
+const SOURCE_DETERMINERS: [&str; 17] = [
+    "the",
+    "our",
+    "other",
+    "certain",
+    "trusted",
+    "select",
+    "selected",
+    "various",
+    "some",
+    "these",
+    "those",
+    "such",
+    "nos",
+    "des",
+    "ces",
+    "certains",
+    "certaines",
 ];
 
 /// Where the clause's collected information comes from when not from the user: the class of
@@ -3296,7 +3391,13 @@ fn sources(scan: &Scan<'_>, negated: bool, s: &mut Statement) {
         {
             before = before[..before.len() - d.len()].trim_end();
         }
-        let from_en = before.ends_with(" from") || before == "from";
+        // `from`, and in French `de la part de`, `auprès de` (`recevoir des informations de la
+        // part de nos affiliés`, `obtenues auprès de partenaires`).
+        let from_en = before.ends_with(" from")
+            || before == "from"
+            || [" de la part de", " de la part d'", " auprès de", " auprès d'"]
+                .iter()
+                .any(|p| before.ends_with(p));
         // `从第三方`, `从我们关联公司处`, `来自合作伙伴`: `从` a few ideographs before the party,
         // no practice word between.
         let window: String = {
@@ -3368,7 +3469,12 @@ fn recipients(
             || after.starts_with("以外")
             || after.starts_with("之外")
             || (after.starts_with('的') && !after.starts_with("的合作"))
-            || [" by", " from"].iter().any(|p| before.ends_with(p))
+            || before.ends_with(" from")
+            // `collected by the SDK` names who collects; `used by advertisers` whom the
+            // information goes to.
+            || before.strip_suffix(" by").is_some_and(|b| {
+                !["used", "processed"].iter().any(|w| b.ends_with(w))
+            })
             // `the requirements of government authorities`, but not `the following categories
             // of third parties`: a kind of recipient is a recipient.
             || before.strip_suffix(" of").is_some_and(|b| {
