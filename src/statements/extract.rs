@@ -2649,7 +2649,9 @@ fn passive_agent(scan: &Scan<'_>, end: usize, part_end: usize) -> bool {
             from = text[from..].find(w).map_or(from, |i| from + i + w.len());
         }
     }
-    scan.of(Field::Recipient).any(|r| r.start >= at && text[from..r.start].trim().is_empty())
+    // A recipient may start with the determiner itself (`the public`, `other users`).
+    scan.of(Field::Recipient)
+        .any(|r| r.start >= at && text[from.min(r.start)..r.start].trim().is_empty())
 }
 
 /// Whether the practice word at `at` is passive or takes a fronted topic (`被使用`, `予以使用`,
@@ -5464,6 +5466,25 @@ mod tests {
         assert!(
             read("Physical location or movements including e.g., IP address information.").open
         );
+    }
+
+    #[test]
+    fn the_agent_of_a_passive_use_is_a_recipient() {
+        let s = read("Your personal information may be used by advertisers.");
+        assert_eq!(s.actions, set(&["share"]));
+        assert_eq!(s.recipients, set(&["advertiser"]));
+        // A recipient that starts with a determiner the agent may have (`the public`, `other
+        // users`) is read, not cut.
+        for clause in [
+            "Your personal information may be used by the public.",
+            "Your personal information may be used by other users.",
+        ] {
+            let s = read(clause);
+            assert_eq!(s.actions, set(&["share"]), "{clause}");
+            assert_eq!(s.recipients.len(), 1, "{clause}: {:?}", s.recipients);
+        }
+        // Used by someone who is not a recipient: nothing given away.
+        assert!(read("The app may be used by children.").actions.is_empty());
     }
 
     #[test]
