@@ -1068,7 +1068,7 @@ fn channel_deltas(old: &[Clause], new: &[Clause], sides: &Sides<'_>, out: &mut V
         let came_kinds: HashSet<&str> = came.iter().map(|(_, ch)| channel_kind(ch)).collect();
         let gone = if gone.is_empty() {
             old.iter()
-                .filter(|c| names_contact_route(&c.text))
+                .filter(|c| names_contact_route(&crate::normalize::match_text(&c.text)))
                 .flat_map(|c| contact_channels(c, forms).map(move |ch| (c, ch)))
                 .filter(|(_, ch)| !here.contains(ch) && came_kinds.contains(channel_kind(ch)))
                 .collect()
@@ -1252,7 +1252,8 @@ fn word_tokens(text: &str) -> impl Iterator<Item = String> + '_ {
 
 /// Whether a clause names a way to reach the operator (`contact`, `Data Protection Officer`,
 /// `write to`, `联系`, `投诉`, `kontaktieren`, `contacter`), not only a page it links to (`Our
-/// FAQ answers common questions`).
+/// FAQ answers common questions`). `text` is the clause's matching text
+/// ([`match_text`](crate::normalize::match_text)), which [`contact_text`] has already made.
 fn names_contact_route(text: &str) -> bool {
     const ROUTES: [&str; 14] = [
         "contact",
@@ -1270,7 +1271,6 @@ fn names_contact_route(text: &str) -> bool {
         "délégué",
         "réclamation",
     ];
-    let text = crate::normalize::match_text(text);
     ROUTES.iter().any(|r| text.contains(r))
 }
 
