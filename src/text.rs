@@ -59,7 +59,19 @@ fn first_control(text: &str) -> Option<(usize, char)> {
 /// foreground colours) pass through; a hidden or background colour does not. Inside JSON the
 /// `\uXXXX` form is a valid string escape of the same character.
 pub fn terminal_safe(out: &str) -> std::borrow::Cow<'_, str> {
-    let unsafe_char = |c: char| c.is_control() && c != '\n' && c != '\t';
+    terminal_safe_with(out, true)
+}
+
+/// [`terminal_safe`], letting redline's colour sequences through only when `colours` is true:
+/// with colour off (`--color never`, a pipe) every escape is written as `\u001b`, so a colour
+/// pasted into a policy cannot pass for a deletion. The bidirectional overrides and isolates
+/// (U+202A–U+202E, U+2066–U+2069), which reorder what a terminal shows, are written as
+/// `\uXXXX` too.
+pub fn terminal_safe_with(out: &str, colours: bool) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
     if !out.contains(unsafe_char) {
         return std::borrow::Cow::Borrowed(out);
     }
@@ -67,6 +79,7 @@ pub fn terminal_safe(out: &str) -> std::borrow::Cow<'_, str> {
     let mut rest = out;
     while let Some(c) = rest.chars().next() {
         if c == '\u{1b}'
+            && colours
             && let Some(len) = colour_sequence(rest)
         {
             safe.push_str(&rest[..len]);
@@ -162,6 +175,14 @@ mod tests {
         let json = serde_json::to_string("x\u{97}y").unwrap();
         let back: String = serde_json::from_str(&terminal_safe(&json)).unwrap();
         assert_eq!(back, "x\u{97}y");
+    }
+
+    #[test]
+    fn without_colour_no_escape_passes_and_bidi_overrides_show() {
+        // A colour pasted into a policy cannot pass for a deletion when colour is off.
+        assert_eq!(terminal_safe_with("a \u{1b}[31mb", false), "a \\u001b[31mb");
+        assert_eq!(terminal_safe_with("a \u{1b}[31mb", true), "a \u{1b}[31mb");
+        assert_eq!(terminal_safe("name \u{202e}eman"), "name \\u202eeman");
     }
     use super::*;
 

@@ -307,7 +307,7 @@ pub(crate) fn main() -> ExitCode {
             let text = if verbatim {
                 std::borrow::Cow::Borrowed(outcome.stdout.as_str())
             } else {
-                redline::text::terminal_safe(&outcome.stdout)
+                redline::text::terminal_safe_with(&outcome.stdout, color)
             };
             let mut stdout = std::io::stdout().lock();
             match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
