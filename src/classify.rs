@@ -18,7 +18,7 @@
 use crate::diff::{Change, DocumentDiff};
 use crate::document::{BlockKind, Document, PREAMBLE_ID};
 use crate::model::{ChangeKind, Direction, Level, Qualifier};
-use crate::normalize::{durations, editorial_key, match_text};
+use crate::normalize::{durations, editorial_key, inactivity_periods, match_text};
 use crate::rules::{Condition, Criteria, DurationChange, LevelSpec, Rule, StatementMatch, TermSet};
 use crate::statements::compare::{self, Delta, Index};
 use crate::statements::{self, DocumentStatements, without_examples};
@@ -225,7 +225,19 @@ impl Ctx<'_> {
 }
 
 fn duration_change(old: &str, new: &str) -> Option<DurationChange> {
-    let (a, b) = (durations(old), durations(new));
+    let (a, mut b) = (durations(old), durations(new));
+    // A deletion after a period of inactivity where the old text named none (`If you do not
+    // sign in for 24 months, we delete your account`) sets a limit: what is kept is kept no
+    // longer than before, whatever the number.
+    if inactivity_periods(old).is_empty() {
+        let limits = inactivity_periods(new);
+        if !limits.is_empty() {
+            b.retain(|d| !limits.contains(d));
+            if a == b {
+                return Some(DurationChange::Shorter);
+            }
+        }
+    }
     let max = |v: &[f64]| v.iter().copied().fold(0.0_f64, f64::max);
     match (a.is_empty(), b.is_empty()) {
         (true, true) => None,

@@ -154,6 +154,100 @@ pub fn durations(text: &str) -> Vec<f64> {
         .collect()
 }
 
+/// The periods of inactivity named in `text` (`if you do not sign in for 24 months`, `after
+/// two years of inactivity`, `连续24个月未登录`, `nach 24 Monaten Inaktivität`), in days: a
+/// deletion that such a period triggers limits how long information is kept.
+pub fn inactivity_periods(text: &str) -> Vec<f64> {
+    const BEFORE: [&str; 9] = [
+        "not sign",
+        "not log",
+        "n't sign",
+        "n't log",
+        "not use",
+        "n't use",
+        "inactiv",
+        "未登录",
+        "未使用",
+    ];
+    const AFTER: [&str; 7] =
+        ["of inactivity", "without", "inactiv", "未登录", "未使用", "不活跃", "sans activité"];
+    let text = text.to_lowercase();
+    quantities(&text)
+        .into_iter()
+        .filter(|q| {
+            let before: String = text[..q.start]
+                .chars()
+                .rev()
+                .take(30)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            let after: String = text[q.end..].chars().take(20).collect();
+            BEFORE.iter().any(|w| before.contains(w)) || AFTER.iter().any(|w| after.contains(w))
+        })
+        .filter_map(|q| match q.kind {
+            Quantity::Duration(days) => Some(days),
+            Quantity::Date(..) => None,
+        })
+        .collect()
+}
+
+/// An age limit in words (`under 16`, `aged 16 or over`, `unter 16 Jahren`, `ab 10 Jahren`,
+/// `moins de 15 ans`, `不满14周岁`, `未满十八岁`), in lower case.
+static AGE_LIMIT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:\b(?:under|below|younger than|over|at least|aged|age of|ages?|unter|ab|über|mindestens|moins de|plus de|âgée?s? de)\s+(?:the\s+age\s+of\s+)?(\d{1,2})\b)|(?:(?:不满|未满|年满|满|小于|低于|以下|以上)?(\d{1,2}|十[二三四五六七八九]|十|二十)(?:周岁|岁))",
+    )
+    .unwrap()
+});
+
+/// The age limits a clause about children or minors names (`StrideFit is not intended for
+/// children under 16` → 16; `不满14周岁的未成年人` → 14), in years; none when the clause speaks of
+/// no child, minor, age or parent.
+pub fn age_limits(text: &str) -> Vec<u32> {
+    let t = text.to_lowercase();
+    const WORDS: [&str; 14] = [
+        "child",
+        "minor",
+        "kid",
+        "teen",
+        "age",
+        "parent",
+        "kinder",
+        "jugendlich",
+        "alter",
+        "enfant",
+        "mineur",
+        "儿童",
+        "未成年",
+        "岁",
+    ];
+    if !WORDS.iter().any(|w| t.contains(w)) {
+        return Vec::new();
+    }
+    AGE_LIMIT
+        .captures_iter(&t)
+        .filter_map(|c| {
+            if let Some(d) = c.get(1) {
+                return d.as_str().parse().ok();
+            }
+            let n = c.get(2)?.as_str();
+            n.parse().ok().or_else(|| {
+                let ones = |c: char| {
+                    "一二三四五六七八九".chars().position(|d| d == c).map(|p| p as u32 + 1)
+                };
+                match n {
+                    "十" => Some(10),
+                    "二十" => Some(20),
+                    _ => n.chars().nth(1).and_then(ones).map(|o| 10 + o),
+                }
+            })
+        })
+        .filter(|a| (5..=21).contains(a))
+        .collect()
+}
+
 /// Whether a period is an age (`children under 13 years of age`, `Kinder unter 16 Jahren`,
 /// `enfants de moins de 15 ans`, `不满14周岁`): a word for a child, a minor or an age in the
 /// four words before it, or `old`, `of age`, `alt`, `d'âge` right after it.
@@ -1330,5 +1424,26 @@ mod tests {
     #[test]
     fn match_text_keeps_punctuation_and_joins_cjk() {
         assert_eq!(match_text("我们 不会\n 共享，Will  Not"), "我们不会共享,will not");
+    }
+
+    #[test]
+    fn age_limits_are_read_in_four_languages_and_only_about_children() {
+        assert_eq!(age_limits("StrideFit is not intended for children under 16."), vec![16]);
+        assert_eq!(age_limits("Unsere App richtet sich auch an Kinder ab 10 Jahren."), vec![10]);
+        assert_eq!(age_limits("不满十四周岁的未成年人"), vec![14]);
+        assert_eq!(
+            age_limits("Nous ne collectons pas les données des enfants de moins de 15 ans."),
+            vec![15]
+        );
+        assert!(age_limits("We keep logs for under 30 days.").is_empty());
+    }
+
+    #[test]
+    fn a_period_of_inactivity_is_told_from_a_retention_period() {
+        assert_eq!(
+            inactivity_periods("If you do not sign in for 24 months, we delete your account."),
+            vec![720.0]
+        );
+        assert!(inactivity_periods("We keep your data for 24 months.").is_empty());
     }
 }

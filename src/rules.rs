@@ -595,6 +595,10 @@ pub enum DeltaKind {
     /// A way for users to control a practice (withdraw, opt out, switch off, delete) was
     /// removed and is not offered elsewhere.
     ControlRemoved,
+    /// The youngest age the policy accepts users at, or treats as an adult at, was lowered
+    /// (`not intended for children under 16` → `under 13`): children the policy kept out or
+    /// protected are now in.
+    AgeLowered,
     /// A new promise that something does not happen.
     PromiseAdded,
     /// A practice the old policy stated is no longer stated anywhere.
@@ -632,6 +636,7 @@ impl DeltaKind {
                 | DeltaKind::ConditionRemoved
                 | DeltaKind::LimitRemoved
                 | DeltaKind::ControlRemoved
+                | DeltaKind::AgeLowered
         )
     }
 
@@ -671,6 +676,7 @@ impl DeltaKind {
             DeltaKind::ConditionRemoved => "condition_removed",
             DeltaKind::LimitRemoved => "limit_removed",
             DeltaKind::ControlRemoved => "control_removed",
+            DeltaKind::AgeLowered => "age_lowered",
             DeltaKind::PromiseAdded => "promise_added",
             DeltaKind::PracticeRemoved => "practice_removed",
             DeltaKind::ConditionAdded => "condition_added",

@@ -2,10 +2,13 @@
 
 use crate::normalize::is_cjk;
 
-/// Abbreviations whose final dot never ends an English sentence (lower case).
-const ABBREVIATIONS: [&str; 16] = [
+/// Abbreviations whose final dot never ends a sentence (lower case): English, and the German
+/// and French ones of legal text (`Art. 6 Abs. 1 lit. f DSGVO`, `z. B.`, `p. ex.`). A single
+/// letter with a dot before another (`z. B.`, initials) never ends one either.
+const ABBREVIATIONS: [&str; 33] = [
     "e.g.", "i.e.", "etc.", "inc.", "ltd.", "co.", "corp.", "no.", "u.s.", "mr.", "ms.", "dr.",
-    "st.", "vs.", "cf.", "p.o.",
+    "st.", "vs.", "cf.", "p.o.", "art.", "abs.", "lit.", "nr.", "bzw.", "ggf.", "usw.", "inkl.",
+    "vgl.", "gem.", "sog.", "evtl.", "z.b.", "d.h.", "u.a.", "ex.", "ca.",
 ];
 
 /// Contrasts that start a new Chinese clause: the comma stays with the first clause.
@@ -174,7 +177,14 @@ fn en_cuts(text: &str, cuts: &mut Vec<usize>) {
                         .find(|(_, ch)| ch.is_whitespace() || *ch == '(')
                         .map_or(0, |(p, ch)| p + ch.len_utf8());
                     let word = text[word_start..=i].to_lowercase();
-                    if ABBREVIATIONS.contains(&word.as_str()) {
+                    let letter = |w: &str| {
+                        w.chars().count() == 2
+                            && w.ends_with('.')
+                            && w.chars().next().is_some_and(char::is_alphabetic)
+                    };
+                    let initial =
+                        letter(&word) && letter(rest.split_whitespace().next().unwrap_or(""));
+                    if initial || ABBREVIATIONS.contains(&word.as_str()) {
                         continue;
                     }
                 }
@@ -248,6 +258,19 @@ mod tests {
                 "We never sell data.",
                 "IP addresses",
                 "Legitimate interests"
+            ]
+        );
+    }
+
+    #[test]
+    fn german_abbreviations_and_initials_end_no_sentence() {
+        assert_eq!(
+            clauses(
+                "Ihre Ernährungsweise (z. B. halal). Wir verarbeiten sie nach Art. 9 Abs. 2 DSGVO."
+            ),
+            vec![
+                "Ihre Ernährungsweise (z. B. halal).",
+                "Wir verarbeiten sie nach Art. 9 Abs. 2 DSGVO."
             ]
         );
     }

@@ -17,7 +17,7 @@
 use super::{Clause, DocumentStatements, Polarity, Statement, is_sensitive, is_transfer, name_key};
 use crate::diff::Change;
 use crate::model::ChangeKind;
-use crate::normalize::editorial_key;
+use crate::normalize::{age_limits, editorial_key};
 use crate::rules::DeltaKind;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -1288,6 +1288,7 @@ fn channel_word(channel: &str) -> String {
 fn added(paired: Option<&Clause>, n: &Clause, sides: &Sides<'_>, out: &mut Vec<Delta>) {
     let s = &n.statement;
     sdk_record(n, sides, out);
+    listed_recipient(n, sides, out);
     // A list of data or purposes that was closed and is now open (`only to support Find My` →
     // `only to support services such as Find My`), in a practice or in a list item under one.
     // A list the old block already left open in another clause (split differently) was not
@@ -1319,6 +1320,25 @@ fn added(paired: Option<&Clause>, n: &Clause, sides: &Sides<'_>, out: &mut Vec<D
         out.push(d);
         return;
     }
+    if !s.is_practice() && s.polarity == Polarity::Affirm && !s.purposes.is_empty() {
+        // A way out of a practice the old version never states (`To opt out of cookies that
+        // deliver targeted advertising via ad groups we work with, …`; wolfram 015→016)
+        // discloses that practice: its purpose is new.
+        let facts = [&old.free, &old.consented, &old.by_law];
+        let new_purposes: BTreeSet<String> = s
+            .purposes
+            .iter()
+            .filter(|p| !facts.iter().any(|f| f.purposes.contains(*p)))
+            .cloned()
+            .collect();
+        if !new_purposes.is_empty() && !s.controls.is_empty() {
+            let mut d = delta(DeltaKind::NewPurpose, n, "new");
+            d.words = new_purposes.iter().map(|p| s.word(p).to_string()).collect();
+            d.purposes = new_purposes;
+            d.data = s.data.clone();
+            out.push(d);
+        }
+    }
     if !s.is_practice() {
         // A short item naming data with no practice word of its own (`12、月经周期、基础体温；`
         // in a list under "we collect") adds the kinds of data it names, and so does an edited
@@ -1342,7 +1362,7 @@ fn added(paired: Option<&Clause>, n: &Clause, sides: &Sides<'_>, out: &mut Vec<D
         if s.polarity == Polarity::Affirm
             && !s.data.is_empty()
             && !says_no
-            && (n.text.chars().count() <= 60 || (paired.is_some() && row))
+            && (without_asides(&n.text).chars().count() <= 60 || (paired.is_some() && row))
         {
             let mut before = Facts::default();
             if row && let Some(o) = paired {
@@ -1407,6 +1427,86 @@ fn added(paired: Option<&Clause>, n: &Clause, sides: &Sides<'_>, out: &mut Vec<D
         }
     }
     out.extend(loose);
+}
+
+/// A text without its bracketed asides (`Ihre religiös begründete Ernährungsweise (z. B. halal
+/// oder koscher)` → `Ihre religiös begründete Ernährungsweise`): how long an item is, apart
+/// from its examples.
+fn without_asides(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut depth = 0usize;
+    for c in text.chars() {
+        match c {
+            '(' | '（' => depth += 1,
+            ')' | '）' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// A party named at the start of a list item under a lead-in that gives information away (`We
+/// share your information only with the service providers listed below:` … `Zendesk, which
+/// provides our customer support tools.`) receives that information: a name the old version
+/// never writes is a new recipient, of the lead-in's data and the item's.
+fn listed_recipient(n: &Clause, sides: &Sides<'_>, out: &mut Vec<Delta>) {
+    let Some(lead) = item_lead(sides.new, n) else { return };
+    let ls = &lead.statement;
+    if ls.polarity != Polarity::Affirm || !ls.actions.iter().any(|a| is_transfer(a)) {
+        return;
+    }
+    let item = list_item_text(&n.text);
+    // `Canada: Digital Advertising Alliance of Canada` labels an item; it names no party.
+    if item.contains([':', '：']) {
+        return;
+    }
+    let end = item
+        .find([',', '(', ';', '，', '（', '；', '、'])
+        .or_else(|| item.find(" – ").or_else(|| item.find(" - ")).or_else(|| item.find(" — ")))
+        .unwrap_or(item.len());
+    let name = item[..end]
+        .trim()
+        .trim_end_matches(['.', '。'])
+        .trim_matches(['(', ')', '（', '）', '[', ']']);
+    // A name capitalises every word but its joiners (`Amazon Web Services`, `Hetzner Online
+    // GmbH`); `Service providers` is a kind of recipient, which the lexicon reads.
+    let capitalised = name.split_whitespace().all(|w| {
+        w.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+            || matches!(w, "&" | "and" | "of" | "de" | "du" | "und" | "von")
+    });
+    if name.is_empty()
+        || name.chars().count() > 50
+        || name.split_whitespace().count() > 5
+        || !(capitalised || name.contains("公司"))
+        || n.statement.polarity == Polarity::Negate
+        || !n.statement.recipients.is_empty()
+        || sides.old_index.text.to_lowercase().contains(&name.to_lowercase())
+    {
+        return;
+    }
+    let mut d = delta(DeltaKind::NewRecipient, n, "new");
+    d.words = vec![name.to_string()];
+    d.recipients = [format!("org:{name}")].into();
+    d.data = ls.data.union(&n.statement.data).cloned().collect();
+    d.purposes = n.statement.purposes.clone();
+    out.push(d);
+}
+
+/// The paragraph ending in a colon that introduces the list item `item` (a bullet or a
+/// number): the nearest block before it in its section, past the other short items.
+fn item_lead<'a>(st: &'a DocumentStatements, item: &Clause) -> Option<&'a Clause> {
+    for b in (item.block.saturating_sub(30)..item.block).rev() {
+        let clauses = st.of_block(item.section, b);
+        let last = clauses.last()?;
+        if last.text.trim_end().ends_with([':', '：']) {
+            return Some(last);
+        }
+        if clauses.len() > 2 || clauses.iter().map(|c| c.text.len()).sum::<usize>() > 300 {
+            return None;
+        }
+    }
+    None
 }
 
 /// Whether every sentence or list item of clause `n` occurs in the old version's text: list
@@ -1803,7 +1903,13 @@ fn novelty(s: &Statement, n: &Clause, facts: &[&Facts], old: &Index) -> Vec<Delt
                         || f.practised.contains(&(a.to_string(), "sensitive_info".to_string()))
                 })
         });
-        if s.actions.contains(a) && (!facts.iter().any(|f| f.actions.contains(a)) || new_sensitive)
+        // Making information public where the old version published none (`Your runs are
+        // public by default`) is a new kind of disclosure beside one to authorities.
+        let new_public = a == "disclose"
+            && s.recipients.contains("public")
+            && !facts.iter().any(|f| f.recipients.contains("public"));
+        if s.actions.contains(a)
+            && (!facts.iter().any(|f| f.actions.contains(a)) || new_sensitive || new_public)
         {
             let mut d = delta(DeltaKind::NewPractice, n, "new");
             d.actions = [a.to_string()].into();
@@ -1827,6 +1933,32 @@ fn edited(o: &Clause, n: &Clause, sides: &Sides<'_>, out: &mut Vec<Delta>) {
         let mut d = delta(DeltaKind::NegationFlipped, n, "new");
         d.data = ns.data.clone();
         d.recipients = ns.recipients.clone();
+        out.push(d);
+    }
+    // A promise that now leaves out a practice it named (`We do not sell or share your
+    // personal information` → `We do not sell …`): the practice left out is no longer
+    // promised, unless another clause of the new version still promises it.
+    if os.polarity == Polarity::Negate && ns.polarity == Polarity::Negate && ns.is_practice() {
+        let mut dropped = os.clone();
+        dropped.actions.retain(|a| !ns.actions.contains(a) && a != "notify" && a != "consent");
+        if dropped.is_practice() && !sides.new_index.promises_like(&dropped) {
+            let mut d = delta(DeltaKind::PromiseRemoved, o, "old");
+            d.actions = dropped.actions;
+            d.data = os.data.clone();
+            d.recipients = os.recipients.clone();
+            d.words = d.actions.iter().map(|a| os.word(a).to_string()).collect();
+            out.push(d);
+        }
+    }
+    // The youngest age named for children or minors went down (`not intended for children
+    // under 16` → `under 13`, `nicht an Kinder unter 16 Jahren` → `auch an Kinder ab 10
+    // Jahren`).
+    let (old_ages, new_ages) = (age_limits(&o.text), age_limits(&n.text));
+    if let (Some(a), Some(b)) = (old_ages.iter().min(), new_ages.iter().min())
+        && b < a
+    {
+        let mut d = delta(DeltaKind::AgeLowered, n, "new");
+        d.words = vec![format!("{a} → {b}")];
         out.push(d);
     }
     if consented(os) && !consented(ns) && ns.is_practice() && ns.polarity == Polarity::Affirm {

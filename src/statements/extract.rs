@@ -1255,6 +1255,26 @@ pub fn extract_clause(
     for c in scan.of(Field::Control).filter(|c| !our_deletion(&scan, c)) {
         s.controls.insert(c.id.to_string());
     }
+    // A clause on how to stop marketing (`如果您不想接收我们给您发送的商业广告，您可回复退订`)
+    // states the control, not the practice.
+    if s.actions.is_empty() && s.controls.is_empty() {
+        sends_marketing(text, &mut s);
+    }
+    // What a user can opt out of or switch off (`You can opt out of targeted advertising`,
+    // `To opt out of cookies that deliver interest-based ads …`) is a practice the clause takes
+    // as given: its advertising, marketing or personalisation is a purpose it states.
+    if s.actions.is_empty()
+        && s.purposes.is_empty()
+        && (s.controls.contains("opt_out") || s.controls.contains("switch_off"))
+    {
+        for f in scan.found.iter().filter(|f| {
+            f.field == Field::Purpose
+                && matches!(f.id, "advertising" | "marketing" | "personalisation")
+        }) {
+            s.purposes.insert(f.id.to_string());
+            s.words.entry(f.id.to_string()).or_insert_with(|| scan.word(f));
+        }
+    }
     s.open = scan.has(Field::Open);
     if may_name_duration(text) {
         s.durations = durations(raw);
@@ -1932,6 +1952,8 @@ fn practices(scan: &Scan<'_>, protasis: Option<Protasis>, scopes: &[Scope]) -> V
             ]
             .iter()
             .any(|w| text[a.end..].trim_start().starts_with(w))
+            // `提供给我们的关联公司`: our affiliates, not us.
+            && !ours_party(text[a.end..].trim_start())
         {
             "collect"
         } else {
@@ -2701,6 +2723,27 @@ fn passive(text: &str, at: usize) -> bool {
         && (werden(next) || clause_before.split_whitespace().any(werden))
 }
 
+/// Whether `text` opens with a party of ours (`我们的关联公司`, `我们的合作伙伴`), not with us:
+/// `我们的` before information (`提供给我们的信息`) ends a relative clause.
+fn ours_party(text: &str) -> bool {
+    text.strip_prefix("我们的").is_some_and(|rest| {
+        [
+            "关联",
+            "合作",
+            "广告",
+            "子公司",
+            "母公司",
+            "第三方",
+            "服务提供",
+            "服务商",
+            "供应商",
+            "受托",
+        ]
+        .iter()
+        .any(|w| rest.starts_with(w))
+    })
+}
+
 /// What `提供` / `provide` at `g` is: sharing when it gives to someone else or gives
 /// information, our collection when the user provides (or provides to us), nothing when it
 /// provides a service.
@@ -2794,6 +2837,10 @@ fn receiver_of_give(
             return None;
         }
         let first = p.split_whitespace().next().unwrap_or("");
+        // `提供给我们的关联公司`: our affiliates, not us (`您提供给我们的信息` is given to us).
+        if ours_party(p) {
+            return Some(Receiver::Other);
+        }
         if ["我们", "慧孕育", "本平台", "本公司", "我方", "us", "huiyunyu"]
             .iter()
             .any(|w| p.starts_with(w))
@@ -2822,6 +2869,9 @@ fn receiver_of_give(
         return classify(after);
     }
     if !is_latin(&text[g.start..g.end]) {
+        if text[g.start..g.end].ends_with('给') {
+            return classify(after);
+        }
         if let Some(rest) = after.strip_prefix('给') {
             return classify(rest);
         }
@@ -4327,6 +4377,46 @@ fn processed_by(raw: &str, s: &mut Statement) {
     }
 }
 
+/// Sending the user marketing (`We send you marketing emails`, `我们会向您推送营销信息`,
+/// `Wir versenden Newsletter`, `nous pouvons vous envoyer des offres`) in lower case.
+static SENDS_MARKETING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?x)
+        \b(?:send|sends|sending|e-?mail|text)\s+(?:you|users)\s+(?:\w+\s+){0,2}?(?:marketing|promotional|newsletters?|offers|advertising)\b
+        | (?:向|给)(?:您|你)(?:发送|推送)[^，。；,;]{0,8}?(?:营销|推广|促销|广告|商业性)
+        | \bnewsletter\w*\s+(?:\w+\s+){0,3}?(?:versenden|senden|schicken|zusenden)\b
+        | \b(?:versenden|senden|schicken)\s+(?:\w+\s+){0,3}?(?:newsletter|werbe)
+        | \bvous\s+(?:envoyer|adresser|envoyons|adressons)\s+(?:\w+\s+){0,2}?(?:offres|newsletters?|communications\s+commerciales|publicit|prospection)",
+    )
+    .unwrap()
+});
+
+/// Whether the words of a clause before a practice word negate it, in any of the four
+/// languages (`we do not send you …`, `我们不会向您推送…`, `wir versenden keine …`): a German
+/// negation may stand after the verb, so it counts anywhere in the clause.
+static NEGATED_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\b(?:not|never|nicht|keine[nrms]?|niemals|jamais)\b|n't|不会|不再|绝不|从不|\bne\s|\bn'",
+    )
+    .unwrap()
+});
+
+/// A clause that sends the user marketing and states no other practice uses their contact
+/// details for marketing (`We send you marketing emails only if you have given your
+/// consent` → `We send you marketing emails`: the consent condition is gone). A negation
+/// before the words makes it a promise (`we do not send you marketing emails`).
+fn sends_marketing(text: &str, s: &mut Statement) {
+    let Some(m) = SENDS_MARKETING.find(text) else { return };
+    s.actions.insert("use".to_string());
+    s.words.entry("use".to_string()).or_insert_with(|| m.as_str().to_string());
+    s.purposes.insert("marketing".to_string());
+    s.words.entry("marketing".to_string()).or_insert_with(|| m.as_str().to_string());
+    let german = text.contains("newsletter") && NEGATED_BEFORE.is_match(&text[m.start()..]);
+    if NEGATED_BEFORE.is_match(&text[..m.start()]) || german {
+        s.polarity = Polarity::Negate;
+    }
+}
+
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)[a-z0-9._%+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]{2,}").unwrap()
 });
@@ -4539,6 +4629,16 @@ fn organisations(raw: &str) -> Vec<String> {
                 break;
             }
             start = taken + j;
+        }
+        // The name starts after the last function word or kind of party before it
+        // (`提供给我们的关联公司悦读文化有限公司` → `悦读文化有限公司`).
+        if let Some(cut) =
+            ["的", "给", "被", "将", "或", "即", "关联公司", "子公司", "母公司", "合作伙伴"]
+                .iter()
+                .filter_map(|w| raw[start..suffix_start].rfind(w).map(|i| start + i + w.len()))
+                .max()
+        {
+            start = cut;
         }
         if raw[start..suffix_start].chars().count() < 2 {
             continue;
@@ -6155,5 +6255,34 @@ mod tests {
         for text in &texts {
             assert_eq!(matching_text(text), match_text(text), "{text}");
         }
+    }
+
+    #[test]
+    fn sending_marketing_uses_contact_details_for_marketing() {
+        let s = read("We send you marketing emails only if you have given your consent.");
+        assert_eq!((s.actions.clone(), s.purposes.clone()), (set(&["use"]), set(&["marketing"])));
+        assert!(s.conditions.contains("consent"), "{:?}", s.conditions);
+        let s = read("Wir versenden keine Newsletter.");
+        assert_eq!((s.polarity, s.purposes.clone()), (Polarity::Negate, set(&["marketing"])));
+        let s = read("我们会向您推送营销信息。");
+        assert_eq!((s.polarity, s.purposes.clone()), (Polarity::Affirm, set(&["marketing"])));
+    }
+
+    #[test]
+    fn information_given_to_our_affiliate_is_shared_not_received() {
+        let s =
+            read("您的手机号码可能会被提供给我们的关联公司悦读文化有限公司，用于提供客户服务。");
+        assert_eq!(s.actions, set(&["share"]));
+        assert!(s.recipients.contains("affiliate"), "{:?}", s.recipients);
+        assert!(s.recipients.contains("org:悦读文化有限公司"), "{:?}", s.recipients);
+    }
+
+    #[test]
+    fn an_opt_out_names_the_advertising_it_presupposes() {
+        let s = read(
+            "To opt out of cookies that deliver ads via third-party ad groups, visit the NAI page.",
+        );
+        assert!(s.actions.is_empty(), "{:?}", s.actions);
+        assert_eq!(s.purposes, set(&["advertising"]));
     }
 }
