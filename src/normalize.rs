@@ -467,9 +467,10 @@ const EUROPEAN_UNITS: [(&str, f64); 22] = [
     ("jahr", 365.0),
 ];
 
-/// English numbers written as words before a unit (`for one year`, `within three months`,
-/// `twenty-four months`); longer words first where one starts another.
-const NUMBER_WORDS: [(&str, f64); 20] = [
+/// Numbers written as words before a unit, in English, German and French (`for one year`,
+/// `twenty-four months`, `zwölf Monate`, `treize mois`); longer words first where one starts
+/// another.
+const NUMBER_WORDS: [(&str, f64); 59] = [
     ("one", 1.0),
     ("two", 2.0),
     ("three", 3.0),
@@ -482,6 +483,7 @@ const NUMBER_WORDS: [(&str, f64); 20] = [
     ("ten", 10.0),
     ("eleven", 11.0),
     ("twelve", 12.0),
+    ("thirteen", 13.0),
     ("fifteen", 15.0),
     ("eighteen", 18.0),
     ("twenty-four", 24.0),
@@ -490,7 +492,53 @@ const NUMBER_WORDS: [(&str, f64); 20] = [
     ("thirty", 30.0),
     ("sixty", 60.0),
     ("ninety", 90.0),
+    // German.
+    ("einem", 1.0),
+    ("einen", 1.0),
+    ("eine", 1.0),
+    ("ein", 1.0),
+    ("zwei", 2.0),
+    ("drei", 3.0),
+    ("vier", 4.0),
+    ("fünf", 5.0),
+    ("sechs", 6.0),
+    ("sieben", 7.0),
+    ("acht", 8.0),
+    ("neun", 9.0),
+    ("zehn", 10.0),
+    ("elf", 11.0),
+    ("zwölf", 12.0),
+    ("dreizehn", 13.0),
+    ("achtzehn", 18.0),
+    ("vierundzwanzig", 24.0),
+    ("dreißig", 30.0),
+    // French.
+    ("une", 1.0),
+    ("un", 1.0),
+    ("deux", 2.0),
+    ("trois", 3.0),
+    ("quatre", 4.0),
+    ("cinq", 5.0),
+    ("sept", 7.0),
+    ("huit", 8.0),
+    ("neuf", 9.0),
+    ("dix-huit", 18.0),
+    ("dix", 10.0),
+    ("onze", 11.0),
+    ("douze", 12.0),
+    ("treize", 13.0),
+    ("quinze", 15.0),
+    ("vingt-quatre", 24.0),
+    ("vingt", 20.0),
+    ("trente", 30.0),
+    ("soixante", 60.0),
 ];
+
+/// Whether lower-case `text` holds a number written as a word (`five`, `zwölf`, `treize`)
+/// that [`durations`] reads before a unit.
+pub fn names_number_word(text: &str) -> bool {
+    NUMBER_WORDS.iter().any(|(w, _)| text.contains(w))
+}
 
 fn is_space(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\n' | '\u{a0}' | '\u{3000}')

@@ -348,19 +348,26 @@ impl Index {
         let mut open: Option<(usize, String)> = None;
         if statements.has_forms() {
             for (c, forms) in statements.clauses.iter().zip(&statements.forms) {
-                ix.add(c, &mut open, forms);
+                ix.add(c, &mut open, forms, statements.definitions.contains(&c.section));
             }
             return ix;
         }
         for c in &statements.clauses {
             let forms = forms.entry(c.text.as_str()).or_insert_with(|| Forms::of(&c.text));
-            ix.add(c, &mut open, forms);
+            ix.add(c, &mut open, forms, statements.definitions.contains(&c.section));
         }
         ix
     }
 
-    /// Adds one clause, with what its text gives (`forms`).
-    fn add(&mut self, clause: &Clause, open_record: &mut Option<(usize, String)>, forms: &Forms) {
+    /// Adds one clause, with what its text gives (`forms`); `defines` when its section
+    /// defines terms.
+    fn add(
+        &mut self,
+        clause: &Clause,
+        open_record: &mut Option<(usize, String)>,
+        forms: &Forms,
+        defines: bool,
+    ) {
         let Forms { key, text, record } = forms;
         let s = &clause.statement;
         if open_record.as_ref().is_some_and(|(section, _)| *section != clause.section) {
@@ -398,8 +405,11 @@ impl Index {
         self.controls.extend(control_keys(clause));
         if !s.is_practice() {
             // A list of data or purposes with no practice word of its own (`Your name and
-            // e-mail address;` under "We collect:") still tells the reader what is processed.
-            self.free.mention(s);
+            // e-mail address;` under "We collect:") still tells the reader what is processed;
+            // a definition's examples do not.
+            if !defines {
+                self.free.mention(s);
+            }
             return;
         }
         if s.polarity == Polarity::Negate {
@@ -1359,9 +1369,13 @@ fn added(paired: Option<&Clause>, n: &Clause, sides: &Sides<'_>, out: &mut Vec<D
             .iter()
             .any(|c| matches!(c.as_str(), "no" | "no." | "否" | "non" | "nein" | "none" | "n/a"))
             && !cells.iter().any(|c| matches!(c.as_str(), "yes" | "yes." | "是" | "oui" | "ja"));
+        // A definition's examples (`(3) 个人财产信息(包括…虚拟币…)`) name what a word means,
+        // not what is processed.
+        let defines = sides.new.definitions.contains(&n.section);
         if s.polarity == Polarity::Affirm
             && !s.data.is_empty()
             && !says_no
+            && !defines
             && (without_asides(&n.text).chars().count() <= 60 || (paired.is_some() && row))
         {
             let mut before = Facts::default();

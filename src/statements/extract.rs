@@ -1076,8 +1076,12 @@ fn chained(text: &str, from: usize, to: usize) -> bool {
     if gap.is_empty() {
         return true;
     }
-    const SEPARATORS: [&str; 18] = [
+    const SEPARATORS: [&str; 22] = [
         "and/or",
+        "oder",
+        "und",
+        "ou",
+        "et",
         "或者",
         "以及",
         "and",
@@ -1765,16 +1769,16 @@ fn practices(scan: &Scan<'_>, protasis: Option<Protasis>, scopes: &[Scope]) -> V
             chain_start = a.start;
         }
         previous_end = a.end;
-        let chain_end = {
-            let mut end = a.end;
+        let (chain_end, chain_last) = {
+            let (mut end, mut last) = (a.end, *a);
             for b in &verbs[k + 1..] {
                 if chained(text, end, b.start) {
-                    end = b.end;
+                    (end, last) = (b.end, *b);
                 } else {
                     break;
                 }
             }
-            end
+            (end, last)
         };
         // Named before it: `purposes of processing`, `agree to the collection`, `the third
         // party's collection`; guarded: `防止…泄露、使用`.
@@ -1857,15 +1861,27 @@ fn practices(scan: &Scan<'_>, protasis: Option<Protasis>, scopes: &[Scope]) -> V
         let subject = scan.subject_before(a.start);
         let cessation = cessation_at(text, a.start);
         let ceased = cessation.is_some();
-        let negated = negations.iter().any(|n| {
-            n.end <= a.start
-                && negation_reaches(text, n.end, a.start)
-                // `… so that it no longer identifies you and share it`: the negation is the
-                // purpose phrase's.
-                && !(is_latin(&text[n.start..n.end])
-                    && scopes.iter().any(|sc| !sc.opens_part && !sc.specific_only && sc.start < n.start && scan.part(sc.start) == part))
+        // A negation before a chain of practice words reaches every word of it, across the
+        // commas of a list (`we do not sell, rent or share`), and one after the chain's last
+        // word negates them all (`Wir verkaufen, vermieten oder teilen Ihre Daten nicht`).
+        let negated = [a.start, chain_start].iter().any(|&at| {
+            negations.iter().any(|n| {
+                n.end <= at
+                    && at <= a.start
+                    && negation_reaches(text, n.end, at)
+                    // `… so that it no longer identifies you and share it`: the negation is
+                    // the purpose phrase's.
+                    && !(is_latin(&text[n.start..n.end])
+                        && scopes.iter().any(|sc| {
+                            !sc.opens_part
+                                && !sc.specific_only
+                                && sc.start < n.start
+                                && scan.part(sc.start) == part
+                        }))
+            })
         }) || scan.of(Field::NegationPrefix).any(|p| p.end == a.start)
-            || negated_after(scan, a);
+            || negated_after(scan, a)
+            || (chain_last.start > a.start && negated_after(scan, chain_last));
         // Only we stop a practice of ours: the user stopping something (`you can stop sharing
         // your location with other users`), a button or a heading (`Tap Stop sharing`, `How to
         // stop sharing your location`) is a control of the user's, no practice.
@@ -3061,6 +3077,71 @@ fn denied(scan: &Scan<'_>, at: usize, negated: bool) -> bool {
     })
 }
 
+/// Whether the messages named at `start..end` are ones we send the user (`We reserve the right
+/// to send you certain communications`, `you may receive text messages about your
+/// appointments`, `vous envoyer des messages`), not the user's communications: a verb of sending
+/// or receiving within the four words before, none of them a possessive (`we receive your
+/// messages` names the user's).
+fn messages_to_the_user(text: &str, start: usize, end: usize) -> bool {
+    // The words of this phrase only: up to four, none past a punctuation mark.
+    let phrase: Vec<&str> = text[..start]
+        .rsplit(char::is_whitespace)
+        .filter(|w| !w.is_empty())
+        .take(4)
+        .take_while(|w| !w.contains([',', ';', ':', '.', '，', '；']))
+        .collect();
+    let possessive = |w: &&str| {
+        matches!(*w, "your" | "user's" | "users'" | "vos" | "votre" | "ihre" | "deine" | "private")
+    };
+    let sends = |w: &&str| {
+        [
+            "send",
+            "sends",
+            "sent",
+            "sending",
+            "deliver",
+            "delivers",
+            "delivering",
+            "receive",
+            "receives",
+            "receiving",
+            "contact",
+            "notify",
+            "envoyer",
+            "envoyons",
+            "senden",
+            "schicken",
+            "zusenden",
+        ]
+        .contains(w)
+    };
+    // Ours, or a kind of message a service sends (`administrative messages`, `future marketing
+    // communications`).
+    let ours = |w: &&str| {
+        matches!(
+            *w,
+            "our"
+                | "nos"
+                | "notre"
+                | "unsere"
+                | "unserer"
+                | "administrative"
+                | "promotional"
+                | "marketing"
+                | "transactional"
+                | "service"
+                | "service-related"
+                | "future"
+        )
+    };
+    let after = text[end..].trim_start();
+    let from_us = ["from us", "you receive", "they receive", "that you receive", "we send"]
+        .iter()
+        .any(|w| after.starts_with(w));
+    !phrase.iter().any(possessive)
+        && (phrase.iter().any(sends) || phrase.iter().any(ours) || from_us)
+}
+
 /// The data the clause names: the lexicon's kinds, the earlier clauses' data for `上述信息`, and
 /// other personal information by pattern.
 fn data(scan: &Scan<'_>, earlier: &[Statement], s: &mut Statement) {
@@ -3110,6 +3191,9 @@ fn data(scan: &Scan<'_>, earlier: &[Statement], s: &mut Statement) {
                     && scan.part(e.start) == scan.part(d.start)
             })
         {
+            continue;
+        }
+        if d.id == "communications" && messages_to_the_user(text, d.start, d.end) {
             continue;
         }
         s.data.insert(d.id.to_string());
@@ -4279,14 +4363,15 @@ fn conditions(scan: &Scan<'_>, negated: bool, kept: &[Kept], s: &mut Statement) 
 
 /// Whether the clause may name a period (a number and a unit): [`durations`] is not cheap.
 fn may_name_duration(text: &str) -> bool {
-    text.chars().any(|c| c.is_ascii_digit() || "零〇一二两三四五六七八九十百".contains(c))
-        && (text.contains(['天', '日', '周', '月', '年'])
-            || [
-                "day", "week", "month", "year", "星期", "jour", "semaine", "mois", "an", "tag",
-                "woche", "monat", "jahr",
-            ]
-            .iter()
-            .any(|u| text.contains(u)))
+    (text.contains(['天', '日', '周', '月', '年'])
+        || [
+            "day", "week", "month", "year", "星期", "jour", "semaine", "mois", "an", "tag",
+            "woche", "monat", "jahr",
+        ]
+        .iter()
+        .any(|u| text.contains(u)))
+        && (text.chars().any(|c| c.is_ascii_digit() || "零〇一二两三四五六七八九十百".contains(c))
+            || crate::normalize::names_number_word(&text.to_lowercase()))
 }
 
 fn actor(scan: &Scan<'_>) -> Option<&'static str> {

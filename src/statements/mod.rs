@@ -156,6 +156,10 @@ pub struct DocumentStatements {
     /// What [`compare::Index`] reads from each clause's text, one per clause, when read with
     /// [`extract_indexed`]; empty otherwise.
     forms: Vec<compare::Forms>,
+    /// The sections that define terms (`定义`, `Definitions`) and those under them: what their
+    /// examples name (`个人敏感信息：包括…个人生物识别信息…`) explains a word, and says nothing of
+    /// what the policy processes.
+    pub(crate) definitions: BTreeSet<usize>,
 }
 
 impl DocumentStatements {
@@ -278,8 +282,44 @@ pub(crate) fn extract_indexed(doc: &Document) -> DocumentStatements {
     extract_with(doc, true)
 }
 
+/// The sections of `doc` that define terms: a heading such as `定义`, `释义`, `Definitions`,
+/// `Glossary`, `Begriffsbestimmungen` or `Définitions`, and every section under one.
+fn definition_sections(doc: &Document) -> BTreeSet<usize> {
+    const HEADINGS: [&str; 11] = [
+        "定义",
+        "释义",
+        "名词解释",
+        "术语",
+        "definitions",
+        "definition",
+        "glossary",
+        "key terms",
+        "begriffsbestimmungen",
+        "definitionen",
+        "définitions",
+    ];
+    let mut out = BTreeSet::new();
+    for (i, section) in doc.sections.iter().enumerate() {
+        let title = section.title.trim().trim_start_matches('·').trim().to_lowercase();
+        let defines = HEADINGS
+            .iter()
+            .any(|h| title == *h || title.strip_prefix(h).is_some_and(|r| r.trim().is_empty()));
+        if defines || section.parent.is_some_and(|p| out.contains(&p)) {
+            out.insert(i);
+        }
+    }
+    out
+}
+
 /// [`extract`], with each clause's forms when `forms` is set.
 fn extract_with(doc: &Document, forms: bool) -> DocumentStatements {
+    let mut out = extract_all(doc, forms);
+    out.definitions = definition_sections(doc);
+    out
+}
+
+/// The statements of every section of `doc`, in two halves at once for a long document.
+fn extract_all(doc: &Document, forms: bool) -> DocumentStatements {
     let size = |s: &crate::document::Section| s.blocks.iter().map(|b| b.text.len()).sum::<usize>();
     let total: usize = doc.sections.iter().map(size).sum();
     if total < PARALLEL_BYTES {
@@ -365,6 +405,7 @@ pub fn extract_reusing(
             }
         }
     }
+    out.definitions = definition_sections(doc);
     out
 }
 
