@@ -1414,8 +1414,9 @@ fn added(paired: Option<&Clause>, n: &Clause, sides: &Sides<'_>, out: &mut Vec<D
         }
         return;
     }
-    // Under a condition that takes the data out of personal information, nothing new is disclosed.
-    if s.conditions.contains("anonymised") {
+    // Under a condition that takes the data out of personal information, nothing new is
+    // disclosed; de-identified data are still personal information.
+    if s.conditions.contains("anonymised") && !only_deidentified(&n.text) {
         return;
     }
     let loose = novelty(s, n, &[&old.free, &old.consented, &old.by_law], old);
@@ -1555,6 +1556,31 @@ fn block_states_limit(sides: &Sides<'_>, n: &Clause) -> bool {
                 && c.statement.conditions.contains("legal")
                 && c.span.0 - n.span.1 <= 1
         })
+}
+
+/// Whether a clause's only word of anonymisation is de-identification (`去标识化的健康数据`,
+/// `de-identified health data`, `pseudonymised`): such data can still be linked to a person,
+/// so they remain personal information (PIPL art. 73(3)-(4); GDPR recital 26) and their
+/// processing is judged as any other.
+fn only_deidentified(text: &str) -> bool {
+    let text = text.to_lowercase();
+    let deidentified = ["去标识", "假名化", "pseudonym", "de-identif", "deidentif"];
+    let anonymised = [
+        "匿名",
+        "汇总",
+        "无法识别",
+        "不能识别",
+        "不会识别",
+        "无法复原",
+        "身份识别信息",
+        "anonym",
+        "aggregat",
+        "not identify",
+        "cannot identify",
+        "non-identifiable",
+        "agrég",
+    ];
+    deidentified.iter().any(|w| text.contains(w)) && !anonymised.iter().any(|w| text.contains(w))
 }
 
 /// Whether a clause says what the user does with information of their own: `if you choose to
@@ -1997,7 +2023,7 @@ fn edited(o: &Clause, n: &Clause, sides: &Sides<'_>, out: &mut Vec<Delta>) {
         && gives(ns)
         && ns.polarity == Polarity::Affirm
         && os.polarity == Polarity::Affirm
-        && !ns.conditions.contains("anonymised")
+        && !(ns.conditions.contains("anonymised") && !only_deidentified(&n.text))
         && !ns.purposes.contains("legal")
         && !block_states_limit(sides, n)
     {

@@ -2080,6 +2080,14 @@ fn practices(scan: &Scan<'_>, protasis: Option<Protasis>, scopes: &[Scope]) -> V
         {
             continue;
         }
+        // The user writing to us (`you can send a correction request by e-mail to …`, `您可以
+        // 将投诉发送至…`) uses a contact channel: no information of theirs goes to anyone else.
+        if subject == Subject::User
+            && id == "share"
+            && writes_to_us(&text[part_start..a.start], &text[a.end..part_end])
+        {
+            continue;
+        }
         if std::env::var_os("XDEBUG").is_some() {
             eprintln!("KEEP {word} -> {id} neg={negated} subj={subject:?}");
         }
@@ -4361,6 +4369,39 @@ fn conditions(scan: &Scan<'_>, negated: bool, kept: &[Kept], s: &mut Statement) 
     }
 }
 
+/// Whether the words after a sending verb of the user's make it a message to us: a request,
+/// complaint, question or letter sent on (`a correction request by e-mail to …`, `your
+/// complaint to …`, `将投诉发送至`), or a sending by e-mail or post. `before` is the part up to
+/// the verb (a Chinese object comes before it, after `将` or `把`), `after` the rest of it.
+fn writes_to_us(before: &str, after: &str) -> bool {
+    const MESSAGES: [&str; 20] = [
+        "request",
+        "complaint",
+        "question",
+        "inquiry",
+        "enquiry",
+        "letter",
+        "feedback",
+        "by e-mail",
+        "by email",
+        "by post",
+        "by mail",
+        "请求",
+        "申请",
+        "投诉",
+        "意见",
+        "反馈",
+        "问题",
+        "信函",
+        "邮件",
+        "举报",
+    ];
+    let lower = after.to_lowercase();
+    let object = lower.split(" to ").next().unwrap_or(&lower);
+    let chinese_object = before.rfind(['将', '把']).map_or("", |i| &before[i..]);
+    MESSAGES.iter().any(|w| object.contains(w) || chinese_object.contains(w))
+}
+
 /// Whether the clause may name a period (a number and a unit): [`durations`] is not cheap.
 fn may_name_duration(text: &str) -> bool {
     (text.contains(['天', '日', '周', '月', '年'])
@@ -4526,7 +4567,7 @@ static POSTAL: LazyLock<Regex> = LazyLock::new(|| {
 /// Dutch letter pair or a country prefix; a four-digit postcode that reads as a year must carry
 /// the letter pair, so `May 25, 2018 The` is a date, not an address ([`european_address`]).
 static POSTAL_EUROPEAN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?P<street>\p{L}[\p{L}\p{M}.'\-]*)\s(?P<num>[0-9]{1,4}[a-z]?),?\s(?:[A-Z]{1,2}-)?(?P<code>[0-9]{4,5})(?:\s?(?P<pair>[A-Z]{2})\b)?,?\s(?P<town>\p{Lu}[\p{L}\p{M}\-]+)|\b(?P<num2>[0-9]{1,4})(?:\s?(?:bis|ter))?,?\s(?P<street2>(?i:rue|avenue|av\.|boulevard|bd|place|quai|allée|chemin|cours|impasse|route|via|viale|piazza|corso|calle|avenida|paseo|plaza)\s[^,;\n]{1,60}?),?\s(?:[A-Z]{1,2}-)?(?P<code2>[0-9]{5})\s(?P<town2>\p{Lu}[\p{L}\p{M}\-]+)").unwrap()
+    Regex::new(r"\b(?P<street>\p{L}[\p{L}\p{M}.'\-]*)\s(?P<num>[0-9]{1,4}[a-z]?),?\s(?:[A-Z]{1,2}-)?(?P<code>[0-9]{4,5}|[0-9]{3}\s[0-9]{2})(?:\s?(?P<pair>[A-Z]{2})\b)?,?\s(?P<town>\p{Lu}[\p{L}\p{M}\-]+)|\b(?P<num2>[0-9]{1,4})(?:\s?(?:bis|ter))?,?\s(?P<street2>(?i:rue|avenue|av\.|boulevard|bd|place|quai|allée|chemin|cours|impasse|route|via|viale|piazza|corso|calle|avenida|paseo|plaza)\s[^,;\n]{1,60}?),?\s(?:[A-Z]{1,2}-)?(?P<code2>[0-9]{5})\s(?P<town2>\p{Lu}[\p{L}\p{M}\-]+)").unwrap()
 });
 
 /// Country codes that may follow a year (`Version 2, 2024 EU Edition`): after a year-like
@@ -4539,8 +4580,10 @@ const COUNTRY_CODES: [&str; 18] = [
 /// The European postal addresses of `raw` ([`POSTAL_EUROPEAN`]), each as a key that stays the
 /// same when only the punctuation, the company or department named before the street, a
 /// country prefix of the postcode (`D-10179`), `ß` written `ss`, full-width digits or
-/// decomposed accents change: the street word, the house number, the postcode and the town,
-/// lower case (`treublaan 7, 1097 dp amsterdam`, `32 rue blanche, 75009 paris`).
+/// decomposed accents change: the street word, the house number, the postcode (four or five
+/// digits, or three and two as in Sweden, Czechia and Greece) and the town, lower case
+/// (`treublaan 7, 1097 dp amsterdam`, `32 rue blanche, 75009 paris`, `polstjärnegatan 14, 417
+/// 56 göteborg`).
 fn european_address(raw: &str) -> Vec<String> {
     let text: String = raw.nfkc().collect();
     let key = |s: &str| s.to_lowercase().replace('ß', "ss");
