@@ -4555,9 +4555,10 @@ static PHONE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:\+?86[\- ]?)?1[3-9][0-9]{9}|0[0-9]{2,3}[\- ]?[0-9]{7,8}|400[\- ]?[0-9]{3}[\- ]?[0-9]{4}|\+[0-9]{1,3}[ \-]?\(?[0-9]{1,4}\)?[ \-]?[0-9]{3,4}[ \-]?[0-9]{3,4}|\b1-[0-9]{3}-[0-9]{3}-[0-9]{4}\b").unwrap()
 });
 /// A postal address: a street with its number (`One Apple Park Way`, `1600 Amphitheatre
-/// Parkway`, `中关村大街27号`, `科技园路 8 号`).
+/// Parkway`, `8750 North Central Expressway`, `中关村大街27号`, `科技园路 8 号`), or a Japanese
+/// block number with its district and ward (`1-4-1 Mita Minato-ku`).
 static POSTAL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:[0-9]{1,5}[A-Za-z]?|One|Two|Three|Four|Five|Ten)(?: [NSEW]\.?)?(?: [A-Z][A-Za-z]+){1,4} (?:Street|St\.|Road|Rd\.|Avenue|Ave\.|Boulevard|Blvd\.|Drive|Lane|Way|Place|Square|Parkway|Plaza)\b|\bP\.? ?O\.? Box [0-9]{1,7}\b|[\x{4e00}-\x{9fff}]{2,16}(?:路|街|大街|大道|巷) ?[0-9]{1,5} ?号").unwrap()
+    Regex::new(r"\b(?:[0-9]{1,5}[A-Za-z]?|One|Two|Three|Four|Five|Ten)(?: [NSEW]\.?)?(?: [A-Z][A-Za-z]+){1,4} (?:Street|St\.|Road|Rd\.|Avenue|Ave\.|Boulevard|Blvd\.|Drive|Lane|Way|Place|Square|Parkway|Plaza|Expressway|Highway|Court|Terrace)\b|\bP\.? ?O\.? Box [0-9]{1,7}\b|\b[0-9]{1,2}-[0-9]{1,2}-[0-9]{1,2},?\s[A-Z][a-z]+,?\s[A-Z][a-z]+-(?:ku|shi|cho)\b|[\x{4e00}-\x{9fff}]{2,16}(?:路|街|大街|大道|巷) ?[0-9]{1,5} ?号").unwrap()
 });
 
 /// A continental European postal address: a street and house number, then a postcode and a
@@ -4667,7 +4668,12 @@ pub(crate) fn channels(raw: &str, block: &Block) -> std::collections::BTreeSet<S
         }
     }
     // The pattern runs only where an address can be: a number before `号`, or a street word.
-    const STREETS: [&str; 15] = [
+    const STREETS: [&str; 20] = [
+        "-ku",
+        "Expressway",
+        "Highway",
+        "Court",
+        "Terrace",
         "Street",
         "St.",
         "Road",
