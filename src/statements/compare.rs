@@ -1265,7 +1265,14 @@ fn word_tokens(text: &str) -> impl Iterator<Item = String> + '_ {
 /// FAQ answers common questions`). `text` is the clause's matching text
 /// ([`match_text`](crate::normalize::match_text)), which [`contact_text`] has already made.
 fn names_contact_route(text: &str) -> bool {
-    const ROUTES: [&str; 14] = [
+    const ROUTES: [&str; 21] = [
+        "submit your request",
+        "submit a request",
+        "send it to",
+        "send your request",
+        "email us",
+        "e-mail us",
+        "提交",
         "contact",
         "data protection officer",
         "dpo",
