@@ -1283,6 +1283,11 @@ mod tests {
             vec![180.0, 730.0, 30.0]
         );
         assert_eq!(durations("1 an"), vec![365.0]);
+        // Numbers written as words, in three languages.
+        assert_eq!(durations("for up to five years"), vec![1825.0]);
+        assert_eq!(durations("noch zwölf monate lang"), vec![360.0]);
+        assert_eq!(durations("est de treize mois"), vec![390.0]);
+        assert_eq!(durations("un analyste"), Vec::<f64>::new());
         assert_eq!(durations("10 answers in 2 tags"), Vec::<f64>::new());
         // Ages are no periods.
         assert_eq!(durations("Kinder unter 13 Jahren; gespeichert 30 Tage"), vec![30.0]);

@@ -290,9 +290,9 @@ struct FreshPair {
 }
 
 /// Development floors on `tests/fresh_labels.toml` (pairs of the shared OTA histories that the
-/// shared labels leave out, labelled for redline): what the judgement reaches today, 228 of 265
+/// shared labels leave out, labelled for redline): what the judgement reaches today, 229 of 265
 /// pairs on materiality, and never re-consent on a change labelled editorial or minor.
-const FRESH_MATERIALITY_FLOOR: usize = 228;
+const FRESH_MATERIALITY_FLOOR: usize = 229;
 
 #[test]
 fn judgement_agrees_with_the_pairs_labelled_for_redline() {

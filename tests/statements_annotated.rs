@@ -293,6 +293,13 @@ struct OtherClause {
 /// The development floors of `actions` fell by a point when `transmitted to`, `passed on to` and
 /// `交换信息` became sharing: a clause annotated `share` + `use` that gave nothing now gives
 /// `share`, and a partial set counts as a false positive where an empty one counted as a miss.
+/// The held-aside `data` floor of the English policy fell from 0.53 / 0.42 (8 of 15 and of 19
+/// clauses) to 0.50 / 0.36 (7 of 14, 7 of 19) at judgement 55, when messages we send the user
+/// stopped counting as the user's communications (the sensitive kind, "content of
+/// communications"): one held-aside clause annotated `communications` now names no data. The
+/// change stays because it mends a re-consent judged minor on real text (yahoo 123→124, all
+/// communications content newly analysed, hidden by `send you certain communications`); the
+/// clause was not read.
 const OTHER_FLOORS: [(&str, &str, &str, f64, f64); 24] = [
     ("other_policy.toml", "development", "actions", 0.65, 0.54),
     ("other_policy.toml", "development", "polarity", 0.96, 0.96),
@@ -314,7 +321,7 @@ const OTHER_FLOORS: [(&str, &str, &str, f64, f64); 24] = [
     ("other_policy_en.toml", "development", "conditions", 0.66, 0.40),
     ("other_policy_en.toml", "held-aside", "actions", 0.53, 0.43),
     ("other_policy_en.toml", "held-aside", "polarity", 0.96, 0.96),
-    ("other_policy_en.toml", "held-aside", "data", 0.53, 0.42),
+    ("other_policy_en.toml", "held-aside", "data", 0.50, 0.36),
     ("other_policy_en.toml", "held-aside", "recipients", 0.99, 0.99),
     ("other_policy_en.toml", "held-aside", "purposes", 0.50, 0.36),
     ("other_policy_en.toml", "held-aside", "conditions", 0.99, 0.00),

@@ -2030,7 +2030,7 @@ fn edited(o: &Clause, n: &Clause, sides: &Sides<'_>, out: &mut Vec<Delta>) {
         && gives(ns)
         && ns.polarity == Polarity::Affirm
         && os.polarity == Polarity::Affirm
-        && !(ns.conditions.contains("anonymised") && !only_deidentified(&n.text))
+        && (!ns.conditions.contains("anonymised") || only_deidentified(&n.text))
         && !ns.purposes.contains("legal")
         && !block_states_limit(sides, n)
     {

@@ -5139,6 +5139,67 @@ mod tests {
     }
 
     #[test]
+    fn a_negation_reaches_every_practice_word_of_a_list() {
+        for sentence in [
+            "We do not sell, rent or share your personal information.",
+            "We do not rent, sell or share your personal information.",
+            "Wir verkaufen, vermieten oder teilen Ihre Daten nicht.",
+            "我们不会出售、出租或共享您的个人信息。",
+        ] {
+            let s = read(sentence);
+            assert_eq!(s.polarity, Polarity::Negate, "{sentence}");
+            assert_eq!(s.actions, set(&["sell", "share"]), "{sentence}");
+        }
+        // A list with no negation stays affirmed, `und` joining it as `and` does.
+        for sentence in [
+            "Wir erheben, speichern und teilen Ihre Daten.",
+            "We collect, store and share your data.",
+        ] {
+            let s = read(sentence);
+            assert_eq!(s.polarity, Polarity::Affirm, "{sentence}");
+            assert_eq!(s.actions, set(&["collect", "share", "store"]), "{sentence}");
+        }
+    }
+
+    #[test]
+    fn messages_we_send_the_user_are_not_the_users_communications() {
+        for sentence in [
+            "We reserve the right to send you certain communications relating to the service.",
+            "Users can opt out of future marketing communications.",
+            "You can unsubscribe by following the instructions in the messages you receive.",
+        ] {
+            assert!(!read(sentence).data.contains("communications"), "{sentence}");
+        }
+        for sentence in [
+            "We analyze and store all communications content.",
+            "We receive your messages and store them.",
+        ] {
+            assert!(read(sentence).data.contains("communications"), "{sentence}");
+        }
+    }
+
+    #[test]
+    fn a_user_writing_to_an_address_shares_nothing() {
+        for sentence in [
+            "You can also send a correction request by e-mail to privacy@example.com.",
+            "您可以将投诉发送至privacy@example.com。",
+        ] {
+            let s = read(sentence);
+            assert!(!s.actions.contains("share"), "{sentence}: {:?}", s.actions);
+            assert!(s.recipients.is_empty(), "{sentence}: {:?}", s.recipients);
+        }
+        assert!(read("You may share your posts with other users.").actions.contains("share"));
+    }
+
+    #[test]
+    fn contents_lines_state_no_practice() {
+        for sentence in ["3、您的个人信息如何在全球范围转移", "What information we collect"]
+        {
+            assert!(!read(sentence).is_practice(), "{sentence}");
+        }
+    }
+
+    #[test]
     fn a_new_negated_sale_is_a_promise_with_its_practice_data_and_recipient() {
         let s = read("我们绝不会为了评估您的信用风险向催收机构出售您的车牌号。");
         assert_eq!(s.polarity, Polarity::Negate);
