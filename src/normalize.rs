@@ -534,10 +534,11 @@ const NUMBER_WORDS: [(&str, f64); 59] = [
     ("soixante", 60.0),
 ];
 
-/// Whether lower-case `text` holds a number written as a word (`five`, `zwölf`, `treize`)
-/// that [`durations`] reads before a unit.
+/// Whether `text` holds a number written as a word (`five`, `Zwölf`, `treize`) that
+/// [`durations`] reads before a unit: a whole word, in any case.
 pub fn names_number_word(text: &str) -> bool {
-    NUMBER_WORDS.iter().any(|(w, _)| text.contains(w))
+    text.split(|c: char| !c.is_alphanumeric() && c != '-')
+        .any(|w| NUMBER_WORDS.iter().any(|(n, _)| n.eq_ignore_ascii_case(w)))
 }
 
 fn is_space(c: char) -> bool {
@@ -1288,6 +1289,8 @@ mod tests {
         assert_eq!(durations("noch zwölf monate lang"), vec![360.0]);
         assert_eq!(durations("est de treize mois"), vec![390.0]);
         assert_eq!(durations("un analyste"), Vec::<f64>::new());
+        assert!(names_number_word("für Zwölf Monate"));
+        assert!(!names_number_word("under until fund account"));
         assert_eq!(durations("10 answers in 2 tags"), Vec::<f64>::new());
         // Ages are no periods.
         assert_eq!(durations("Kinder unter 13 Jahren; gespeichert 30 Tage"), vec![30.0]);

@@ -3124,7 +3124,7 @@ fn messages_to_the_user(text: &str, start: usize, end: usize) -> bool {
         .contains(w)
     };
     // Ours, or a kind of message a service sends (`administrative messages`, `future marketing
-    // communications`).
+    // communications`); not `customer service messages`, which the user writes too.
     let ours = |w: &&str| {
         matches!(
             *w,
@@ -3137,8 +3137,6 @@ fn messages_to_the_user(text: &str, start: usize, end: usize) -> bool {
                 | "promotional"
                 | "marketing"
                 | "transactional"
-                | "service"
-                | "service-related"
                 | "future"
         )
     };
@@ -4412,7 +4410,7 @@ fn may_name_duration(text: &str) -> bool {
         .iter()
         .any(|u| text.contains(u)))
         && (text.chars().any(|c| c.is_ascii_digit() || "零〇一二两三四五六七八九十百".contains(c))
-            || crate::normalize::names_number_word(&text.to_lowercase()))
+            || crate::normalize::names_number_word(text))
 }
 
 fn actor(scan: &Scan<'_>) -> Option<&'static str> {
@@ -5173,6 +5171,7 @@ mod tests {
         for sentence in [
             "We analyze and store all communications content.",
             "We receive your messages and store them.",
+            "We record customer service calls and messages.",
         ] {
             assert!(read(sentence).data.contains("communications"), "{sentence}");
         }

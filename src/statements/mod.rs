@@ -301,9 +301,7 @@ fn definition_sections(doc: &Document) -> BTreeSet<usize> {
     let mut out = BTreeSet::new();
     for (i, section) in doc.sections.iter().enumerate() {
         let title = section.title.trim().trim_start_matches('·').trim().to_lowercase();
-        let defines = HEADINGS
-            .iter()
-            .any(|h| title == *h || title.strip_prefix(h).is_some_and(|r| r.trim().is_empty()));
+        let defines = HEADINGS.contains(&title.as_str());
         if defines || section.parent.is_some_and(|p| out.contains(&p)) {
             out.insert(i);
         }
