@@ -3141,9 +3141,13 @@ fn messages_to_the_user(text: &str, start: usize, end: usize) -> bool {
         )
     };
     let after = text[end..].trim_start();
+    // Messages the user receives are ours unless others sent them (`the messages you receive
+    // from other users` are communications between users).
+    let from_others = ["from other", "from your", "from friends", "from people", "from contacts"];
     let from_us = ["from us", "you receive", "they receive", "that you receive", "we send"]
         .iter()
-        .any(|w| after.starts_with(w));
+        .any(|w| after.starts_with(w))
+        && !from_others.iter().any(|w| after.contains(w));
     !phrase.iter().any(possessive)
         && (phrase.iter().any(sends) || phrase.iter().any(ours) || from_us)
 }
@@ -5172,6 +5176,7 @@ mod tests {
             "We analyze and store all communications content.",
             "We receive your messages and store them.",
             "We record customer service calls and messages.",
+            "We store and scan the messages you receive from other users.",
         ] {
             assert!(read(sentence).data.contains("communications"), "{sentence}");
         }
