@@ -1503,7 +1503,7 @@ fn listed_recipient(n: &Clause, sides: &Sides<'_>, out: &mut Vec<Delta>) {
         || !(capitalised || name.contains("公司"))
         || n.statement.polarity == Polarity::Negate
         || !n.statement.recipients.is_empty()
-        || sides.old_index.text.to_lowercase().contains(&name.to_lowercase())
+        || sides.old_index.text.contains(&crate::normalize::match_text(name))
     {
         return;
     }
