@@ -576,6 +576,14 @@ impl Condition {
             Condition::NotText(t) => holds(!t.any(&ctx.old_text) && !t.any(&ctx.new_text)),
             Condition::Added(t) => terms(moved_terms(t, ctx, docs, true)),
             Condition::Removed(t) => terms(moved_terms(t, ctx, docs, false)),
+            Condition::Lost(t) => {
+                let (old, new) = ctx.promised();
+                let total = |text: &str| t.counts(text).values().sum::<usize>();
+                if total(new) >= total(old) {
+                    return None;
+                }
+                terms(moved_terms(t, ctx, docs, false))
+            }
             Condition::AddedToDocument(t) => {
                 let here = t.counts(&ctx.new_text);
                 terms(here.into_keys().filter(|k| docs.term(t, k).0 == 0).collect())

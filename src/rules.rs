@@ -268,6 +268,8 @@ struct MatchFile {
     #[serde(default)]
     removed: Vec<String>,
     #[serde(default)]
+    lost: Vec<String>,
+    #[serde(default)]
     added_to_document: Vec<String>,
     #[serde(default)]
     removed_from_document: Vec<String>,
@@ -740,6 +742,10 @@ pub enum Condition {
     /// `removed`: a term occurs less often in the new text than in the old, and in the new
     /// document than in the old.
     Removed(Arc<TermSet>),
+    /// `lost`: as `removed`, and the terms together occur less often in the new text than in
+    /// the old: one term swapped for another of the list (`free of charge` → `at no cost`) is no
+    /// loss.
+    Lost(Arc<TermSet>),
     /// `added_to_document`: a term of the new text that the old document never mentions.
     AddedToDocument(Arc<TermSet>),
     /// `removed_from_document`: a term of the old text the new document no longer mentions.
@@ -809,6 +815,7 @@ impl Condition {
             Condition::NotText(_) => "neither the old nor the new text contains any of the terms".into(),
             Condition::Added(_) => "a term occurs more often after the change, in the clause and in the document".into(),
             Condition::Removed(_) => "a term occurs less often after the change, in the clause (outside its examples) and in the document".into(),
+            Condition::Lost(_) => "a term occurs less often after the change, in the clause (outside its examples) and in the document, and the terms together occur less often in the clause".into(),
             Condition::AddedToDocument(_) => "the new text names a term the old document never mentions".into(),
             Condition::RemovedFromDocument(_) => "the old text names a term the new document no longer mentions".into(),
             Condition::PathAdded(_) => "the change moved under a heading that names one of the terms".into(),
@@ -1640,11 +1647,12 @@ fn conditions(
         }));
     }
     type MakeCondition = fn(Arc<TermSet>) -> Condition;
-    let terms: [(&[String], MakeCondition); 8] = [
+    let terms: [(&[String], MakeCondition); 9] = [
         (&m.text, Condition::Text),
         (&m.not_text, Condition::NotText),
         (&m.added, Condition::Added),
         (&m.removed, Condition::Removed),
+        (&m.lost, Condition::Lost),
         (&m.added_to_document, Condition::AddedToDocument),
         (&m.removed_from_document, Condition::RemovedFromDocument),
         (&m.path_added, Condition::PathAdded),

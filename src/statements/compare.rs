@@ -416,6 +416,15 @@ impl Index {
             self.promises.push(s.clone());
             return;
         }
+        // What the user gives a doctor or a partner themselves (`您不可避免地要向医务人员披露…`)
+        // is no sharing of ours: a later `we send your prescriptions to pharmacies` is new. What
+        // they show other users or the public is how the service works, and stays stated.
+        if s.given_by_user
+            && s.recipients.iter().any(|r| !matches!(r.as_str(), "other_users" | "public"))
+        {
+            self.free.mention(s);
+            return;
+        }
         if consented(s) {
             self.consented.add(s);
         } else if s.conditions.contains("legal") {
@@ -505,6 +514,8 @@ impl Index {
             data.iter().all(|d| {
                 self.promises.iter().any(|p| {
                     p.actions.contains(a)
+                        // What a partner may not do is no promise about what we do.
+                        && (p.actor == Some("third_party")) == (s.actor == Some("third_party"))
                         && (p.data.is_empty()
                             || p.data.contains("personal_info")
                             || d.is_none_or(|d| p.data.contains(d)))
@@ -2105,12 +2116,16 @@ fn removed(o: &Clause, sides: &Sides<'_>, out: &mut Vec<Delta>) {
         d.words = lost.iter().map(|c| control_word(c, s)).collect();
         d.data = s.data.clone();
         out.push(d);
-    } else if keys.iter().all(|k| is_tool(k))
-        && !s.is_practice()
+    } else if !s.is_practice()
         && !new.restates(o)
         && let Some(lead) = lead_in(sides.old, o)
         && !lead.statement.controls.is_empty()
         && lead.statement.polarity == Polarity::Affirm
+        // The item is a case, not a right of its own: it names a tool, or another act of the
+        // user's (`4、如果…您主动注销了账号；` under a right to deletion).
+        && keys.iter().all(|k| {
+            is_tool(k) || !lead.statement.controls.contains(k.split('@').next().unwrap_or(k))
+        })
     {
         // One of the cases in which users may exercise a right (`在以下情形中，您可以向我们提出
         // 删除个人信息的请求：` … `5、如果我们永久不再为您提供产品或服务。`) is gone: the right

@@ -1125,6 +1125,10 @@ struct Kept {
     /// when the clause states nothing else, dropped beside a practice the clause affirms
     /// (`停止使用并删除您的个人信息` states the deletion).
     ceased: bool,
+    /// Whether the user performs it (`您…披露`, `you share`).
+    by_user: bool,
+    /// Whether another party performs it (`Our partners have no right to use …`).
+    by_other: bool,
 }
 
 /// The vocabulary id of an action entry as a `'static` str.
@@ -1207,6 +1211,30 @@ pub fn extract_clause(
     }
     if any_negated {
         s.polarity = Polarity::Negate;
+    }
+    // A clause that lets us act (`vous nous autorisez à partager`) states our practice, whoever
+    // hands the information over.
+    const LETS_US: [&str; 8] = [
+        "nous autoris",
+        "nous permett",
+        "allow us",
+        "let us",
+        "permit us",
+        "erlauben uns",
+        "erlaubst uns",
+        "gestatten uns",
+    ];
+    s.given_by_user = !any_negated
+        && !LETS_US.iter().any(|w| text.contains(w))
+        && !scan.found.iter().any(|f| f.field == Field::NotSubject && permits_us(text, f))
+        && kept.iter().any(|k| !k.negated)
+        && kept.iter().filter(|k| !k.negated).all(|k| k.by_user && is_transfer(k.id));
+
+    // Another party's practice (`我们的合作伙伴无权将…用于其他用途`, `Our partners have no right
+    // to use …`): a promise about what they do is not one about what we do.
+    let stated: Vec<&Kept> = kept.iter().filter(|k| k.negated == any_negated).collect();
+    if !stated.is_empty() && stated.iter().all(|k| k.by_other) {
+        s.actor = Some("third_party");
     }
 
     consent_asked(&scan, protasis, any_negated, &mut s);
@@ -1942,6 +1970,8 @@ fn practices(scan: &Scan<'_>, protasis: Option<Protasis>, scopes: &[Scope]) -> V
                 word: (a.start, a.end),
                 by: None,
                 ceased: false,
+                by_user: false,
+                by_other: true,
             };
             if recipient_phrase(scan, &k).is_none() { "collect" } else { id }
         } else {
@@ -2107,6 +2137,10 @@ fn practices(scan: &Scan<'_>, protasis: Option<Protasis>, scopes: &[Scope]) -> V
             word: (a.start, a.end),
             by,
             ceased,
+            // Not a passive (`the messages that users choose to translate will be sent to
+            // Google`): the user named before it chose, someone else sends.
+            by_user: subject == Subject::User && !passive(text, a.start),
+            by_other: subject == Subject::Other,
         });
     }
     kept
@@ -2717,8 +2751,9 @@ fn passive(text: &str, at: usize) -> bool {
     } else {
         p1
     };
-    if word.ends_with("ed") && matches!(p1, "be" | "is" | "are" | "was" | "were" | "been" | "being")
-    {
+    let participle = word.ends_with("ed")
+        || matches!(word, "sent" | "given" | "sold" | "told" | "made" | "kept" | "shown");
+    if participle && matches!(p1, "be" | "is" | "are" | "was" | "were" | "been" | "being") {
         return true;
     }
     // French: `sont utilisées`, `ne sont pas traitées`, `peuvent être utilisées`.
@@ -5504,6 +5539,38 @@ mod tests {
             read("We look forward to answering your questions about your personal information.")
                 .actions
                 .is_empty()
+        );
+    }
+
+    #[test]
+    fn information_the_user_hands_over_is_given_by_the_user() {
+        for given in [
+            "在使用慧孕育平台进行网上健康咨询时，您不可避免地要向医务人员或客服披露自己的个人信息。",
+            "When you use the chat, you may disclose your health information to doctors.",
+        ] {
+            let s = read(given);
+            assert!(s.actions.contains("disclose") && s.given_by_user, "{given}: {s:?}");
+        }
+        for ours in [
+            // A passive after the user's choice: someone else sends.
+            "The text of the messages that users choose to translate will be sent to Google.",
+            // The user lets us share.
+            "Si vous liez votre compte, vous nous autorisez à partager votre nom avec ce tiers.",
+            "我们会将您的问诊记录发送给合作药店。",
+        ] {
+            assert!(!read(ours).given_by_user, "{ours}");
+        }
+    }
+
+    #[test]
+    fn a_practice_another_party_performs_has_that_party_as_actor() {
+        let s = read(
+            "Our partners have no right to use the shared personal information for any other purpose.",
+        );
+        assert_eq!((s.actor, s.polarity), (Some("third_party"), Polarity::Negate));
+        assert_eq!(
+            read("We will not use your personal information for any other purpose.").actor,
+            Some("we")
         );
     }
 

@@ -95,6 +95,11 @@ pub struct Statement {
     /// `without your consent`, `does not require your consent`).
     #[serde(skip)]
     pub waives_consent: bool,
+    /// Whether the information is given away only by the user (`您不可避免地要向医务人员披露…`,
+    /// `you may disclose your health information to doctors`): every practice the clause
+    /// affirms is the user's giving it to someone, none ours.
+    #[serde(skip)]
+    pub given_by_user: bool,
     /// The kinds of thing behind the data ids (a synonym group each: `银行流水` is another item
     /// of `financial` than `银行卡`), for telling a new kind of data from a new word.
     #[serde(skip)]
