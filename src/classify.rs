@@ -521,6 +521,11 @@ fn moved_terms(set: &TermSet, ctx: &Ctx<'_>, docs: &mut DocCounts<'_>, grew: boo
         .collect()
 }
 
+/// How often the terms of `set` occur in `text`, all together.
+fn total(set: &TermSet, text: &str) -> usize {
+    set.counts(text).values().sum()
+}
+
 /// What a condition found: the terms behind it and the statement delta it rests on.
 #[derive(Debug, Default)]
 struct Found {
@@ -578,11 +583,16 @@ impl Condition {
             Condition::Removed(t) => terms(moved_terms(t, ctx, docs, false)),
             Condition::Lost(t) => {
                 let (old, new) = ctx.promised();
-                let total = |text: &str| t.counts(text).values().sum::<usize>();
-                if total(new) >= total(old) {
+                if total(t, new) >= total(t, old) {
                     return None;
                 }
                 terms(moved_terms(t, ctx, docs, false))
+            }
+            Condition::Gained(t) => {
+                if total(t, &ctx.new_text) <= total(t, &ctx.old_text) {
+                    return None;
+                }
+                terms(moved_terms(t, ctx, docs, true))
             }
             Condition::AddedToDocument(t) => {
                 let here = t.counts(&ctx.new_text);

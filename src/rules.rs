@@ -270,6 +270,8 @@ struct MatchFile {
     #[serde(default)]
     lost: Vec<String>,
     #[serde(default)]
+    gained: Vec<String>,
+    #[serde(default)]
     added_to_document: Vec<String>,
     #[serde(default)]
     removed_from_document: Vec<String>,
@@ -746,6 +748,9 @@ pub enum Condition {
     /// the old: one term swapped for another of the list (`free of charge` → `at no cost`) is no
     /// loss.
     Lost(Arc<TermSet>),
+    /// `gained`: as `added`, and the terms together occur more often in the new text than in
+    /// the old: one term swapped for another of the list (`默认开启` → `默认打开`) is no gain.
+    Gained(Arc<TermSet>),
     /// `added_to_document`: a term of the new text that the old document never mentions.
     AddedToDocument(Arc<TermSet>),
     /// `removed_from_document`: a term of the old text the new document no longer mentions.
@@ -816,6 +821,7 @@ impl Condition {
             Condition::Added(_) => "a term occurs more often after the change, in the clause and in the document".into(),
             Condition::Removed(_) => "a term occurs less often after the change, in the clause (outside its examples) and in the document".into(),
             Condition::Lost(_) => "a term occurs less often after the change, in the clause (outside its examples) and in the document, and the terms together occur less often in the clause".into(),
+            Condition::Gained(_) => "a term occurs more often after the change, in the clause and in the document, and the terms together occur more often in the clause".into(),
             Condition::AddedToDocument(_) => "the new text names a term the old document never mentions".into(),
             Condition::RemovedFromDocument(_) => "the old text names a term the new document no longer mentions".into(),
             Condition::PathAdded(_) => "the change moved under a heading that names one of the terms".into(),
@@ -1647,12 +1653,13 @@ fn conditions(
         }));
     }
     type MakeCondition = fn(Arc<TermSet>) -> Condition;
-    let terms: [(&[String], MakeCondition); 9] = [
+    let terms: [(&[String], MakeCondition); 10] = [
         (&m.text, Condition::Text),
         (&m.not_text, Condition::NotText),
         (&m.added, Condition::Added),
         (&m.removed, Condition::Removed),
         (&m.lost, Condition::Lost),
+        (&m.gained, Condition::Gained),
         (&m.added_to_document, Condition::AddedToDocument),
         (&m.removed_from_document, Condition::RemovedFromDocument),
         (&m.path_added, Condition::PathAdded),

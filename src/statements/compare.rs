@@ -492,6 +492,14 @@ impl Index {
         self.texts.contains(&editorial_key(&clause.text))
     }
 
+    /// Whether `text` occurs in this version, also inside a longer clause (a list captured
+    /// flat as one paragraph still holds its items).
+    fn contains_text(&self, text: &str) -> bool {
+        let text = crate::normalize::match_text(text);
+        let text = text.trim();
+        !text.is_empty() && self.text.contains(text)
+    }
+
     /// Data ids processed in any affirmed practice.
     fn any_data(&self, d: &str) -> bool {
         [&self.free, &self.consented, &self.by_law].iter().any(|f| f.data.contains(d))
@@ -2118,6 +2126,7 @@ fn removed(o: &Clause, sides: &Sides<'_>, out: &mut Vec<Delta>) {
         out.push(d);
     } else if !s.is_practice()
         && !new.restates(o)
+        && !new.contains_text(list_item_text(&o.text))
         && let Some(lead) = lead_in(sides.old, o)
         && !lead.statement.controls.is_empty()
         && lead.statement.polarity == Polarity::Affirm
@@ -2252,13 +2261,16 @@ const PROCESSING_WORDS: [&str; 16] = [
 /// its section that is no list item and ends with a colon (`在以下情形中，您可以…请求：`).
 /// `None` when the clause is no list item or the list has no such lead-in.
 fn lead_in<'a>(st: &'a DocumentStatements, item: &Clause) -> Option<&'a Clause> {
-    if !is_list_item(&item.text) {
+    // A numbered case written as a paragraph (`4、…`), or an item of a Markdown list.
+    let is_item =
+        |c: &Clause| is_list_item(&c.text) || st.list_items.contains(&(c.section, c.block));
+    if !is_item(item) {
         return None;
     }
     for b in (0..item.block).rev() {
         let clauses = st.of_block(item.section, b);
         let first = clauses.first()?;
-        if is_list_item(&first.text) {
+        if is_item(first) {
             continue;
         }
         let last = clauses.last()?;

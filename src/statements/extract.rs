@@ -1214,18 +1214,12 @@ pub fn extract_clause(
     }
     // A clause that lets us act (`vous nous autorisez à partager`) states our practice, whoever
     // hands the information over.
-    const LETS_US: [&str; 8] = [
-        "nous autoris",
-        "nous permett",
-        "allow us",
-        "let us",
-        "permit us",
-        "erlauben uns",
-        "erlaubst uns",
-        "gestatten uns",
-    ];
+    // Nor one that names us at all (`you can ask us to send …`, `您可以要求我们…`, `vous
+    // pouvez nous demander`), or where the user has it done (`have your prescriptions sent`).
+    const NAMES_US: [&str; 9] =
+        [" us ", " us,", " us.", "我们", " nous ", " uns ", "wir ", " have your", " to have "];
     s.given_by_user = !any_negated
-        && !LETS_US.iter().any(|w| text.contains(w))
+        && !NAMES_US.iter().any(|w| text.contains(w))
         && !scan.found.iter().any(|f| f.field == Field::NotSubject && permits_us(text, f))
         && kept.iter().any(|k| !k.negated)
         && kept.iter().filter(|k| !k.negated).all(|k| k.by_user && is_transfer(k.id));
@@ -2671,6 +2665,7 @@ fn attribute(scan: &Scan<'_>, a: &Found<'_>, chain_start: usize, chain_end: usiz
                     | "nous"
                     | "vous"
             )
+            && !PASSIVE_ADVERBS.contains(&prev)
             && !scan.found.iter().any(|f| f.is_verb() && f.end == before.len());
         return followed_by_object || after_noun;
     }
@@ -2734,6 +2729,21 @@ fn passive_agent(scan: &Scan<'_>, end: usize, part_end: usize) -> bool {
         .any(|r| r.start >= at && text[from.min(r.start)..r.start].trim().is_empty())
 }
 
+/// Adverbs of frequency or manner between an auxiliary and its participle (`is occasionally
+/// sold`, `are routinely shared`): the participle is still the verb.
+const PASSIVE_ADVERBS: [&str; 10] = [
+    "often",
+    "occasionally",
+    "sometimes",
+    "routinely",
+    "regularly",
+    "usually",
+    "generally",
+    "periodically",
+    "securely",
+    "typically",
+];
+
 /// Whether the practice word at `at` is passive or takes a fronted topic (`被使用`, `予以使用`,
 /// `may be used`, `are not processed`): what it acts on comes before it.
 fn passive(text: &str, at: usize) -> bool {
@@ -2746,7 +2756,7 @@ fn passive(text: &str, at: usize) -> bool {
     let word = text[at..].split(|c: char| !c.is_ascii_alphabetic()).next().unwrap_or("");
     let mut prev = before.split_whitespace().rev();
     let p1 = prev.next().unwrap_or("");
-    let p1 = if matches!(p1, "not" | "never" | "also" | "only") {
+    let p1 = if matches!(p1, "not" | "never" | "also" | "only") || PASSIVE_ADVERBS.contains(&p1) {
         prev.next().unwrap_or("")
     } else {
         p1
@@ -5557,8 +5567,23 @@ mod tests {
             // The user lets us share.
             "Si vous liez votre compte, vous nous autorisez à partager votre nom avec ce tiers.",
             "我们会将您的问诊记录发送给合作药店。",
+            // The user asks us, or has it done: we send.
+            "You can ask us to send your prescriptions to a pharmacy.",
+            "您可以要求我们将您的处方发送给药店。",
+            "You may choose to have your prescriptions sent to a pharmacy.",
         ] {
             assert!(!read(ours).given_by_user, "{ours}");
+        }
+    }
+
+    #[test]
+    fn a_passive_with_an_adverb_before_its_participle_states_the_practice() {
+        for (text, action) in [
+            ("Your location data is occasionally sold to data brokers.", "sell"),
+            ("Your health information is routinely given to insurers.", "share"),
+            ("Your e-mail address is regularly shared with advertisers.", "share"),
+        ] {
+            assert!(read(text).actions.contains(action), "{text}");
         }
     }
 

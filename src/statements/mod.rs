@@ -165,6 +165,9 @@ pub struct DocumentStatements {
     /// examples name (`个人敏感信息：包括…个人生物识别信息…`) explains a word, and says nothing of
     /// what the policy processes.
     pub(crate) definitions: BTreeSet<usize>,
+    /// (section, block) of every Markdown list item: its text has lost the marker (`1.`, `-`)
+    /// that tells a numbered case (`4、`) in a paragraph.
+    pub(crate) list_items: BTreeSet<(usize, usize)>,
 }
 
 impl DocumentStatements {
@@ -391,6 +394,8 @@ pub fn extract_reusing(
                 for (&(_, b), &(x, y)) in old.blocks.range((i, 0)..(i + 1, 0)) {
                     out.blocks.insert((s, b), (x - from + base, y - from + base));
                 }
+                out.list_items
+                    .extend(old.list_items.range((i, 0)..(i + 1, 0)).map(|&(_, b)| (s, b)));
                 out.clauses.extend(
                     old.clauses[from..to].iter().map(|c| Clause { section: s, ..c.clone() }),
                 );
@@ -469,6 +474,9 @@ fn extract_section(out: &mut DocumentStatements, s: usize, section: &crate::docu
             continue;
         }
         let start = out.clauses.len();
+        if block.kind == BlockKind::ListItem {
+            out.list_items.insert((s, b));
+        }
         let table = block.table.map(|t| &section.tables[t]);
         let mut earlier: Vec<Statement> = Vec::new();
         while k < spans.len() && spans[k].0 == b {
