@@ -10,7 +10,7 @@
 
 /// The version of the judgement: raise it by one whenever a comparison's report changes for the
 /// same inputs (and regenerate the snapshot, DEVELOPERS.md).
-pub const JUDGEMENT_VERSION: u32 = 58;
+pub const JUDGEMENT_VERSION: u32 = 59;
 
 /// The engine id a release records: `redline <crate version>; judgement <JUDGEMENT_VERSION>`
 /// (`redline 0.1.0; judgement 1`).
