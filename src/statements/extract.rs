@@ -1212,15 +1212,14 @@ pub fn extract_clause(
     if any_negated {
         s.polarity = Polarity::Negate;
     }
-    // A clause that lets us act (`vous nous autorisez à partager`) states our practice, whoever
-    // hands the information over.
-    // Nor one that names us at all (`you can ask us to send …`, `您可以要求我们…`, `vous
-    // pouvez nous demander`), or where the user has it done (`have your prescriptions sent`).
+    // Information the user hands over themselves (`您不可避免地要向医务人员披露…`): every
+    // practice the clause affirms is the user's giving it away. A clause that names us (`you can
+    // ask us to send …`, `您可以要求我们…`, `vous nous autorisez à partager`) or in which the
+    // user has it done (`have your prescriptions sent`) states our practice.
     const NAMES_US: [&str; 9] =
         [" us ", " us,", " us.", "我们", " nous ", " uns ", "wir ", " have your", " to have "];
     s.given_by_user = !any_negated
         && !NAMES_US.iter().any(|w| text.contains(w))
-        && !scan.found.iter().any(|f| f.field == Field::NotSubject && permits_us(text, f))
         && kept.iter().any(|k| !k.negated)
         && kept.iter().filter(|k| !k.negated).all(|k| k.by_user && is_transfer(k.id));
 
