@@ -486,8 +486,16 @@ impl DocCounts<'_> {
 
 /// Terms of `set` that occur more often (`grew`) or less often in the change's new text than in
 /// its old text, kept only when the whole document moved the same way: text that merely moved
-/// between blocks of a restructured section adds or removes nothing.
-fn moved_terms(set: &TermSet, ctx: &Ctx<'_>, docs: &mut DocCounts<'_>, grew: bool) -> Vec<String> {
+/// between blocks of a restructured section adds or removes nothing. With `net` (the conditions
+/// `gained` and `lost`), none unless the terms together moved that way too: one term swapped
+/// for another of the list is no change.
+fn moved_terms(
+    set: &TermSet,
+    ctx: &Ctx<'_>,
+    docs: &mut DocCounts<'_>,
+    grew: bool,
+    net: bool,
+) -> Vec<String> {
     // A term named only as an example (`supplementary measures such as encryption`) was never
     // promised on its own: it is not counted as removed when the example goes.
     let (from, to) = if grew {
@@ -497,6 +505,9 @@ fn moved_terms(set: &TermSet, ctx: &Ctx<'_>, docs: &mut DocCounts<'_>, grew: boo
         (new, old)
     };
     let (before, after) = (set.counts(from), set.counts(to));
+    if net && after.values().sum::<usize>() <= before.values().sum::<usize>() {
+        return Vec::new();
+    }
     // A term that only gained or lost a comma (`GitHub Inc.` → `GitHub, Inc.`, a company name
     // matched by pattern) is the same term.
     // The pattern takes one word before the comma and up to four words without it
@@ -519,11 +530,6 @@ fn moved_terms(set: &TermSet, ctx: &Ctx<'_>, docs: &mut DocCounts<'_>, grew: boo
             if grew { new_doc > old_doc } else { new_doc < old_doc }
         })
         .collect()
-}
-
-/// How often the terms of `set` occur in `text`, all together.
-fn total(set: &TermSet, text: &str) -> usize {
-    set.counts(text).values().sum()
 }
 
 /// What a condition found: the terms behind it and the statement delta it rests on.
@@ -579,21 +585,10 @@ impl Condition {
             Condition::Rewritten(r) => holds(*r == (c.similarity < crate::diff::PAIR_THRESHOLD)),
             Condition::Text(t) => terms(t.counts(primary).into_keys().collect()),
             Condition::NotText(t) => holds(!t.any(&ctx.old_text) && !t.any(&ctx.new_text)),
-            Condition::Added(t) => terms(moved_terms(t, ctx, docs, true)),
-            Condition::Removed(t) => terms(moved_terms(t, ctx, docs, false)),
-            Condition::Lost(t) => {
-                let (old, new) = ctx.promised();
-                if total(t, new) >= total(t, old) {
-                    return None;
-                }
-                terms(moved_terms(t, ctx, docs, false))
-            }
-            Condition::Gained(t) => {
-                if total(t, &ctx.new_text) <= total(t, &ctx.old_text) {
-                    return None;
-                }
-                terms(moved_terms(t, ctx, docs, true))
-            }
+            Condition::Added(t) => terms(moved_terms(t, ctx, docs, true, false)),
+            Condition::Removed(t) => terms(moved_terms(t, ctx, docs, false, false)),
+            Condition::Lost(t) => terms(moved_terms(t, ctx, docs, false, true)),
+            Condition::Gained(t) => terms(moved_terms(t, ctx, docs, true, true)),
             Condition::AddedToDocument(t) => {
                 let here = t.counts(&ctx.new_text);
                 terms(here.into_keys().filter(|k| docs.term(t, k).0 == 0).collect())
